@@ -1,0 +1,168 @@
+# Every developer and CI task. `just --list` shows them all.
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+root := justfile_directory()
+venv := root / ".venv"
+
+# Tool versions verified to install together on Python 3.11 (Debian 12).
+ministack_version := "1.5.33"
+cfn_lint_version := "1.58.0"
+awscli_version := "1.46.2"
+rust_just_version := "1.59.0"
+rust_targets := "x86_64-unknown-linux-musl aarch64-unknown-linux-musl"
+# Debian packages the build needs beyond a stock Rust/Python/Node machine (space separated).
+apt_packages := ""
+
+emulator_port := env("GATEWAY_PORT", "4566")
+emulator_dir := root / ".emulator"
+
+# Show the recipes.
+default:
+    @{{just_executable()}} --list --unsorted
+
+# Install everything the build and the tests need; fast when already done.
+setup: setup-apt setup-python setup-rust
+
+[private]
+setup-apt:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    missing=()
+    for pkg in {{apt_packages}}; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    if (( ${#missing[@]} )); then
+        echo "apt: installing ${missing[*]}"
+        sudo_cmd=""; [[ $(id -u) -eq 0 ]] || sudo_cmd="sudo"
+        $sudo_cmd apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    fi
+
+[private]
+setup-python:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    # The stamp records the pinned set; a change of pins reinstalls, nothing else does.
+    want="ministack=={{ministack_version}} cfn-lint=={{cfn_lint_version}} awscli=={{awscli_version}} rust-just=={{rust_just_version}}"
+    stamp="{{venv}}/.poolctl-pins"
+    if [[ -x "{{venv}}/bin/ministack" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+        echo "python tools: up to date ($want)"
+        exit 0
+    fi
+    [[ -x "{{venv}}/bin/python" ]] || python3 -m venv "{{venv}}"
+    "{{venv}}/bin/pip" install --quiet --disable-pip-version-check $want
+    echo "$want" > "$stamp"
+    echo "python tools: installed ($want)"
+
+[private]
+setup-rust:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    installed=$(rustup target list --installed)
+    for target in {{rust_targets}}; do
+        grep -qx "$target" <<<"$installed" || rustup target add "$target"
+    done
+    components=$(rustup component list --installed)
+    for component in rustfmt clippy; do
+        grep -q "^$component" <<<"$components" || rustup component add "$component"
+    done
+    echo "rust targets: {{rust_targets}}"
+
+# Build every workspace crate (debug).
+build:
+    cargo build --workspace
+
+# Format all Rust code.
+fmt:
+    cargo fmt --all
+
+# Check formatting without changing files.
+fmt-check:
+    cargo fmt --all -- --check
+
+# Lints, warnings are errors.
+clippy:
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# cfn-lint over the rendered templates (skipped when there are none).
+lint-templates:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    shopt -s nullglob
+    files=(templates/*.yaml templates/*.json)
+    if (( ${#files[@]} == 0 )); then
+        echo "lint-templates: no templates to lint"
+        exit 0
+    fi
+    "{{venv}}/bin/cfn-lint" "${files[@]}"
+    echo "lint-templates: ${#files[@]} template(s) clean"
+
+# Build what the end-to-end tests run: the poolctl binary and the x86_64 trigger zip.
+[private]
+e2e-artifacts:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cargo build -p poolctl
+    if {{just_executable()}} --summary | tr ' ' '\n' | grep -qx trigger; then
+        {{just_executable()}} trigger x86_64
+    fi
+
+# The one test command (CI and README): lint templates, build e2e artifacts, run every test.
+test: setup lint-templates e2e-artifacts
+    POOLCTL_BIN="{{root}}/target/debug/poolctl" cargo test --workspace
+
+# Benchmarks.
+bench:
+    cargo bench --workspace
+
+# Start the local AWS emulator in the background (GATEWAY_PORT overrides the port).
+emulator port=emulator_port:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    mkdir -p "{{emulator_dir}}"
+    pidfile="{{emulator_dir}}/ministack.pid"
+    log="{{emulator_dir}}/ministack.log"
+    endpoint="http://127.0.0.1:{{port}}"
+    if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+        echo "emulator already running (pid $(cat "$pidfile")): $endpoint"
+        exit 0
+    fi
+    [[ -x "{{venv}}/bin/ministack" ]] || { echo "ministack is not installed: run \`just setup\`" >&2; exit 1; }
+    # setsid: its own process group, so emulator-stop also ends the functions it runs.
+    BIND_HOST=127.0.0.1 GATEWAY_PORT={{port}} setsid "{{venv}}/bin/ministack" >"$log" 2>&1 < /dev/null &
+    pid=$!
+    echo "$pid" > "$pidfile"
+    for _ in $(seq 1 300); do
+        if curl -fsS -o /dev/null --max-time 1 "$endpoint/_ministack/health" 2>/dev/null; then
+            echo "emulator ready (pid $pid, log $log)"
+            echo "AWS_ENDPOINT_URL=$endpoint"
+            exit 0
+        fi
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "emulator exited during start; last log lines:" >&2
+            tail -n 20 "$log" >&2
+            rm -f "$pidfile"
+            exit 1
+        fi
+        sleep 0.1
+    done
+    echo "emulator did not become healthy within 30 s; see $log" >&2
+    exit 1
+
+# Stop the emulator started by `just emulator`.
+emulator-stop:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    pidfile="{{emulator_dir}}/ministack.pid"
+    if [[ ! -f "$pidfile" ]]; then
+        echo "emulator not running"
+        exit 0
+    fi
+    pid=$(cat "$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid"
+        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -0 "$pid" 2>/dev/null && kill -KILL -- "-$pid" 2>/dev/null || true
+    fi
+    rm -f "$pidfile"
+    echo "emulator stopped"
