@@ -1,0 +1,320 @@
+#!/usr/bin/env node
+// Converts every templates/<pool>.json into a CDK stack class with cdk-from-cfn and writes the
+// app that instantiates them all.
+//
+//   node scripts/generate.mjs            write lib/<pool>-stack.ts and bin/app.ts
+//   node scripts/generate.mjs --check    fail (exit 1) when the committed files are stale
+//
+// Options: --templates DIR (default: <repo>/templates), --out DIR (default: infra/cdk).
+// The output depends only on the templates and the pinned cdk-from-cfn version, so it is
+// committed and checked like templates/ is.
+import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const cdkFromCfn = require('cdk-from-cfn');
+const cdkFromCfnVersion = require('cdk-from-cfn/package.json').version;
+
+const cdkDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = path.resolve(cdkDir, '..', '..');
+
+export class GenerateError extends Error {}
+
+/** `review-env` -> `ReviewEnv`. */
+export function pascalCase(name) {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/** Names the generated code uses for one pool. */
+export function namesFor(pool) {
+  const base = pascalCase(pool);
+  if (!/^[A-Za-z]/.test(base)) {
+    throw new GenerateError(`pool name "${pool}" must start with a letter to become a class name`);
+  }
+  return {
+    pool,
+    className: `${base}PoolStack`,
+    stackId: `${base}Pool`,
+    module: `${pool}-stack`,
+  };
+}
+
+/**
+ * The property names of cdk.StackProps, read from the installed aws-cdk-lib so that a new
+ * StackProps member is caught without editing this list.
+ */
+export function stackPropNames() {
+  // The .d.ts files are not in the package's exports map: locate them from its entry point.
+  const cdkLib = path.dirname(require.resolve('aws-cdk-lib'));
+  const dts = fs.readFileSync(path.join(cdkLib, 'core', 'lib', 'stack.d.ts'), 'utf8');
+  const body = dts.match(/export interface StackProps \{([\s\S]*?)\n\}/);
+  if (!body) throw new GenerateError('cannot find StackProps in aws-cdk-lib/core/lib/stack.d.ts');
+  return new Set([...body[1].matchAll(/^\s{4}readonly (\w+)\??:/gm)].map((m) => m[1]));
+}
+
+/** The props that cdk-from-cfn declared for the template's parameters. */
+function generatedPropNames(code, className) {
+  const body = code.match(new RegExp(`export interface ${className}Props extends cdk\\.StackProps \\{([\\s\\S]*?)\\n\\}`));
+  if (!body) return [];
+  return [...body[1].matchAll(/^\s+readonly (\w+)\??:/gm)].map((m) => m[1]);
+}
+
+/**
+ * Template features that cdk-from-cfn turns into synth-time code, so that the synthesized
+ * template would no longer be the same infrastructure. Reported before any code is written.
+ */
+export function unsupportedFeatures(template, code, names) {
+  const problems = [];
+  const clashes = generatedPropNames(code, names.className).filter((p) => stackPropNames().has(p));
+  for (const prop of clashes) {
+    problems.push(`a parameter becomes the prop "${prop}", which cdk.StackProps already has; rename the parameter`);
+  }
+  // cdk-from-cfn evaluates Conditions and Fn::If in TypeScript against the props; with the
+  // parameters passed as deploy-time references the comparison is always false.
+  if (template.Conditions && Object.keys(template.Conditions).length > 0) {
+    problems.push(`Conditions (${Object.keys(template.Conditions).join(', ')}) become synth-time booleans; decide them when rendering instead`);
+  }
+  return problems;
+}
+
+const deletionPolicies = {
+  Delete: 'DELETE',
+  Retain: 'RETAIN',
+  Snapshot: 'SNAPSHOT',
+  RetainExceptOnCreate: 'RETAIN_EXCEPT_ON_CREATE',
+};
+
+/**
+ * Repairs what cdk-from-cfn converts wrongly, so that the synthesized template stays the
+ * rendered one (scripts/compare.mjs checks it):
+ * - UpdateReplacePolicy is dropped (aws/aws-cdk#29635); it is set again after the resource.
+ * - ${AWS::StackName} becomes `this.stackName`, which CDK resolves to the literal name at synth
+ *   time; cdk.Aws.STACK_NAME keeps the deploy-time reference the template has.
+ */
+export function repair(code, template, pool) {
+  let out = code.replace(/\bthis\.stackName\b/g, 'cdk.Aws.STACK_NAME');
+  for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
+    const policy = resource?.UpdateReplacePolicy;
+    if (policy === undefined) continue;
+    const value = deletionPolicies[policy];
+    if (!value) throw new GenerateError(`templates/${pool}.json: ${logicalId}: unknown UpdateReplacePolicy ${JSON.stringify(policy)}`);
+    const lines = out.split('\n');
+    const start = lines.findIndex((l) => l.includes(`(this, '${logicalId}', {`) && /^\s*const \w+ = new /.test(l));
+    if (start < 0) throw new GenerateError(`templates/${pool}.json: cannot find resource ${logicalId} in the cdk-from-cfn output`);
+    const variable = lines[start].match(/const (\w+) = /)[1];
+    if (lines.some((l) => l.includes(`${variable}.cfnOptions.updateReplacePolicy`))) continue;
+    const indent = lines[start].match(/^\s*/)[0];
+    let end = lines.findIndex((l, i) => i > start && l === `${indent}});`);
+    if (end < 0) throw new GenerateError(`templates/${pool}.json: cannot find the end of resource ${logicalId}`);
+    lines.splice(end + 1, 0, `${indent}${variable}.cfnOptions.updateReplacePolicy = cdk.CfnDeletionPolicy.${value};`);
+    out = lines.join('\n');
+  }
+  return out;
+}
+
+/** TypeScript source of one stack module. */
+export function stackModule(templateText, names) {
+  const template = JSON.parse(templateText);
+  let code;
+  try {
+    code = cdkFromCfn.transmute(templateText, 'typescript', names.className);
+  } catch (err) {
+    throw new GenerateError(`cdk-from-cfn rejected templates/${names.pool}.json: ${err?.message ?? err}`);
+  }
+  code = repair(code, template, names.pool);
+  const problems = unsupportedFeatures(template, code, names);
+  if (problems.length > 0) {
+    throw new GenerateError(`templates/${names.pool}.json cannot be converted faithfully:\n  - ${problems.join('\n  - ')}`);
+  }
+  const header =
+    `// Converted from templates/${names.pool}.json by cdk-from-cfn ${cdkFromCfnVersion}.\n` +
+    '// Do not edit: run `just cdk` after `just render`. The repairs made to the converter\n' +
+    '// output are listed in scripts/generate.mjs (repair).\n';
+  return { template, source: header + code.trimEnd() + '\n' };
+}
+
+/** A TypeScript literal for a JSON value: JSON is valid TypeScript. */
+function literal(value) {
+  return JSON.stringify(value);
+}
+
+/** The prop value that refers to a deploy-time parameter, typed as cdk-from-cfn types it. */
+function parameterReference(name, definition) {
+  const ref = `cdk.Fn.ref(${literal(name)})`;
+  if (definition.Type === 'Number') return `cdk.Token.asNumber(${ref})`;
+  if (definition.Type === 'CommaDelimitedList' || /^List</.test(definition.Type)) return `cdk.Token.asList(${ref})`;
+  return ref;
+}
+
+const parameterKeys = {
+  Type: 'type',
+  Description: 'description',
+  Default: 'default',
+  AllowedValues: 'allowedValues',
+  AllowedPattern: 'allowedPattern',
+  ConstraintDescription: 'constraintDescription',
+  MinLength: 'minLength',
+  MaxLength: 'maxLength',
+  MinValue: 'minValue',
+  MaxValue: 'maxValue',
+  NoEcho: 'noEcho',
+};
+
+function parameterDeclaration(stackVar, name, definition) {
+  const lines = [`new cdk.CfnParameter(${stackVar}, ${literal(name)}, {`];
+  for (const [key, value] of Object.entries(definition)) {
+    const prop = parameterKeys[key];
+    if (!prop) throw new GenerateError(`parameter ${name}: attribute ${key} is not supported by the generator`);
+    lines.push(`  ${prop}: ${literal(value)},`);
+  }
+  lines.push('});');
+  return lines;
+}
+
+/** TypeScript source of bin/app.ts for the given pools. */
+export function appModule(stacks) {
+  const out = [
+    '#!/usr/bin/env node',
+    '// The CDK app with one stack per pool in templates/. Do not edit: run `just cdk`.',
+    '//',
+    '// Every template parameter stays a CloudFormation parameter here (the stacks get',
+    '// references to them as props), so the synthesized templates take ArtifactBucket and',
+    '// ArtifactKey at deploy time, exactly as `poolctl deploy` passes them.',
+    "import * as cdk from 'aws-cdk-lib';",
+  ];
+  for (const { names } of stacks) {
+    out.push(`import { ${names.className} } from '../lib/${names.module}';`);
+  }
+  out.push('', 'const app = new cdk.App();');
+  for (const { names, template } of stacks) {
+    const stackVar = names.className[0].toLowerCase() + names.className.slice(1);
+    const parameters = Object.entries(template.Parameters ?? {});
+    out.push('', `const ${stackVar} = new ${names.className}(app, ${literal(names.stackId)}, {`);
+    if (template.Description !== undefined) out.push(`  description: ${literal(template.Description)},`);
+    // The prop names are cdk-from-cfn's: the parameter name with a lower-case first letter.
+    for (const [name, definition] of parameters) {
+      out.push(`  ${name[0].toLowerCase() + name.slice(1)}: ${parameterReference(name, definition)},`);
+    }
+    out.push('});');
+    if (template.AWSTemplateFormatVersion !== undefined) {
+      out.push(`${stackVar}.templateOptions.templateFormatVersion = ${literal(template.AWSTemplateFormatVersion)};`);
+    }
+    if (template.Metadata !== undefined) {
+      out.push(`${stackVar}.templateOptions.metadata = ${literal(template.Metadata)};`);
+    }
+    for (const [name, definition] of parameters) {
+      out.push(...parameterDeclaration(stackVar, name, definition));
+    }
+  }
+  out.push('');
+  return out.join('\n');
+}
+
+/** Every file the generator owns, as { relative path: contents }. */
+export function generate(templatesDir) {
+  const pools = fs
+    .readdirSync(templatesDir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
+  if (pools.length === 0) throw new GenerateError(`no templates/*.json in ${templatesDir}: run \`just render\` first`);
+  const files = {};
+  const stacks = [];
+  for (const pool of pools) {
+    const names = namesFor(pool);
+    const { template, source } = stackModule(fs.readFileSync(path.join(templatesDir, `${pool}.json`), 'utf8'), names);
+    files[`lib/${names.module}.ts`] = source;
+    stacks.push({ names, template });
+  }
+  files['bin/app.ts'] = appModule(stacks);
+  return files;
+}
+
+/** Generated files present on disk, so that a removed pool's stack is removed too. */
+function existingGenerated(outDir) {
+  const libDir = path.join(outDir, 'lib');
+  const lib = fs.existsSync(libDir) ? fs.readdirSync(libDir).filter((f) => f.endsWith('-stack.ts')).map((f) => `lib/${f}`) : [];
+  return fs.existsSync(path.join(outDir, 'bin', 'app.ts')) ? [...lib, 'bin/app.ts'] : lib;
+}
+
+function write(outDir, files) {
+  for (const stale of existingGenerated(outDir)) {
+    if (!(stale in files)) fs.rmSync(path.join(outDir, stale));
+  }
+  for (const [rel, contents] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(outDir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(outDir, rel), contents);
+  }
+}
+
+/** Writes into a temp dir and diffs against outDir; returns the list of stale paths. */
+function check(outDir, files) {
+  const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'poolctl-cdk-'));
+  try {
+    write(fresh, files);
+    const all = new Set([...Object.keys(files), ...existingGenerated(outDir)]);
+    const stale = [];
+    for (const rel of [...all].sort()) {
+      const committed = path.join(outDir, rel);
+      const expected = path.join(fresh, rel);
+      const same = fs.existsSync(committed) && fs.existsSync(expected) &&
+        fs.readFileSync(committed, 'utf8') === fs.readFileSync(expected, 'utf8');
+      if (same) continue;
+      stale.push(rel);
+      const shown = (p) => (fs.existsSync(p) ? p : '/dev/null');
+      const diff = spawnSync('diff', ['-u', '--label', `committed/${rel}`, '--label', `generated/${rel}`, shown(committed), shown(expected)], { encoding: 'utf8' });
+      process.stdout.write(diff.stdout ?? '');
+    }
+    return stale;
+  } finally {
+    fs.rmSync(fresh, { recursive: true, force: true });
+  }
+}
+
+function parseArgs(argv) {
+  const args = { templates: path.join(repoRoot, 'templates'), out: cdkDir, check: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--check') args.check = true;
+    else if (arg === '--templates' || arg === '--out') {
+      const value = argv[++i];
+      if (value === undefined) throw new GenerateError(`${arg} needs a directory`);
+      args[arg.slice(2)] = path.resolve(value);
+    } else throw new GenerateError(`unknown argument ${arg}`);
+  }
+  return args;
+}
+
+function main() {
+  try {
+    const args = parseArgs(process.argv.slice(2));
+    const files = generate(args.templates);
+    if (args.check) {
+      const stale = check(args.out, files);
+      if (stale.length > 0) {
+        console.error(`infra/cdk is stale (${stale.join(', ')}): run \`just cdk\` and commit the result`);
+        process.exit(1);
+      }
+      console.log(`infra/cdk is up to date with ${Object.keys(files).length - 1} template(s)`);
+    } else {
+      write(args.out, files);
+      console.log(`wrote ${Object.keys(files).sort().join(', ')}`);
+    }
+  } catch (err) {
+    if (err instanceof GenerateError) {
+      console.error(`error: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
