@@ -166,3 +166,52 @@ emulator-stop:
     fi
     rm -f "$pidfile"
     echo "emulator stopped"
+
+# ---- AWS CDK export (infra/cdk) ----
+
+# Offline CDK CLI: no version check, no telemetry, no notices (cdk.json turns off the rest).
+cdk_env := "CDK_DISABLE_VERSION_CHECK=1 CDK_DISABLE_CLI_TELEMETRY=1"
+
+[private]
+setup-node:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cd "{{root}}/infra/cdk"
+    # The stamp records the lock file; a changed lock reinstalls, nothing else does.
+    want=$(sha256sum package-lock.json | cut -d' ' -f1)
+    stamp=node_modules/.poolctl-lock-sha256
+    if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+        echo "node tools: up to date (infra/cdk/package-lock.json)"
+        exit 0
+    fi
+    npm ci --no-audit --no-fund --loglevel=error
+    echo "$want" > "$stamp"
+    echo "node tools: installed (infra/cdk/package-lock.json)"
+
+# Regenerate infra/cdk: one CDK stack class per templates/<pool>.json, through cdk-from-cfn.
+cdk: setup-node
+    cd infra/cdk && node scripts/generate.mjs
+
+# Fail when the committed infra/cdk code is stale against templates/ (the fix: `just cdk`).
+cdk-check: setup-node
+    cd infra/cdk && node scripts/generate.mjs --check
+
+# `cdk synth` of every pool into infra/cdk/cdk.out, without network when the OS allows it.
+cdk-synth: setup-node
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cd "{{root}}/infra/cdk"
+    rm -rf cdk.out
+    # A private network namespace proves the synth needs no AWS account and no registry.
+    offline=()
+    if unshare -rn true 2>/dev/null; then offline=(unshare -rn); else echo "cdk-synth: unshare unavailable, network not cut"; fi
+    {{cdk_env}} "${offline[@]}" npx --no-install cdk synth --quiet
+
+# What it checks: the generator and comparison unit tests, freshness, the type check, an offline
+# synth, and that every synthesized template is the same infrastructure as templates/<pool>.json.
+# The CDK export test: fresh, type-checked, synthesized offline, same infrastructure as templates/.
+test-cdk: cdk-check
+    cd infra/cdk && node --test test/
+    cd infra/cdk && npx --no-install tsc --noEmit
+    {{just_executable()}} cdk-synth
+    cd infra/cdk && node scripts/compare.mjs

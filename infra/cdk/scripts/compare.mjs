@@ -178,10 +178,19 @@ function diff(expected, actual, where, out) {
   if (expected !== actual) out.push(`${where}: expected ${show(expected)}, cdk synth has ${show(actual)}`);
 }
 
+const sections = ['Parameters', 'Mappings', 'Conditions', 'Rules', 'Resources', 'Outputs'];
+
 /** Every difference between the rendered and the synthesized template, as "path: what". */
 export function compareTemplates(rendered, synthesized) {
   const expected = canonicalDependsOn(canonical(rendered));
   const actual = canonicalDependsOn(canonical(withoutCdkAdditions(synthesized)));
+  // An absent section is an empty one, so that a difference names the entry, not the section.
+  for (const section of sections) {
+    if (section in expected || section in actual) {
+      expected[section] ??= {};
+      actual[section] ??= {};
+    }
+  }
   const out = [];
   diff(expected, actual, '$', out);
   return out;
