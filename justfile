@@ -21,7 +21,7 @@ default:
     @{{just_executable()}} --list --unsorted
 
 # Install everything the build and the tests need; fast when already done.
-setup: setup-apt setup-python setup-rust
+setup: setup-apt setup-python setup-rust setup-node
 
 [private]
 setup-apt:
