@@ -1,0 +1,205 @@
+//! Properties over generated events and policies: nothing panics, and autoVerifyEmail is true
+//! only when the event carries a trusted basis for it.
+
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use trigger::{decide, CompiledPolicy, SignUpEvent, TriggerSource};
+
+/// Any JSON at all, up to a small depth.
+fn any_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        ".{0,12}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::vec(("[a-zA-Z_]{0,14}", inner), 0..6)
+                .prop_map(|fields| Value::Object(fields.into_iter().collect())),
+        ]
+    })
+}
+
+/// Values drawn from a vocabulary close to the policy's, so that trusted bases actually occur.
+fn near(words: &'static [&'static str]) -> impl Strategy<Value = Value> {
+    prop_oneof![
+        3 => prop::sample::select(words).prop_map(|w| json!(w)),
+        1 => any_json(),
+    ]
+}
+
+const SOURCES: &[&str] = &[
+    "PreSignUp_SignUp",
+    "PreSignUp_AdminCreateUser",
+    "PreSignUp_ExternalProvider",
+    "presignup_signup",
+    "PostConfirmation_ConfirmSignUp",
+];
+const USER_NAMES: &[&str] = &[
+    "Google_1",
+    "google_2",
+    "GOOGLE_3",
+    "Okta_x",
+    "Facebook_4",
+    "Corp",
+    "_Google",
+    "Goo_gle_5",
+    "Oktaa_6",
+    "uuid-user",
+];
+const CLIENTS: &[&str] = &["agent", "AGENT", "web", "", "agent "];
+const EMAILS: &[&str] = &[
+    "a@example.com",
+    "a@EXAMPLE.com",
+    "a@sub.example.com",
+    "a@staff.example.com",
+    "a@x.staff.example.com",
+    "a@x.staff.example.com.",
+    "a@notexample.com",
+    "@example.com",
+    "a@",
+    "example.com",
+    "a@b@example.com",
+    "a@mailinator.com",
+    "",
+];
+const CLAIMS: &[&str] = &["true", "True", "TRUE", "false", "1", "yes", " true"];
+
+fn event() -> impl Strategy<Value = Value> {
+    (
+        near(SOURCES),
+        near(USER_NAMES),
+        near(CLIENTS),
+        near(EMAILS),
+        prop_oneof![near(CLAIMS), any::<bool>().prop_map(Value::Bool)],
+        any_json(),
+    )
+        .prop_map(|(source, user, client, email, claim, extra)| {
+            json!({
+                "version": "1",
+                "triggerSource": source,
+                "userName": user,
+                "callerContext": {"awsSdkVersion": "x", "clientId": client},
+                "request": {
+                    "userAttributes": {"email": email, "email_verified": claim},
+                    "validationData": extra,
+                    "clientMetadata": null
+                },
+                "response": {"autoConfirmUser": null, "autoVerifyEmail": false, "autoVerifyPhone": false}
+            })
+        })
+}
+
+fn subset(items: &'static [&'static str]) -> impl Strategy<Value = Vec<String>> {
+    prop::sample::subsequence(items, 0..=items.len())
+        .prop_map(|v| v.into_iter().map(str::to_string).collect())
+}
+
+fn policy() -> impl Strategy<Value = policy::PreSignUpPolicy> {
+    (
+        subset(&["Google", "corp"]),
+        subset(&["OKTA"]),
+        subset(&["agent"]),
+        subset(&["example.com", "*.example.com"]),
+        subset(&["mailinator.com", "*.sub.example.com"]),
+        subset(&["*.staff.example.com", "example.com"]),
+    )
+        .prop_map(
+            |(tp, vp, tc, allow, deny, verify)| policy::PreSignUpPolicy {
+                trusted_providers: tp,
+                vouched_providers: vp,
+                trusted_clients: tc,
+                allow_domains: allow,
+                deny_domains: deny,
+                verify_domains: verify,
+            },
+        )
+}
+
+/// The trusted bases, restated from the policy itself (not from the compiled form).
+fn has_basis(policy: &policy::PreSignUpPolicy, event: &Value) -> bool {
+    let source = event["triggerSource"].as_str();
+    let user = event["userName"].as_str().unwrap_or("");
+    let provider = user.split_once('_').map(|(p, _)| p.to_lowercase());
+    let in_list = |list: &[String], name: &Option<String>| {
+        name.as_ref()
+            .is_some_and(|n| !n.is_empty() && list.iter().any(|l| l.to_lowercase() == *n))
+    };
+    let attrs = &event["request"]["userAttributes"];
+    let claim = match &attrs["email_verified"] {
+        Value::Bool(b) => *b,
+        Value::String(s) => s.to_lowercase() == "true",
+        _ => false,
+    };
+    let email = attrs["email"].as_str().unwrap_or("");
+    let domain = email
+        .rsplit_once('@')
+        .filter(|(local, _)| !local.is_empty())
+        .map(|(_, d)| d.strip_suffix('.').unwrap_or(d).to_lowercase())
+        .filter(|d| !d.is_empty());
+    let Some(domain) = domain else { return false };
+    let client = event["callerContext"]["clientId"].as_str();
+    let verify_domain = policy
+        .verify_domains
+        .iter()
+        .any(|p| match p.strip_prefix("*.") {
+            Some(parent) => domain.ends_with(&format!(".{parent}")),
+            None => domain == *p,
+        });
+    match source {
+        Some("PreSignUp_ExternalProvider") => {
+            in_list(&policy.vouched_providers, &provider)
+                || (in_list(&policy.trusted_providers, &provider) && claim)
+        }
+        Some("PreSignUp_SignUp") => {
+            client.is_some_and(|c| policy.trusted_clients.iter().any(|t| t == c)) || verify_domain
+        }
+        _ => false,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_json_never_panics_and_never_verifies_without_basis(
+        event in any_json(),
+        policy in policy(),
+    ) {
+        let compiled = CompiledPolicy::new(&policy).unwrap();
+        let view = SignUpEvent::from_json(&event);
+        if let Ok(decision) = decide(&compiled, &view) {
+            // Random JSON has no "PreSignUp_*" source, hence no basis.
+            prop_assert!(!decision.auto_verify_email);
+            prop_assert!(!decision.auto_confirm_user);
+        }
+    }
+
+    #[test]
+    fn cognito_shaped_events_verify_only_on_a_trusted_basis(
+        event in event(),
+        policy in policy(),
+    ) {
+        let compiled = CompiledPolicy::new(&policy).unwrap();
+        let view = SignUpEvent::from_json(&event);
+        if let Ok(decision) = decide(&compiled, &view) {
+            // Both directions: no verification without a basis, and a basis is honoured.
+            prop_assert_eq!(decision.auto_verify_email, has_basis(&policy, &event), "{}", event);
+            prop_assert!(!decision.auto_verify_phone);
+            if view.source == TriggerSource::AdminCreateUser {
+                prop_assert!(!decision.auto_verify_email && !decision.auto_confirm_user);
+            }
+        }
+        // With no trusted basis configured at all, nobody is ever verified.
+        let bare = policy::PreSignUpPolicy {
+            allow_domains: policy.allow_domains.clone(),
+            deny_domains: policy.deny_domains.clone(),
+            ..Default::default()
+        };
+        if let Ok(decision) = decide(&CompiledPolicy::new(&bare).unwrap(), &view) {
+            prop_assert!(!decision.auto_verify_email);
+        }
+    }
+}
