@@ -11,8 +11,9 @@
 //   - the CDKMetadata resource and its condition CDKMetadataAvailable,
 //   - the BootstrapVersion parameter and the CheckBootstrapVersion rule.
 // Compared as equal because CloudFormation treats them as the same value:
-//   - Fn::Sub and the Fn::Join CDK writes for it: both sides become one canonical
-//     concatenation of literal strings and Ref / Fn::GetAtt parts;
+//   - Fn::Sub, Fn::Join of a literal list with any delimiter, and the Fn::Join "" CDK writes
+//     for both: each side becomes one canonical concatenation of literal strings and
+//     Ref / Fn::GetAtt parts;
 //   - Fn::GetAtt "A.B" and ["A", "B"]; DependsOn "A" and ["A"], in any order.
 // Numbers and strings are NOT equal: 7 and "7" is reported. CDK passes literals through
 // unchanged, so such a difference means the conversion changed a value's type.
@@ -108,11 +109,15 @@ export function canonical(value, where = '') {
         return canonical(concat(subParts(text, vars, where)), where);
       }
     }
-    if (key === 'Fn::Join' && Array.isArray(arg) && arg[0] === '' && Array.isArray(arg[1])) {
-      const parts = arg[1].map((p, i) => canonical(p, `${where}.Fn::Join[1][${i}]`));
-      // A nested empty-delimiter join is the same concatenation.
-      const flat = parts.flatMap((p) => (p && p['Fn::Join'] && p['Fn::Join'][0] === '' ? p['Fn::Join'][1] : [p]));
-      return concat(flat);
+    if (key === 'Fn::Join' && Array.isArray(arg) && typeof arg[0] === 'string' && Array.isArray(arg[1])) {
+      // A join of a literal list is the concatenation with the delimiter between the items
+      // (CDK writes `[a, b].join(',')` that way); a nested concatenation is flattened.
+      const delimiter = arg[0];
+      const parts = arg[1]
+        .map((p, i) => canonical(p, `${where}.Fn::Join[1][${i}]`))
+        .flatMap((p, i) => (i > 0 && delimiter !== '' ? [delimiter, p] : [p]))
+        .flatMap((p) => (p && p['Fn::Join'] && p['Fn::Join'][0] === '' ? p['Fn::Join'][1] : [p]));
+      return concat(parts);
     }
     if (key === 'Fn::GetAtt' && typeof arg === 'string' && arg.includes('.')) {
       const dot = arg.indexOf('.');

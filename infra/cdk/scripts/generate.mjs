@@ -67,9 +67,36 @@ function generatedPropNames(code, className) {
   return [...body[1].matchAll(/^\s+readonly (\w+)\??:/gm)].map((m) => m[1]);
 }
 
+/** Member names of a cdk.Stack instance (own fields and inherited accessors and methods). */
+function stackMemberNames() {
+  const cdk = require('aws-cdk-lib');
+  const stack = new cdk.Stack(new cdk.App(), 'Probe');
+  const names = new Set(Object.keys(stack));
+  for (let proto = Object.getPrototypeOf(stack); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const name of Object.getOwnPropertyNames(proto)) names.add(name);
+  }
+  return names;
+}
+
+/** Every Fn::Sub format string in a template value. */
+function subStrings(value, out = []) {
+  if (Array.isArray(value)) value.forEach((v) => subStrings(v, out));
+  else if (value && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      if (key === 'Fn::Sub') {
+        const text = Array.isArray(v) ? v[0] : v;
+        if (typeof text === 'string') out.push(text);
+      }
+      subStrings(v, out);
+    }
+  }
+  return out;
+}
+
 /**
- * Template features that cdk-from-cfn turns into synth-time code, so that the synthesized
- * template would no longer be the same infrastructure. Reported before any code is written.
+ * Template features that cdk-from-cfn 0.334 converts into TypeScript that does not compile,
+ * or into synth-time code so that the synthesized template is no longer the same
+ * infrastructure. Reported with the fix before any code is written.
  */
 export function unsupportedFeatures(template, code, names) {
   const problems = [];
@@ -77,10 +104,30 @@ export function unsupportedFeatures(template, code, names) {
   for (const prop of clashes) {
     problems.push(`a parameter becomes the prop "${prop}", which cdk.StackProps already has; rename the parameter`);
   }
+  // Outputs become public fields of the stack class.
+  const members = stackMemberNames();
+  for (const output of Object.keys(template.Outputs ?? {})) {
+    const field = output[0].toLowerCase() + output.slice(1);
+    if (members.has(field)) problems.push(`output ${output} becomes the field "${field}", which cdk.Stack already has; rename the output`);
+  }
+  // Resources become local variables next to the module imports and the constructor's own.
+  const taken = new Set(['scope', 'id', 'props', ...[...code.matchAll(/^import \* as (\w+) from/gm)].map((m) => m[1])]);
+  for (const [, variable] of code.matchAll(/^\s+const (\w+) = new /gm)) {
+    if (taken.has(variable)) problems.push(`a resource becomes the variable "${variable}", which shadows the generated code's own; rename the resource`);
+  }
   // cdk-from-cfn evaluates Conditions and Fn::If in TypeScript against the props; with the
   // parameters passed as deploy-time references the comparison is always false.
   if (template.Conditions && Object.keys(template.Conditions).length > 0) {
     problems.push(`Conditions (${Object.keys(template.Conditions).join(', ')}) become synth-time booleans; decide them when rendering instead`);
+  }
+  // Mappings become a TypeScript record indexed at synth time; a parameter key crashes synth.
+  if (template.Mappings && Object.keys(template.Mappings).length > 0) {
+    problems.push(`Mappings (${Object.keys(template.Mappings).join(', ')}) become synth-time lookups; resolve them when rendering instead`);
+  }
+  // Fn::Sub becomes a template literal without escaping.
+  for (const text of subStrings(template.Resources ?? {}).concat(subStrings(template.Outputs ?? {}))) {
+    if (text.includes('`')) problems.push(`Fn::Sub ${JSON.stringify(text)} contains a backtick, which ends the generated template literal`);
+    if (text.includes('${!')) problems.push(`Fn::Sub ${JSON.stringify(text)} uses the \${!...} escape, which becomes a variable reference`);
   }
   return problems;
 }

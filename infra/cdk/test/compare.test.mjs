@@ -116,3 +116,13 @@ test('DependsOn compares as a set; GetAtt string and list forms are equal', () =
     '$.Resources.A.DependsOn: expected 1 item(s) ["B"], cdk synth has 2 ["B","C"]',
   ]);
 });
+
+test('a join with a delimiter matches the concatenation CDK writes for it', () => {
+  const rendered = { Outputs: { J: { Value: { 'Fn::Join': [',', ['a', { Ref: 'Pool' }, 'b']] } } } };
+  const synth = { Outputs: { J: { Value: { 'Fn::Join': ['', ['a,', { Ref: 'Pool' }, ',b']] } } } };
+  assert.deepEqual(compareTemplates(rendered, synth), []);
+  synth.Outputs.J.Value['Fn::Join'][1][2] = ';b';
+  assert.deepEqual(compareTemplates(rendered, synth), [
+    '$.Outputs.J.Value["Fn::Join"][1][2]: expected ",b", cdk synth has ";b"',
+  ]);
+});

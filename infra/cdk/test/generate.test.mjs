@@ -126,3 +126,41 @@ test('an empty templates directory is an error that says to render first', () =>
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('outputs named like cdk.Stack members are refused', () => {
+  const text = withTemplate((t) => {
+    t.Outputs.Region = { Value: { Ref: 'AWS::Region' } };
+    t.Outputs.Node = { Value: 'x' };
+  });
+  assert.throws(() => stackModule(text, namesFor('demo')), (err) => {
+    assert.match(err.message, /output Region becomes the field "region", which cdk\.Stack already has/);
+    assert.match(err.message, /output Node becomes the field "node"/);
+    return true;
+  });
+});
+
+test('resources that would shadow the generated code are refused', () => {
+  const text = withTemplate((t) => {
+    t.Resources.Props = { Type: 'AWS::SNS::Topic', Properties: {} };
+    t.Resources.Cognito = { Type: 'AWS::SNS::Topic', Properties: {} };
+  });
+  assert.throws(() => stackModule(text, namesFor('demo')), (err) => {
+    assert.match(err.message, /resource becomes the variable "props"/);
+    assert.match(err.message, /resource becomes the variable "cognito"/);
+    return true;
+  });
+});
+
+test('Mappings and Fn::Sub strings that cdk-from-cfn mistranslates are refused', () => {
+  const text = withTemplate((t) => {
+    t.Mappings = { Retention: { review: { Days: 7 } } };
+    t.Outputs.Quoted = { Value: { 'Fn::Sub': 'a `b` ${UserPool}' } };
+    t.Outputs.Escaped = { Value: { 'Fn::Sub': '${!Literal}-${UserPool}' } };
+  });
+  assert.throws(() => stackModule(text, namesFor('demo')), (err) => {
+    assert.match(err.message, /Mappings \(Retention\) become synth-time lookups/);
+    assert.match(err.message, /contains a backtick/);
+    assert.match(err.message, /uses the \$\{!\.\.\.\} escape/);
+    return true;
+  });
+});
