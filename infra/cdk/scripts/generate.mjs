@@ -181,11 +181,20 @@ export function stackModule(templateText, names) {
   if (problems.length > 0) {
     throw new GenerateError(`templates/${names.pool}.json cannot be converted faithfully:\n  - ${problems.join('\n  - ')}`);
   }
+  // The prop cdk-from-cfn made of each parameter (camel case: ArtifactBucket -> artifactBucket).
+  const generated = generatedPropNames(code, names.className);
+  const squash = (n) => n.toLowerCase().replace(/_/g, '');
+  const props = {};
+  for (const parameter of Object.keys(template.Parameters ?? {})) {
+    const prop = generated.find((p) => squash(p) === squash(parameter));
+    if (!prop) throw new GenerateError(`templates/${names.pool}.json: no prop for parameter ${parameter} in the cdk-from-cfn output`);
+    props[parameter] = prop;
+  }
   const header =
     `// Converted from templates/${names.pool}.json by cdk-from-cfn ${cdkFromCfnVersion}.\n` +
     '// Do not edit: run `just cdk` after `just render`. The repairs made to the converter\n' +
     '// output are listed in scripts/generate.mjs (repair).\n';
-  return { template, source: header + code.trimEnd() + '\n' };
+  return { template, props, source: header + code.trimEnd() + '\n' };
 }
 
 /** A TypeScript literal for a JSON value: JSON is valid TypeScript. */
@@ -235,31 +244,41 @@ export function appModule(stacks) {
     '// Every template parameter stays a CloudFormation parameter here (the stacks get',
     '// references to them as props), so the synthesized templates take ArtifactBucket and',
     '// ArtifactKey at deploy time, exactly as `poolctl deploy` passes them.',
+    '// `cdk synth -c pool=<name>` synthesizes that pool only.',
     "import * as cdk from 'aws-cdk-lib';",
   ];
   for (const { names } of stacks) {
     out.push(`import { ${names.className} } from '../lib/${names.module}';`);
   }
-  out.push('', 'const app = new cdk.App();');
-  for (const { names, template } of stacks) {
+  const pools = stacks.map(({ names }) => names.pool);
+  out.push(
+    '',
+    'const app = new cdk.App();',
+    `const pools = ${literal(pools)};`,
+    "const selected: string | undefined = app.node.tryGetContext('pool');",
+    'if (selected !== undefined && !pools.includes(selected)) {',
+    "  throw new Error(`unknown pool ${selected} (-c pool=...); the pools are ${pools.join(', ')}`);",
+    '}',
+  );
+  for (const { names, template, props } of stacks) {
     const stackVar = names.className[0].toLowerCase() + names.className.slice(1);
     const parameters = Object.entries(template.Parameters ?? {});
-    out.push('', `const ${stackVar} = new ${names.className}(app, ${literal(names.stackId)}, {`);
-    if (template.Description !== undefined) out.push(`  description: ${literal(template.Description)},`);
-    // The prop names are cdk-from-cfn's: the parameter name with a lower-case first letter.
+    const body = [`const ${stackVar} = new ${names.className}(app, ${literal(names.stackId)}, {`];
+    if (template.Description !== undefined) body.push(`  description: ${literal(template.Description)},`);
     for (const [name, definition] of parameters) {
-      out.push(`  ${name[0].toLowerCase() + name.slice(1)}: ${parameterReference(name, definition)},`);
+      body.push(`  ${props[name]}: ${parameterReference(name, definition)},`);
     }
-    out.push('});');
+    body.push('});');
     if (template.AWSTemplateFormatVersion !== undefined) {
-      out.push(`${stackVar}.templateOptions.templateFormatVersion = ${literal(template.AWSTemplateFormatVersion)};`);
+      body.push(`${stackVar}.templateOptions.templateFormatVersion = ${literal(template.AWSTemplateFormatVersion)};`);
     }
     if (template.Metadata !== undefined) {
-      out.push(`${stackVar}.templateOptions.metadata = ${literal(template.Metadata)};`);
+      body.push(`${stackVar}.templateOptions.metadata = ${literal(template.Metadata)};`);
     }
     for (const [name, definition] of parameters) {
-      out.push(...parameterDeclaration(stackVar, name, definition));
+      body.push(...parameterDeclaration(stackVar, name, definition));
     }
+    out.push('', `if (selected === undefined || selected === ${literal(names.pool)}) {`, ...body.map((l) => `  ${l}`), '}');
   }
   out.push('');
   return out.join('\n');
@@ -277,9 +296,9 @@ export function generate(templatesDir) {
   const stacks = [];
   for (const pool of pools) {
     const names = namesFor(pool);
-    const { template, source } = stackModule(fs.readFileSync(path.join(templatesDir, `${pool}.json`), 'utf8'), names);
+    const { template, props, source } = stackModule(fs.readFileSync(path.join(templatesDir, `${pool}.json`), 'utf8'), names);
     files[`lib/${names.module}.ts`] = source;
-    stacks.push({ names, template });
+    stacks.push({ names, template, props });
   }
   files['bin/app.ts'] = appModule(stacks);
   return files;

@@ -75,11 +75,12 @@ test('the app keeps every template parameter a CloudFormation parameter', () => 
     assert.match(app, /new DemoPoolStack\(app, "DemoPool", \{/);
     for (const name of ['ArtifactBucket', 'ArtifactKey', 'EnvironmentName', 'TriggerArchitecture']) {
       const prop = name[0].toLowerCase() + name.slice(1);
-      assert.match(app, new RegExp(`  ${prop}: cdk\\.Fn\\.ref\\("${name}"\\),`));
+      assert.match(app, new RegExp(`    ${prop}: cdk\\.Fn\\.ref\\("${name}"\\),`));
       assert.match(app, new RegExp(`new cdk\\.CfnParameter\\(demoPoolStack, "${name}", \\{`));
     }
     assert.match(app, /allowedValues: \["arm64","x86_64"\],/);
-    assert.match(app, /description: "poolctl pool fixture",/);
+    assert.match(app, /    description: "poolctl pool fixture",/);
+    assert.match(app, /if \(selected === undefined \|\| selected === "demo"\) \{/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
