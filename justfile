@@ -108,8 +108,18 @@ e2e-artifacts:
     fi
 
 # The one test command (CI and README): lint templates, build e2e artifacts, run every test.
-test: setup lint-templates e2e-artifacts
-    POOLCTL_BIN="{{root}}/target/debug/poolctl" cargo test --workspace
+# Extra arguments go to cargo test, e.g. `just test -p spec` or `just test -- --nocapture`.
+test *cargo_args: setup lint-templates e2e-artifacts
+    #!/usr/bin/env bash
+    set -euo pipefail
+    args=({{cargo_args}})
+    # default-members leaves out the e2e crate: select the whole workspace unless told otherwise.
+    scope=(--workspace)
+    for arg in "${args[@]}"; do
+        [[ $arg == -p || $arg == --package || $arg == --package=* || $arg == -p?* ]] && scope=()
+        [[ $arg == -- ]] && break
+    done
+    POOLCTL_BIN="{{root}}/target/debug/poolctl" cargo test "${scope[@]}" "${args[@]}"
 
 # Benchmarks.
 bench:
@@ -215,3 +225,24 @@ test-cdk: cdk-check
     cd infra/cdk && npx --no-install tsc --noEmit
     {{just_executable()}} cdk-synth
     cd infra/cdk && node scripts/compare.mjs
+
+# Benchmark: `poolctl render` against `cdk synth` for one pool, whole processes (hyperfine).
+bench-cdk pool="production": setup-node
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if ! command -v hyperfine >/dev/null; then
+        sudo_cmd=""; [[ $(id -u) -eq 0 ]] || sudo_cmd="sudo"
+        $sudo_cmd apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends hyperfine
+    fi
+    cargo build --release -p poolctl
+    poolctl="{{root}}/target/release/poolctl"
+    spec="{{root}}/infra/pools/{{pool}}.yaml"
+    cd "{{root}}/infra/cdk"
+    synth="{{cdk_env}} npx --no-install cdk synth --quiet -c pool={{pool}} -o /tmp/poolctl-bench-cdk.out"
+    hyperfine --warmup 1 --runs 5 --shell bash \
+        --export-markdown "{{root}}/target/bench-cdk-{{pool}}.md" \
+        -n "poolctl render {{pool}}" "$poolctl render $spec --stdout > /dev/null" \
+        -n "cdk synth {{pool}}" "$synth" \
+        -n "cdk synth --no-validation {{pool}}" "$synth --no-validation"
+    echo "table: target/bench-cdk-{{pool}}.md"
