@@ -1,1 +1,49 @@
-fn main() {}
+//! `poolctl`: the thin binary. It parses arguments, wires the library crates together and
+//! prints; the logic lives in `spec`, `template` and `deploy`.
+
+mod cli;
+mod cmd;
+mod exit;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command, ReviewCommand};
+use crate::exit::Failure;
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let result = match cli.command {
+        Command::Check(args) => cmd::check::run(&args),
+        Command::Render(args) => cmd::render::run(&args),
+        Command::Schema => cmd::schema::run(),
+        Command::Package(args) => cmd::package::run(&args),
+        Command::Deploy(args) => block_on(cmd::deploy::run(&cli.global, &args)),
+        Command::Diff(args) => block_on(cmd::diff::run(&cli.global, &args)),
+        Command::Destroy(args) => block_on(cmd::destroy::run(&cli.global, &args)),
+        Command::Outputs(args) => block_on(cmd::outputs::run(&cli.global, &args)),
+        Command::Review(ReviewCommand::Up(args)) => block_on(cmd::review::up(&cli.global, &args)),
+        Command::Review(ReviewCommand::Down(args)) => block_on(cmd::review::down(&cli.global, &args)),
+        Command::Review(ReviewCommand::Gc(args)) => block_on(cmd::review::gc(&cli.global, &args)),
+        Command::Review(ReviewCommand::Ls(args)) => block_on(cmd::review::ls(&cli.global, &args)),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(failure) => failure.report(),
+    }
+}
+
+fn block_on<F: std::future::Future<Output = Result<(), Failure>>>(future: F) -> Result<(), Failure> {
+    match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime.block_on(future),
+        Err(e) => Err(Failure::error(anyhow::anyhow!("cannot start the async runtime: {e}"))),
+    }
+}
+
+/// Diagnostics go to stderr, filtered by `POOLCTL_LOG` (e.g. `POOLCTL_LOG=debug`); results go
+/// to stdout so that `--output json` stays machine-readable.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("POOLCTL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+}
