@@ -1,0 +1,186 @@
+//! The real `bootstrap` speaking the real Lambda Runtime API protocol: started as Lambda starts
+//! a `provided.al2023` function, fed Cognito events, its replies checked.
+//!
+//! Runs the binary cargo builds for the test, or the packaged release build when
+//! `TRIGGER_BOOTSTRAP` points at it (`just trigger-e2e`).
+
+mod support;
+
+use std::io::Read;
+use std::process::{Child, ExitStatus};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use serde_json::Value;
+use support::runtime_api::{spawn_bootstrap, FakeRuntimeApi, Posted};
+
+/// A guard against a hung process, not a performance assertion.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The next thing the function posted, skipping its requests for events.
+fn next_post(api: &FakeRuntimeApi) -> Posted {
+    loop {
+        match api
+            .posted
+            .recv_timeout(PATIENCE)
+            .expect("the function posted nothing")
+        {
+            Posted::Next => continue,
+            posted => return posted,
+        }
+    }
+}
+
+/// Stops the function and returns what it logged on stdout.
+fn stop(mut child: Child) -> String {
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut stdout)
+        .expect("read stdout");
+    stdout
+}
+
+/// Waits for a function that should exit by itself.
+fn wait_for_exit(mut child: Child) -> (ExitStatus, String) {
+    let mut stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut out = String::new();
+        let _ = stdout.read_to_string(&mut out);
+        let _ = tx.send((child.wait(), out));
+    });
+    let (status, out) = rx
+        .recv_timeout(PATIENCE)
+        .expect("the function did not exit");
+    (status.expect("wait"), out)
+}
+
+fn log_lines(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("not a JSON log line ({e}): {line}"))
+        })
+        .collect()
+}
+
+#[test]
+fn answers_each_source_over_the_runtime_api_in_one_warm_process() {
+    let events = [
+        "signup_agent",
+        "signup_denied_domain",
+        "external_google_unverified",
+        "admin_create_user",
+    ];
+    let api = FakeRuntimeApi::start(events.iter().map(|name| fixture(name)).collect());
+    let child = spawn_bootstrap(api.addr, Some(&fixture("policy_standard")));
+
+    // The agent's sign-up: confirmed and verified, the event echoed back.
+    let Posted::Response { request_id, body } = next_post(&api) else {
+        panic!("expected a response")
+    };
+    assert_eq!(request_id, "req-0");
+    let reply: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(reply["response"]["autoConfirmUser"], true);
+    assert_eq!(reply["response"]["autoVerifyEmail"], true);
+    assert_eq!(reply["response"]["autoVerifyPhone"], false);
+    assert_eq!(reply["userName"], "c1f0e2d3-8a7b-4c6d-9e5f-0a1b2c3d4e5f");
+    assert_eq!(
+        reply["request"]["clientMetadata"]["signedUpBy"],
+        "support-agent"
+    );
+
+    // A denied domain: an invocation error whose message Cognito shows the person.
+    let Posted::Error { request_id, body } = next_post(&api) else {
+        panic!("expected an error")
+    };
+    assert_eq!(request_id, "req-1");
+    let error: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(error["errorType"], "SignUpRefused");
+    assert_eq!(
+        error["errorMessage"],
+        "Sign-up with an email address at mailinator.com is not allowed. Please use a different email address."
+    );
+
+    // A trusted provider that did not assert the claim: confirmed, not verified.
+    let Posted::Response { body, .. } = next_post(&api) else {
+        panic!("expected a response")
+    };
+    let reply: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(reply["response"]["autoConfirmUser"], true);
+    assert_eq!(reply["response"]["autoVerifyEmail"], false);
+
+    // AdminCreateUser: no flags even though the attributes say email_verified.
+    let Posted::Response { body, .. } = next_post(&api) else {
+        panic!("expected a response")
+    };
+    let reply: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(reply["response"]["autoConfirmUser"], false);
+    assert_eq!(reply["response"]["autoVerifyEmail"], false);
+
+    // One JSON line per decision, with the domain and never the address.
+    let stdout = stop(child);
+    let decisions: Vec<Value> = log_lines(&stdout)
+        .into_iter()
+        .filter(|line| line["message"] == "pre sign-up decision")
+        .collect();
+    assert_eq!(decisions.len(), 4, "{stdout}");
+    assert_eq!(decisions[0]["trigger_source"], "PreSignUp_SignUp");
+    assert_eq!(decisions[0]["decision"], "accept");
+    assert_eq!(decisions[0]["reason"], "trusted_client");
+    assert_eq!(decisions[0]["auto_verify_email"], true);
+    assert_eq!(decisions[0]["email_domain"], "customer.org");
+    assert_eq!(decisions[0]["client_id"], "agent-client-id");
+    assert_eq!(decisions[1]["decision"], "refuse");
+    assert_eq!(decisions[1]["reason"], "denied_domain");
+    assert_eq!(decisions[2]["provider"], "google");
+    assert_eq!(decisions[2]["reason"], "trusted_provider");
+    let lowered = stdout.to_lowercase();
+    for local_part in ["pat.lee", "throwaway", "jane.doe"] {
+        assert!(
+            !lowered.contains(local_part),
+            "logged {local_part}: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn a_bad_policy_stops_the_function_at_start_with_a_clear_line() {
+    for (policy, expected) in [
+        (
+            Some(r#"{"deny_domains": ["@mailinator.com"]}"#),
+            "@mailinator.com",
+        ),
+        (Some(r#"{"trusted_provider": ["Google"]}"#), "unknown field"),
+        (Some("not json"), "not valid JSON"),
+        (None, "POOLCTL_POLICY is unset"),
+    ] {
+        let api = FakeRuntimeApi::start(vec![fixture("signup_agent")]);
+        let child = spawn_bootstrap(api.addr, policy);
+        let (status, stdout) = wait_for_exit(child);
+        assert!(!status.success(), "{policy:?} started");
+        let lines = log_lines(&stdout);
+        let error = lines
+            .iter()
+            .find(|line| line["level"] == "ERROR")
+            .unwrap_or_else(|| panic!("no error line for {policy:?}: {stdout}"));
+        assert!(error.to_string().contains(expected), "{policy:?}: {error}");
+        // It failed before asking for any event.
+        assert!(
+            api.posted.try_iter().all(|p| !matches!(p, Posted::Next)),
+            "{policy:?} polled"
+        );
+    }
+}
