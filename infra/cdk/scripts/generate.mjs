@@ -124,6 +124,12 @@ export function unsupportedFeatures(template, code, names) {
   if (template.Mappings && Object.keys(template.Mappings).length > 0) {
     problems.push(`Mappings (${Object.keys(template.Mappings).join(', ')}) become synth-time lookups; resolve them when rendering instead`);
   }
+  // Resource Metadata keys are written unquoted: `cfn-lint: {...}` is a syntax error.
+  for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
+    for (const key of Object.keys(resource?.Metadata ?? {})) {
+      if (!/^[A-Za-z_$][\w$]*$/.test(key)) problems.push(`resource ${logicalId}: Metadata key ${JSON.stringify(key)} is not an identifier and is written unquoted`);
+    }
+  }
   // Fn::Sub becomes a template literal without escaping.
   for (const text of subStrings(template.Resources ?? {}).concat(subStrings(template.Outputs ?? {}))) {
     if (text.includes('`')) problems.push(`Fn::Sub ${JSON.stringify(text)} contains a backtick, which ends the generated template literal`);

@@ -157,11 +157,13 @@ test('Mappings and Fn::Sub strings that cdk-from-cfn mistranslates are refused',
     t.Mappings = { Retention: { review: { Days: 7 } } };
     t.Outputs.Quoted = { Value: { 'Fn::Sub': 'a `b` ${UserPool}' } };
     t.Outputs.Escaped = { Value: { 'Fn::Sub': '${!Literal}-${UserPool}' } };
+    t.Resources.Domain.Metadata = { 'cfn-lint': { config: { ignore_checks: ['W3011'] } } };
   });
   assert.throws(() => stackModule(text, namesFor('demo')), (err) => {
     assert.match(err.message, /Mappings \(Retention\) become synth-time lookups/);
     assert.match(err.message, /contains a backtick/);
     assert.match(err.message, /uses the \$\{!\.\.\.\} escape/);
+    assert.match(err.message, /resource Domain: Metadata key "cfn-lint" is not an identifier/);
     return true;
   });
 });
