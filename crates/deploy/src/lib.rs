@@ -1,1 +1,3 @@
 //! deploy
+
+pub mod artifact;

@@ -212,6 +212,9 @@ pub struct ReviewUpArgs {
     /// Write the outputs as JSON to this file.
     #[arg(long)]
     pub outputs_file: Option<PathBuf>,
+    /// The current time for expiry, RFC 3339 (for tests and rehearsals; default: the clock).
+    #[arg(long, env = "POOLCTL_NOW", hide = true)]
+    pub now: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -230,8 +233,11 @@ pub struct ReviewGcArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// How many deletions run at once.
-    #[arg(long, default_value_t = 4)]
-    pub concurrency: usize,
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub concurrency: u16,
+    /// The current time for expiry, RFC 3339 (for tests and rehearsals; default: the clock).
+    #[arg(long, env = "POOLCTL_NOW", hide = true)]
+    pub now: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -239,4 +245,7 @@ pub struct ReviewLsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
+    /// The current time for expiry, RFC 3339 (for tests and rehearsals; default: the clock).
+    #[arg(long, env = "POOLCTL_NOW", hide = true)]
+    pub now: Option<String>,
 }
