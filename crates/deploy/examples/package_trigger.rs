@@ -36,14 +36,20 @@ fn run() -> Result<(), String> {
 
     let bootstrap = build_bootstrap(&workspace_root, arch).map_err(|e| e.to_string())?;
     let artifact = TriggerArtifact::from_bootstrap(&bootstrap, arch).map_err(|e| e.to_string())?;
-    let binary_size = std::fs::metadata(&bootstrap).map_err(|e| e.to_string())?.len();
+    let binary_size = std::fs::metadata(&bootstrap)
+        .map_err(|e| e.to_string())?
+        .len();
 
     std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
     let zip_path = out_dir.join(artifact.file_name());
-    std::fs::write(&zip_path, &artifact.bytes).map_err(|e| format!("{}: {e}", zip_path.display()))?;
+    std::fs::write(&zip_path, &artifact.bytes)
+        .map_err(|e| format!("{}: {e}", zip_path.display()))?;
     let sum_path = out_dir.join(format!("{}.sha256", artifact.file_name()));
-    std::fs::write(&sum_path, format!("{}  {}\n", artifact.sha256, artifact.file_name()))
-        .map_err(|e| format!("{}: {e}", sum_path.display()))?;
+    std::fs::write(
+        &sum_path,
+        format!("{}  {}\n", artifact.sha256, artifact.file_name()),
+    )
+    .map_err(|e| format!("{}: {e}", sum_path.display()))?;
 
     println!("{}", zip_path.display());
     println!("  sha256     {}", artifact.sha256);

@@ -107,7 +107,11 @@ impl TriggerArtifact {
     pub fn from_bootstrap(bootstrap: &Path, arch: Arch) -> Result<Self, ArtifactError> {
         let bytes = package_zip(bootstrap)?;
         let sha256 = sha256_hex(&bytes);
-        Ok(TriggerArtifact { arch, bytes, sha256 })
+        Ok(TriggerArtifact {
+            arch,
+            bytes,
+            sha256,
+        })
     }
 
     /// The conventional file name, `pre-sign-up-<arch>.zip`.
@@ -259,7 +263,9 @@ mod tests {
 
     /// Some bytes that compress a little, like a binary.
     fn fake_binary() -> Vec<u8> {
-        (0..200_000u32).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8 & 0x3f).collect()
+        (0..200_000u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 24) as u8 & 0x3f)
+            .collect()
     }
 
     #[test]
@@ -322,6 +328,9 @@ mod tests {
     #[test]
     fn a_missing_bootstrap_is_a_clear_error() {
         let error = package_zip(Path::new("/nonexistent/bootstrap")).unwrap_err();
-        assert!(error.to_string().contains("/nonexistent/bootstrap"), "{error}");
+        assert!(
+            error.to_string().contains("/nonexistent/bootstrap"),
+            "{error}"
+        );
     }
 }
