@@ -1,0 +1,16 @@
+//! Review pools: one short-lived pool per pull request, deployed and deleted by CI.
+//!
+//! A review pool is an ordinary poolctl stack with three differences: its name and domain are
+//! derived from a review id ([`naming`]); it can always be deleted, whatever the spec says for
+//! production ([`spec`]); and tags record the id, the pool, the creation time and the expiry
+//! ([`tags`]), which is all `review ls`, `review gc` and `review down` look at.
+
+pub mod naming;
+pub mod spec;
+pub mod tags;
+pub mod time;
+
+pub use naming::{domain_prefix, stack_name, InvalidReviewId, ReviewId, STACK_PREFIX};
+pub use spec::{environment_name, review_spec, ReviewSpecError};
+pub use tags::{plan_gc, render_table, GcPlan, ReviewPool, ReviewPoolRow, ReviewTags};
+pub use time::{human_duration, Instant, InvalidTime, Ttl};
