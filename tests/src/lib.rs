@@ -12,6 +12,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 pub const REGION: &str = "us-east-1";
@@ -133,6 +134,14 @@ impl Emulator {
             }
         }
         panic!("ministack did not start after {START_ATTEMPTS} attempts: {last_error}");
+    }
+
+    /// One emulator for the whole test binary, started on first use. Tests that share it must
+    /// use [`unique_name`]s. It is never dropped; the wrapper's lifeline stops it when the
+    /// test process exits.
+    pub fn shared() -> &'static Emulator {
+        static SHARED: OnceLock<Emulator> = OnceLock::new();
+        SHARED.get_or_init(Emulator::start)
     }
 
     fn try_start(ministack: &Path) -> Result<Emulator, String> {

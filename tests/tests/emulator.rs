@@ -164,3 +164,28 @@ fn emulators_run_side_by_side_and_stop_on_drop() {
     );
     second.reset();
 }
+
+#[tokio::test]
+async fn shared_emulator_is_one_instance_per_test_binary() {
+    let shared = Emulator::shared();
+    assert_eq!(shared.port(), Emulator::shared().port());
+    let cognito = aws_sdk_cognitoidentityprovider::Client::new(&shared.sdk_config().await);
+    let pool_name = unique_name("shared-pool");
+    let created = cognito
+        .create_user_pool()
+        .pool_name(&pool_name)
+        .send()
+        .await
+        .expect("create user pool");
+    let pool_id = created.user_pool().and_then(|p| p.id()).expect("pool id");
+    let described = cognito
+        .describe_user_pool()
+        .user_pool_id(pool_id)
+        .send()
+        .await
+        .expect("describe user pool");
+    assert_eq!(
+        described.user_pool().and_then(|p| p.name()),
+        Some(pool_name.as_str())
+    );
+}
