@@ -1,0 +1,122 @@
+//! AWS configuration the standard way: the default credential chain (environment, profiles,
+//! SSO, process, instance roles), an optional profile and region, and `AWS_ENDPOINT_URL` for
+//! local emulators. Credentials and region are resolved once, up front, so a missing one is a
+//! single clear sentence before any work starts.
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_sdk_s3::config::ProvideCredentials;
+
+use crate::error::DeployError;
+
+/// Where the SDK calls go and as whom.
+#[derive(Debug, Clone, Default)]
+pub struct AwsOptions {
+    /// Shared-config profile (`--profile`); `None` = the default chain.
+    pub profile: Option<String>,
+    /// Region (`--region`); `None` = the chain (AWS_REGION, the profile's region).
+    pub region: Option<String>,
+}
+
+/// Resolved configuration plus the clients the driver uses.
+#[derive(Debug, Clone)]
+pub struct Aws {
+    pub config: SdkConfig,
+    pub region: String,
+    /// True when `AWS_ENDPOINT_URL` (or a service-specific one) points at an emulator.
+    pub custom_endpoint: bool,
+    pub cloudformation: aws_sdk_cloudformation::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub sts: aws_sdk_sts::Client,
+}
+
+/// Retries live here and only here: the SDK retries throttling ("Rate exceeded") and transient
+/// errors with exponential backoff and jitter; adaptive mode adds a client-side rate limiter
+/// shared by every call of this process, which is what fifty parallel CI deploys need.
+fn retry_config() -> RetryConfig {
+    RetryConfig::adaptive()
+        .with_max_attempts(8)
+        .with_initial_backoff(Duration::from_millis(200))
+        .with_max_backoff(Duration::from_secs(20))
+}
+
+impl Aws {
+    /// Loads the configuration and resolves credentials and region, or fails with
+    /// [`DeployError::NoCredentials`] / [`DeployError::NoRegion`].
+    pub async fn load(options: &AwsOptions) -> Result<Aws, DeployError> {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(retry_config())
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(10))
+                    .operation_attempt_timeout(Duration::from_secs(60))
+                    .build(),
+            );
+        if let Some(profile) = &options.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(region) = &options.region {
+            loader = loader.region(aws_config::Region::new(region.clone()));
+        }
+        let config = loader.load().await;
+
+        let region = config
+            .region()
+            .map(|r| r.as_ref().to_owned())
+            .filter(|r| !r.is_empty())
+            .ok_or(DeployError::NoRegion)?;
+        let provider = config
+            .credentials_provider()
+            .ok_or_else(|| DeployError::NoCredentials("no credential provider is configured".into()))?;
+        if let Err(error) = provider.provide_credentials().await {
+            return Err(DeployError::NoCredentials(error_chain(&error)));
+        }
+
+        let custom_endpoint = config.endpoint_url().is_some()
+            || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
+        // Emulators serve buckets by path (http://host:port/bucket), not by virtual host.
+        let s3_config = aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(custom_endpoint)
+            .build();
+        Ok(Aws {
+            cloudformation: aws_sdk_cloudformation::Client::new(&config),
+            s3: aws_sdk_s3::Client::from_conf(s3_config),
+            sts: aws_sdk_sts::Client::new(&config),
+            region,
+            custom_endpoint,
+            config,
+        })
+    }
+
+    /// The account the credentials belong to (STS GetCallerIdentity).
+    pub async fn account_id(&self) -> Result<String, DeployError> {
+        let identity = self
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| DeployError::aws("sts:GetCallerIdentity", e))?;
+        identity
+            .account()
+            .map(str::to_owned)
+            .ok_or_else(|| DeployError::Unexpected("GetCallerIdentity returned no account".into()))
+    }
+}
+
+/// An error and its sources on one line: the SDK's top-level messages alone are often vague.
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
+}

@@ -1,0 +1,131 @@
+//! The driver's error type. The CLI maps the variants to exit codes: [`DeployError::Refused`]
+//! is 3, [`DeployError::StackFailed`] is 4, everything else 1.
+
+use std::fmt;
+
+use aws_sdk_cloudformation::error::{ProvideErrorMetadata, SdkError};
+use serde::Serialize;
+
+use crate::aws::error_chain;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeployError {
+    #[error("no AWS region is set: pass --region, set AWS_REGION, or give the profile a region")]
+    NoRegion,
+
+    #[error(
+        "no AWS credentials found ({0}): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, \
+         pass --profile, or run `aws sso login`"
+    )]
+    NoCredentials(String),
+
+    /// An AWS API call failed after the SDK's retries.
+    #[error("{operation} failed: {message}")]
+    Aws {
+        operation: &'static str,
+        code: Option<String>,
+        message: String,
+    },
+
+    /// A guard refused the change; nothing was executed.
+    #[error("{0}")]
+    Refused(Refusal),
+
+    /// The stack operation failed or rolled back.
+    #[error("{0}")]
+    StackFailed(StackFailure),
+
+    /// The stack is in a state this driver cannot deploy over without a person deciding.
+    #[error("{0}")]
+    StackState(String),
+
+    /// The stack does not exist (outputs, destroy of an absent stack is not an error there).
+    #[error("stack {0} does not exist")]
+    StackNotFound(String),
+
+    #[error("trigger artifact: {0}")]
+    Artifact(String),
+
+    #[error("parameter {0}")]
+    Parameter(String),
+
+    #[error("{0}")]
+    Unexpected(String),
+}
+
+impl DeployError {
+    pub(crate) fn aws<E, R>(operation: &'static str, error: SdkError<E, R>) -> DeployError
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: fmt::Debug + 'static,
+    {
+        let code = error.code().map(str::to_owned);
+        let message = match (error.code(), error.message()) {
+            (Some(code), Some(message)) => format!("{code}: {message}"),
+            (Some(code), None) => code.to_owned(),
+            _ => error_chain(&error),
+        };
+        DeployError::Aws { operation, code, message }
+    }
+
+    /// The AWS error code, when this is an API error.
+    pub fn aws_code(&self) -> Option<&str> {
+        match self {
+            DeployError::Aws { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// Why a guard refused a deploy, and the way out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Refusal {
+    /// What would happen, in one sentence.
+    pub reason: String,
+    /// What to do instead.
+    pub help: String,
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "refused: {}\n  help: {}", self.reason, self.help)
+    }
+}
+
+/// The first real cause of a failed stack operation (not a cancellation caused by it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FailureCause {
+    pub logical_id: String,
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    pub status: String,
+    pub reason: String,
+}
+
+impl fmt::Display for FailureCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} ({}) {}: {}",
+            self.logical_id, self.resource_type, self.status, self.reason
+        )
+    }
+}
+
+/// A stack operation that ended in a failed or rolled-back state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StackFailure {
+    pub stack_name: String,
+    pub status: String,
+    pub cause: Option<FailureCause>,
+}
+
+impl fmt::Display for StackFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "stack {} ended in {}", self.stack_name, self.status)?;
+        match &self.cause {
+            Some(cause) => write!(f, "; first failure: {cause}"),
+            None => write!(f, "; no resource reported a failure reason"),
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! Reading a stack and watching one of its operations to the end.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_cloudformation::types::TemplateStage;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::aws::Aws;
+use crate::error::DeployError;
+use crate::events::{self, StackEvent};
+use crate::poll::Backoff;
+
+/// A stack as DescribeStacks reports it.
+#[derive(Debug, Clone)]
+pub struct StackState {
+    pub stack_id: String,
+    pub stack_name: String,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub parameters: BTreeMap<String, String>,
+    pub tags: BTreeMap<String, String>,
+    pub outputs: BTreeMap<String, String>,
+    pub termination_protection: bool,
+}
+
+/// A stack after an operation, for printing and `--output json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StackInfo {
+    #[serde(rename = "stack")]
+    pub stack_name: String,
+    pub stack_id: String,
+    pub status: String,
+    pub outputs: BTreeMap<String, String>,
+}
+
+impl From<StackState> for StackInfo {
+    fn from(state: StackState) -> StackInfo {
+        StackInfo {
+            stack_name: state.stack_name,
+            stack_id: state.stack_id,
+            status: state.status,
+            outputs: state.outputs,
+        }
+    }
+}
+
+/// Where a stack stands, for deciding what a deploy does first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Standing {
+    /// Settled and updatable.
+    Healthy,
+    /// A failed create rolled back: nothing inside, delete and create again.
+    RolledBackCreate,
+    /// Created by a change set never executed.
+    Review,
+    /// An operation is running.
+    Busy,
+    /// Needs a person: the message says what to do.
+    Stuck,
+    Deleted,
+}
+
+pub(crate) fn standing(status: &str) -> Standing {
+    match status {
+        "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "UPDATE_ROLLBACK_COMPLETE" | "IMPORT_COMPLETE"
+        | "IMPORT_ROLLBACK_COMPLETE" => Standing::Healthy,
+        "ROLLBACK_COMPLETE" => Standing::RolledBackCreate,
+        "REVIEW_IN_PROGRESS" => Standing::Review,
+        "DELETE_COMPLETE" => Standing::Deleted,
+        s if s.ends_with("_IN_PROGRESS") => Standing::Busy,
+        _ => Standing::Stuck,
+    }
+}
+
+/// A settled status that means the operation did what was asked.
+pub(crate) fn is_success(status: &str) -> bool {
+    matches!(status, "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "IMPORT_COMPLETE" | "DELETE_COMPLETE")
+}
+
+/// What to do about a stack that needs a person.
+pub(crate) fn stuck_help(stack: &str, status: &str) -> String {
+    match status {
+        "UPDATE_ROLLBACK_FAILED" => format!(
+            "stack {stack} is UPDATE_ROLLBACK_FAILED: CloudFormation could not roll back the last \
+             update. Continue the rollback with `aws cloudformation continue-update-rollback \
+             --stack-name {stack}` (add `--resources-to-skip <LogicalId>` for a resource that \
+             cannot go back), wait for UPDATE_ROLLBACK_COMPLETE, then deploy again"
+        ),
+        "ROLLBACK_FAILED" => format!(
+            "stack {stack} is ROLLBACK_FAILED: a failed create could not clean up. Delete it with \
+             `poolctl destroy --stack {stack}` (resources it cannot delete are listed in its \
+             events), then deploy again"
+        ),
+        "DELETE_FAILED" => format!(
+            "stack {stack} is DELETE_FAILED: a previous delete stopped half way. Look at its events \
+             for the resource that could not be deleted, fix that, and run `poolctl destroy --stack {stack}`"
+        ),
+        "CREATE_FAILED" => format!(
+            "stack {stack} is CREATE_FAILED (created with rollback disabled). Delete it with \
+             `poolctl destroy --stack {stack}`, then deploy again"
+        ),
+        other => format!("stack {stack} is {other}, which this driver does not deploy over"),
+    }
+}
+
+fn is_missing_stack(error: &DeployError) -> bool {
+    matches!(error, DeployError::Aws { code: Some(code), message, .. }
+        if code == "ValidationError" && message.contains("does not exist"))
+}
+
+impl Aws {
+    /// DescribeStacks for one stack; `None` when it does not exist.
+    pub async fn describe_stack(&self, stack: &str) -> Result<Option<StackState>, DeployError> {
+        let answer = match self.cloudformation.describe_stacks().stack_name(stack).send().await {
+            Ok(answer) => answer,
+            Err(error) => {
+                let error = DeployError::aws("cloudformation:DescribeStacks", error);
+                return if is_missing_stack(&error) { Ok(None) } else { Err(error) };
+            }
+        };
+        let Some(found) = answer.stacks().first() else {
+            return Ok(None);
+        };
+        let pairs = |items: Vec<(Option<&str>, Option<&str>)>| -> BTreeMap<String, String> {
+            items
+                .into_iter()
+                .filter_map(|(k, v)| Some((k?.to_owned(), v.unwrap_or_default().to_owned())))
+                .collect()
+        };
+        Ok(Some(StackState {
+            stack_id: found.stack_id().unwrap_or(stack).to_owned(),
+            stack_name: found.stack_name().unwrap_or(stack).to_owned(),
+            status: found.stack_status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            status_reason: found.stack_status_reason().map(str::to_owned),
+            parameters: pairs(
+                found
+                    .parameters()
+                    .iter()
+                    .map(|p| (p.parameter_key(), p.resolved_value().or(p.parameter_value())))
+                    .collect(),
+            ),
+            tags: pairs(found.tags().iter().map(|t| (t.key(), t.value())).collect()),
+            outputs: pairs(found.outputs().iter().map(|o| (o.output_key(), o.output_value())).collect()),
+            termination_protection: found.enable_termination_protection().unwrap_or(false),
+        }))
+    }
+
+    /// The template the stack was last deployed with, parsed; `None` if it is not JSON (a
+    /// stack deployed from YAML by another tool).
+    pub async fn deployed_template(&self, stack: &str) -> Result<Option<Value>, DeployError> {
+        let answer = self
+            .cloudformation
+            .get_template()
+            .stack_name(stack)
+            .template_stage(TemplateStage::Original)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws("cloudformation:GetTemplate", e))?;
+        Ok(answer.template_body().and_then(|body| serde_json::from_str(body).ok()))
+    }
+
+    /// The id of the newest event of a stack: events up to it are history.
+    pub(crate) async fn newest_event_id(&self, stack: &str) -> Result<Option<String>, DeployError> {
+        let page = self
+            .cloudformation
+            .describe_stack_events()
+            .stack_name(stack)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws("cloudformation:DescribeStackEvents", e))?;
+        Ok(page.stack_events().first().and_then(|e| e.event_id()).map(str::to_owned))
+    }
+
+    /// Events newer than `marker`, oldest first, reading older pages until the marker shows.
+    async fn events_since(&self, stack: &str, marker: Option<&str>) -> Result<Vec<StackEvent>, DeployError> {
+        let mut fresh_newest_first: Vec<StackEvent> = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .cloudformation
+                .describe_stack_events()
+                .stack_name(stack)
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(|e| DeployError::aws("cloudformation:DescribeStackEvents", e))?;
+            let listed: Vec<StackEvent> = page.stack_events().iter().map(StackEvent::from_sdk).collect();
+            let (mut fresh, found) = events::newer_than(&listed, marker);
+            fresh.reverse();
+            fresh_newest_first.extend(fresh);
+            match page.next_token() {
+                Some(next) if !found && marker.is_some() => token = Some(next.to_owned()),
+                _ => break,
+            }
+        }
+        fresh_newest_first.reverse();
+        Ok(fresh_newest_first)
+    }
+
+    /// Follows an operation on `stack_id` until the stack settles, giving each new event to
+    /// `sink` as it appears. `token` keeps only that operation's events. Returns the settled
+    /// state and the operation's events.
+    pub(crate) async fn watch(
+        &self,
+        stack_id: &str,
+        mut marker: Option<String>,
+        token: Option<&str>,
+        sink: &mut (dyn FnMut(StackEvent) + Send),
+    ) -> Result<(StackState, Vec<StackEvent>), DeployError> {
+        let mut backoff = Backoff::stack();
+        let mut seen = Vec::new();
+        loop {
+            backoff.wait().await;
+            // Status first, events second: every event up to the settled status is read.
+            let state = self.describe_stack(stack_id).await?;
+            let fresh = self.events_since(stack_id, marker.as_deref()).await?;
+            if let Some(last) = fresh.last() {
+                marker = Some(last.event_id.clone());
+            }
+            let fresh = match token {
+                Some(token) => events::of_operation(fresh, token),
+                None => fresh,
+            };
+            for event in fresh {
+                sink(event.clone());
+                seen.push(event);
+            }
+            let Some(state) = state else {
+                return Err(DeployError::StackNotFound(stack_id.to_owned()));
+            };
+            // After ExecuteChangeSet a new stack can still read REVIEW_IN_PROGRESS for a moment.
+            if !matches!(standing(&state.status), Standing::Busy | Standing::Review) {
+                return Ok((state, seen));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_map_to_what_a_deploy_does_first() {
+        assert_eq!(standing("UPDATE_ROLLBACK_COMPLETE"), Standing::Healthy);
+        assert_eq!(standing("ROLLBACK_COMPLETE"), Standing::RolledBackCreate);
+        assert_eq!(standing("REVIEW_IN_PROGRESS"), Standing::Review);
+        assert_eq!(standing("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"), Standing::Busy);
+        assert_eq!(standing("UPDATE_ROLLBACK_FAILED"), Standing::Stuck);
+        assert!(stuck_help("demo", "UPDATE_ROLLBACK_FAILED").contains("continue-update-rollback --stack-name demo"));
+        assert!(is_success("UPDATE_COMPLETE") && !is_success("UPDATE_ROLLBACK_COMPLETE"));
+    }
+}
