@@ -943,3 +943,76 @@ pub enum DeletionProtection {
     Active,
     Inactive,
 }
+
+/// The standard (OpenID Connect) attributes a Cognito user pool schema has.
+pub const STANDARD_ATTRIBUTES: &[&str] = &[
+    "address",
+    "birthdate",
+    "email",
+    "family_name",
+    "gender",
+    "given_name",
+    "locale",
+    "middle_name",
+    "name",
+    "nickname",
+    "phone_number",
+    "picture",
+    "preferred_username",
+    "profile",
+    "updated_at",
+    "website",
+    "zoneinfo",
+];
+
+/// Verification flags: readable user attributes that are never part of the pool schema.
+pub const VERIFICATION_ATTRIBUTES: &[&str] = &["email_verified", "phone_number_verified"];
+
+impl IdentityProvider {
+    /// The provider attribute that carries the email address.
+    pub fn email_source(&self) -> &str {
+        match &self.kind {
+            ProviderKind::Saml { email_attribute, .. } => email_attribute,
+            _ => "email",
+        }
+    }
+
+    /// The provider attribute mapped to `email_verified`, if any: the `email_verified` claim for
+    /// `claim` (the default of kinds that send it), the named attribute for `{ claim: ... }`,
+    /// nothing for `trigger` and `unverified`.
+    pub fn email_verified_source(&self) -> Option<&str> {
+        match &self.email_verified {
+            Some(EmailVerifiedPolicy::Claim) => Some("email_verified"),
+            Some(EmailVerifiedPolicy::ClaimNamed(claim)) => Some(claim),
+            Some(EmailVerifiedPolicy::Trigger | EmailVerifiedPolicy::Unverified) => None,
+            None if self.kind.sends_email_verified() => Some("email_verified"),
+            None => None,
+        }
+    }
+
+    /// The complete attribute mapping (pool attribute -> provider attribute): the kind's
+    /// defaults (`email`, and `email_verified` per the policy) plus the spec's own entries,
+    /// which win over the defaults.
+    pub fn effective_attribute_mapping(&self) -> BTreeMap<String, String> {
+        let mut mapping = BTreeMap::new();
+        mapping.insert("email".to_owned(), self.email_source().to_owned());
+        if let Some(source) = self.email_verified_source() {
+            mapping.insert("email_verified".to_owned(), source.to_owned());
+        }
+        for (attribute, source) in &self.attribute_mapping {
+            mapping.insert(attribute.clone(), source.clone());
+        }
+        mapping
+    }
+}
+
+impl AppClient {
+    /// The OAuth flows in effect: as written, or `[code]` when callback URLs are given.
+    pub fn effective_oauth_flows(&self) -> Vec<OAuthFlow> {
+        match &self.oauth_flows {
+            Some(flows) => flows.clone(),
+            None if !self.callback_urls.is_empty() => vec![OAuthFlow::Code],
+            None => Vec::new(),
+        }
+    }
+}
