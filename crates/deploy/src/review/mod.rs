@@ -5,11 +5,14 @@
 //! production ([`spec`]); and tags record the id, the pool, the creation time and the expiry
 //! ([`tags`]), which is all `review ls`, `review gc` and `review down` look at.
 
+pub mod express;
 pub mod naming;
+pub mod ops;
 pub mod spec;
 pub mod tags;
 pub mod time;
 
+pub use ops::{down, gc, list, needs_trigger, up, GcEvent, GcSummary, Removed, ReviewError, UpReport, UpRequest};
 pub use naming::{domain_prefix, stack_name, InvalidReviewId, ReviewId, STACK_PREFIX};
 pub use spec::{environment_name, review_spec, ReviewSpecError};
 pub use tags::{plan_gc, render_table, GcPlan, ReviewPool, ReviewPoolRow, ReviewTags};

@@ -81,8 +81,10 @@ impl ReviewPool {
     }
 
     /// An operation is running on it: deleting now would fail (or is already happening).
+    /// REVIEW_IN_PROGRESS is not an operation but a change set never executed (a cancelled
+    /// job): such a stack can and should be deleted.
     pub fn is_busy(&self) -> bool {
-        self.status.ends_with("_IN_PROGRESS")
+        self.status.ends_with("_IN_PROGRESS") && self.status != "REVIEW_IN_PROGRESS"
     }
 
     /// The machine-readable row of `review ls --output json`.
@@ -232,10 +234,11 @@ mod tests {
             pool("untagged-expiry", StackStatus::CreateComplete, None),
             pool("garbled", StackStatus::CreateComplete, Some("soon")),
             pool("updating", StackStatus::UpdateInProgress, Some("2026-11-20T00:00:00Z")),
+            pool("abandoned", StackStatus::ReviewInProgress, Some("2026-11-20T00:00:00Z")),
         ];
         let plan = plan_gc(pools, now);
         let names = |list: &[ReviewPool]| list.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
-        assert_eq!(names(&plan.delete), ["old", "exactly-now", "failed"]);
+        assert_eq!(names(&plan.delete), ["old", "exactly-now", "failed", "abandoned"]);
         assert_eq!(names(&plan.busy), ["updating"]);
         assert_eq!(names(&plan.keep), ["fresh", "untagged-expiry", "garbled"]);
     }

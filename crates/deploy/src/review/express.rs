@@ -1,0 +1,97 @@
+//! CloudFormation express mode for review pools.
+//!
+//! Express mode (`DeploymentConfig.Mode = EXPRESS` on CreateChangeSet and DeleteStack) ends a
+//! stack operation once each resource's configuration is applied, without waiting for it to
+//! stabilise. Review pools are short-lived and used by a test job right after: that trade is
+//! the right one for them and the wrong one for production, so only review stacks use it.
+//!
+//! It rides on the review pools' own CloudFormation client as an SDK interceptor that sets the
+//! field on those two requests, so the deploy driver's operations stay the same for every
+//! caller. A service that refuses the field gets the standard mode instead (see
+//! [`is_express_refused`]); one that ignores it (the local emulator) simply runs the standard
+//! mode.
+
+use aws_sdk_cloudformation::config::interceptors::BeforeSerializationInterceptorContextMut;
+use aws_sdk_cloudformation::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_cloudformation::operation::create_change_set::CreateChangeSetInput;
+use aws_sdk_cloudformation::operation::delete_stack::DeleteStackInput;
+use aws_sdk_cloudformation::types::{DeploymentConfig, DeploymentConfigMode};
+
+use crate::aws::Aws;
+use crate::error::DeployError;
+
+#[derive(Debug)]
+struct ExpressMode;
+
+fn express() -> DeploymentConfig {
+    DeploymentConfig::builder().mode(DeploymentConfigMode::Express).build()
+}
+
+impl Intercept for ExpressMode {
+    fn name(&self) -> &'static str {
+        "poolctl-review-express-mode"
+    }
+
+    fn modify_before_serialization(
+        &self,
+        context: &mut BeforeSerializationInterceptorContextMut<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), aws_sdk_cloudformation::error::BoxError> {
+        let input = context.input_mut();
+        if let Some(create) = input.downcast_mut::<CreateChangeSetInput>() {
+            create.deployment_config.get_or_insert_with(express);
+        } else if let Some(delete) = input.downcast_mut::<DeleteStackInput>() {
+            delete.deployment_config.get_or_insert_with(express);
+        }
+        Ok(())
+    }
+}
+
+/// `aws` whose CloudFormation change sets and deletions run in express mode.
+pub fn with_express_mode(aws: &Aws) -> Aws {
+    let mut express_aws = aws.clone();
+    let config = aws.cloudformation.config().to_builder().interceptor(ExpressMode).build();
+    express_aws.cloudformation = aws_sdk_cloudformation::Client::from_conf(config);
+    express_aws
+}
+
+/// The service refused the deployment configuration (a region or partition without express
+/// mode, or an endpoint that validates strictly): worth one retry in the standard mode.
+pub fn is_express_refused(error: &DeployError) -> bool {
+    match error {
+        DeployError::Aws { operation, code, message } => {
+            let call = matches!(*operation, "cloudformation:CreateChangeSet" | "cloudformation:DeleteStack");
+            let code = code.as_deref().unwrap_or_default();
+            let invalid = code == "ValidationError" || code.starts_with("InvalidParameter") || code == "UnsupportedOperation";
+            let text = message.to_ascii_lowercase();
+            call && invalid && (text.contains("deploymentconfig") || text.contains("express") || text.contains("deployment mode"))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn aws_error(operation: &'static str, code: &str, message: &str) -> DeployError {
+        DeployError::Aws { operation, code: Some(code.into()), message: message.into() }
+    }
+
+    #[test]
+    fn only_a_refusal_of_the_deployment_config_falls_back() {
+        let refused = aws_error(
+            "cloudformation:CreateChangeSet",
+            "ValidationError",
+            "ValidationError: DeploymentConfig mode EXPRESS is not supported in this region",
+        );
+        assert!(is_express_refused(&refused));
+        assert!(is_express_refused(&aws_error("cloudformation:DeleteStack", "InvalidParameterValue", "Unknown parameter DeploymentConfig")));
+        // Anything else is a real error and is reported as such.
+        assert!(!is_express_refused(&aws_error("cloudformation:CreateChangeSet", "ValidationError", "Template format error")));
+        assert!(!is_express_refused(&aws_error("cloudformation:CreateChangeSet", "Throttling", "Rate exceeded")));
+        assert!(!is_express_refused(&aws_error("s3:PutObject", "ValidationError", "express")));
+        assert!(!is_express_refused(&DeployError::NoRegion));
+    }
+}

@@ -1,0 +1,401 @@
+//! The review operations on AWS: up, down, gc and ls, built on the deploy driver.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+use spec::PoolSpec;
+use template::RenderOptions;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use super::express::{is_express_refused, with_express_mode};
+use super::naming::{stack_name, ReviewId};
+use super::spec::{environment_name, review_spec, ReviewSpecError};
+use super::tags::{plan_gc, GcPlan, ReviewPool, ReviewTags, TAG_CREATED_AT, TAG_EXPIRES_AT, TAG_KIND, KIND_REVIEW};
+use super::time::{Instant, Ttl};
+use crate::apply::{ApplyOutcome, DeleteOutcome, DeployRequest, Deployer, Progress};
+use crate::artifact::{object_key, Arch, TriggerArtifact};
+use crate::aws::Aws;
+use crate::error::DeployError;
+use crate::stack::StackInfo;
+use crate::store::ArtifactLocation;
+
+/// Review artifacts live under `review/<stack>/` in the artifact bucket, one copy per review
+/// pool, so that `down` can delete a pool's artifacts without asking whether another stack
+/// still uses them (a shared content-addressed key would be in use by every other review pool
+/// built from the same commit).
+pub const ARTIFACT_PREFIX: &str = "review";
+
+/// Why a review operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error(transparent)]
+    Spec(#[from] ReviewSpecError),
+    #[error(
+        "stack {0} exists but is not a review pool (it has no `poolctl:kind=review` tag); \
+         refusing to touch it"
+    )]
+    NotAReviewStack(String),
+    #[error(transparent)]
+    Deploy(#[from] DeployError),
+}
+
+/// What `review up` deploys.
+pub struct UpRequest {
+    /// The spec as loaded; made into the review spec here.
+    pub spec: PoolSpec,
+    pub id: ReviewId,
+    pub ttl: Ttl,
+    pub now: Instant,
+    /// The PreSignUp trigger zip, when the spec has the trigger ([`needs_trigger`]).
+    pub trigger: Option<TriggerArtifact>,
+    /// `None` = the account's default artifact bucket (created on first use).
+    pub artifact_bucket: Option<String>,
+    pub arch: Arch,
+}
+
+/// What `review up` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UpReport {
+    pub id: String,
+    pub stack: String,
+    /// created | updated | unchanged
+    pub action: String,
+    pub status: String,
+    /// Whether the change set was sent in express mode (the service may still ignore it).
+    pub express: bool,
+    pub created_at: String,
+    pub expires_at: String,
+    pub user_pool_id: Option<String>,
+    /// Client name (as in the spec) -> client id.
+    pub client_ids: BTreeMap<String, String>,
+    pub hosted_ui_url: Option<String>,
+    /// Every stack output.
+    pub outputs: BTreeMap<String, String>,
+}
+
+/// Whether the spec's template takes a trigger artifact.
+pub fn needs_trigger(spec: &PoolSpec) -> bool {
+    template::render(spec, &RenderOptions::default()).parameter_names().contains(&template::PARAM_ARTIFACT_KEY)
+}
+
+/// Every review pool in the account and region (DescribeStacks, all pages), oldest first.
+pub async fn list(aws: &Aws) -> Result<Vec<ReviewPool>, DeployError> {
+    let mut pools = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = aws
+            .cloudformation
+            .describe_stacks()
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| DeployError::aws("cloudformation:DescribeStacks", e))?;
+        pools.extend(page.stacks().iter().filter_map(ReviewPool::from_stack));
+        match page.next_token() {
+            Some(next) if !next.is_empty() => token = Some(next.to_owned()),
+            _ => break,
+        }
+    }
+    pools.sort_by(|a, b| (a.created_at, &a.stack_name).cmp(&(b.created_at, &b.stack_name)));
+    Ok(pools)
+}
+
+/// Deploys `request.spec` as review pool `request.id`. Creating anew, or updating when the
+/// spec or trigger changed; nothing when all is the same. A failed create is deleted rather
+/// than left in ROLLBACK_COMPLETE.
+pub async fn up(
+    aws: &Aws,
+    request: UpRequest,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<UpReport, ReviewError> {
+    let review = review_spec(&request.spec, &request.id)?;
+    let stack = stack_name(&review.name, &request.id);
+
+    // Keep the creation time and the expiry of an existing pool, so that an unchanged pool
+    // stays unchanged (tags are part of the comparison); an expired one gets a new lease.
+    let existing = aws.describe_stack(&stack).await?;
+    let mut created_at = request.now;
+    let mut expires_at = request.now.plus(request.ttl.as_duration());
+    if let Some(state) = &existing {
+        if state.tags.get(TAG_KIND).map(String::as_str) != Some(KIND_REVIEW) {
+            return Err(ReviewError::NotAReviewStack(stack));
+        }
+        if let Some(created) = state.tags.get(TAG_CREATED_AT).and_then(|t| t.parse::<Instant>().ok()) {
+            created_at = created;
+            let lease = created.plus(request.ttl.as_duration());
+            let current = state.tags.get(TAG_EXPIRES_AT).and_then(|t| t.parse::<Instant>().ok());
+            expires_at = if lease > request.now { lease } else { current.filter(|c| *c > request.now).unwrap_or(expires_at) };
+        }
+    }
+    let tags = ReviewTags { id: request.id.as_str().to_owned(), pool: review.name.clone(), created_at, expires_at };
+
+    let mut auto_parameters = BTreeMap::new();
+    auto_parameters.insert(template::PARAM_ENVIRONMENT_NAME.to_owned(), environment_name(&request.id));
+    auto_parameters.insert(template::PARAM_TRIGGER_ARCHITECTURE.to_owned(), request.arch.as_str().to_owned());
+    if let Some(trigger) = &request.trigger {
+        let key = object_key(&format!("{ARTIFACT_PREFIX}/{stack}"), &trigger.sha256);
+        let location: ArtifactLocation =
+            aws.upload_artifact(trigger.bytes.clone(), &key, request.artifact_bucket.as_deref()).await?;
+        if location.uploaded {
+            progress(Progress::Notice(format!("uploaded the trigger to s3://{}/{}", location.bucket, location.key)));
+        }
+        auto_parameters.insert(template::PARAM_ARTIFACT_BUCKET.to_owned(), location.bucket);
+        auto_parameters.insert(template::PARAM_ARTIFACT_KEY.to_owned(), location.key);
+    }
+
+    let mut stack_tags: BTreeMap<String, String> = review.tags.clone();
+    stack_tags.extend(tags.to_pairs());
+    let rendered_spec = review.clone();
+    let deploy_request = DeployRequest {
+        stack_name: stack.clone(),
+        template: Box::new(move |pool_logical_id: Option<&str>| {
+            let options = RenderOptions { pool_logical_id: pool_logical_id.map(str::to_owned) };
+            template::render(&rendered_spec, &options).as_value().clone()
+        }),
+        auto_parameters,
+        parameters: BTreeMap::new(),
+        tags: stack_tags,
+        // A review pool holds nothing worth keeping: a spec change that needs a new pool
+        // gets one.
+        allow_pool_replacement: true,
+    };
+
+    let (result, express) = match apply(&Deployer::new(with_express_mode(aws)), &deploy_request, progress).await {
+        Err(error) if is_express_refused(&error) => {
+            progress(Progress::Notice(format!(
+                "CloudFormation refused express mode ({error}); deploying in the standard mode"
+            )));
+            (apply(&Deployer::new(aws.clone()), &deploy_request, progress).await, false)
+        }
+        other => (other, true),
+    };
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            delete_failed_create(aws, &stack, progress).await;
+            return Err(error.into());
+        }
+    };
+
+    let info: &StackInfo = outcome.stack();
+    let template = template::render(&review, &RenderOptions::default());
+    let client_ids = review
+        .clients
+        .iter()
+        .filter_map(|client| {
+            let logical_id = template.client_logical_id(&client.name)?;
+            let id = info.outputs.get(&format!("{logical_id}Id"))?;
+            Some((client.name.clone(), id.clone()))
+        })
+        .collect();
+    Ok(UpReport {
+        id: request.id.as_str().to_owned(),
+        stack: stack.clone(),
+        action: outcome.action().to_owned(),
+        status: info.status.clone(),
+        express,
+        created_at: created_at.to_string(),
+        expires_at: expires_at.to_string(),
+        user_pool_id: info.outputs.get(template::OUTPUT_USER_POOL_ID).cloned(),
+        client_ids,
+        hosted_ui_url: info.outputs.get(template::OUTPUT_HOSTED_UI_URL).cloned(),
+        outputs: info.outputs.clone(),
+    })
+}
+
+async fn apply(
+    deployer: &Deployer,
+    request: &DeployRequest,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<ApplyOutcome, DeployError> {
+    let (_changes, mut watch) = deployer.apply(request, progress).await?;
+    while let Some(event) = watch.next_event().await {
+        progress(Progress::Event(event));
+    }
+    watch.finish().await
+}
+
+/// After a failed `up`: a stack that never got created (ROLLBACK_COMPLETE, or CREATE_FAILED /
+/// ROLLBACK_FAILED) holds nothing worth keeping; delete it so that no review stack is left
+/// behind. Best effort: the original failure is what the caller reports.
+async fn delete_failed_create(aws: &Aws, stack: &str, progress: &mut (dyn FnMut(Progress) + Send)) {
+    let Ok(Some(state)) = aws.describe_stack(stack).await else { return };
+    if !matches!(state.status.as_str(), "ROLLBACK_COMPLETE" | "CREATE_FAILED" | "ROLLBACK_FAILED" | "REVIEW_IN_PROGRESS") {
+        return;
+    }
+    progress(Progress::Notice(format!("the new review stack {stack} failed ({}); deleting it", state.status)));
+    match delete_stack_and_artifacts(aws, stack).await {
+        Ok(_) => progress(Progress::Notice(format!("deleted {stack}"))),
+        Err(error) => progress(Progress::Notice(format!("could not delete {stack}: {error}"))),
+    }
+}
+
+/// What `review down` or `gc` did to one review pool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Removed {
+    pub id: String,
+    pub stack: String,
+    /// Artifact objects deleted with it.
+    pub artifacts_deleted: usize,
+}
+
+/// Deletes review pool `id` (of pool `pool`, or of any pool when `None`) and its artifacts.
+/// Absent is success: the result is empty.
+pub async fn down(
+    aws: &Aws,
+    id: &ReviewId,
+    pool: Option<&str>,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<Vec<Removed>, ReviewError> {
+    let stacks: Vec<String> = match pool {
+        Some(pool) => {
+            let stack = stack_name(pool, id);
+            match aws.describe_stack(&stack).await? {
+                None => Vec::new(),
+                Some(state) if state.tags.get(TAG_KIND).map(String::as_str) == Some(KIND_REVIEW) => vec![stack],
+                Some(_) => return Err(ReviewError::NotAReviewStack(stack)),
+            }
+        }
+        None => list(aws).await?.into_iter().filter(|p| p.id == id.as_str()).map(|p| p.stack_name).collect(),
+    };
+    let mut removed = Vec::new();
+    for stack in stacks {
+        progress(Progress::Notice(format!("deleting {stack}")));
+        let artifacts_deleted = delete_stack_and_artifacts(aws, &stack).await?;
+        removed.push(Removed { id: id.as_str().to_owned(), stack, artifacts_deleted });
+    }
+    Ok(removed)
+}
+
+/// Deletes a review stack (express mode, standard when refused), waits for it, then deletes
+/// its artifacts under `review/<stack>/`. Returns how many artifact objects went.
+async fn delete_stack_and_artifacts(aws: &Aws, stack: &str) -> Result<usize, DeployError> {
+    let bucket = aws
+        .describe_stack(stack)
+        .await?
+        .and_then(|state| state.parameters.get(template::PARAM_ARTIFACT_BUCKET).cloned())
+        .filter(|bucket| !bucket.is_empty());
+    let outcome = match delete_stack(&Deployer::new(with_express_mode(aws)), stack).await {
+        Err(error) if is_express_refused(&error) => delete_stack(&Deployer::new(aws.clone()), stack).await,
+        other => other,
+    }?;
+    if let DeleteOutcome::Absent { .. } = outcome {
+        return Ok(0);
+    }
+    match bucket {
+        Some(bucket) => delete_artifacts(aws, &bucket, &format!("{ARTIFACT_PREFIX}/{stack}/")).await,
+        None => Ok(0),
+    }
+}
+
+async fn delete_stack(deployer: &Deployer, stack: &str) -> Result<DeleteOutcome, DeployError> {
+    deployer.delete(stack).await?.finish().await
+}
+
+/// Deletes every object under `prefix` in `bucket`.
+async fn delete_artifacts(aws: &Aws, bucket: &str, prefix: &str) -> Result<usize, DeployError> {
+    let mut deleted = 0;
+    let mut token: Option<String> = None;
+    loop {
+        let page = aws
+            .s3
+            .list_objects_v2()
+            .bucket(bucket)
+            .prefix(prefix)
+            .set_continuation_token(token.take())
+            .send()
+            .await
+            .map_err(|e| DeployError::aws("s3:ListObjectsV2", e))?;
+        for object in page.contents() {
+            let Some(key) = object.key() else { continue };
+            aws.s3
+                .delete_object()
+                .bucket(bucket)
+                .key(key)
+                .send()
+                .await
+                .map_err(|e| DeployError::aws("s3:DeleteObject", e))?;
+            deleted += 1;
+        }
+        match page.next_continuation_token() {
+            Some(next) if page.is_truncated() == Some(true) => token = Some(next.to_owned()),
+            _ => break,
+        }
+    }
+    Ok(deleted)
+}
+
+/// One pool's fate in a gc run, reported as it happens.
+#[derive(Debug)]
+pub enum GcEvent {
+    /// Expired, about to be deleted (or, in a dry run, would be).
+    Expired(ReviewPool),
+    /// Expired but an operation is running on it: left for the next run.
+    Busy(ReviewPool),
+    Deleted(ReviewPool, Removed),
+    Failed(ReviewPool, DeployError),
+}
+
+/// What a gc run found and did.
+#[derive(Debug, Default)]
+pub struct GcSummary {
+    pub kept: usize,
+    pub busy: usize,
+    pub deleted: usize,
+    pub failed: usize,
+    /// Expired pools found in a dry run (nothing deleted).
+    pub would_delete: usize,
+}
+
+/// Deletes the review pools expired at `now`, at most `concurrency` at once, reporting each.
+pub async fn gc(
+    aws: &Aws,
+    now: Instant,
+    concurrency: usize,
+    dry_run: bool,
+    report: &mut (dyn FnMut(GcEvent) + Send),
+) -> Result<GcSummary, DeployError> {
+    let GcPlan { delete, busy, keep } = plan_gc(list(aws).await?, now);
+    let mut summary = GcSummary { kept: keep.len(), busy: busy.len(), ..GcSummary::default() };
+    for pool in busy {
+        report(GcEvent::Busy(pool));
+    }
+    for pool in &delete {
+        report(GcEvent::Expired(pool.clone()));
+    }
+    if dry_run {
+        summary.would_delete = delete.len();
+        return Ok(summary);
+    }
+    let permits = Arc::new(Semaphore::new(concurrency.max(1)));
+    let mut running = JoinSet::new();
+    for pool in delete {
+        let aws = aws.clone();
+        let permits = Arc::clone(&permits);
+        running.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            let result = delete_stack_and_artifacts(&aws, &pool.stack_name).await;
+            (pool, result)
+        });
+    }
+    while let Some(joined) = running.join_next().await {
+        match joined {
+            Ok((pool, Ok(artifacts_deleted))) => {
+                summary.deleted += 1;
+                let removed = Removed { id: pool.id.clone(), stack: pool.stack_name.clone(), artifacts_deleted };
+                report(GcEvent::Deleted(pool, removed));
+            }
+            Ok((pool, Err(error))) => {
+                summary.failed += 1;
+                report(GcEvent::Failed(pool, error));
+            }
+            Err(join_error) => {
+                summary.failed += 1;
+                tracing::error!("a gc deletion task stopped: {join_error}");
+            }
+        }
+    }
+    Ok(summary)
+}
