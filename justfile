@@ -246,3 +246,12 @@ bench-cdk pool="production": setup-node
         -n "cdk synth {{pool}}" "$synth" \
         -n "cdk synth --no-validation {{pool}}" "$synth --no-validation"
     echo "table: target/bench-cdk-{{pool}}.md"
+
+# Refresh schema/poolspec.schema.json from the spec types (a test fails while it is stale).
+schema:
+    cargo run --quiet -p poolctl -- schema > "{{root}}/schema/poolspec.schema.json"
+    @echo "schema/poolspec.schema.json refreshed"
+
+# Validate the example pools (and any other spec given), printing warnings.
+check *specs="infra/pools/*.yaml":
+    cargo run --quiet -p poolctl -- check {{specs}}

@@ -428,8 +428,10 @@ pub enum ProviderKind {
 
 /// A federated identity provider as written in the spec: `kind` selects the provider kind.
 ///
-/// Common to every kind: `name` (1 to 32 characters, no underscore because Cognito forms
-/// federated usernames as `<name>_<id>`, not `COGNITO`); `attribute_mapping` (pool attribute ->
+/// Common to every kind: `name` (for OIDC and SAML 1 to 32 characters, no underscore because
+/// Cognito forms federated usernames as `<name>_<id>`, not `COGNITO`; Google, Apple, Facebook
+/// and Login with Amazon must be named `Google`, `SignInWithApple`, `Facebook` and
+/// `LoginWithAmazon`); `attribute_mapping` (pool attribute ->
 /// provider attribute, added to the kind's defaults, which map `email` and, for kinds that send
 /// it, `email_verified`); `email_verified` (how verification is decided: Google, OIDC and Apple
 /// default to `claim`; Facebook, Login with Amazon and SAML must state a policy).
@@ -440,37 +442,52 @@ pub enum ProviderKind {
 pub enum ProviderDoc {
     /// Sign in with Google.
     Google {
+        /// `Google` (Cognito requires this name for Google).
         name: String,
+        /// The OAuth client id (app id) registered with the provider.
         client_id: String,
         /// A dynamic reference to the OAuth client secret.
         client_secret: String,
+        /// The scopes Cognito requests from the provider.
         #[serde(default = "default_google_scopes")]
         scopes: Vec<String>,
+        /// Pool attribute -> provider attribute, on top of the defaults (`email`, and
+        /// `email_verified` per the `email_verified` setting). Every mapped attribute must be
+        /// mutable and writable by the clients that offer this provider.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         attribute_mapping: BTreeMap<String, String>,
+        /// How users' `email_verified` is decided; default `claim` (the provider sends it).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         email_verified: Option<EmailVerifiedPolicy>,
     },
     /// Any OpenID Connect provider.
     Oidc {
+        /// The provider's name in clients and the trigger: 1 to 32 characters, no `_`, not `COGNITO`.
         name: String,
         /// The issuer URL (https).
         issuer: String,
+        /// The OAuth client id (app id) registered with the provider.
         client_id: String,
         /// A dynamic reference to the client secret.
         client_secret: String,
+        /// The scopes Cognito requests from the provider.
         #[serde(default = "default_oidc_scopes")]
         scopes: Vec<String>,
         /// How Cognito requests user attributes: `GET` or `POST`.
         #[serde(default)]
         attributes_request_method: HttpMethod,
+        /// Pool attribute -> provider attribute, on top of the defaults (`email`, and
+        /// `email_verified` per the `email_verified` setting). Every mapped attribute must be
+        /// mutable and writable by the clients that offer this provider.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         attribute_mapping: BTreeMap<String, String>,
+        /// How users' `email_verified` is decided; default `claim` (the provider sends it).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         email_verified: Option<EmailVerifiedPolicy>,
     },
     /// Sign in with Apple.
     Apple {
+        /// `SignInWithApple` (Cognito requires this name for Apple).
         name: String,
         /// The Services ID.
         client_id: String,
@@ -478,43 +495,65 @@ pub enum ProviderDoc {
         key_id: String,
         /// A dynamic reference to the private key.
         private_key: String,
+        /// The scopes Cognito requests from the provider.
         #[serde(default = "default_apple_scopes")]
         scopes: Vec<String>,
+        /// Pool attribute -> provider attribute, on top of the defaults (`email`, and
+        /// `email_verified` per the `email_verified` setting). Every mapped attribute must be
+        /// mutable and writable by the clients that offer this provider.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         attribute_mapping: BTreeMap<String, String>,
+        /// How users' `email_verified` is decided; default `claim` (the provider sends it).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         email_verified: Option<EmailVerifiedPolicy>,
     },
     /// Facebook (sends no verification claim).
     Facebook {
+        /// `Facebook` (Cognito requires this name for Facebook).
         name: String,
+        /// The OAuth client id (app id) registered with the provider.
         client_id: String,
         /// A dynamic reference to the app secret.
         client_secret: String,
+        /// The scopes Cognito requests from the provider.
         #[serde(default = "default_facebook_scopes")]
         scopes: Vec<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         api_version: Option<String>,
+        /// Pool attribute -> provider attribute, on top of the defaults (`email`, and
+        /// `email_verified` per the `email_verified` setting). Every mapped attribute must be
+        /// mutable and writable by the clients that offer this provider.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         attribute_mapping: BTreeMap<String, String>,
+        /// How users' `email_verified` is decided. Required: this kind sends no verification
+        /// claim.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         email_verified: Option<EmailVerifiedPolicy>,
     },
     /// Login with Amazon (sends no verification claim).
     Amazon {
+        /// `LoginWithAmazon` (Cognito requires this name for Login with Amazon).
         name: String,
+        /// The OAuth client id (app id) registered with the provider.
         client_id: String,
         /// A dynamic reference to the client secret.
         client_secret: String,
+        /// The scopes Cognito requests from the provider.
         #[serde(default = "default_amazon_scopes")]
         scopes: Vec<String>,
+        /// Pool attribute -> provider attribute, on top of the defaults (`email`, and
+        /// `email_verified` per the `email_verified` setting). Every mapped attribute must be
+        /// mutable and writable by the clients that offer this provider.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         attribute_mapping: BTreeMap<String, String>,
+        /// How users' `email_verified` is decided. Required: this kind sends no verification
+        /// claim.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         email_verified: Option<EmailVerifiedPolicy>,
     },
     /// A SAML 2.0 identity provider (asserts verification only if the IdP is set up to).
     Saml {
+        /// The provider's name in clients and the trigger: 1 to 32 characters, no `_`, not `COGNITO`.
         name: String,
         /// The IdP's metadata URL (https). Exactly one of `metadata_url` and `metadata_file`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -528,8 +567,13 @@ pub enum ProviderDoc {
         /// Sign out through the IdP too.
         #[serde(default)]
         idp_signout: bool,
+        /// Pool attribute -> provider attribute, on top of the defaults (`email`, and
+        /// `email_verified` per the `email_verified` setting). Every mapped attribute must be
+        /// mutable and writable by the clients that offer this provider.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         attribute_mapping: BTreeMap<String, String>,
+        /// How users' `email_verified` is decided. Required: this kind sends no verification
+        /// claim unless the IdP is configured to assert one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         email_verified: Option<EmailVerifiedPolicy>,
     },
@@ -658,7 +702,8 @@ pub enum EmailVerifiedPolicy {
     Unverified,
 }
 
-/// The spec's spelling of [`EmailVerifiedPolicy`].
+/// How a federated user's `email_verified` is decided: `claim`, `trigger`, `unverified`, or
+/// `{ claim: <provider attribute> }`.
 #[derive(Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 enum EmailVerifiedDoc {
@@ -667,9 +712,14 @@ enum EmailVerifiedDoc {
     /// verify by code.
     Keyword(EmailVerifiedKeyword),
     /// Map this provider attribute to `email_verified`.
-    Named {
-        claim: String,
-    },
+    Named(NamedClaim),
+}
+
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct NamedClaim {
+    /// The provider attribute that asserts verification (`true`/`false`).
+    claim: String,
 }
 
 #[derive(Serialize, Deserialize, JsonSchema)]
@@ -684,7 +734,7 @@ impl Serialize for EmailVerifiedPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let doc = match self {
             EmailVerifiedPolicy::Claim => EmailVerifiedDoc::Keyword(EmailVerifiedKeyword::Claim),
-            EmailVerifiedPolicy::ClaimNamed(claim) => EmailVerifiedDoc::Named { claim: claim.clone() },
+            EmailVerifiedPolicy::ClaimNamed(claim) => EmailVerifiedDoc::Named(NamedClaim { claim: claim.clone() }),
             EmailVerifiedPolicy::Trigger => EmailVerifiedDoc::Keyword(EmailVerifiedKeyword::Trigger),
             EmailVerifiedPolicy::Unverified => EmailVerifiedDoc::Keyword(EmailVerifiedKeyword::Unverified),
         };

@@ -1,4 +1,4 @@
-//! The example pools in infra/pools are the product's showcase: each must load.
+//! The example pools in infra/pools are the product's showcase: each loads with no error.
 
 use std::path::PathBuf;
 
@@ -16,6 +16,11 @@ fn example_paths() -> Vec<PathBuf> {
     paths
 }
 
+fn load(name: &str) -> spec::Loaded {
+    let path = pools_dir().join(name);
+    spec::load(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
 #[test]
 fn the_three_examples_exist() {
     let names: Vec<String> =
@@ -26,7 +31,7 @@ fn the_three_examples_exist() {
 }
 
 #[test]
-fn every_example_deserializes_into_a_pool_spec() {
+fn every_example_loads_without_errors_or_warnings() {
     for path in example_paths() {
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(
@@ -34,8 +39,42 @@ fn every_example_deserializes_into_a_pool_spec() {
             "{} lacks the schema modeline",
             path.display()
         );
-        let spec: spec::PoolSpec =
-            serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        assert!(!spec.name.is_empty());
+        let loaded = spec::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        let warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+        assert!(warnings.is_empty(), "{}: unexpected warnings:\n{}", path.display(), warnings.join("\n"));
     }
+}
+
+#[test]
+fn demo_and_review_deploy_on_the_emulator_and_can_be_destroyed() {
+    for name in ["demo.yaml", "review.yaml"] {
+        let spec = load(name).spec;
+        // The local emulator has no AWS::Cognito::UserPoolIdentityProvider.
+        assert!(spec.identity_providers.is_empty(), "{name} has identity providers");
+        assert_eq!(spec.protection.deletion, spec::DeletionProtection::Inactive, "{name}");
+        assert!(!spec.protection.retain_on_delete, "{name}");
+        let policy = spec.triggers.pre_sign_up.as_ref().expect("a PreSignUp trigger");
+        assert_eq!(policy.trusted_clients, ["agent"]);
+        let agent = spec.clients.iter().find(|c| c.name == "agent").expect("an agent client");
+        assert!(agent.generate_secret);
+    }
+}
+
+#[test]
+fn production_shows_every_email_verified_policy() {
+    let spec = load("production.yaml").spec;
+    let policy_of = |name: &str| {
+        let provider = spec.identity_providers.iter().find(|p| p.name == name).expect(name);
+        (provider.email_verified.clone(), provider.email_verified_source().map(str::to_owned))
+    };
+    assert_eq!(policy_of("Google"), (None, Some("email_verified".to_owned())));
+    assert_eq!(policy_of("Facebook"), (Some(spec::EmailVerifiedPolicy::Unverified), None));
+    assert_eq!(policy_of("Okta"), (Some(spec::EmailVerifiedPolicy::Trigger), None));
+    let kinds: Vec<&str> = spec.identity_providers.iter().map(|p| p.kind.provider_type()).collect();
+    for kind in ["Google", "OIDC", "SignInWithApple", "Facebook", "SAML"] {
+        assert!(kinds.contains(&kind), "production lacks a {kind} provider");
+    }
+    assert_eq!(spec.protection.deletion, spec::DeletionProtection::Active);
+    assert!(spec.protection.retain_on_delete);
+    assert!(spec.domain.as_ref().and_then(|d| d.custom.as_ref()).is_some());
 }
