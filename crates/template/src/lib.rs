@@ -111,5 +111,7 @@ impl Template {
 /// Never fails and never panics: a spec that did not pass validation still renders, and
 /// CloudFormation (or cfn-lint) names what is wrong with it.
 pub fn render(spec: &spec::PoolSpec, options: &RenderOptions) -> Template {
-    Template { document: resources::document(spec, options) }
+    Template {
+        document: resources::document(spec, options),
+    }
 }

@@ -4,9 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Map, Value};
 use spec::{
-    Alias, AppClient, AuthFlow, CustomAttributeType, DeletionProtection, DuplicateEmailPolicy, EmailSender,
-    EmailVerifiedPolicy, HttpMethod, IdentityProvider, MessageStyle, Mfa, OAuthFlow, PoolSpec, ProviderKind,
-    RecoveryMechanism, UsernameKind, VerifiableAttribute, COGNITO_PROVIDER,
+    Alias, AppClient, AuthFlow, CustomAttributeType, DeletionProtection, DuplicateEmailPolicy,
+    EmailSender, EmailVerifiedPolicy, HttpMethod, IdentityProvider, MessageStyle, Mfa, OAuthFlow,
+    PoolSpec, ProviderKind, RecoveryMechanism, UsernameKind, VerifiableAttribute, COGNITO_PROVIDER,
 };
 
 use crate::intrinsic::{get_att, join, reference, sub};
@@ -21,7 +21,10 @@ const ENVIRONMENT_TAG: &str = "poolctl:environment";
 /// (`web` -> `Web`, `agent-backend` -> `AgentBackend`, `Corp.SSO` -> `CorpSSO`).
 pub fn logical_id_part(name: &str) -> String {
     let mut out = String::new();
-    for word in name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         let mut chars = word.chars();
         if let Some(first) = chars.next() {
             out.push(first.to_ascii_uppercase());
@@ -67,11 +70,17 @@ struct Context<'a> {
 
 impl Context<'_> {
     fn client_id(&self, name: &str) -> Option<&str> {
-        self.clients.iter().find(|(c, _)| c.name == name).map(|(_, id)| id.as_str())
+        self.clients
+            .iter()
+            .find(|(c, _)| c.name == name)
+            .map(|(_, id)| id.as_str())
     }
 
     fn provider_id(&self, name: &str) -> Option<&str> {
-        self.providers.iter().find(|(p, _)| p.name == name).map(|(_, id)| id.as_str())
+        self.providers
+            .iter()
+            .find(|(p, _)| p.name == name)
+            .map(|(_, id)| id.as_str())
     }
 
     fn has_trigger(&self) -> bool {
@@ -80,8 +89,12 @@ impl Context<'_> {
 
     /// Tags as a map (`UserPoolTags`): the spec's, plus the pool name and the environment.
     fn tag_map(&self) -> Value {
-        let mut tags: BTreeMap<&str, Value> =
-            self.spec.tags.iter().map(|(k, v)| (k.as_str(), Value::String(v.clone()))).collect();
+        let mut tags: BTreeMap<&str, Value> = self
+            .spec
+            .tags
+            .iter()
+            .map(|(k, v)| (k.as_str(), Value::String(v.clone())))
+            .collect();
         tags.insert(POOL_TAG, Value::String(self.spec.name.clone()));
         tags.insert(ENVIRONMENT_TAG, reference(PARAM_ENVIRONMENT_NAME));
         Value::Object(tags.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
@@ -89,14 +102,23 @@ impl Context<'_> {
 
     /// The same tags as a `[{Key, Value}]` list (Lambda, IAM, Logs).
     fn tag_list(&self) -> Value {
-        let Value::Object(map) = self.tag_map() else { return json!([]) };
-        Value::Array(map.into_iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect())
+        let Value::Object(map) = self.tag_map() else {
+            return json!([]);
+        };
+        Value::Array(
+            map.into_iter()
+                .map(|(k, v)| json!({ "Key": k, "Value": v }))
+                .collect(),
+        )
     }
 }
 
 /// The whole template.
 pub fn document(spec: &PoolSpec, options: &RenderOptions) -> Value {
-    let pool_id = options.pool_logical_id.clone().unwrap_or_else(|| USER_POOL_ID.to_owned());
+    let pool_id = options
+        .pool_logical_id
+        .clone()
+        .unwrap_or_else(|| USER_POOL_ID.to_owned());
     let mut ids = IdAllocator {
         taken: [
             pool_id.as_str(),
@@ -111,9 +133,22 @@ pub fn document(spec: &PoolSpec, options: &RenderOptions) -> Value {
         .map(str::to_owned)
         .collect(),
     };
-    let providers = spec.identity_providers.iter().map(|p| (p, ids.allocate("Provider", &p.name))).collect();
-    let clients = spec.clients.iter().map(|c| (c, ids.allocate("Client", &c.name))).collect();
-    let cx = Context { spec, pool_id, clients, providers };
+    let providers = spec
+        .identity_providers
+        .iter()
+        .map(|p| (p, ids.allocate("Provider", &p.name)))
+        .collect();
+    let clients = spec
+        .clients
+        .iter()
+        .map(|c| (c, ids.allocate("Client", &c.name)))
+        .collect();
+    let cx = Context {
+        spec,
+        pool_id,
+        clients,
+        providers,
+    };
 
     let mut doc = Map::new();
     doc.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
@@ -213,7 +248,10 @@ fn user_pool(cx: &Context) -> Value {
             props.insert("UsernameAttributes".into(), json!(["phone_number"]));
         }
         UsernameKind::EmailOrPhone => {
-            props.insert("UsernameAttributes".into(), json!(["email", "phone_number"]));
+            props.insert(
+                "UsernameAttributes".into(),
+                json!(["email", "phone_number"]),
+            );
         }
         UsernameKind::Username => {
             if !spec.sign_in.aliases.is_empty() {
@@ -231,16 +269,27 @@ fn user_pool(cx: &Context) -> Value {
             }
         }
     }
-    props.insert("UsernameConfiguration".into(), json!({ "CaseSensitive": spec.sign_in.case_sensitive }));
+    props.insert(
+        "UsernameConfiguration".into(),
+        json!({ "CaseSensitive": spec.sign_in.case_sensitive }),
+    );
 
     // Verification.
     let verification = &spec.verification;
     if !verification.auto_verify.is_empty() {
-        let auto: Vec<&str> = verification.auto_verify.iter().map(verifiable_name).collect();
+        let auto: Vec<&str> = verification
+            .auto_verify
+            .iter()
+            .map(verifiable_name)
+            .collect();
         props.insert("AutoVerifiedAttributes".into(), json!(auto));
     }
     if !verification.keep_original_until_verified.is_empty() {
-        let keep: Vec<&str> = verification.keep_original_until_verified.iter().map(verifiable_name).collect();
+        let keep: Vec<&str> = verification
+            .keep_original_until_verified
+            .iter()
+            .map(verifiable_name)
+            .collect();
         props.insert(
             "UserAttributeUpdateSettings".into(),
             json!({ "AttributesRequireVerificationBeforeUpdate": keep }),
@@ -274,7 +323,10 @@ fn user_pool(cx: &Context) -> Value {
                 json!({ "Name": name, "Priority": i + 1 })
             })
             .collect();
-        props.insert("AccountRecoverySetting".into(), json!({ "RecoveryMechanisms": mechanisms }));
+        props.insert(
+            "AccountRecoverySetting".into(),
+            json!({ "RecoveryMechanisms": mechanisms }),
+        );
     }
 
     // Email sending.
@@ -332,7 +384,9 @@ fn user_pool(cx: &Context) -> Value {
         if name == "email_verified" || name == "phone_number_verified" {
             continue;
         }
-        schema.push(json!({ "Name": name, "Required": attribute.required, "Mutable": attribute.mutable }));
+        schema.push(
+            json!({ "Name": name, "Required": attribute.required, "Mutable": attribute.mutable }),
+        );
     }
     for (name, attribute) in &spec.attributes.custom {
         let mut entry = Map::new();
@@ -347,7 +401,9 @@ fn user_pool(cx: &Context) -> Value {
         entry.insert("Mutable".into(), json!(attribute.mutable));
         // The constraint values are strings in the CloudFormation schema.
         match attribute.kind {
-            CustomAttributeType::String if attribute.min_length.is_some() || attribute.max_length.is_some() => {
+            CustomAttributeType::String
+                if attribute.min_length.is_some() || attribute.max_length.is_some() =>
+            {
                 let mut c = Map::new();
                 if let Some(min) = attribute.min_length {
                     c.insert("MinLength".into(), json!(min.to_string()));
@@ -357,7 +413,9 @@ fn user_pool(cx: &Context) -> Value {
                 }
                 entry.insert("StringAttributeConstraints".into(), Value::Object(c));
             }
-            CustomAttributeType::Number if attribute.min_value.is_some() || attribute.max_value.is_some() => {
+            CustomAttributeType::Number
+                if attribute.min_value.is_some() || attribute.max_value.is_some() =>
+            {
                 let mut c = Map::new();
                 if let Some(min) = attribute.min_value {
                     c.insert("MinValue".into(), json!(min.to_string()));
@@ -393,7 +451,11 @@ fn user_pool(cx: &Context) -> Value {
     props.insert("DeletionProtection".into(), json!(deletion_protection));
     props.insert("UserPoolTags".into(), cx.tag_map());
 
-    let policy = if spec.protection.retain_on_delete { "Retain" } else { "Delete" };
+    let policy = if spec.protection.retain_on_delete {
+        "Retain"
+    } else {
+        "Delete"
+    };
     json!({
         "Type": "AWS::Cognito::UserPool",
         "DeletionPolicy": policy,
@@ -415,7 +477,10 @@ fn domain(cx: &Context) -> Option<Value> {
     props.insert("UserPoolId".into(), reference(&cx.pool_id));
     if let Some(custom) = &domain.custom {
         props.insert("Domain".into(), json!(custom.name));
-        props.insert("CustomDomainConfig".into(), json!({ "CertificateArn": custom.certificate_arn }));
+        props.insert(
+            "CustomDomainConfig".into(),
+            json!({ "CertificateArn": custom.certificate_arn }),
+        );
     } else if let Some(prefix) = &domain.prefix {
         props.insert("Domain".into(), json!(prefix));
     } else {
@@ -427,12 +492,22 @@ fn domain(cx: &Context) -> Option<Value> {
 fn identity_provider(cx: &Context, provider: &IdentityProvider) -> Value {
     let scopes = |scopes: &[String], separator: &str| scopes.join(separator);
     let details = match &provider.kind {
-        ProviderKind::Google { client_id, client_secret, scopes: s } => json!({
+        ProviderKind::Google {
+            client_id,
+            client_secret,
+            scopes: s,
+        } => json!({
             "client_id": client_id,
             "client_secret": client_secret,
             "authorize_scopes": scopes(s, " "),
         }),
-        ProviderKind::Oidc { issuer, client_id, client_secret, scopes: s, attributes_request_method } => json!({
+        ProviderKind::Oidc {
+            issuer,
+            client_id,
+            client_secret,
+            scopes: s,
+            attributes_request_method,
+        } => json!({
             "client_id": client_id,
             "client_secret": client_secret,
             "attributes_request_method": match attributes_request_method {
@@ -442,14 +517,25 @@ fn identity_provider(cx: &Context, provider: &IdentityProvider) -> Value {
             "oidc_issuer": issuer,
             "authorize_scopes": scopes(s, " "),
         }),
-        ProviderKind::Apple { client_id, team_id, key_id, private_key, scopes: s } => json!({
+        ProviderKind::Apple {
+            client_id,
+            team_id,
+            key_id,
+            private_key,
+            scopes: s,
+        } => json!({
             "client_id": client_id,
             "team_id": team_id,
             "key_id": key_id,
             "private_key": private_key,
             "authorize_scopes": scopes(s, " "),
         }),
-        ProviderKind::Facebook { client_id, client_secret, scopes: s, api_version } => {
+        ProviderKind::Facebook {
+            client_id,
+            client_secret,
+            scopes: s,
+            api_version,
+        } => {
             // Facebook takes its permissions comma-separated.
             let mut d = Map::new();
             d.insert("client_id".into(), json!(client_id));
@@ -460,19 +546,31 @@ fn identity_provider(cx: &Context, provider: &IdentityProvider) -> Value {
             }
             Value::Object(d)
         }
-        ProviderKind::Amazon { client_id, client_secret, scopes: s } => json!({
+        ProviderKind::Amazon {
+            client_id,
+            client_secret,
+            scopes: s,
+        } => json!({
             "client_id": client_id,
             "client_secret": client_secret,
             "authorize_scopes": scopes(s, " "),
         }),
-        ProviderKind::Saml { metadata_url, metadata_file, idp_signout, .. } => {
+        ProviderKind::Saml {
+            metadata_url,
+            metadata_file,
+            idp_signout,
+            ..
+        } => {
             let mut d = Map::new();
             if let Some(url) = metadata_url {
                 d.insert("MetadataURL".into(), json!(url));
             } else if let Some(file) = metadata_file {
                 d.insert("MetadataFile".into(), json!(file));
             }
-            d.insert("IDPSignout".into(), json!(if *idp_signout { "true" } else { "false" }));
+            d.insert(
+                "IDPSignout".into(),
+                json!(if *idp_signout { "true" } else { "false" }),
+            );
             Value::Object(d)
         }
     };
@@ -493,7 +591,9 @@ fn identity_provider(cx: &Context, provider: &IdentityProvider) -> Value {
 pub fn attribute_mapping(provider: &IdentityProvider) -> Value {
     let mut mapping: BTreeMap<&str, &str> = BTreeMap::new();
     match &provider.kind {
-        ProviderKind::Saml { email_attribute, .. } => {
+        ProviderKind::Saml {
+            email_attribute, ..
+        } => {
             mapping.insert("email", email_attribute);
         }
         _ => {
@@ -517,7 +617,12 @@ pub fn attribute_mapping(provider: &IdentityProvider) -> Value {
     for (pool_attribute, provider_attribute) in &provider.attribute_mapping {
         mapping.insert(pool_attribute, provider_attribute);
     }
-    Value::Object(mapping.into_iter().map(|(k, v)| (k.to_owned(), json!(v))).collect())
+    Value::Object(
+        mapping
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), json!(v)))
+            .collect(),
+    )
 }
 
 fn app_client(cx: &Context, client: &AppClient) -> Value {
@@ -587,8 +692,12 @@ fn app_client(cx: &Context, client: &AppClient) -> Value {
     resource.insert("Type".into(), json!("AWS::Cognito::UserPoolClient"));
     // Provider names are plain strings here: without DependsOn, the client could be created
     // before the providers it names, which Cognito refuses.
-    let depends: Vec<&str> =
-        client.providers.iter().filter(|p| p.as_str() != COGNITO_PROVIDER).filter_map(|p| cx.provider_id(p)).collect();
+    let depends: Vec<&str> = client
+        .providers
+        .iter()
+        .filter(|p| p.as_str() != COGNITO_PROVIDER)
+        .filter_map(|p| cx.provider_id(p))
+        .collect();
     if !depends.is_empty() {
         resource.insert("DependsOn".into(), json!(depends));
     }
@@ -706,7 +815,9 @@ fn policy_value(cx: &Context, policy: &policy::PreSignUpPolicy) -> Value {
     let mut rest = text.as_str();
     while let Some(start) = rest.find(&marker) {
         let after = &rest[start + marker.len()..];
-        let Some(end) = after.find(&marker) else { break };
+        let Some(end) = after.find(&marker) else {
+            break;
+        };
         let index: usize = after[..end].parse().unwrap_or(usize::MAX);
         pieces.push(Value::String(rest[..start].to_owned()));
         pieces.push(refs.get(index).cloned().unwrap_or(Value::Null));
@@ -714,8 +825,10 @@ fn policy_value(cx: &Context, policy: &policy::PreSignUpPolicy) -> Value {
     }
     pieces.push(Value::String(rest.to_owned()));
 
-    let literal_is_sub_safe =
-        pieces.iter().filter_map(Value::as_str).all(|s| !s.contains("${") && !s.contains('`'));
+    let literal_is_sub_safe = pieces
+        .iter()
+        .filter_map(Value::as_str)
+        .all(|s| !s.contains("${") && !s.contains('`'));
     if literal_is_sub_safe {
         let mut format = String::new();
         for piece in &pieces {
@@ -730,7 +843,13 @@ fn policy_value(cx: &Context, policy: &policy::PreSignUpPolicy) -> Value {
         }
         sub(format)
     } else {
-        join("", pieces.into_iter().filter(|p| !p.is_null() && p.as_str() != Some("")).collect())
+        join(
+            "",
+            pieces
+                .into_iter()
+                .filter(|p| !p.is_null() && p.as_str() != Some(""))
+                .collect(),
+        )
     }
 }
 
@@ -750,27 +869,51 @@ fn permission(cx: &Context) -> Value {
 fn outputs(cx: &Context) -> Value {
     let mut out = Map::new();
     let mut add = |key: &str, description: String, value: Value| {
-        out.insert(key.to_owned(), json!({ "Description": description, "Value": value }));
+        out.insert(
+            key.to_owned(),
+            json!({ "Description": description, "Value": value }),
+        );
     };
-    add(OUTPUT_USER_POOL_ID, "User pool id".into(), reference(&cx.pool_id));
-    add(OUTPUT_USER_POOL_ARN, "User pool ARN".into(), get_att(&cx.pool_id, "Arn"));
+    add(
+        OUTPUT_USER_POOL_ID,
+        "User pool id".into(),
+        reference(&cx.pool_id),
+    );
+    add(
+        OUTPUT_USER_POOL_ARN,
+        "User pool ARN".into(),
+        get_att(&cx.pool_id, "Arn"),
+    );
     // Built with Sub: GetAtt ProviderURL is missing from some implementations.
     add(
         OUTPUT_PROVIDER_URL,
         "OpenID Connect issuer URL of the pool".into(),
-        sub(format!("https://cognito-idp.${{AWS::Region}}.amazonaws.com/${{{}}}", cx.pool_id)),
+        sub(format!(
+            "https://cognito-idp.${{AWS::Region}}.amazonaws.com/${{{}}}",
+            cx.pool_id
+        )),
     );
     for (client, id) in &cx.clients {
-        add(&format!("{id}Id"), format!("App client id of {}", client.name), reference(id));
+        add(
+            &format!("{id}Id"),
+            format!("App client id of {}", client.name),
+            reference(id),
+        );
     }
     if let Some(domain) = &cx.spec.domain {
         if let Some(custom) = &domain.custom {
-            add(OUTPUT_HOSTED_UI_URL, "Hosted sign-in URL".into(), json!(format!("https://{}", custom.name)));
+            add(
+                OUTPUT_HOSTED_UI_URL,
+                "Hosted sign-in URL".into(),
+                json!(format!("https://{}", custom.name)),
+            );
         } else if domain.prefix.is_some() {
             add(
                 OUTPUT_HOSTED_UI_URL,
                 "Hosted sign-in URL".into(),
-                sub(format!("https://${{{USER_POOL_DOMAIN_ID}}}.auth.${{AWS::Region}}.amazoncognito.com")),
+                sub(format!(
+                    "https://${{{USER_POOL_DOMAIN_ID}}}.auth.${{AWS::Region}}.amazoncognito.com"
+                )),
             );
         }
     }
@@ -783,10 +926,20 @@ fn outputs(cx: &Context) -> Value {
     }
     if let Some(policy) = cx.spec.sign_in.duplicate_email {
         let (value, meaning) = match policy {
-            DuplicateEmailPolicy::Reject => ("reject", "call AdminCreateUser/ConfirmSignUp with ForceAliasCreation false"),
-            DuplicateEmailPolicy::MoveAlias => ("move_alias", "ForceAliasCreation true moves the email alias"),
+            DuplicateEmailPolicy::Reject => (
+                "reject",
+                "call AdminCreateUser/ConfirmSignUp with ForceAliasCreation false",
+            ),
+            DuplicateEmailPolicy::MoveAlias => (
+                "move_alias",
+                "ForceAliasCreation true moves the email alias",
+            ),
         };
-        add(OUTPUT_DUPLICATE_EMAIL_POLICY, format!("Duplicate-email policy: {meaning}"), json!(value));
+        add(
+            OUTPUT_DUPLICATE_EMAIL_POLICY,
+            format!("Duplicate-email policy: {meaning}"),
+            json!(value),
+        );
     }
     Value::Object(out)
 }

@@ -48,12 +48,20 @@ fn intrinsic(map: &Map<String, Value>) -> Option<(&'static str, &Value)> {
         return None;
     }
     let (key, arg) = map.iter().next()?;
-    SHORT_FORMS.iter().find(|(long, _)| long == key).map(|(_, tag)| (*tag, arg))
+    SHORT_FORMS
+        .iter()
+        .find(|(long, _)| long == key)
+        .map(|(_, tag)| (*tag, arg))
 }
 
 /// Writes `key: value` lines of a mapping at `indent`. With `first_inline`, the first line
 /// continues the current line (after `- `) instead of starting a new indented one.
-fn write_map_entries(out: &mut String, map: &Map<String, Value>, indent: usize, first_inline: bool) {
+fn write_map_entries(
+    out: &mut String,
+    map: &Map<String, Value>,
+    indent: usize,
+    first_inline: bool,
+) {
     for (i, (key, value)) in map.iter().enumerate() {
         if i > 0 || !first_inline {
             push_indent(out, indent);
@@ -220,7 +228,8 @@ pub fn needs_quotes(s: &str) -> bool {
         return true;
     };
     // Plain scalars here use a small, unambiguous alphabet.
-    let plain_char = |c: char| c.is_ascii_alphanumeric() || " _./-:@${}()+,=;*?!%'<>[]~^&|#".contains(c);
+    let plain_char =
+        |c: char| c.is_ascii_alphanumeric() || " _./-:@${}()+,=;*?!%'<>[]~^&|#".contains(c);
     if !s.chars().all(plain_char) {
         return true;
     }
@@ -238,7 +247,10 @@ pub fn needs_quotes(s: &str) -> bool {
 fn resolves_to_non_string(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
     // Null and the YAML 1.1 booleans (any capitalisation, which is more than YAML asks).
-    if matches!(lower.as_str(), "null" | "~" | "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false") {
+    if matches!(
+        lower.as_str(),
+        "null" | "~" | "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false"
+    ) {
         return true;
     }
     // Infinity and not-a-number, with an optional sign.
@@ -268,12 +280,67 @@ mod tests {
     #[test]
     fn yaml_1_1_typed_strings_are_quoted() {
         for s in [
-            "", "yes", "Yes", "NO", "on", "Off", "y", "N", "true", "False", "null", "~", "0", "12", "-3", "+7", "017",
-            "0o17", "0x1F", "0b101", "1_000", "12:30", "190:20:30", "1.5", ".5", "1e3", "6.8523015e+5", ".inf",
-            "-.INF", ".NaN", "2010-09-09", "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43", "=", "<<",
-            " leading", "trailing ", "a: b", "a #b", "ends:", "-", "- x", "? x", "!tag", "&anchor", "*alias",
-            "{{resolve:ssm:x}}", "[a]", "#c", "@x", "`x", "%x", "|", ">", "'q'", "\"q\"", "multi\nline",
-            "tab\there", "é", "...", "---",
+            "",
+            "yes",
+            "Yes",
+            "NO",
+            "on",
+            "Off",
+            "y",
+            "N",
+            "true",
+            "False",
+            "null",
+            "~",
+            "0",
+            "12",
+            "-3",
+            "+7",
+            "017",
+            "0o17",
+            "0x1F",
+            "0b101",
+            "1_000",
+            "12:30",
+            "190:20:30",
+            "1.5",
+            ".5",
+            "1e3",
+            "6.8523015e+5",
+            ".inf",
+            "-.INF",
+            ".NaN",
+            "2010-09-09",
+            "2001-12-14t21:59:43.10-05:00",
+            "2001-12-14 21:59:43",
+            "=",
+            "<<",
+            " leading",
+            "trailing ",
+            "a: b",
+            "a #b",
+            "ends:",
+            "-",
+            "- x",
+            "? x",
+            "!tag",
+            "&anchor",
+            "*alias",
+            "{{resolve:ssm:x}}",
+            "[a]",
+            "#c",
+            "@x",
+            "`x",
+            "%x",
+            "|",
+            ">",
+            "'q'",
+            "\"q\"",
+            "multi\nline",
+            "tab\there",
+            "é",
+            "...",
+            "---",
         ] {
             assert!(needs_quotes(s), "{s:?} must be quoted");
         }

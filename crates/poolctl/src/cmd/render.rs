@@ -1,6 +1,108 @@
-use crate::cli::RenderArgs;
+//! `poolctl render SPEC...`: write `<out-dir>/<pool>.yaml` and `<pool>.json` for each spec,
+//! where `<pool>` is the spec's file stem (`infra/pools/production.yaml` ->
+//! `templates/production.{yaml,json}`). A file is rewritten only when its content changed, so
+//! timestamps (and `make`-style tools) see real changes only. Spec diagnostics go to stderr in
+//! compiler style; any spec error means exit 1 and nothing written for that spec.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Context};
+
+use crate::cli::{RenderArgs, TemplateFormat};
 use crate::exit::Failure;
 
-pub fn run(_args: &RenderArgs) -> Result<(), Failure> {
-    Err(Failure::error(anyhow::anyhow!("poolctl render is not built yet")))
+pub fn run(args: &RenderArgs) -> Result<(), Failure> {
+    let mut failed = false;
+    let mut rendered: Vec<(String, template::Template)> = Vec::new();
+    let mut stems: BTreeMap<String, &Path> = BTreeMap::new();
+    for path in &args.specs {
+        let stem = match path.file_stem().and_then(|s| s.to_str()) {
+            Some(stem) if !stem.is_empty() => stem.to_owned(),
+            _ => {
+                return Err(Failure::error(anyhow!(
+                    "{}: cannot name a template after this file",
+                    path.display()
+                )))
+            }
+        };
+        if let Some(other) = stems.insert(stem.clone(), path) {
+            return Err(Failure::error(anyhow!(
+                "{} and {} would both render to {stem}.*: rename one of them",
+                other.display(),
+                path.display()
+            )));
+        }
+        match spec::load(path) {
+            Ok(loaded) => {
+                for warning in &loaded.warnings {
+                    eprintln!("{warning}");
+                }
+                rendered.push((
+                    stem,
+                    template::render(&loaded.spec, &template::RenderOptions::default()),
+                ));
+            }
+            Err(error) => {
+                failed = true;
+                for diagnostic in &error.diagnostics {
+                    eprintln!("{diagnostic}");
+                }
+            }
+        }
+    }
+
+    if args.stdout {
+        let mut stdout = std::io::stdout().lock();
+        for (i, (_, template)) in rendered.iter().enumerate() {
+            let text = match args.format {
+                TemplateFormat::Json => template.to_json(),
+                TemplateFormat::Yaml | TemplateFormat::Both => {
+                    // Several templates on stdout are one YAML stream of documents.
+                    if i > 0 {
+                        stdout.write_all(b"---\n").context("writing to stdout")?;
+                    }
+                    template.to_yaml()
+                }
+            };
+            stdout
+                .write_all(text.as_bytes())
+                .context("writing to stdout")?;
+        }
+    } else {
+        if !rendered.is_empty() {
+            std::fs::create_dir_all(&args.out_dir)
+                .with_context(|| format!("creating {}", args.out_dir.display()))?;
+        }
+        for (stem, template) in &rendered {
+            if matches!(args.format, TemplateFormat::Yaml | TemplateFormat::Both) {
+                write_if_changed(
+                    &args.out_dir.join(format!("{stem}.yaml")),
+                    &template.to_yaml(),
+                )?;
+            }
+            if matches!(args.format, TemplateFormat::Json | TemplateFormat::Both) {
+                write_if_changed(
+                    &args.out_dir.join(format!("{stem}.json")),
+                    &template.to_json(),
+                )?;
+            }
+        }
+    }
+    if failed {
+        return Err(Failure::silent(1));
+    }
+    Ok(())
+}
+
+/// Writes `text` to `path` unless the file already holds exactly that; says which on stdout.
+fn write_if_changed(path: &PathBuf, text: &str) -> anyhow::Result<()> {
+    if std::fs::read(path).is_ok_and(|current| current == text.as_bytes()) {
+        println!("unchanged {}", path.display());
+        return Ok(());
+    }
+    std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+    println!("wrote {}", path.display());
+    Ok(())
 }
