@@ -34,6 +34,14 @@ impl<F: Fn(Option<&str>) -> Value + Send + Sync> RenderTemplate for F {
     }
 }
 
+/// The renderer for a pool spec: the template crate with the pool under the given ID.
+pub fn spec_template(spec: spec::PoolSpec) -> Box<dyn RenderTemplate> {
+    Box::new(move |pool_logical_id: Option<&str>| {
+        let options = template::RenderOptions { pool_logical_id: pool_logical_id.map(str::to_owned) };
+        template::render(&spec, &options).as_value().clone()
+    })
+}
+
 /// What to deploy where.
 pub struct DeployRequest {
     pub stack_name: String,
@@ -288,6 +296,7 @@ impl Deployer {
                          creates a new, empty pool and removes {pool} (kept if its policy is Retain)"
                     )));
                     template = request.template.render(Some(&new_id));
+                    guard::check_domain_kept_across_replacement(deployed, &template).map_err(DeployError::Refused)?;
                 }
             }
         }

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use aws_sdk_cloudformation::config::http::HttpResponse;
 use aws_sdk_cloudformation::error::{ProvideErrorMetadata, SdkError};
 use serde::Serialize;
 
@@ -54,15 +55,25 @@ pub enum DeployError {
 }
 
 impl DeployError {
-    pub(crate) fn aws<E, R>(operation: &'static str, error: SdkError<E, R>) -> DeployError
+    pub(crate) fn aws<E>(operation: &'static str, error: SdkError<E, HttpResponse>) -> DeployError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: fmt::Debug + 'static,
     {
-        let code = error.code().map(str::to_owned);
-        let message = match (error.code(), error.message()) {
-            (Some(code), Some(message)) => format!("{code}: {message}"),
-            (Some(code), None) => code.to_owned(),
+        let status = error.raw_response().map(|r| r.status().as_u16());
+        // HEAD answers have no body, so S3 gives only a status: name it as S3 would.
+        let code = error.code().map(str::to_owned).or_else(|| match status {
+            Some(404) => Some("NotFound".to_owned()),
+            Some(403) => Some("Forbidden".to_owned()),
+            Some(301) => Some("PermanentRedirect".to_owned()),
+            _ => None,
+        });
+        let message = match (code.as_deref(), error.message(), status) {
+            (Some(code), Some(message), _) => format!("{code}: {message}"),
+            (Some("PermanentRedirect"), None, _) => {
+                "PermanentRedirect: the bucket is in another region than this deploy".to_owned()
+            }
+            (Some(code), None, Some(status)) => format!("{code} (HTTP {status})"),
+            (Some(code), None, None) => code.to_owned(),
             _ => error_chain(&error),
         };
         DeployError::Aws { operation, code, message }

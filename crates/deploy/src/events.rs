@@ -1,7 +1,7 @@
 //! Stack events: which ones belong to the operation being watched, and which one names the
 //! first real cause of a failure.
 
-use aws_sdk_cloudformation::primitives::DateTimeFormat;
+use aws_sdk_cloudformation::primitives::{DateTime, DateTimeFormat};
 use serde::Serialize;
 
 use crate::error::FailureCause;
@@ -22,16 +22,22 @@ pub struct StackEvent {
     pub client_request_token: Option<String>,
 }
 
+/// RFC 3339 with exactly three fraction digits, so event lines stay aligned.
+fn rfc3339_millis(time: &DateTime) -> String {
+    let whole = DateTime::from_secs(time.secs()).fmt(DateTimeFormat::DateTime).unwrap_or_default();
+    match whole.strip_suffix('Z') {
+        Some(seconds) => format!("{seconds}.{:03}Z", time.subsec_nanos() / 1_000_000),
+        None => whole,
+    }
+}
+
 pub(crate) const STACK_TYPE: &str = "AWS::CloudFormation::Stack";
 
 impl StackEvent {
     pub fn from_sdk(event: &aws_sdk_cloudformation::types::StackEvent) -> StackEvent {
         StackEvent {
             event_id: event.event_id().unwrap_or_default().to_owned(),
-            timestamp: event
-                .timestamp()
-                .and_then(|t| t.fmt(DateTimeFormat::DateTime).ok())
-                .unwrap_or_default(),
+            timestamp: event.timestamp().map(rfc3339_millis).unwrap_or_default(),
             logical_id: event.logical_resource_id().unwrap_or_default().to_owned(),
             resource_type: event.resource_type().unwrap_or_default().to_owned(),
             status: event
@@ -229,7 +235,6 @@ mod tests {
 
     #[test]
     fn events_convert_from_recorded_sdk_shapes() {
-        use aws_sdk_cloudformation::primitives::DateTime;
         use aws_sdk_cloudformation::types::{ResourceStatus, StackEvent as SdkEvent};
         let sdk = SdkEvent::builder()
             .event_id("e-1")
@@ -239,12 +244,12 @@ mod tests {
             .resource_type("AWS::Cognito::UserPool")
             .resource_status(ResourceStatus::CreateFailed)
             .resource_status_reason("Invalid UsernameAttributes")
-            .timestamp(DateTime::from_secs(1_795_000_000))
+            .timestamp(DateTime::from_millis(1_795_000_000_050))
             .client_request_token("tok")
             .build();
         let event = StackEvent::from_sdk(&sdk);
         assert_eq!(event.status, "CREATE_FAILED");
-        assert_eq!(event.timestamp, "2026-11-18T11:06:40Z");
+        assert_eq!(event.timestamp, "2026-11-18T11:06:40.050Z");
         assert_eq!(event.reason.as_deref(), Some("Invalid UsernameAttributes"));
         assert!(event.is_failure() && !event.is_stack());
     }

@@ -192,6 +192,38 @@ pub fn compare_pools(deployed: &Value, proposed: &Value, logical_id: &str) -> Ve
     found
 }
 
+pub const USER_POOL_DOMAIN_TYPE: &str = "AWS::Cognito::UserPoolDomain";
+
+/// When the pool is replaced, its domain is replaced too, and CloudFormation creates the new
+/// domain before deleting the old one: the same prefix is then still taken ("Domain already
+/// exists") and the update rolls back. Returns the refusal for a domain kept across a pool
+/// replacement.
+pub fn check_domain_kept_across_replacement(deployed: &Value, proposed: &Value) -> Result<(), Refusal> {
+    let domains = |template: &Value| -> Vec<String> {
+        resources(template)
+            .map(|r| {
+                r.values()
+                    .filter(|r| r.get("Type").and_then(Value::as_str) == Some(USER_POOL_DOMAIN_TYPE))
+                    .filter_map(|r| r.pointer("/Properties/Domain").and_then(Value::as_str).map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let old = domains(deployed);
+    match domains(proposed).into_iter().find(|d| old.contains(d)) {
+        None => Ok(()),
+        Some(domain) => Err(Refusal {
+            reason: format!(
+                "the replacement pool would need the domain {domain}, which the old pool holds until \
+                 CloudFormation removes it at the end of the update, so the update would fail and roll back"
+            ),
+            help: "give the new pool another `domain.prefix` in the spec (or deploy once without the \
+                   domain, then add it back)"
+                .into(),
+        }),
+    }
+}
+
 fn resources(template: &Value) -> Option<&Map<String, Value>> {
     template.get("Resources").and_then(Value::as_object)
 }
@@ -373,6 +405,22 @@ mod tests {
         assert_eq!(pool_logical_id(&two), None);
         assert_eq!(next_free_logical_id(&two, "UserPool"), "UserPool3");
         assert_eq!(next_free_logical_id(&two, "UserPool2"), "UserPool3");
+    }
+
+    #[test]
+    fn a_replacement_pool_may_not_keep_the_domain() {
+        let with_domain = |prefix: &str| {
+            let mut t = template(pool());
+            t["Resources"]["UserPoolDomain"] = json!({
+                "Type": USER_POOL_DOMAIN_TYPE,
+                "Properties": { "Domain": prefix, "UserPoolId": { "Ref": "UserPool" } }
+            });
+            t
+        };
+        let refusal = check_domain_kept_across_replacement(&with_domain("acme"), &with_domain("acme")).unwrap_err();
+        assert!(refusal.reason.contains("domain acme"), "{}", refusal.reason);
+        assert!(check_domain_kept_across_replacement(&with_domain("acme"), &with_domain("acme-2")).is_ok());
+        assert!(check_domain_kept_across_replacement(&with_domain("acme"), &template(pool())).is_ok());
     }
 
     fn change(action: Action, kind: &str, replacement: Replaces) -> ResourceChange {

@@ -18,6 +18,7 @@ pub mod store;
 
 pub use apply::{
     ApplyOutcome, DeleteOutcome, DeployReport, DeployRequest, Deployer, Plan, Prepared, Progress, RenderTemplate, Watch,
+    spec_template,
 };
 pub use aws::{Aws, AwsOptions};
 pub use changes::ResourceChange;
@@ -25,3 +26,4 @@ pub use error::{DeployError, FailureCause, Refusal, StackFailure};
 pub use events::StackEvent;
 pub use stack::StackInfo;
 pub use store::ArtifactLocation;
+pub mod review;

@@ -103,6 +103,15 @@ impl Aws {
         Ok(ArtifactLocation { bucket, key: key.to_owned(), uploaded: true })
     }
 
+    /// Where an artifact with `key` would be, without touching S3 (for `diff`).
+    pub async fn artifact_location(&self, key: &str, bucket: Option<&str>) -> Result<ArtifactLocation, DeployError> {
+        let bucket = match bucket {
+            Some(bucket) => bucket.to_owned(),
+            None => default_bucket(&self.account_id().await?, &self.region),
+        };
+        Ok(ArtifactLocation { bucket, key: key.to_owned(), uploaded: false })
+    }
+
     /// Creates and configures the default bucket unless it exists. Many CI jobs may start at
     /// once: "already owned by you" is success, and each setting is an idempotent put.
     async fn ensure_default_bucket(&self, bucket: &str, owner: &str) -> Result<(), DeployError> {

@@ -1,6 +1,37 @@
+//! `poolctl destroy --stack NAME`: confirm (unless --yes), delete, watch. Refuses while
+//! termination protection or a pool's deletion protection is on, saying how to turn it off;
+//! never turns either off itself.
+
+use std::time::Instant;
+
+use anyhow::anyhow;
+use deploy::{DeleteOutcome, Deployer};
+
+use super::deploy::{ask, follow, load_aws, seconds, to_failure, EventPrinter};
 use crate::cli::{DestroyArgs, GlobalArgs};
 use crate::exit::Failure;
 
-pub async fn run(_global: &GlobalArgs, _args: &DestroyArgs) -> Result<(), Failure> {
-    Err(Failure::error(anyhow::anyhow!("poolctl destroy is not built yet")))
+pub async fn run(global: &GlobalArgs, args: &DestroyArgs) -> Result<(), Failure> {
+    let started = Instant::now();
+    let deployer = Deployer::new(load_aws(global).await?);
+    let stack = args.stack.as_str();
+    if !args.yes {
+        match ask(&format!("Delete stack {stack} and everything in it?")) {
+            Ok(true) => {}
+            Ok(false) => return Err(Failure::error(anyhow!("not confirmed; nothing was deleted"))),
+            Err(e) => return Err(Failure::error(anyhow!("{e}; nothing was deleted"))),
+        }
+    }
+    let watch = deployer.delete(stack).await.map_err(to_failure)?;
+    let printer = EventPrinter::new();
+    let resume = format!("poolctl outputs --stack {stack} (shows whether it still exists)");
+    match follow(watch, &printer, &resume).await?.map_err(to_failure)? {
+        DeleteOutcome::Deleted { stack_name, .. } => {
+            eprintln!("Stack {stack_name} deleted in {}.", seconds(started.elapsed()));
+        }
+        DeleteOutcome::Absent { stack_name } => {
+            eprintln!("Stack {stack_name} does not exist; nothing to delete.");
+        }
+    }
+    Ok(())
 }
