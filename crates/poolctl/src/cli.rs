@@ -83,6 +83,8 @@ pub struct RenderArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Architecture {
     Arm64,
+    /// Lambda's spelling (clap would otherwise offer `x86-64`).
+    #[value(name = "x86_64")]
     X86_64,
 }
 
