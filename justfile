@@ -255,3 +255,32 @@ schema:
 # Validate the example pools (and any other spec given), printing warnings.
 check *specs="infra/pools/*.yaml":
     cargo run --quiet -p poolctl -- check {{specs}}
+
+# ---- Rendering (templates/) ----
+
+# Render every pool in infra/pools into templates/<pool>.{yaml,json}; a test fails while stale.
+render:
+    cargo run --quiet -p poolctl -- render infra/pools/*.yaml --out-dir "{{root}}/templates"
+
+# Benchmark: `poolctl render` over all of infra/pools as a whole process (release, hyperfine).
+bench-render runs="50":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if ! command -v hyperfine >/dev/null; then
+        sudo_cmd=""; [[ $(id -u) -eq 0 ]] || sudo_cmd="sudo"
+        $sudo_cmd apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends hyperfine
+    fi
+    cargo build --quiet --release -p poolctl
+    out=$(mktemp -d)
+    trap 'rm -rf "$out"' EXIT
+    report="{{root}}/target/bench-render.json"
+    hyperfine --warmup 5 --runs {{runs}} --shell=none --export-json "$report" \
+        -n "poolctl render infra/pools/*.yaml" \
+        "{{root}}/target/release/poolctl render $(echo {{root}}/infra/pools/*.yaml) --out-dir $out"
+    python3 - "$report" <<'PY'
+    import json, sys
+    r = json.load(open(sys.argv[1]))["results"][0]
+    ms = lambda s: "%.2f ms" % (s * 1000)
+    print("median %s over %d runs (min %s, max %s)" % (ms(r["median"]), len(r["times"]), ms(r["min"]), ms(r["max"])))
+    PY
