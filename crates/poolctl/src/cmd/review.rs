@@ -1,18 +1,177 @@
-use crate::cli::{GlobalArgs, ReviewDownArgs, ReviewGcArgs, ReviewLsArgs, ReviewUpArgs};
+//! `poolctl review up|down|gc|ls`: short-lived review pools, one per pull request. Progress
+//! and notes go to stderr; results (outputs, the table, JSON) to stdout.
+
+use std::time::Instant as Stopwatch;
+
+use anyhow::{anyhow, Context};
+use deploy::review::{self, GcEvent, Instant, ReviewError, ReviewId, Ttl, UpReport, UpRequest};
+use deploy::Progress;
+
+use super::deploy::{arch, load_aws, load_spec, seconds, to_failure, trigger_zip, EventPrinter};
+use crate::cli::{GlobalArgs, OutputFormat, ReviewDownArgs, ReviewGcArgs, ReviewLsArgs, ReviewUpArgs};
 use crate::exit::Failure;
 
-pub async fn up(_global: &GlobalArgs, _args: &ReviewUpArgs) -> Result<(), Failure> {
-    Err(Failure::error(anyhow::anyhow!("poolctl review up is not built yet")))
+/// Exit code after Ctrl-C (128 + SIGINT), as shells report it.
+const INTERRUPTED: u8 = 130;
+
+fn review_id(raw: &str) -> Result<ReviewId, Failure> {
+    ReviewId::parse(raw).map_err(|e| Failure::error(anyhow!("invalid --id: {e}")))
 }
 
-pub async fn down(_global: &GlobalArgs, _args: &ReviewDownArgs) -> Result<(), Failure> {
-    Err(Failure::error(anyhow::anyhow!("poolctl review down is not built yet")))
+fn clock(now: Option<&str>) -> Result<Instant, Failure> {
+    Instant::now_or(now).map_err(|e| Failure::error(anyhow!("invalid --now / POOLCTL_NOW: {e}")))
 }
 
-pub async fn gc(_global: &GlobalArgs, _args: &ReviewGcArgs) -> Result<(), Failure> {
-    Err(Failure::error(anyhow::anyhow!("poolctl review gc is not built yet")))
+fn review_failure(error: ReviewError) -> Failure {
+    match error {
+        ReviewError::Deploy(error) => to_failure(error),
+        other => Failure::error(other),
+    }
 }
 
-pub async fn ls(_global: &GlobalArgs, _args: &ReviewLsArgs) -> Result<(), Failure> {
-    Err(Failure::error(anyhow::anyhow!("poolctl review ls is not built yet")))
+pub async fn up(global: &GlobalArgs, args: &ReviewUpArgs) -> Result<(), Failure> {
+    let started = Stopwatch::now();
+    // Everything the user typed is checked before AWS is touched: a bad id creates nothing.
+    let id = review_id(&args.id)?;
+    let ttl: Ttl = args.ttl.parse().map_err(|e| Failure::error(anyhow!("invalid --ttl: {e}")))?;
+    let now = clock(args.now.as_deref())?;
+    let spec = load_spec(&args.spec)?;
+    let arch = arch(args.arch);
+    let trigger_zip = if review::needs_trigger(&spec) { Some(trigger_zip(args.trigger_zip.as_deref(), arch)?) } else { None };
+    let aws = load_aws(global).await?;
+    let request = UpRequest { spec, id, ttl, now, trigger_zip, artifact_bucket: args.artifact_bucket.clone(), arch };
+
+    let printer = EventPrinter::new();
+    let mut progress = |p: Progress| printer.progress(p);
+    let result = tokio::select! {
+        result = review::up(&aws, request, &mut progress) => result,
+        _ = tokio::signal::ctrl_c() => {
+            printer.finish();
+            eprintln!(
+                "Stopped; any stack operation continues in CloudFormation. The review pool is tagged, \
+                 so `poolctl review down --id {}` or `poolctl review gc` removes it.",
+                args.id
+            );
+            return Err(Failure::silent(INTERRUPTED));
+        }
+    };
+    printer.finish();
+    let report = result.map_err(review_failure)?;
+
+    let json = serde_json::to_string_pretty(&report).map_err(|e| Failure::error(anyhow!(e)))? + "\n";
+    if let Some(path) = &args.outputs_file {
+        std::fs::write(path, &json)
+            .with_context(|| format!("cannot write the outputs file {}", path.display()))
+            .map_err(Failure::error)?;
+    }
+    eprintln!(
+        "Review pool {} {} (stack {}, {}) in {}; expires {}.{}",
+        report.id,
+        report.action,
+        report.stack,
+        report.status,
+        seconds(started.elapsed()),
+        report.expires_at,
+        if report.express { "" } else { " Standard deployment mode (express refused)." }
+    );
+    match args.output {
+        OutputFormat::Json => print!("{json}"),
+        OutputFormat::Text => print_report(&report),
+    }
+    Ok(())
+}
+
+/// What a test job needs, as aligned `key  value` lines.
+fn print_report(report: &UpReport) {
+    let mut lines: Vec<(String, String)> = vec![("id".into(), report.id.clone()), ("stack".into(), report.stack.clone())];
+    if let Some(pool) = &report.user_pool_id {
+        lines.push(("user_pool_id".into(), pool.clone()));
+    }
+    for (name, client) in &report.client_ids {
+        lines.push((format!("client_id.{name}"), client.clone()));
+    }
+    if let Some(url) = &report.hosted_ui_url {
+        lines.push(("hosted_ui_url".into(), url.clone()));
+    }
+    lines.push(("expires_at".into(), report.expires_at.clone()));
+    let width = lines.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (key, value) in lines {
+        println!("{key:<width$}  {value}");
+    }
+}
+
+pub async fn down(global: &GlobalArgs, args: &ReviewDownArgs) -> Result<(), Failure> {
+    let started = Stopwatch::now();
+    let id = review_id(&args.id)?;
+    let aws = load_aws(global).await?;
+    let printer = EventPrinter::new();
+    let mut progress = |p: Progress| printer.progress(p);
+    let removed = review::down(&aws, &id, args.pool.as_deref(), &mut progress).await;
+    printer.finish();
+    let removed = removed.map_err(review_failure)?;
+    if removed.is_empty() {
+        println!("No review pool {id}; nothing to delete.");
+    }
+    for pool in removed {
+        println!(
+            "Deleted review pool {} (stack {}, {} artifact object(s)) in {}.",
+            pool.id,
+            pool.stack,
+            pool.artifacts_deleted,
+            seconds(started.elapsed())
+        );
+    }
+    Ok(())
+}
+
+pub async fn gc(global: &GlobalArgs, args: &ReviewGcArgs) -> Result<(), Failure> {
+    let now = clock(args.now.as_deref())?;
+    let aws = load_aws(global).await?;
+    let dry_run = args.dry_run;
+    let mut report = |event: GcEvent| match event {
+        GcEvent::Expired(pool) => {
+            let verb = if dry_run { "would delete" } else { "deleting" };
+            let expiry = pool.expires_at.map(|t| t.to_string()).unwrap_or_default();
+            println!("{verb:<12}  {}  {}  (expired {expiry})", pool.id, pool.stack_name);
+        }
+        GcEvent::Busy(pool) => {
+            println!("{:<12}  {}  {}  ({}: left for the next run)", "busy", pool.id, pool.stack_name, pool.status);
+        }
+        GcEvent::Deleted(pool, removed) => {
+            println!("{:<12}  {}  {}  ({} artifact object(s))", "deleted", pool.id, pool.stack_name, removed.artifacts_deleted);
+        }
+        GcEvent::Failed(pool, error) => {
+            println!("{:<12}  {}  {}  {error}", "failed", pool.id, pool.stack_name);
+        }
+    };
+    let summary = review::gc(&aws, now, usize::from(args.concurrency), dry_run, &mut report)
+        .await
+        .map_err(to_failure)?;
+    if dry_run {
+        eprintln!("gc (dry run): {} expired, {} kept, {} busy; nothing deleted.", summary.would_delete, summary.kept, summary.busy);
+    } else {
+        eprintln!(
+            "gc: {} deleted, {} failed, {} kept, {} busy.",
+            summary.deleted, summary.failed, summary.kept, summary.busy
+        );
+    }
+    if summary.failed > 0 {
+        return Err(Failure::error(anyhow!("{} review pool(s) could not be deleted", summary.failed)));
+    }
+    Ok(())
+}
+
+pub async fn ls(global: &GlobalArgs, args: &ReviewLsArgs) -> Result<(), Failure> {
+    let now = clock(args.now.as_deref())?;
+    let aws = load_aws(global).await?;
+    let pools = review::list(&aws).await.map_err(to_failure)?;
+    match args.output {
+        OutputFormat::Json => {
+            let rows: Vec<_> = pools.iter().map(|p| p.to_json_row(now)).collect();
+            println!("{}", serde_json::to_string_pretty(&rows).map_err(|e| Failure::error(anyhow!(e)))?);
+        }
+        OutputFormat::Text if pools.is_empty() => eprintln!("No review pools."),
+        OutputFormat::Text => print!("{}", review::render_table(&pools, now)),
+    }
+    Ok(())
 }
