@@ -948,7 +948,7 @@ pub struct CustomDomain {
 }
 
 /// Lambda triggers.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Triggers {
     /// The PreSignUp trigger and its auto-verification policy. App clients are named by their
@@ -963,6 +963,12 @@ pub struct Triggers {
 
 fn default_log_retention() -> u16 {
     30
+}
+
+impl Default for Triggers {
+    fn default() -> Self {
+        Self { pre_sign_up: None, log_retention_days: default_log_retention() }
+    }
 }
 
 /// Protection of the pool and its users.

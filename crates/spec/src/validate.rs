@@ -1045,6 +1045,8 @@ fn looks_like_address(value: &str) -> bool {
 }
 
 fn has_link_placeholder(body: &str) -> bool {
+    // `{####}` (the code placeholder) also starts with `{##` and ends with `##}`: not a link.
+    let body = body.replace("{####}", "");
     body.find("{##").is_some_and(|start| body[start + 3..].contains("##}"))
 }
 
@@ -1137,6 +1139,13 @@ mod helper_tests {
         assert!(domain_pattern_problem("Example.com").is_some());
         assert!(domain_pattern_problem("a.*.com").is_some());
         assert!(domain_pattern_problem("localhost").is_some());
+    }
+
+    #[test]
+    fn link_placeholders() {
+        assert!(has_link_placeholder("Click {##Verify Email##}"));
+        assert!(!has_link_placeholder("Your code is {####}"));
+        assert!(!has_link_placeholder("no placeholder"));
     }
 
     #[test]
