@@ -119,7 +119,9 @@ test *cargo_args: setup lint-templates e2e-artifacts
         [[ $arg == -p || $arg == --package || $arg == --package=* || $arg == -p?* ]] && scope=()
         [[ $arg == -- ]] && break
     done
-    POOLCTL_BIN="{{root}}/target/debug/poolctl" cargo test "${scope[@]}" "${args[@]}"
+    # TRIGGER_ZIP: the trigger's end-to-end tests run the bootstrap from the packaged zip.
+    POOLCTL_BIN="{{root}}/target/debug/poolctl" TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" \
+        cargo test "${scope[@]}" "${args[@]}"
 
 # Benchmarks.
 bench:
@@ -284,3 +286,32 @@ bench-render runs="50":
     ms = lambda s: "%.2f ms" % (s * 1000)
     print("median %s over %d runs (min %s, max %s)" % (ms(r["median"]), len(r["times"]), ms(r["min"]), ms(r["max"])))
     PY
+
+# ---- PreSignUp trigger (crates/trigger, packaged by crates/deploy/src/artifact.rs) ----
+
+# Build the trigger for Lambda (arm64 or x86_64) into dist/pre-sign-up-<arch>.zip; print its sha256 and size.
+trigger arch="arm64":
+    cargo run -q -p deploy --example package_trigger -- {{arch}} --out-dir "{{root}}/dist"
+
+# Prove the zip is reproducible: a clean build in another target directory gives the same sha256.
+trigger-reproducible arch="x86_64": (trigger arch)
+    #!/usr/bin/env bash
+    set -euo pipefail
+    repro="{{root}}/target/trigger-repro"
+    cargo run -q -p deploy --example package_trigger -- {{arch}} --out-dir "$repro/dist" --target-dir "$repro"
+    first=$(cut -d' ' -f1 "{{root}}/dist/pre-sign-up-{{arch}}.zip.sha256")
+    second=$(cut -d' ' -f1 "$repro/dist/pre-sign-up-{{arch}}.zip.sha256")
+    if [[ "$first" != "$second" ]]; then
+        echo "trigger-reproducible: the two builds differ ($first vs $second)" >&2
+        exit 1
+    fi
+    echo "trigger-reproducible: both builds give sha256 $first"
+
+# The trigger's tests, the end-to-end ones against the bootstrap inside the packaged x86_64 zip.
+trigger-test: (trigger "x86_64")
+    TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" cargo test -p trigger
+
+# Trigger benchmarks: the decision (criterion) and cold start of the packaged x86_64 bootstrap.
+bench-trigger: (trigger "x86_64")
+    cargo bench -p trigger --bench decision
+    TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" cargo bench -p trigger --bench cold_start

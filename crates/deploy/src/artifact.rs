@@ -121,7 +121,7 @@ impl TriggerArtifact {
 }
 
 /// The cargo command that builds the bootstrap (also shown when the build fails).
-fn cargo_command(workspace_root: &Path, arch: Arch) -> Command {
+fn cargo_command(workspace_root: &Path, arch: Arch, target_dir: Option<&Path>) -> Command {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command.current_dir(workspace_root).args([
@@ -137,6 +137,9 @@ fn cargo_command(workspace_root: &Path, arch: Arch) -> Command {
         "--message-format",
         "json-render-diagnostics",
     ]);
+    if let Some(dir) = target_dir {
+        command.arg("--target-dir").arg(dir);
+    }
     let target_env = arch.rust_target().to_uppercase().replace('-', "_");
     // rust-lld ships with the toolchain: the cross link needs no C toolchain for the target.
     let linker_var = format!("CARGO_TARGET_{target_env}_LINKER");
@@ -154,7 +157,10 @@ fn cargo_command(workspace_root: &Path, arch: Arch) -> Command {
         }
         // Last: rustc applies the last matching remap, and the target directory may lie
         // inside the checkout.
-        remaps.push((target_dir(workspace_root), "/target"));
+        let target_dir = target_dir
+            .map(|dir| workspace_root.join(dir))
+            .unwrap_or_else(|| default_target_dir(workspace_root));
+        remaps.push((target_dir, "/target"));
         let flags: Vec<String> = remaps
             .iter()
             .map(|(from, to)| format!("--remap-path-prefix={}={to}", from.display()))
@@ -170,7 +176,7 @@ fn cargo_home() -> Option<PathBuf> {
         .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
 }
 
-fn target_dir(workspace_root: &Path) -> PathBuf {
+fn default_target_dir(workspace_root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(|dir| workspace_root.join(dir))
         .unwrap_or_else(|| workspace_root.join("target"))
@@ -179,7 +185,17 @@ fn target_dir(workspace_root: &Path) -> PathBuf {
 /// Builds the bootstrap with the `lambda` profile for `arch` and returns its path. Compiler
 /// messages go to stderr as usual.
 pub fn build_bootstrap(workspace_root: &Path, arch: Arch) -> Result<PathBuf, ArtifactError> {
-    let mut command = cargo_command(workspace_root, arch);
+    build_bootstrap_in(workspace_root, arch, None)
+}
+
+/// [`build_bootstrap`] into another target directory (a clean rebuild, to check that the
+/// build is reproducible).
+pub fn build_bootstrap_in(
+    workspace_root: &Path,
+    arch: Arch,
+    target_dir: Option<&Path>,
+) -> Result<PathBuf, ArtifactError> {
+    let mut command = cargo_command(workspace_root, arch, target_dir);
     let shown = format!("{command:?}");
     let output = command
         .stdout(Stdio::piped())

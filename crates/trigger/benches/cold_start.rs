@@ -2,8 +2,8 @@
 //! runs it: the process is started with the Lambda environment, fetches one event from a
 //! local Runtime API, and the clock stops when its response arrives.
 //!
-//! Measures `TRIGGER_BOOTSTRAP` when set (the packaged `lambda` profile build, as `just
-//! bench-trigger` does), else the bench-profile build cargo makes for this bench.
+//! Measures the bootstrap in `TRIGGER_ZIP` when set (the packaged `lambda` profile build, as
+//! `just bench-trigger` does), else the bench-profile build cargo makes for this bench.
 
 #[path = "../tests/support/mod.rs"]
 mod support;

@@ -1,8 +1,8 @@
 //! The real `bootstrap` speaking the real Lambda Runtime API protocol: started as Lambda starts
 //! a `provided.al2023` function, fed Cognito events, its replies checked.
 //!
-//! Runs the binary cargo builds for the test, or the packaged release build when
-//! `TRIGGER_BOOTSTRAP` points at it (`just trigger-e2e`).
+//! Runs the binary cargo builds for the test, or the bootstrap inside the packaged zip when
+//! `TRIGGER_ZIP` points at it (as `just test` does, with the x86_64 artifact).
 
 mod support;
 

@@ -9,10 +9,11 @@
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 
 /// What the function posted for one invocation.
@@ -179,12 +180,31 @@ fn accept(writer: &mut TcpStream) -> std::io::Result<()> {
     writer.write_all(b"HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{\"status\":\"OK\"}\n")
 }
 
-/// The bootstrap under test: `TRIGGER_BOOTSTRAP` when set (the packaged release build), else
-/// the binary cargo built for this test run.
+/// The bootstrap under test: the one inside the zip `TRIGGER_ZIP` (the artifact Lambda gets,
+/// unpacked with the mode the zip gives it), else the binary cargo built for this test run.
 pub fn bootstrap_path() -> PathBuf {
-    std::env::var_os("TRIGGER_BOOTSTRAP")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_bootstrap")))
+    static UNPACKED: OnceLock<PathBuf> = OnceLock::new();
+    if let Some(zip) = std::env::var_os("TRIGGER_ZIP") {
+        return UNPACKED.get_or_init(|| unpack_bootstrap(Path::new(&zip))).clone();
+    }
+    PathBuf::from(env!("CARGO_BIN_EXE_bootstrap"))
+}
+
+/// Unpacks `bootstrap` from the zip into a fresh directory, as Lambda unpacks a function.
+fn unpack_bootstrap(zip_path: &Path) -> PathBuf {
+    let file = std::fs::File::open(zip_path)
+        .unwrap_or_else(|e| panic!("TRIGGER_ZIP={}: {e}", zip_path.display()));
+    let mut archive = zip::ZipArchive::new(file).expect("TRIGGER_ZIP is not a zip");
+    let mut entry = archive.by_name("bootstrap").expect("no bootstrap in TRIGGER_ZIP");
+    let mode = entry.unix_mode().expect("bootstrap has no unix mode in the zip");
+    let dir = std::env::temp_dir().join(format!("poolctl-trigger-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("bootstrap");
+    let mut out = std::fs::File::create(&path).expect("create bootstrap");
+    std::io::copy(&mut entry, &mut out).expect("unpack bootstrap");
+    drop(out);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    path
 }
 
 /// Starts the bootstrap with the environment Lambda gives a function, and nothing else.
