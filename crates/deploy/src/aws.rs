@@ -72,7 +72,9 @@ impl Aws {
             .credentials_provider()
             .ok_or_else(|| DeployError::NoCredentials("no credential provider is configured".into()))?;
         if let Err(error) = provider.provide_credentials().await {
-            return Err(DeployError::NoCredentials(error_chain(&error)));
+            let detail = error_chain(&error);
+            tracing::debug!(%detail, "credential chain");
+            return Err(DeployError::NoCredentials(detail));
         }
 
         let custom_endpoint = config.endpoint_url().is_some()

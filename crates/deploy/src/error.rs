@@ -14,9 +14,11 @@ pub enum DeployError {
     #[error("no AWS region is set: pass --region, set AWS_REGION, or give the profile a region")]
     NoRegion,
 
+    /// The chain's details are in the field (logged at debug level); the message stays one
+    /// sentence.
     #[error(
-        "no AWS credentials found ({0}): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, \
-         pass --profile, or run `aws sso login`"
+        "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, pass \
+         --profile, or run `aws sso login`"
     )]
     NoCredentials(String),
 
