@@ -14,8 +14,8 @@ use super::naming::{stack_name, ReviewId};
 use super::spec::{environment_name, review_spec, ReviewSpecError};
 use super::tags::{plan_gc, GcPlan, ReviewPool, ReviewTags, TAG_CREATED_AT, TAG_EXPIRES_AT, TAG_KIND, KIND_REVIEW};
 use super::time::{Instant, Ttl};
-use crate::apply::{ApplyOutcome, DeleteOutcome, DeployRequest, Deployer, Progress};
-use crate::artifact::{object_key, Arch, TriggerArtifact};
+use crate::apply::{spec_template, ApplyOutcome, DeleteOutcome, DeployRequest, Deployer, Progress};
+use crate::artifact::{object_key, sha256_hex, Arch};
 use crate::aws::Aws;
 use crate::error::DeployError;
 use crate::stack::StackInfo;
@@ -49,7 +49,7 @@ pub struct UpRequest {
     pub ttl: Ttl,
     pub now: Instant,
     /// The PreSignUp trigger zip, when the spec has the trigger ([`needs_trigger`]).
-    pub trigger: Option<TriggerArtifact>,
+    pub trigger_zip: Option<Vec<u8>>,
     /// `None` = the account's default artifact bucket (created on first use).
     pub artifact_bucket: Option<String>,
     pub arch: Arch,
@@ -134,10 +134,9 @@ pub async fn up(
     let mut auto_parameters = BTreeMap::new();
     auto_parameters.insert(template::PARAM_ENVIRONMENT_NAME.to_owned(), environment_name(&request.id));
     auto_parameters.insert(template::PARAM_TRIGGER_ARCHITECTURE.to_owned(), request.arch.as_str().to_owned());
-    if let Some(trigger) = &request.trigger {
-        let key = object_key(&format!("{ARTIFACT_PREFIX}/{stack}"), &trigger.sha256);
-        let location: ArtifactLocation =
-            aws.upload_artifact(trigger.bytes.clone(), &key, request.artifact_bucket.as_deref()).await?;
+    if let Some(zip) = request.trigger_zip {
+        let key = object_key(&format!("{ARTIFACT_PREFIX}/{stack}"), &sha256_hex(&zip));
+        let location: ArtifactLocation = aws.upload_artifact(zip, &key, request.artifact_bucket.as_deref()).await?;
         if location.uploaded {
             progress(Progress::Notice(format!("uploaded the trigger to s3://{}/{}", location.bucket, location.key)));
         }
@@ -147,13 +146,9 @@ pub async fn up(
 
     let mut stack_tags: BTreeMap<String, String> = review.tags.clone();
     stack_tags.extend(tags.to_pairs());
-    let rendered_spec = review.clone();
     let deploy_request = DeployRequest {
         stack_name: stack.clone(),
-        template: Box::new(move |pool_logical_id: Option<&str>| {
-            let options = RenderOptions { pool_logical_id: pool_logical_id.map(str::to_owned) };
-            template::render(&rendered_spec, &options).as_value().clone()
-        }),
+        template: spec_template(review.clone()),
         auto_parameters,
         parameters: BTreeMap::new(),
         tags: stack_tags,
