@@ -79,6 +79,84 @@ mod tests {
         DeployError::Aws { operation, code: Some(code.into()), message: message.into() }
     }
 
+    /// Serves one HTTP request on a loopback port with `response` (an XML body) and hands back
+    /// the request body: what the SDK really put on the wire.
+    fn one_request_server(response: &'static str) -> (String, std::thread::JoinHandle<String>) {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let server = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream);
+            let mut length = 0usize;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if line == "\r\n" || line.is_empty() {
+                    break;
+                }
+                if let Some((name, value)) = line.split_once(':') {
+                    if name.eq_ignore_ascii_case("content-length") {
+                        length = value.trim().parse().unwrap();
+                    }
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{response}",
+                response.len()
+            );
+            reader.get_mut().write_all(reply.as_bytes()).unwrap();
+            String::from_utf8(body).unwrap()
+        });
+        (endpoint, server)
+    }
+
+    fn client(endpoint: &str) -> Aws {
+        use aws_config::{BehaviorVersion, Region, SdkConfig};
+        use aws_sdk_cloudformation::config::{Credentials, SharedCredentialsProvider};
+        let config = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .endpoint_url(endpoint)
+            .region(Region::new("us-east-1"))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new("test", "test", None, None, "test")))
+            .build();
+        Aws {
+            cloudformation: aws_sdk_cloudformation::Client::new(&config),
+            s3: aws_sdk_s3::Client::new(&config),
+            sts: aws_sdk_sts::Client::new(&config),
+            region: "us-east-1".into(),
+            custom_endpoint: true,
+            config,
+        }
+    }
+
+    const CREATED: &str = "<CreateChangeSetResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\">\
+        <CreateChangeSetResult><Id>arn:cs</Id><StackId>arn:stack</StackId></CreateChangeSetResult>\
+        <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></CreateChangeSetResponse>";
+    const DELETED: &str = "<DeleteStackResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\">\
+        <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DeleteStackResponse>";
+
+    #[tokio::test]
+    async fn review_change_sets_and_deletions_are_sent_in_express_mode() {
+        let (endpoint, server) = one_request_server(CREATED);
+        let aws = with_express_mode(&client(&endpoint));
+        aws.cloudformation.create_change_set().stack_name("s").change_set_name("c").send().await.unwrap();
+        let body = server.join().unwrap();
+        assert!(body.contains("Action=CreateChangeSet"), "{body}");
+        assert!(body.contains("DeploymentConfig.Mode=EXPRESS"), "{body}");
+
+        let (endpoint, server) = one_request_server(DELETED);
+        with_express_mode(&client(&endpoint)).cloudformation.delete_stack().stack_name("s").send().await.unwrap();
+        assert!(server.join().unwrap().contains("DeploymentConfig.Mode=EXPRESS"));
+
+        // The driver's own client, used for production deploys, is untouched.
+        let (endpoint, server) = one_request_server(CREATED);
+        client(&endpoint).cloudformation.create_change_set().stack_name("s").change_set_name("c").send().await.unwrap();
+        assert!(!server.join().unwrap().contains("DeploymentConfig"));
+    }
+
     #[test]
     fn only_a_refusal_of_the_deployment_config_falls_back() {
         let refused = aws_error(
