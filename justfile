@@ -223,7 +223,7 @@ cdk-synth: setup-node
 # synth, and that every synthesized template is the same infrastructure as templates/<pool>.json.
 # The CDK export test: fresh, type-checked, synthesized offline, same infrastructure as templates/.
 test-cdk: cdk-check
-    cd infra/cdk && node --test test/
+    cd infra/cdk && node --test --test-reporter=spec test/
     cd infra/cdk && npx --no-install tsc --noEmit
     {{just_executable()}} cdk-synth
     cd infra/cdk && node scripts/compare.mjs

@@ -151,9 +151,13 @@ const deletionPolicies = {
  * - UpdateReplacePolicy is dropped (aws/aws-cdk#29635); it is set again after the resource.
  * - ${AWS::StackName} becomes `this.stackName`, which CDK resolves to the literal name at synth
  *   time; cdk.Aws.STACK_NAME keeps the deploy-time reference the template has.
+ * - DependsOn becomes CfnResource.addDependency, deprecated in aws-cdk-lib 2.x for
+ *   addResourceDependency (same DependsOn, no deprecation warning at every synth).
  */
 export function repair(code, template, pool) {
-  let out = code.replace(/\bthis\.stackName\b/g, 'cdk.Aws.STACK_NAME');
+  let out = code
+    .replace(/\bthis\.stackName\b/g, 'cdk.Aws.STACK_NAME')
+    .replace(/^(\s+\w+)\.addDependency\((\w+)\);$/gm, '$1.addResourceDependency($2);');
   for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
     const policy = resource?.UpdateReplacePolicy;
     if (policy === undefined) continue;

@@ -61,6 +61,8 @@ test('UpdateReplacePolicy and deploy-time stack names survive the conversion', (
   assert.match(source, /preSignUpLogGroup\.cfnOptions\.updateReplacePolicy = cdk\.CfnDeletionPolicy\.DELETE;/);
   assert.match(source, /`\$\{cdk\.Aws\.STACK_NAME\}-UserPoolId`/);
   assert.doesNotMatch(source, /this\.stackName/);
+  assert.match(source, /^    webClient\.addResourceDependency\(googleProvider\);$/m);
+  assert.doesNotMatch(source, /\.addDependency\(/);
   assert.match(source, /^\/\/ Converted from templates\/demo\.json by cdk-from-cfn /);
 });
 
