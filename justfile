@@ -109,7 +109,7 @@ e2e-artifacts:
 
 # The one test command (CI and README): lint templates, build e2e artifacts, run every test.
 # Extra arguments go to cargo test, e.g. `just test -p spec` or `just test -- --nocapture`.
-test *cargo_args: setup lint-templates e2e-artifacts
+test *cargo_args: setup lint-templates test-cdk e2e-artifacts
     #!/usr/bin/env bash
     set -euo pipefail
     args=({{cargo_args}})
