@@ -315,3 +315,94 @@ trigger-test: (trigger "x86_64")
 bench-trigger: (trigger "x86_64")
     cargo bench -p trigger --bench decision
     TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" cargo bench -p trigger --bench cold_start
+
+# ---- Deploy driver (crates/deploy, poolctl deploy/diff/destroy/outputs) ----
+
+# The demo on a fresh machine: a private emulator, the x86_64 trigger, `poolctl deploy` of
+# infra/pools/demo.yaml, a sign-up through the trusted agent client (email_verified = true), a
+# refused sign-up from a denied domain, the outputs; the emulator stops even on failure.
+demo: setup-python setup-rust
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cd "{{root}}"
+    just="{{just_executable()}}"
+    # Its own port and pid file, so a developer's `just emulator` is left alone.
+    dir="{{emulator_dir}}/demo"
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    trap '"$just" emulator_dir="$dir" emulator-stop >/dev/null' EXIT
+    "$just" emulator_dir="$dir" emulator "$port"
+    # Only the emulator: no profile, no instance metadata, dummy credentials.
+    unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE
+    export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo \
+        AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+    "$just" trigger x86_64
+    cargo build -q -p poolctl
+    cargo build -q -p e2e --example demo_signup
+    poolctl="{{root}}/target/debug/poolctl"
+    echo; echo "== poolctl deploy infra/pools/demo.yaml"
+    "$poolctl" deploy infra/pools/demo.yaml --arch x86_64 --trigger-zip dist/pre-sign-up-x86_64.zip --yes
+    echo; echo "== the PreSignUp trigger at work"
+    "{{root}}/target/debug/examples/demo_signup" poolctl-demo
+    echo "== poolctl outputs --stack poolctl-demo"
+    "$poolctl" outputs --stack poolctl-demo
+
+# Regenerate the README's pool spec reference from the schema (a test fails while it is stale).
+docs:
+    cargo run --quiet -p spec --example reference -- --write-readme
+
+# ---- Review pools ----
+
+# Benchmark: ten review pools up then down against one local emulator, one after another and
+# all at once (separate poolctl processes), `runs` rounds each; prints every round and medians.
+bench-review runs="3": setup-python (trigger "x86_64")
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cd "{{root}}"
+    just="{{just_executable()}}"
+    dir="{{emulator_dir}}/bench-review"
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    trap '"$just" emulator_dir="$dir" emulator-stop >/dev/null' EXIT
+    "$just" emulator_dir="$dir" emulator "$port" >/dev/null
+    unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE
+    export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench \
+        AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true CI=true POOLCTL_LOG=error
+    cargo build -q -p poolctl
+    poolctl="{{root}}/target/debug/poolctl"
+    up() { "$poolctl" review up infra/pools/review.yaml --id "$1" --arch x86_64 \
+        --trigger-zip dist/pre-sign-up-x86_64.zip >/dev/null 2>"$dir/up-$1.log" || { cat "$dir/up-$1.log" >&2; return 1; }; }
+    down() { "$poolctl" review down --id "$1" >/dev/null 2>"$dir/down-$1.log" || { cat "$dir/down-$1.log" >&2; return 1; }; }
+    now() { date +%s.%N; }
+    # Warm-up: the emulator's first CloudFormation call and the artifact bucket's creation.
+    up warm && down warm
+    results="$dir/results.txt"; : > "$results"
+    for round in $(seq 1 {{runs}}); do
+        start=$(now)
+        for i in $(seq 1 10); do up "seq-$round-$i"; done
+        mid=$(now)
+        for i in $(seq 1 10); do down "seq-$round-$i"; done
+        end=$(now)
+        echo "sequential $start $mid $end" >> "$results"
+        start=$(now)
+        pids=(); for i in $(seq 1 10); do up "par-$round-$i" & pids+=($!); done
+        for pid in "${pids[@]}"; do wait "$pid"; done
+        mid=$(now)
+        pids=(); for i in $(seq 1 10); do down "par-$round-$i" & pids+=($!); done
+        for pid in "${pids[@]}"; do wait "$pid"; done
+        end=$(now)
+        echo "parallel $start $mid $end" >> "$results"
+    done
+    left=$("$poolctl" review ls --output json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+    [[ "$left" == 0 ]] || { echo "bench-review: $left review pools left behind" >&2; exit 1; }
+    python3 - "$results" <<'PY'
+    import statistics, sys
+    rows = {}
+    for line in open(sys.argv[1]):
+        mode, start, mid, end = line.split()
+        rows.setdefault(mode, []).append((float(mid) - float(start), float(end) - float(mid), float(end) - float(start)))
+    print("ten review pools, poolctl review up then down, local emulator (ministack)")
+    print("%-11s %10s %10s %10s   rounds" % ("mode", "up", "down", "total"))
+    for mode, runs in rows.items():
+        med = [statistics.median(r[i] for r in runs) for i in range(3)]
+        each = ", ".join("%.2f" % r[2] for r in runs)
+        print("%-11s %9.2fs %9.2fs %9.2fs   totals: %s s" % (mode, med[0], med[1], med[2], each))
+    PY
