@@ -21,4 +21,4 @@ pub mod validate;
 pub use diagnostic::{Diagnostic, Severity, SpecError};
 pub use load::{load, load_str, Loaded};
 pub use model::*;
-pub use schema::{json_schema, json_schema_pretty};
+pub use schema::{json_schema, json_schema_pretty, reference_markdown};

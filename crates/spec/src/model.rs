@@ -91,8 +91,9 @@ pub struct SignIn {
     pub case_sensitive: bool,
 
     /// What the application does when a second account confirms an email already used as
-    /// another account's alias. Required when `email` is an alias; recorded in the stack
-    /// outputs for the application to apply (Cognito's `ForceAliasCreation`).
+    /// another account's alias. State it whenever `email` is an alias (`poolctl check` warns
+    /// otherwise); recorded in the stack outputs for the application to apply (Cognito's
+    /// `ForceAliasCreation`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicate_email: Option<DuplicateEmailPolicy>,
 }
@@ -275,12 +276,16 @@ pub struct PasswordPolicy {
     /// Minimum length, 6 to 99.
     #[serde(default = "default_min_length")]
     pub min_length: u8,
+    /// At least one lowercase letter.
     #[serde(default = "yes")]
     pub require_lowercase: bool,
+    /// At least one uppercase letter.
     #[serde(default = "yes")]
     pub require_uppercase: bool,
+    /// At least one digit.
     #[serde(default = "yes")]
     pub require_numbers: bool,
+    /// At least one symbol.
     #[serde(default = "yes")]
     pub require_symbols: bool,
     /// Days a temporary password (from an administrator) stays valid, 0 to 365.
@@ -491,7 +496,9 @@ pub enum ProviderDoc {
         name: String,
         /// The Services ID.
         client_id: String,
+        /// The Apple developer team ID.
         team_id: String,
+        /// The ID of the Sign in with Apple private key.
         key_id: String,
         /// A dynamic reference to the private key.
         private_key: String,
@@ -518,6 +525,7 @@ pub enum ProviderDoc {
         /// The scopes Cognito requests from the provider.
         #[serde(default = "default_facebook_scopes")]
         scopes: Vec<String>,
+        /// The Graph API version, e.g. `v19.0`; Cognito's default when absent.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         api_version: Option<String>,
         /// Pool attribute -> provider attribute, on top of the defaults (`email`, and
