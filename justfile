@@ -406,7 +406,3 @@ bench-review runs="3": setup-python (trigger "x86_64")
         each = ", ".join("%.2f" % r[2] for r in runs)
         print("%-11s %9.2fs %9.2fs %9.2fs   totals: %s s" % (mode, med[0], med[1], med[2], each))
     PY
-
-# Regenerate the README's pool spec reference from the schema (a test fails while it is stale).
-docs:
-    cargo run --quiet -p spec --example reference -- --write-readme
