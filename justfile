@@ -406,3 +406,20 @@ bench-review runs="3": setup-python (trigger "x86_64")
         each = ", ".join("%.2f" % r[2] for r in runs)
         print("%-11s %9.2fs %9.2fs %9.2fs   totals: %s s" % (mode, med[0], med[1], med[2], each))
     PY
+
+# Benchmark: `poolctl deploy` against `aws cloudformation deploy` (AWS CLI from PyPI) on one
+# private emulator and the same template: create, update and no-op wall times, medians, ratios.
+bench-deploy runs="5": setup-python (trigger "x86_64")
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cd "{{root}}"
+    just="{{just_executable()}}"
+    dir="{{emulator_dir}}/bench-deploy"
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    trap '"$just" emulator_dir="$dir" emulator-stop >/dev/null' EXIT
+    "$just" emulator_dir="$dir" emulator "$port" >/dev/null
+    unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE
+    export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench \
+        AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+    cargo build --quiet --release -p poolctl
+    python3 crates/deploy/scripts/bench_deploy.py {{runs}}

@@ -64,14 +64,11 @@ impl Aws {
         bucket: Option<&str>,
     ) -> Result<ArtifactLocation, DeployError> {
         let owner = self.account_id().await?;
-        let bucket = match bucket {
-            Some(bucket) => bucket.to_owned(),
-            None => {
-                let bucket = default_bucket(&owner, &self.region);
-                self.ensure_default_bucket(&bucket, &owner).await?;
-                bucket
-            }
+        let (bucket, is_default) = match bucket {
+            Some(bucket) => (bucket.to_owned(), false),
+            None => (default_bucket(&owner, &self.region), true),
         };
+        // The common case first: the artifact is there already (one call, no bucket checks).
         let head = self
             .s3
             .head_object()
@@ -88,6 +85,9 @@ impl Aws {
                     return Err(error);
                 }
             }
+        }
+        if is_default {
+            self.ensure_default_bucket(&bucket, &owner).await?;
         }
         self.s3
             .put_object()
