@@ -25,8 +25,12 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), String> {
-    let stack = std::env::args().nth(1).unwrap_or_else(|| "poolctl-demo".into());
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await;
+    let stack = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "poolctl-demo".into());
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .load()
+        .await;
     let cfn = aws_sdk_cloudformation::Client::new(&config);
     let idp = cognito::Client::new(&config);
 
@@ -82,7 +86,10 @@ async fn run() -> Result<(), String> {
         .and_then(|a| a.value())
         .unwrap_or("(absent)")
         .to_owned();
-    let status = got.user_status().map(|s| s.as_str().to_owned()).unwrap_or_default();
+    let status = got
+        .user_status()
+        .map(|s| s.as_str().to_owned())
+        .unwrap_or_default();
     println!("  status         = {status}");
     println!("  email_verified = {verified}");
     if verified != "true" {

@@ -17,7 +17,8 @@ const PASSWORD: &str = "Correct-horse-battery-9";
 
 /// A copy of infra/pools/demo.yaml with text replaced (each anchor must be there).
 fn demo_variant(name: &str, edits: &[(&str, &str)]) -> PathBuf {
-    let mut text = std::fs::read_to_string(repo_root().join("infra/pools/demo.yaml")).expect("read demo.yaml");
+    let mut text =
+        std::fs::read_to_string(repo_root().join("infra/pools/demo.yaml")).expect("read demo.yaml");
     for (from, to) in edits {
         assert!(text.contains(from), "demo.yaml no longer contains {from:?}");
         text = text.replacen(from, to, 1);
@@ -41,8 +42,12 @@ struct Run {
 
 impl Run {
     fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 }
 
@@ -117,13 +122,22 @@ async fn agent_sign_up(
         .send()
         .await
         .expect("describe the agent client");
-    let secret = client.user_pool_client().and_then(|c| c.client_secret()).expect("agent client has a secret");
+    let secret = client
+        .user_pool_client()
+        .and_then(|c| c.client_secret())
+        .expect("agent client has a secret");
     idp.sign_up()
         .client_id(client_id)
         .secret_hash(secret_hash(email, client_id, secret))
         .username(email)
         .password(PASSWORD)
-        .user_attributes(cognito::types::AttributeType::builder().name("email").value(email).build().unwrap())
+        .user_attributes(
+            cognito::types::AttributeType::builder()
+                .name("email")
+                .value(email)
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .map(|_| ())
@@ -153,37 +167,79 @@ async fn a_pool_is_created_used_updated_guarded_replaced_and_destroyed() {
     let stack = unique_name("deploy-life");
     let prefix = unique_name("life");
     let spec = demo_variant(&stack, &[(DEMO_DOMAIN, &domain(&prefix))]);
-    let outputs_file = target_dir().join("e2e").join("deploy-specs").join(format!("{stack}-outputs.json"));
+    let outputs_file = target_dir()
+        .join("e2e")
+        .join("deploy-specs")
+        .join(format!("{stack}-outputs.json"));
 
     // Create: outputs present, also in the outputs file.
-    let created = deploy(emulator, &spec, &stack, &["--outputs-file", outputs_file.to_str().unwrap()]);
+    let created = deploy(
+        emulator,
+        &spec,
+        &stack,
+        &["--outputs-file", outputs_file.to_str().unwrap()],
+    );
     expect_code(&created, 0, "create");
     let report = created.json();
     assert_eq!(report["action"], "created");
     assert_eq!(report["status"], "CREATE_COMPLETE");
     assert!(report["failure"].is_null());
     let outputs = report["outputs"].clone();
-    for key in ["UserPoolId", "UserPoolArn", "ProviderUrl", "ClientWebId", "ClientAgentId", "PreSignUpFunctionArn"] {
-        assert!(outputs[key].as_str().is_some_and(|v| !v.is_empty()), "output {key} missing: {outputs}");
+    for key in [
+        "UserPoolId",
+        "UserPoolArn",
+        "ProviderUrl",
+        "ClientWebId",
+        "ClientAgentId",
+        "PreSignUpFunctionArn",
+    ] {
+        assert!(
+            outputs[key].as_str().is_some_and(|v| !v.is_empty()),
+            "output {key} missing: {outputs}"
+        );
     }
-    let written: Value = serde_json::from_str(&std::fs::read_to_string(&outputs_file).unwrap()).unwrap();
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(&outputs_file).unwrap()).unwrap();
     assert_eq!(written, outputs);
-    assert!(created.stderr.contains("CREATE_COMPLETE"), "events are streamed:\n{}", created.stderr);
+    assert!(
+        created.stderr.contains("CREATE_COMPLETE"),
+        "events are streamed:\n{}",
+        created.stderr
+    );
     let pool_id = outputs["UserPoolId"].as_str().unwrap().to_owned();
     let agent_id = outputs["ClientAgentId"].as_str().unwrap().to_owned();
 
     // The pool as the spec says.
-    let pool = idp.describe_user_pool().user_pool_id(&pool_id).send().await.unwrap();
+    let pool = idp
+        .describe_user_pool()
+        .user_pool_id(&pool_id)
+        .send()
+        .await
+        .unwrap();
     let pool = pool.user_pool().unwrap();
-    let auto: Vec<&str> = pool.auto_verified_attributes().iter().map(|a| a.as_str()).collect();
+    let auto: Vec<&str> = pool
+        .auto_verified_attributes()
+        .iter()
+        .map(|a| a.as_str())
+        .collect();
     assert_eq!(auto, ["email"]);
     let keep: Vec<&str> = pool
         .user_attribute_update_settings()
-        .map(|s| s.attributes_require_verification_before_update().iter().map(|a| a.as_str()).collect())
+        .map(|s| {
+            s.attributes_require_verification_before_update()
+                .iter()
+                .map(|a| a.as_str())
+                .collect()
+        })
         .unwrap_or_default();
     assert_eq!(keep, ["email"]);
-    let template = pool.verification_message_template().expect("verification message template");
-    assert_eq!(template.email_subject(), Some("Your demo verification code"));
+    let template = pool
+        .verification_message_template()
+        .expect("verification message template");
+    assert_eq!(
+        template.email_subject(),
+        Some("Your demo verification code")
+    );
     assert_eq!(
         pool.lambda_config().and_then(|l| l.pre_sign_up()),
         outputs["PreSignUpFunctionArn"].as_str()
@@ -191,12 +247,22 @@ async fn a_pool_is_created_used_updated_guarded_replaced_and_destroyed() {
 
     // Sign-up through the trusted agent client: confirmed with a verified email.
     let user = format!("{prefix}@example.com");
-    agent_sign_up(&idp, &pool_id, &agent_id, &user).await.expect("agent sign-up");
-    assert_eq!(email_verified(&idp, &pool_id, &user).await.as_deref(), Some("true"));
-    // A denied domain is refused by the trigger.
-    let denied = agent_sign_up(&idp, &pool_id, &agent_id, &format!("{prefix}@mailinator.com"))
+    agent_sign_up(&idp, &pool_id, &agent_id, &user)
         .await
-        .expect_err("mailinator.com is denied");
+        .expect("agent sign-up");
+    assert_eq!(
+        email_verified(&idp, &pool_id, &user).await.as_deref(),
+        Some("true")
+    );
+    // A denied domain is refused by the trigger.
+    let denied = agent_sign_up(
+        &idp,
+        &pool_id,
+        &agent_id,
+        &format!("{prefix}@mailinator.com"),
+    )
+    .await
+    .expect_err("mailinator.com is denied");
     let denied = denied.into_service_error();
     assert!(denied.is_user_lambda_validation_exception(), "{denied:?}");
 
@@ -206,21 +272,46 @@ async fn a_pool_is_created_used_updated_guarded_replaced_and_destroyed() {
     expect_code(&unchanged, 0, "unchanged redeploy");
     assert_eq!(unchanged.json()["action"], "unchanged");
     assert_eq!(unchanged.json()["outputs"], outputs);
-    assert_eq!(change_set_count(&cfn, &stack).await, before, "no change set for an unchanged deploy");
+    assert_eq!(
+        change_set_count(&cfn, &stack).await,
+        before,
+        "no change set for an unchanged deploy"
+    );
 
     // diff shows a safe change and --fail makes it exit 1; nothing is executed.
     let safe = demo_variant(
         &format!("{stack}-subject"),
-        &[(DEMO_DOMAIN, &domain(&prefix)), (DEMO_SUBJECT, "subject: Your new demo code")],
+        &[
+            (DEMO_DOMAIN, &domain(&prefix)),
+            (DEMO_SUBJECT, "subject: Your new demo code"),
+        ],
     );
     let zip = trigger_zip_x86_64();
     let diff = run(
         emulator,
-        &["diff", safe.to_str().unwrap(), "--stack", &stack, "--arch", "x86_64", "--trigger-zip", zip.to_str().unwrap(), "--fail"],
+        &[
+            "diff",
+            safe.to_str().unwrap(),
+            "--stack",
+            &stack,
+            "--arch",
+            "x86_64",
+            "--trigger-zip",
+            zip.to_str().unwrap(),
+            "--fail",
+        ],
     );
     expect_code(&diff, 1, "diff --fail with a change");
-    assert!(diff.stdout.contains("~ modify   UserPool"), "{}", diff.stdout);
-    assert!(diff.stdout.contains("VerificationMessageTemplate"), "{}", diff.stdout);
+    assert!(
+        diff.stdout.contains("~ modify   UserPool"),
+        "{}",
+        diff.stdout
+    );
+    assert!(
+        diff.stdout.contains("VerificationMessageTemplate"),
+        "{}",
+        diff.stdout
+    );
 
     // A safe change updates in place; the user is still there.
     let updated = deploy(emulator, &safe, &stack, &[]);
@@ -236,12 +327,22 @@ async fn a_pool_is_created_used_updated_guarded_replaced_and_destroyed() {
     assert_eq!(pool_change["action"], "modify");
     assert_eq!(pool_change["replacement"], "no");
     assert_eq!(report["outputs"]["UserPoolId"], pool_id.as_str());
-    let pool = idp.describe_user_pool().user_pool_id(&pool_id).send().await.unwrap();
+    let pool = idp
+        .describe_user_pool()
+        .user_pool_id(&pool_id)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
-        pool.user_pool().and_then(|p| p.verification_message_template()).and_then(|t| t.email_subject()),
+        pool.user_pool()
+            .and_then(|p| p.verification_message_template())
+            .and_then(|t| t.email_subject()),
         Some("Your new demo code")
     );
-    assert_eq!(email_verified(&idp, &pool_id, &user).await.as_deref(), Some("true"));
+    assert_eq!(
+        email_verified(&idp, &pool_id, &user).await.as_deref(),
+        Some("true")
+    );
 
     // Changing the sign-in identifier would need a new pool: refused, exit 3, nothing created.
     let before = change_set_count(&cfn, &stack).await;
@@ -257,10 +358,25 @@ async fn a_pool_is_created_used_updated_guarded_replaced_and_destroyed() {
     let refused = deploy(emulator, &replacing, &stack, &[]);
     expect_code(&refused, 3, "sign-in identifier change");
     assert_eq!(refused.json()["action"], "refused");
-    assert!(refused.stderr.contains("UsernameAttributes"), "{}", refused.stderr);
-    assert!(refused.stderr.contains("--allow-pool-replacement"), "{}", refused.stderr);
-    assert_eq!(change_set_count(&cfn, &stack).await, before, "refused before any change set");
-    assert_eq!(email_verified(&idp, &pool_id, &user).await.as_deref(), Some("true"));
+    assert!(
+        refused.stderr.contains("UsernameAttributes"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("--allow-pool-replacement"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        change_set_count(&cfn, &stack).await,
+        before,
+        "refused before any change set"
+    );
+    assert_eq!(
+        email_verified(&idp, &pool_id, &user).await.as_deref(),
+        Some("true")
+    );
 
     // Allowed: a new pool under a new logical ID.
     let replaced = deploy(emulator, &replacing, &stack, &["--allow-pool-replacement"]);
@@ -272,10 +388,21 @@ async fn a_pool_is_created_used_updated_guarded_replaced_and_destroyed() {
         .unwrap()
         .iter()
         .filter(|c| c["type"] == "AWS::Cognito::UserPool")
-        .map(|c| (c["action"].as_str().unwrap().to_owned(), c["logical_id"].as_str().unwrap().to_owned()))
+        .map(|c| {
+            (
+                c["action"].as_str().unwrap().to_owned(),
+                c["logical_id"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
-    assert!(actions.contains(&("remove".into(), "UserPool".into())), "{actions:?}");
-    assert!(actions.contains(&("add".into(), "UserPool2".into())), "{actions:?}");
+    assert!(
+        actions.contains(&("remove".into(), "UserPool".into())),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&("add".into(), "UserPool2".into())),
+        "{actions:?}"
+    );
     assert_ne!(report["outputs"]["UserPoolId"], pool_id.as_str());
     // And the next deploy of the same spec keeps the new ID: nothing to do.
     let again = deploy(emulator, &replacing, &stack, &[]);
@@ -283,7 +410,10 @@ async fn a_pool_is_created_used_updated_guarded_replaced_and_destroyed() {
     assert_eq!(again.json()["action"], "unchanged");
 
     // outputs and destroy.
-    let shown = run(emulator, &["outputs", "--stack", &stack, "--output", "json"]);
+    let shown = run(
+        emulator,
+        &["outputs", "--stack", &stack, "--output", "json"],
+    );
     expect_code(&shown, 0, "outputs");
     assert_eq!(shown.json(), report["outputs"]);
     let destroyed = run(emulator, &["destroy", "--stack", &stack, "--yes"]);
@@ -292,7 +422,11 @@ async fn a_pool_is_created_used_updated_guarded_replaced_and_destroyed() {
     assert!(gone.is_err(), "stack still listed: {gone:?}");
     let absent = run(emulator, &["destroy", "--stack", &stack, "--yes"]);
     expect_code(&absent, 0, "destroy of an absent stack");
-    assert!(absent.stderr.contains("does not exist"), "{}", absent.stderr);
+    assert!(
+        absent.stderr.contains("does not exist"),
+        "{}",
+        absent.stderr
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -312,16 +446,36 @@ async fn a_failing_resource_exits_4_naming_it_and_the_next_deploy_recreates_the_
     assert_eq!(report["status"], "ROLLBACK_COMPLETE");
     assert_eq!(report["failure"]["logical_id"], "UserPoolDomain");
     assert_eq!(report["failure"]["type"], "AWS::Cognito::UserPoolDomain");
-    assert!(report["failure"]["reason"].as_str().unwrap().contains("already exists"), "{report}");
-    assert!(failed.stderr.contains("first failure: UserPoolDomain"), "{}", failed.stderr);
+    assert!(
+        report["failure"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("already exists"),
+        "{report}"
+    );
+    assert!(
+        failed.stderr.contains("first failure: UserPoolDomain"),
+        "{}",
+        failed.stderr
+    );
 
     // The rolled-back stack is deleted and created again, saying so.
     let fixed = demo_variant(&stack, &[(DEMO_DOMAIN, &domain(&unique_name("free")))]);
     let recreated = deploy(emulator, &fixed, &stack, &[]);
     expect_code(&recreated, 0, "redeploy after a failed create");
     assert_eq!(recreated.json()["action"], "created");
-    assert!(recreated.stderr.contains("ROLLBACK_COMPLETE"), "{}", recreated.stderr);
-    assert!(recreated.stderr.contains("deleting it and creating it again"), "{}", recreated.stderr);
+    assert!(
+        recreated.stderr.contains("ROLLBACK_COMPLETE"),
+        "{}",
+        recreated.stderr
+    );
+    assert!(
+        recreated
+            .stderr
+            .contains("deleting it and creating it again"),
+        "{}",
+        recreated.stderr
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -331,26 +485,64 @@ async fn deletion_protection_is_guarded_on_deploy_and_destroy() {
     let prefix = unique_name("protected");
     let protected = demo_variant(
         &format!("{stack}-on"),
-        &[(DEMO_DOMAIN, &domain(&prefix)), ("deletion: inactive", "deletion: active")],
+        &[
+            (DEMO_DOMAIN, &domain(&prefix)),
+            ("deletion: inactive", "deletion: active"),
+        ],
     );
-    expect_code(&deploy(emulator, &protected, &stack, &[]), 0, "protected pool");
+    expect_code(
+        &deploy(emulator, &protected, &stack, &[]),
+        0,
+        "protected pool",
+    );
 
     let destroy = run(emulator, &["destroy", "--stack", &stack, "--yes"]);
     expect_code(&destroy, 3, "destroy while deletion protection is on");
-    assert!(destroy.stderr.contains("deletion protection ACTIVE"), "{}", destroy.stderr);
-    assert!(destroy.stderr.contains("deletion: inactive"), "{}", destroy.stderr);
+    assert!(
+        destroy.stderr.contains("deletion protection ACTIVE"),
+        "{}",
+        destroy.stderr
+    );
+    assert!(
+        destroy.stderr.contains("deletion: inactive"),
+        "{}",
+        destroy.stderr
+    );
 
     let unprotected = demo_variant(&format!("{stack}-off"), &[(DEMO_DOMAIN, &domain(&prefix))]);
     let dropped = deploy(emulator, &unprotected, &stack, &[]);
     expect_code(&dropped, 3, "dropping deletion protection");
-    assert!(dropped.stderr.contains("deletion protection would be turned off"), "{}", dropped.stderr);
+    assert!(
+        dropped
+            .stderr
+            .contains("deletion protection would be turned off"),
+        "{}",
+        dropped.stderr
+    );
 
-    expect_code(&deploy(emulator, &unprotected, &stack, &["--allow-pool-replacement"]), 0, "drop it on purpose");
+    expect_code(
+        &deploy(
+            emulator,
+            &unprotected,
+            &stack,
+            &["--allow-pool-replacement"],
+        ),
+        0,
+        "drop it on purpose",
+    );
     // Without a terminal and without --yes, destroy does not guess.
     let unconfirmed = run(emulator, &["destroy", "--stack", &stack]);
     expect_code(&unconfirmed, 1, "destroy without --yes off a terminal");
-    assert!(unconfirmed.stderr.contains("pass --yes"), "{}", unconfirmed.stderr);
-    expect_code(&run(emulator, &["destroy", "--stack", &stack, "--yes"]), 0, "destroy");
+    assert!(
+        unconfirmed.stderr.contains("pass --yes"),
+        "{}",
+        unconfirmed.stderr
+    );
+    expect_code(
+        &run(emulator, &["destroy", "--stack", &stack, "--yes"]),
+        0,
+        "destroy",
+    );
 }
 
 #[test]
@@ -365,10 +557,22 @@ fn missing_credentials_or_region_is_one_sentence_and_exit_1() {
             .unwrap(),
     );
     expect_code(&no_credentials, 1, "no credentials");
-    let error_lines: Vec<&str> = no_credentials.stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    let error_lines: Vec<&str> = no_credentials
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
     assert_eq!(error_lines.len(), 1, "{}", no_credentials.stderr);
-    assert!(error_lines[0].contains("no AWS credentials found"), "{}", no_credentials.stderr);
-    assert!(!error_lines[0].contains("Ec2InstanceMetadata"), "one sentence, no chain dump: {}", error_lines[0]);
+    assert!(
+        error_lines[0].contains("no AWS credentials found"),
+        "{}",
+        no_credentials.stderr
+    );
+    assert!(
+        !error_lines[0].contains("Ec2InstanceMetadata"),
+        "one sentence, no chain dump: {}",
+        error_lines[0]
+    );
 
     let no_region = finish(
         poolctl(emulator)
@@ -379,5 +583,9 @@ fn missing_credentials_or_region_is_one_sentence_and_exit_1() {
             .unwrap(),
     );
     expect_code(&no_region, 1, "no region");
-    assert!(no_region.stderr.contains("no AWS region is set"), "{}", no_region.stderr);
+    assert!(
+        no_region.stderr.contains("no AWS region is set"),
+        "{}",
+        no_region.stderr
+    );
 }

@@ -37,7 +37,9 @@ impl<F: Fn(Option<&str>) -> Value + Send + Sync> RenderTemplate for F {
 /// The renderer for a pool spec: the template crate with the pool under the given ID.
 pub fn spec_template(spec: spec::PoolSpec) -> Box<dyn RenderTemplate> {
     Box::new(move |pool_logical_id: Option<&str>| {
-        let options = template::RenderOptions { pool_logical_id: pool_logical_id.map(str::to_owned) };
+        let options = template::RenderOptions {
+            pool_logical_id: pool_logical_id.map(str::to_owned),
+        };
         template::render(&spec, &options).as_value().clone()
     })
 }
@@ -78,7 +80,10 @@ pub enum ApplyOutcome {
 impl ApplyOutcome {
     pub fn stack(&self) -> &StackInfo {
         match self {
-            ApplyOutcome::Created(s) | ApplyOutcome::Updated(s) | ApplyOutcome::NoChanges(s) | ApplyOutcome::Skipped(s) => s,
+            ApplyOutcome::Created(s)
+            | ApplyOutcome::Updated(s)
+            | ApplyOutcome::NoChanges(s)
+            | ApplyOutcome::Skipped(s) => s,
         }
     }
 
@@ -129,7 +134,9 @@ impl<T> Watch<T> {
     pub async fn finish(self) -> Result<T, DeployError> {
         match self.task.await {
             Ok(result) => result,
-            Err(e) => Err(DeployError::Unexpected(format!("the watch task stopped: {e}"))),
+            Err(e) => Err(DeployError::Unexpected(format!(
+                "the watch task stopped: {e}"
+            ))),
         }
     }
 }
@@ -137,7 +144,10 @@ impl<T> Watch<T> {
 /// How `destroy` ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeleteOutcome {
-    Deleted { stack_name: String, stack_id: String },
+    Deleted {
+        stack_name: String,
+        stack_id: String,
+    },
     /// There was no such stack.
     Absent { stack_name: String },
 }
@@ -172,14 +182,23 @@ pub(crate) fn resolve_parameters(
 ) -> Result<BTreeMap<String, String>, DeployError> {
     let declared = template.get("Parameters").and_then(Value::as_object);
     let is_declared = |key: &str| declared.is_some_and(|d| d.contains_key(key));
-    let mut resolved: BTreeMap<String, String> =
-        auto.iter().filter(|(k, _)| is_declared(k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut resolved: BTreeMap<String, String> = auto
+        .iter()
+        .filter(|(k, _)| is_declared(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     for (key, value) in given {
         if !is_declared(key) {
-            let names: Vec<&str> = declared.map(|d| d.keys().map(String::as_str).collect()).unwrap_or_default();
+            let names: Vec<&str> = declared
+                .map(|d| d.keys().map(String::as_str).collect())
+                .unwrap_or_default();
             return Err(DeployError::Parameter(format!(
                 "{key} is not a parameter of the template (its parameters: {})",
-                if names.is_empty() { "none".to_owned() } else { names.join(", ") }
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                }
             )));
         }
         resolved.insert(key.clone(), value.clone());
@@ -188,18 +207,24 @@ pub(crate) fn resolve_parameters(
 }
 
 /// Each declared parameter's effective value: the given one, else the template default.
-fn effective_parameters(template: &Value, given: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+fn effective_parameters(
+    template: &Value,
+    given: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
     let Some(declared) = template.get("Parameters").and_then(Value::as_object) else {
         return BTreeMap::new();
     };
     declared
         .iter()
         .map(|(key, spec)| {
-            let value = given.get(key).cloned().unwrap_or_else(|| match spec.get("Default") {
-                Some(Value::String(s)) => s.clone(),
-                Some(Value::Null) | None => String::new(),
-                Some(other) => other.to_string(),
-            });
+            let value = given
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| match spec.get("Default") {
+                    Some(Value::String(s)) => s.clone(),
+                    Some(Value::Null) | None => String::new(),
+                    Some(other) => other.to_string(),
+                });
             (key.clone(), value)
         })
         .collect()
@@ -215,10 +240,13 @@ pub(crate) fn is_unchanged(
     parameters: &BTreeMap<String, String>,
     tags: &BTreeMap<String, String>,
 ) -> bool {
-    let Some(deployed) = deployed else { return false };
+    let Some(deployed) = deployed else {
+        return false;
+    };
     stack::standing(&state.status) == Standing::Healthy
         && deployed == proposed
-        && effective_parameters(proposed, parameters) == effective_parameters(deployed, &state.parameters)
+        && effective_parameters(proposed, parameters)
+            == effective_parameters(deployed, &state.parameters)
         && &state.tags == tags
 }
 
@@ -296,14 +324,22 @@ impl Deployer {
                          creates a new, empty pool and removes {pool} (kept if its policy is Retain)"
                     )));
                     template = request.template.render(Some(&new_id));
-                    guard::check_domain_kept_across_replacement(deployed, &template).map_err(DeployError::Refused)?;
+                    guard::check_domain_kept_across_replacement(deployed, &template)
+                        .map_err(DeployError::Refused)?;
                 }
             }
         }
 
-        let parameters = resolve_parameters(&template, &request.auto_parameters, &request.parameters)?;
+        let parameters =
+            resolve_parameters(&template, &request.auto_parameters, &request.parameters)?;
         if let Some(state) = &state {
-            if is_unchanged(state, deployed.as_ref(), &template, &parameters, &request.tags) {
+            if is_unchanged(
+                state,
+                deployed.as_ref(),
+                &template,
+                &parameters,
+                &request.tags,
+            ) {
                 return Ok(Prepared::Done(ApplyOutcome::Skipped(state.clone().into())));
             }
         }
@@ -316,7 +352,11 @@ impl Deployer {
                 body.len()
             )));
         }
-        let change_set_type = if state.is_some() { ChangeSetType::Update } else { ChangeSetType::Create };
+        let change_set_type = if state.is_some() {
+            ChangeSetType::Update
+        } else {
+            ChangeSetType::Create
+        };
         let created = self
             .aws
             .cloudformation
@@ -329,10 +369,21 @@ impl Deployer {
             .set_parameters(Some(
                 parameters
                     .iter()
-                    .map(|(k, v)| Parameter::builder().parameter_key(k).parameter_value(v).build())
+                    .map(|(k, v)| {
+                        Parameter::builder()
+                            .parameter_key(k)
+                            .parameter_value(v)
+                            .build()
+                    })
                     .collect(),
             ))
-            .set_tags(Some(request.tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect()))
+            .set_tags(Some(
+                request
+                    .tags
+                    .iter()
+                    .map(|(k, v)| Tag::builder().key(k).value(v).build())
+                    .collect(),
+            ))
             .capabilities(Capability::CapabilityIam)
             .capabilities(Capability::CapabilityNamedIam)
             .send()
@@ -370,7 +421,12 @@ impl Deployer {
             match stack::standing(&state.status) {
                 Standing::Healthy => return Ok(Some(state)),
                 Standing::Deleted => return Ok(None),
-                Standing::Stuck => return Err(DeployError::StackState(stack::stuck_help(stack_name, &state.status))),
+                Standing::Stuck => {
+                    return Err(DeployError::StackState(stack::stuck_help(
+                        stack_name,
+                        &state.status,
+                    )))
+                }
                 Standing::Busy => {
                     progress(Progress::Notice(format!(
                         "stack {stack_name} is {}: waiting for that operation to finish",
@@ -378,7 +434,9 @@ impl Deployer {
                     )));
                     let marker = self.aws.newest_event_id(&state.stack_id).await?;
                     let mut sink = |event| progress(Progress::Event(event));
-                    self.aws.watch(&state.stack_id, marker, None, &mut sink).await?;
+                    self.aws
+                        .watch(&state.stack_id, marker, None, &mut sink)
+                        .await?;
                 }
                 Standing::RolledBackCreate | Standing::Review => {
                     let why = if state.status == "ROLLBACK_COMPLETE" {
@@ -415,7 +473,10 @@ impl Deployer {
             .await
             .map_err(|e| DeployError::aws("cloudformation:DeleteStack", e))?;
         let mut sink = |event| progress(Progress::Event(event));
-        let (settled, events) = self.aws.watch(&state.stack_id, marker, Some(&token), &mut sink).await?;
+        let (settled, events) = self
+            .aws
+            .watch(&state.stack_id, marker, Some(&token), &mut sink)
+            .await?;
         if settled.status != "DELETE_COMPLETE" {
             return Err(DeployError::StackFailed(StackFailure {
                 stack_name: state.stack_name.clone(),
@@ -430,9 +491,14 @@ impl Deployer {
     /// while a pool in it has deletion protection ACTIVE, saying how to turn it off.
     pub async fn delete(&self, stack_name: &str) -> Result<Watch<DeleteOutcome>, DeployError> {
         let Some(state) = self.aws.describe_stack(stack_name).await? else {
-            let outcome = DeleteOutcome::Absent { stack_name: stack_name.to_owned() };
+            let outcome = DeleteOutcome::Absent {
+                stack_name: stack_name.to_owned(),
+            };
             let (_tx, events) = mpsc::unbounded_channel();
-            return Ok(Watch { events, task: tokio::spawn(async move { Ok(outcome) }) });
+            return Ok(Watch {
+                events,
+                task: tokio::spawn(async move { Ok(outcome) }),
+            });
         };
         if state.termination_protection {
             return Err(DeployError::Refused(Refusal {
@@ -451,7 +517,9 @@ impl Deployer {
         }
         if let Some(deployed) = self.aws.deployed_template(stack_name).await? {
             for pool in guard::pool_logical_ids(&deployed) {
-                let protected = deployed["Resources"][&pool]["Properties"]["DeletionProtection"].as_str() == Some("ACTIVE");
+                let protected = deployed["Resources"][&pool]["Properties"]["DeletionProtection"]
+                    .as_str()
+                    == Some("ACTIVE");
                 if protected {
                     return Err(DeployError::Refused(Refusal {
                         reason: format!(
@@ -481,9 +549,14 @@ impl Deployer {
             let mut sink = |event| {
                 let _ = tx.send(event);
             };
-            let (settled, seen) = aws.watch(&state.stack_id, marker, Some(&token), &mut sink).await?;
+            let (settled, seen) = aws
+                .watch(&state.stack_id, marker, Some(&token), &mut sink)
+                .await?;
             if settled.status == "DELETE_COMPLETE" {
-                Ok(DeleteOutcome::Deleted { stack_name: state.stack_name, stack_id: state.stack_id })
+                Ok(DeleteOutcome::Deleted {
+                    stack_name: state.stack_name,
+                    stack_id: state.stack_id,
+                })
             } else {
                 Err(DeployError::StackFailed(StackFailure {
                     stack_name: state.stack_name,
@@ -522,7 +595,9 @@ impl Plan {
                 reason = page.status_reason().unwrap_or_default().to_owned();
                 changes.extend(page.changes().iter().cloned());
                 match page.next_token() {
-                    Some(next) if status == Some(ChangeSetStatus::CreateComplete) => token = Some(next.to_owned()),
+                    Some(next) if status == Some(ChangeSetStatus::CreateComplete) => {
+                        token = Some(next.to_owned())
+                    }
                     _ => break,
                 }
             }
@@ -532,7 +607,11 @@ impl Plan {
                     let stack_name = self.stack_name.clone();
                     self.discard().await?;
                     if is_no_change_reason(&reason) {
-                        let aws_state = Deployer { aws: self.aws.clone() }.outputs(&stack_name).await?;
+                        let aws_state = Deployer {
+                            aws: self.aws.clone(),
+                        }
+                        .outputs(&stack_name)
+                        .await?;
                         return Ok(Prepared::Done(ApplyOutcome::NoChanges(aws_state)));
                     }
                     return Err(DeployError::Unexpected(format!(
@@ -593,7 +672,10 @@ impl Plan {
             let mut sink = |event| {
                 let _ = tx.send(event);
             };
-            let (settled, seen) = self.aws.watch(&self.stack_id, marker, Some(&token), &mut sink).await?;
+            let (settled, seen) = self
+                .aws
+                .watch(&self.stack_id, marker, Some(&token), &mut sink)
+                .await?;
             if stack::is_success(&settled.status) {
                 let info: StackInfo = settled.into();
                 Ok(if self.change_set_type == "CREATE" {
@@ -642,22 +724,38 @@ mod tests {
     }
 
     fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn auto_parameters_are_passed_only_when_declared() {
         let auto = map(&[("ArtifactKey", "k"), ("EnvironmentName", "dev")]);
-        let resolved = resolve_parameters(&template(), &auto, &map(&[("TriggerArchitecture", "x86_64")])).unwrap();
-        assert_eq!(resolved, map(&[("ArtifactKey", "k"), ("TriggerArchitecture", "x86_64")]));
+        let resolved = resolve_parameters(
+            &template(),
+            &auto,
+            &map(&[("TriggerArchitecture", "x86_64")]),
+        )
+        .unwrap();
+        assert_eq!(
+            resolved,
+            map(&[("ArtifactKey", "k"), ("TriggerArchitecture", "x86_64")])
+        );
     }
 
     #[test]
     fn an_unknown_operator_parameter_is_an_error_naming_the_known_ones() {
-        let error = resolve_parameters(&template(), &BTreeMap::new(), &map(&[("Artifactkey", "k")])).unwrap_err();
+        let error =
+            resolve_parameters(&template(), &BTreeMap::new(), &map(&[("Artifactkey", "k")]))
+                .unwrap_err();
         let text = error.to_string();
         assert!(text.contains("Artifactkey is not a parameter"), "{text}");
-        assert!(text.contains("ArtifactBucket, ArtifactKey, TriggerArchitecture"), "{text}");
+        assert!(
+            text.contains("ArtifactBucket, ArtifactKey, TriggerArchitecture"),
+            "{text}"
+        );
     }
 
     fn state(status: &str, parameters: &[(&str, &str)]) -> StackState {
@@ -678,18 +776,58 @@ mod tests {
         let tags = map(&[("poolctl:pool", "demo")]);
         let given = map(&[("ArtifactBucket", "b"), ("ArtifactKey", "k")]);
         // The deployed stack lists defaults explicitly.
-        let deployed = state("UPDATE_COMPLETE", &[("ArtifactBucket", "b"), ("ArtifactKey", "k"), ("TriggerArchitecture", "arm64")]);
-        assert!(is_unchanged(&deployed, Some(&template()), &template(), &given, &tags));
+        let deployed = state(
+            "UPDATE_COMPLETE",
+            &[
+                ("ArtifactBucket", "b"),
+                ("ArtifactKey", "k"),
+                ("TriggerArchitecture", "arm64"),
+            ],
+        );
+        assert!(is_unchanged(
+            &deployed,
+            Some(&template()),
+            &template(),
+            &given,
+            &tags
+        ));
 
         let new_key = map(&[("ArtifactBucket", "b"), ("ArtifactKey", "k2")]);
-        assert!(!is_unchanged(&deployed, Some(&template()), &template(), &new_key, &tags));
+        assert!(!is_unchanged(
+            &deployed,
+            Some(&template()),
+            &template(),
+            &new_key,
+            &tags
+        ));
         let mut other_template = template();
         other_template["Resources"]["X"] = json!({ "Type": "AWS::SNS::Topic" });
-        assert!(!is_unchanged(&deployed, Some(&template()), &other_template, &given, &tags));
-        assert!(!is_unchanged(&deployed, Some(&template()), &template(), &given, &BTreeMap::new()));
+        assert!(!is_unchanged(
+            &deployed,
+            Some(&template()),
+            &other_template,
+            &given,
+            &tags
+        ));
+        assert!(!is_unchanged(
+            &deployed,
+            Some(&template()),
+            &template(),
+            &given,
+            &BTreeMap::new()
+        ));
         assert!(!is_unchanged(&deployed, None, &template(), &given, &tags));
-        let rolling = state("UPDATE_ROLLBACK_FAILED", &[("ArtifactBucket", "b"), ("ArtifactKey", "k")]);
-        assert!(!is_unchanged(&rolling, Some(&template()), &template(), &given, &tags));
+        let rolling = state(
+            "UPDATE_ROLLBACK_FAILED",
+            &[("ArtifactBucket", "b"), ("ArtifactKey", "k")],
+        );
+        assert!(!is_unchanged(
+            &rolling,
+            Some(&template()),
+            &template(),
+            &given,
+            &tags
+        ));
     }
 
     #[test]

@@ -68,17 +68,17 @@ impl Aws {
             .map(|r| r.as_ref().to_owned())
             .filter(|r| !r.is_empty())
             .ok_or(DeployError::NoRegion)?;
-        let provider = config
-            .credentials_provider()
-            .ok_or_else(|| DeployError::NoCredentials("no credential provider is configured".into()))?;
+        let provider = config.credentials_provider().ok_or_else(|| {
+            DeployError::NoCredentials("no credential provider is configured".into())
+        })?;
         if let Err(error) = provider.provide_credentials().await {
             let detail = error_chain(&error);
             tracing::debug!(%detail, "credential chain");
             return Err(DeployError::NoCredentials(detail));
         }
 
-        let custom_endpoint = config.endpoint_url().is_some()
-            || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
+        let custom_endpoint =
+            config.endpoint_url().is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
         // Emulators serve buckets by path (http://host:port/bucket), not by virtual host.
         let s3_config = aws_sdk_s3::config::Builder::from(&config)
             .force_path_style(custom_endpoint)

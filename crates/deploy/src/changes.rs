@@ -3,7 +3,9 @@
 
 use std::fmt::Write as _;
 
-use aws_sdk_cloudformation::types::{Change, ChangeAction, Replacement, RequiresRecreation, ResourceAttribute};
+use aws_sdk_cloudformation::types::{
+    Change, ChangeAction, Replacement, RequiresRecreation, ResourceAttribute,
+};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -69,9 +71,13 @@ pub fn summarise(changes: &[Change]) -> Vec<ResourceChange> {
             let mut properties = Vec::new();
             let mut replacing_properties = Vec::new();
             for detail in rc.details() {
-                let Some(target) = detail.target() else { continue };
+                let Some(target) = detail.target() else {
+                    continue;
+                };
                 let name = match target.attribute() {
-                    Some(ResourceAttribute::Properties) => target.name().unwrap_or("(unnamed property)").to_owned(),
+                    Some(ResourceAttribute::Properties) => {
+                        target.name().unwrap_or("(unnamed property)").to_owned()
+                    }
                     Some(other) => other.as_str().to_owned(),
                     None => continue,
                 };
@@ -101,8 +107,16 @@ pub fn summarise(changes: &[Change]) -> Vec<ResourceChange> {
 /// The summary printed before executing: one line per resource, marked `+` add, `~` modify,
 /// `!` replace, `-` remove, then the totals.
 pub fn render_text(changes: &[ResourceChange]) -> String {
-    let id_width = changes.iter().map(|c| c.logical_id.len()).max().unwrap_or(0);
-    let type_width = changes.iter().map(|c| c.resource_type.len()).max().unwrap_or(0);
+    let id_width = changes
+        .iter()
+        .map(|c| c.logical_id.len())
+        .max()
+        .unwrap_or(0);
+    let type_width = changes
+        .iter()
+        .map(|c| c.resource_type.len())
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     for change in changes {
         let (mark, verb) = match (change.action, change.replacement) {
@@ -156,8 +170,8 @@ pub fn render_text(changes: &[ResourceChange]) -> String {
 mod tests {
     use super::*;
     use aws_sdk_cloudformation::types::{
-        ChangeSource, ChangeType, EvaluationType, ResourceChange as SdkResourceChange, ResourceChangeDetail,
-        ResourceTargetDefinition,
+        ChangeSource, ChangeType, EvaluationType, ResourceChange as SdkResourceChange,
+        ResourceChangeDetail, ResourceTargetDefinition,
     };
 
     fn detail(name: &str, recreation: RequiresRecreation) -> ResourceChangeDetail {
@@ -174,7 +188,13 @@ mod tests {
             .build()
     }
 
-    fn change(action: ChangeAction, id: &str, kind: &str, replacement: Option<Replacement>, details: Vec<ResourceChangeDetail>) -> Change {
+    fn change(
+        action: ChangeAction,
+        id: &str,
+        kind: &str,
+        replacement: Option<Replacement>,
+        details: Vec<ResourceChangeDetail>,
+    ) -> Change {
         let mut rc = SdkResourceChange::builder()
             .action(action)
             .logical_resource_id(id)
@@ -183,7 +203,10 @@ mod tests {
         if let Some(r) = replacement {
             rc = rc.replacement(r);
         }
-        Change::builder().r#type(ChangeType::Resource).resource_change(rc.build()).build()
+        Change::builder()
+            .r#type(ChangeType::Resource)
+            .resource_change(rc.build())
+            .build()
     }
 
     /// The shape of a recorded DescribeChangeSet for "subject changed, function code changed,
@@ -201,14 +224,29 @@ mod tests {
                     detail("VerificationMessageTemplate", RequiresRecreation::Never),
                 ],
             ),
-            change(ChangeAction::Add, "ClientMobile", "AWS::Cognito::UserPoolClient", None, vec![]),
-            change(ChangeAction::Remove, "ClientOld", "AWS::Cognito::UserPoolClient", None, vec![]),
+            change(
+                ChangeAction::Add,
+                "ClientMobile",
+                "AWS::Cognito::UserPoolClient",
+                None,
+                vec![],
+            ),
+            change(
+                ChangeAction::Remove,
+                "ClientOld",
+                "AWS::Cognito::UserPoolClient",
+                None,
+                vec![],
+            ),
             change(
                 ChangeAction::Modify,
                 "PreSignUpFunction",
                 "AWS::Lambda::Function",
                 Some(Replacement::True),
-                vec![detail("FunctionName", RequiresRecreation::Always), detail("Code", RequiresRecreation::Never)],
+                vec![
+                    detail("FunctionName", RequiresRecreation::Always),
+                    detail("Code", RequiresRecreation::Never),
+                ],
             ),
         ]
     }
@@ -219,7 +257,10 @@ mod tests {
         assert_eq!(summary.len(), 4);
         assert_eq!(summary[0].action, Action::Modify);
         assert_eq!(summary[0].replacement, Replaces::No);
-        assert_eq!(summary[0].properties, ["VerificationMessageTemplate", "EmailVerificationSubject"]);
+        assert_eq!(
+            summary[0].properties,
+            ["VerificationMessageTemplate", "EmailVerificationSubject"]
+        );
         assert!(!summary[0].destroys_existing());
         assert_eq!(summary[1].action, Action::Add);
         assert!(summary[2].destroys_existing());
@@ -234,11 +275,20 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 5, "{text}");
         assert!(lines[0].starts_with("  ~ modify   UserPool "), "{text}");
-        assert!(lines[0].ends_with("VerificationMessageTemplate, EmailVerificationSubject"), "{text}");
+        assert!(
+            lines[0].ends_with("VerificationMessageTemplate, EmailVerificationSubject"),
+            "{text}"
+        );
         assert!(lines[1].starts_with("  + add      ClientMobile"), "{text}");
         assert!(lines[2].starts_with("  - remove   ClientOld"), "{text}");
-        assert!(lines[3].starts_with("  ! REPLACE  PreSignUpFunction"), "{text}");
-        assert!(lines[3].contains("FunctionName (forces replacement), Code"), "{text}");
+        assert!(
+            lines[3].starts_with("  ! REPLACE  PreSignUpFunction"),
+            "{text}"
+        );
+        assert!(
+            lines[3].contains("FunctionName (forces replacement), Code"),
+            "{text}"
+        );
         assert_eq!(lines[4], "1 to add, 2 to modify (1 replaced), 1 to remove");
     }
 

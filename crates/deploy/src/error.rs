@@ -78,7 +78,11 @@ impl DeployError {
             (Some(code), None, None) => code.to_owned(),
             _ => error_chain(&error),
         };
-        DeployError::Aws { operation, code, message }
+        DeployError::Aws {
+            operation,
+            code,
+            message,
+        }
     }
 
     /// The AWS error code, when this is an API error.

@@ -24,7 +24,9 @@ pub struct StackEvent {
 
 /// RFC 3339 with exactly three fraction digits, so event lines stay aligned.
 fn rfc3339_millis(time: &DateTime) -> String {
-    let whole = DateTime::from_secs(time.secs()).fmt(DateTimeFormat::DateTime).unwrap_or_default();
+    let whole = DateTime::from_secs(time.secs())
+        .fmt(DateTimeFormat::DateTime)
+        .unwrap_or_default();
     match whole.strip_suffix('Z') {
         Some(seconds) => format!("{seconds}.{:03}Z", time.subsec_nanos() / 1_000_000),
         None => whole,
@@ -64,7 +66,10 @@ impl StackEvent {
 
 /// The events newer than `marker` from a newest-first listing, oldest first, and whether the
 /// marker was found (if not, older pages may hold more new events).
-pub(crate) fn newer_than(newest_first: &[StackEvent], marker: Option<&str>) -> (Vec<StackEvent>, bool) {
+pub(crate) fn newer_than(
+    newest_first: &[StackEvent],
+    marker: Option<&str>,
+) -> (Vec<StackEvent>, bool) {
     let mut fresh = Vec::new();
     let mut found = false;
     for event in newest_first {
@@ -110,13 +115,17 @@ pub fn first_failure(events: &[StackEvent]) -> Option<FailureCause> {
     events
         .iter()
         .find(|e| {
-            e.is_failure() && !e.is_stack() && e.reason.as_deref().is_some_and(|r| !is_consequence(r))
+            e.is_failure()
+                && !e.is_stack()
+                && e.reason.as_deref().is_some_and(|r| !is_consequence(r))
         })
         .or_else(|| events.iter().find(|e| e.is_failure() && !e.is_stack()))
         .or_else(|| {
-            events
-                .iter()
-                .find(|e| e.is_stack() && (e.is_failure() || e.status.contains("ROLLBACK")) && e.reason.is_some())
+            events.iter().find(|e| {
+                e.is_stack()
+                    && (e.is_failure() || e.status.contains("ROLLBACK"))
+                    && e.reason.is_some()
+            })
         })
         .map(cause)
 }
@@ -125,7 +134,13 @@ pub fn first_failure(events: &[StackEvent]) -> Option<FailureCause> {
 mod tests {
     use super::*;
 
-    fn event(id: &str, logical: &str, kind: &str, status: &str, reason: Option<&str>) -> StackEvent {
+    fn event(
+        id: &str,
+        logical: &str,
+        kind: &str,
+        status: &str,
+        reason: Option<&str>,
+    ) -> StackEvent {
         StackEvent {
             event_id: id.into(),
             timestamp: "2026-11-22T10:00:00Z".into(),
@@ -141,10 +156,34 @@ mod tests {
     /// and client are cancelled, the stack rolls back.
     fn failed_create() -> Vec<StackEvent> {
         vec![
-            event("1", "demo", STACK_TYPE, "CREATE_IN_PROGRESS", Some("User Initiated")),
-            event("2", "UserPool", "AWS::Cognito::UserPool", "CREATE_IN_PROGRESS", None),
-            event("3", "PreSignUpFunction", "AWS::Lambda::Function", "CREATE_IN_PROGRESS", None),
-            event("4", "UserPool", "AWS::Cognito::UserPool", "CREATE_FAILED", Some("Resource creation cancelled")),
+            event(
+                "1",
+                "demo",
+                STACK_TYPE,
+                "CREATE_IN_PROGRESS",
+                Some("User Initiated"),
+            ),
+            event(
+                "2",
+                "UserPool",
+                "AWS::Cognito::UserPool",
+                "CREATE_IN_PROGRESS",
+                None,
+            ),
+            event(
+                "3",
+                "PreSignUpFunction",
+                "AWS::Lambda::Function",
+                "CREATE_IN_PROGRESS",
+                None,
+            ),
+            event(
+                "4",
+                "UserPool",
+                "AWS::Cognito::UserPool",
+                "CREATE_FAILED",
+                Some("Resource creation cancelled"),
+            ),
             event(
                 "5",
                 "PreSignUpFunction",
@@ -175,8 +214,20 @@ mod tests {
     #[test]
     fn with_only_cancellations_the_earliest_failure_is_named() {
         let events = vec![
-            event("1", "Client", "AWS::Cognito::UserPoolClient", "UPDATE_FAILED", Some("Resource update cancelled")),
-            event("2", "UserPool", "AWS::Cognito::UserPool", "UPDATE_FAILED", Some("Resource update cancelled")),
+            event(
+                "1",
+                "Client",
+                "AWS::Cognito::UserPoolClient",
+                "UPDATE_FAILED",
+                Some("Resource update cancelled"),
+            ),
+            event(
+                "2",
+                "UserPool",
+                "AWS::Cognito::UserPool",
+                "UPDATE_FAILED",
+                Some("Resource update cancelled"),
+            ),
         ];
         assert_eq!(first_failure(&events).unwrap().logical_id, "Client");
     }
@@ -198,8 +249,20 @@ mod tests {
     #[test]
     fn a_successful_operation_has_no_cause() {
         let events = vec![
-            event("1", "UserPool", "AWS::Cognito::UserPool", "UPDATE_IN_PROGRESS", None),
-            event("2", "UserPool", "AWS::Cognito::UserPool", "UPDATE_COMPLETE", None),
+            event(
+                "1",
+                "UserPool",
+                "AWS::Cognito::UserPool",
+                "UPDATE_IN_PROGRESS",
+                None,
+            ),
+            event(
+                "2",
+                "UserPool",
+                "AWS::Cognito::UserPool",
+                "UPDATE_COMPLETE",
+                None,
+            ),
             event("3", "demo", STACK_TYPE, "UPDATE_COMPLETE", None),
         ];
         assert_eq!(first_failure(&events), None);
@@ -222,7 +285,13 @@ mod tests {
 
     #[test]
     fn events_of_another_operation_are_dropped() {
-        let mut mine = event("1", "UserPool", "AWS::Cognito::UserPool", "UPDATE_COMPLETE", None);
+        let mut mine = event(
+            "1",
+            "UserPool",
+            "AWS::Cognito::UserPool",
+            "UPDATE_COMPLETE",
+            None,
+        );
         mine.client_request_token = Some("poolctl-1".into());
         let mut theirs = mine.clone();
         theirs.event_id = "2".into();

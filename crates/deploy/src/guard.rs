@@ -34,7 +34,10 @@ pub fn check_change_set(changes: &[ResourceChange]) -> Result<(), Refusal> {
     } else if change.replacing_properties.is_empty() {
         "replaces".to_owned()
     } else {
-        format!("replaces (because of {})", change.replacing_properties.join(", "))
+        format!(
+            "replaces (because of {})",
+            change.replacing_properties.join(", ")
+        )
     };
     Err(Refusal {
         reason: format!(
@@ -51,7 +54,11 @@ pub fn check_change_set(changes: &[ResourceChange]) -> Result<(), Refusal> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PoolChange {
     /// A change Cognito cannot make in place: needs a new pool.
-    Immutable { property: String, from: String, to: String },
+    Immutable {
+        property: String,
+        from: String,
+        to: String,
+    },
     /// `DeletionProtection: ACTIVE` dropped.
     DeletionProtectionDropped,
     /// `DeletionPolicy`/`UpdateReplacePolicy: Retain` dropped.
@@ -127,12 +134,21 @@ pub fn next_free_logical_id(template: &Value, base: &str) -> String {
 /// Part 2: what the rendered template would change on the deployed pool `logical_id`.
 /// Nothing when the rendered template has no resource of that ID (part 1 catches removal).
 pub fn compare_pools(deployed: &Value, proposed: &Value, logical_id: &str) -> Vec<PoolChange> {
-    let (Some(old), Some(new)) = (resource(deployed, logical_id), resource(proposed, logical_id)) else {
+    let (Some(old), Some(new)) = (
+        resource(deployed, logical_id),
+        resource(proposed, logical_id),
+    ) else {
         return Vec::new();
     };
     let empty = Map::new();
-    let old_props = old.get("Properties").and_then(Value::as_object).unwrap_or(&empty);
-    let new_props = new.get("Properties").and_then(Value::as_object).unwrap_or(&empty);
+    let old_props = old
+        .get("Properties")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let new_props = new
+        .get("Properties")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
     let mut found = Vec::new();
 
     for property in ["UsernameAttributes", "AliasAttributes"] {
@@ -170,21 +186,29 @@ pub fn compare_pools(deployed: &Value, proposed: &Value, logical_id: &str) -> Ve
                 from: "present".into(),
                 to: "removed (attributes cannot be removed from a pool)".into(),
             }),
-            Some((_, new_attribute)) if *new_attribute != attribute => found.push(PoolChange::Immutable {
-                property: format!("Schema attribute {name}"),
-                from: attribute.to_string(),
-                to: new_attribute.to_string(),
-            }),
+            Some((_, new_attribute)) if *new_attribute != attribute => {
+                found.push(PoolChange::Immutable {
+                    property: format!("Schema attribute {name}"),
+                    from: attribute.to_string(),
+                    to: new_attribute.to_string(),
+                })
+            }
             Some(_) => {}
         }
     }
 
-    let protection = |props: &Map<String, Value>| props.get("DeletionProtection").and_then(Value::as_str) == Some("ACTIVE");
+    let protection = |props: &Map<String, Value>| {
+        props.get("DeletionProtection").and_then(Value::as_str) == Some("ACTIVE")
+    };
     if protection(old_props) && !protection(new_props) {
         found.push(PoolChange::DeletionProtectionDropped);
     }
     for attribute in ["DeletionPolicy", "UpdateReplacePolicy"] {
-        let retains = |r: &Value| r.get(attribute).and_then(Value::as_str).is_some_and(|p| p.starts_with("Retain"));
+        let retains = |r: &Value| {
+            r.get(attribute)
+                .and_then(Value::as_str)
+                .is_some_and(|p| p.starts_with("Retain"))
+        };
         if retains(old) && !retains(new) {
             found.push(PoolChange::RetainDropped { attribute });
         }
@@ -198,13 +222,22 @@ pub const USER_POOL_DOMAIN_TYPE: &str = "AWS::Cognito::UserPoolDomain";
 /// domain before deleting the old one: the same prefix is then still taken ("Domain already
 /// exists") and the update rolls back. Returns the refusal for a domain kept across a pool
 /// replacement.
-pub fn check_domain_kept_across_replacement(deployed: &Value, proposed: &Value) -> Result<(), Refusal> {
+pub fn check_domain_kept_across_replacement(
+    deployed: &Value,
+    proposed: &Value,
+) -> Result<(), Refusal> {
     let domains = |template: &Value| -> Vec<String> {
         resources(template)
             .map(|r| {
                 r.values()
-                    .filter(|r| r.get("Type").and_then(Value::as_str) == Some(USER_POOL_DOMAIN_TYPE))
-                    .filter_map(|r| r.pointer("/Properties/Domain").and_then(Value::as_str).map(str::to_owned))
+                    .filter(|r| {
+                        r.get("Type").and_then(Value::as_str) == Some(USER_POOL_DOMAIN_TYPE)
+                    })
+                    .filter_map(|r| {
+                        r.pointer("/Properties/Domain")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned)
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -235,7 +268,13 @@ fn resource<'a>(template: &'a Value, logical_id: &str) -> Option<&'a Value> {
 fn string_set(value: Option<&Value>) -> std::collections::BTreeSet<String> {
     value
         .and_then(Value::as_array)
-        .map(|items| items.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -273,19 +312,33 @@ fn schema(props: &Map<String, Value>) -> Vec<(String, Value)> {
             let object = item.as_object()?;
             let name = object.get("Name")?.as_str()?.to_owned();
             let mut normal = Map::new();
-            for (key, default) in [("Mutable", true), ("Required", false), ("DeveloperOnlyAttribute", false)] {
+            for (key, default) in [
+                ("Mutable", true),
+                ("Required", false),
+                ("DeveloperOnlyAttribute", false),
+            ] {
                 let value = object.get(key).and_then(as_bool).unwrap_or(default);
                 normal.insert(key.into(), Value::Bool(value));
             }
             normal.insert(
                 "AttributeDataType".into(),
-                object.get("AttributeDataType").cloned().unwrap_or(Value::String("String".into())),
+                object
+                    .get("AttributeDataType")
+                    .cloned()
+                    .unwrap_or(Value::String("String".into())),
             );
             for key in ["StringAttributeConstraints", "NumberAttributeConstraints"] {
                 if let Some(Value::Object(constraints)) = object.get(key) {
                     let constraints: Map<String, Value> = constraints
                         .iter()
-                        .map(|(k, v)| (k.clone(), Value::String(v.as_str().map_or_else(|| v.to_string(), str::to_owned))))
+                        .map(|(k, v)| {
+                            (
+                                k.clone(),
+                                Value::String(
+                                    v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+                                ),
+                            )
+                        })
                         .collect();
                     normal.insert(key.into(), Value::Object(constraints));
                 }
@@ -341,13 +394,19 @@ mod tests {
             .as_array_mut()
             .unwrap()
             .push(json!({ "Name": "plan", "AttributeDataType": "String" }));
-        assert_eq!(compare_pools(&template(pool()), &template(changed), "UserPool"), []);
+        assert_eq!(
+            compare_pools(&template(pool()), &template(changed), "UserPool"),
+            []
+        );
     }
 
     #[test]
     fn sign_in_identifier_changes_are_found() {
         let mut changed = pool();
-        changed["Properties"].as_object_mut().unwrap().remove("UsernameAttributes");
+        changed["Properties"]
+            .as_object_mut()
+            .unwrap()
+            .remove("UsernameAttributes");
         changed["Properties"]["AliasAttributes"] = json!(["email"]);
         changed["Properties"]["UsernameConfiguration"]["CaseSensitive"] = json!(true);
         let found = compare_pools(&template(pool()), &template(changed), "UserPool");
@@ -358,10 +417,23 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(properties, ["UsernameAttributes", "AliasAttributes", "UsernameConfiguration.CaseSensitive"]);
+        assert_eq!(
+            properties,
+            [
+                "UsernameAttributes",
+                "AliasAttributes",
+                "UsernameConfiguration.CaseSensitive"
+            ]
+        );
         assert!(found.iter().all(PoolChange::needs_new_pool));
         let refusal = found[0].refusal("UserPool");
-        assert!(refusal.reason.contains("UsernameAttributes would change from [email] to [] (a plain username)"), "{}", refusal.reason);
+        assert!(
+            refusal
+                .reason
+                .contains("UsernameAttributes would change from [email] to [] (a plain username)"),
+            "{}",
+            refusal.reason
+        );
         assert!(refusal.help.contains("migrate the users"));
     }
 
@@ -373,8 +445,12 @@ mod tests {
         ]);
         let found = compare_pools(&template(pool()), &template(changed), "UserPool");
         assert_eq!(found.len(), 2, "{found:?}");
-        assert!(matches!(&found[0], PoolChange::Immutable { property, .. } if property == "Schema attribute email"));
-        assert!(matches!(&found[1], PoolChange::Immutable { property, to, .. } if property == "Schema attribute tenant" && to.contains("removed")));
+        assert!(
+            matches!(&found[0], PoolChange::Immutable { property, .. } if property == "Schema attribute email")
+        );
+        assert!(
+            matches!(&found[1], PoolChange::Immutable { property, to, .. } if property == "Schema attribute tenant" && to.contains("removed"))
+        );
     }
 
     #[test]
@@ -382,14 +458,21 @@ mod tests {
         let mut changed = pool();
         changed["Properties"]["DeletionProtection"] = json!("INACTIVE");
         changed["DeletionPolicy"] = json!("Delete");
-        changed.as_object_mut().unwrap().remove("UpdateReplacePolicy");
+        changed
+            .as_object_mut()
+            .unwrap()
+            .remove("UpdateReplacePolicy");
         let found = compare_pools(&template(pool()), &template(changed), "UserPool");
         assert_eq!(
             found,
             [
                 PoolChange::DeletionProtectionDropped,
-                PoolChange::RetainDropped { attribute: "DeletionPolicy" },
-                PoolChange::RetainDropped { attribute: "UpdateReplacePolicy" },
+                PoolChange::RetainDropped {
+                    attribute: "DeletionPolicy"
+                },
+                PoolChange::RetainDropped {
+                    attribute: "UpdateReplacePolicy"
+                },
             ]
         );
         assert!(!found[0].needs_new_pool());
@@ -417,10 +500,17 @@ mod tests {
             });
             t
         };
-        let refusal = check_domain_kept_across_replacement(&with_domain("acme"), &with_domain("acme")).unwrap_err();
+        let refusal =
+            check_domain_kept_across_replacement(&with_domain("acme"), &with_domain("acme"))
+                .unwrap_err();
         assert!(refusal.reason.contains("domain acme"), "{}", refusal.reason);
-        assert!(check_domain_kept_across_replacement(&with_domain("acme"), &with_domain("acme-2")).is_ok());
-        assert!(check_domain_kept_across_replacement(&with_domain("acme"), &template(pool())).is_ok());
+        assert!(
+            check_domain_kept_across_replacement(&with_domain("acme"), &with_domain("acme-2"))
+                .is_ok()
+        );
+        assert!(
+            check_domain_kept_across_replacement(&with_domain("acme"), &template(pool())).is_ok()
+        );
     }
 
     fn change(action: Action, kind: &str, replacement: Replaces) -> ResourceChange {
@@ -430,7 +520,11 @@ mod tests {
             resource_type: kind.into(),
             replacement,
             properties: vec!["UsernameAttributes".into()],
-            replacing_properties: if replacement == Replaces::No { vec![] } else { vec!["UsernameAttributes".into()] },
+            replacing_properties: if replacement == Replaces::No {
+                vec![]
+            } else {
+                vec!["UsernameAttributes".into()]
+            },
         }
     }
 
@@ -438,13 +532,40 @@ mod tests {
     fn change_set_guard_refuses_pool_removal_and_replacement_only() {
         assert!(check_change_set(&[change(Action::Modify, USER_POOL_TYPE, Replaces::No)]).is_ok());
         assert!(check_change_set(&[change(Action::Add, USER_POOL_TYPE, Replaces::No)]).is_ok());
-        assert!(check_change_set(&[change(Action::Remove, "AWS::Cognito::UserPoolClient", Replaces::No)]).is_ok());
-        assert!(check_change_set(&[change(Action::Modify, "AWS::Lambda::Function", Replaces::Yes)]).is_ok());
+        assert!(check_change_set(&[change(
+            Action::Remove,
+            "AWS::Cognito::UserPoolClient",
+            Replaces::No
+        )])
+        .is_ok());
+        assert!(check_change_set(&[change(
+            Action::Modify,
+            "AWS::Lambda::Function",
+            Replaces::Yes
+        )])
+        .is_ok());
 
-        let removed = check_change_set(&[change(Action::Remove, USER_POOL_TYPE, Replaces::No)]).unwrap_err();
-        assert!(removed.reason.contains("removes user pool UserPool"), "{}", removed.reason);
-        let replaced = check_change_set(&[change(Action::Modify, USER_POOL_TYPE, Replaces::Yes)]).unwrap_err();
-        assert!(replaced.reason.contains("replaces (because of UsernameAttributes)"), "{}", replaced.reason);
-        assert!(check_change_set(&[change(Action::Modify, USER_POOL_TYPE, Replaces::Conditional)]).is_err());
+        let removed =
+            check_change_set(&[change(Action::Remove, USER_POOL_TYPE, Replaces::No)]).unwrap_err();
+        assert!(
+            removed.reason.contains("removes user pool UserPool"),
+            "{}",
+            removed.reason
+        );
+        let replaced =
+            check_change_set(&[change(Action::Modify, USER_POOL_TYPE, Replaces::Yes)]).unwrap_err();
+        assert!(
+            replaced
+                .reason
+                .contains("replaces (because of UsernameAttributes)"),
+            "{}",
+            replaced.reason
+        );
+        assert!(check_change_set(&[change(
+            Action::Modify,
+            USER_POOL_TYPE,
+            Replaces::Conditional
+        )])
+        .is_err());
     }
 }

@@ -14,7 +14,10 @@ pub(crate) struct Backoff {
 impl Backoff {
     /// The cadence for change sets and stack operations: 25 ms, x1.5 per poll, at most 5 s.
     pub(crate) fn stack() -> Backoff {
-        Backoff { next: Duration::from_millis(25), max: Duration::from_secs(5) }
+        Backoff {
+            next: Duration::from_millis(25),
+            max: Duration::from_secs(5),
+        }
     }
 
     /// The next wait (jittered to 75%..125%) and advance.
@@ -55,7 +58,10 @@ mod tests {
         for _ in 0..30 {
             last = backoff.next_delay();
         }
-        assert!(last >= Duration::from_millis(3750) && last <= Duration::from_millis(6250), "{last:?}");
+        assert!(
+            last >= Duration::from_millis(3750) && last <= Duration::from_millis(6250),
+            "{last:?}"
+        );
     }
 
     #[test]

@@ -63,7 +63,10 @@ pub(crate) enum Standing {
 
 pub(crate) fn standing(status: &str) -> Standing {
     match status {
-        "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "UPDATE_ROLLBACK_COMPLETE" | "IMPORT_COMPLETE"
+        "CREATE_COMPLETE"
+        | "UPDATE_COMPLETE"
+        | "UPDATE_ROLLBACK_COMPLETE"
+        | "IMPORT_COMPLETE"
         | "IMPORT_ROLLBACK_COMPLETE" => Standing::Healthy,
         "ROLLBACK_COMPLETE" => Standing::RolledBackCreate,
         "REVIEW_IN_PROGRESS" => Standing::Review,
@@ -75,7 +78,10 @@ pub(crate) fn standing(status: &str) -> Standing {
 
 /// A settled status that means the operation did what was asked.
 pub(crate) fn is_success(status: &str) -> bool {
-    matches!(status, "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "IMPORT_COMPLETE" | "DELETE_COMPLETE")
+    matches!(
+        status,
+        "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "IMPORT_COMPLETE" | "DELETE_COMPLETE"
+    )
 }
 
 /// What to do about a stack that needs a person.
@@ -112,11 +118,21 @@ fn is_missing_stack(error: &DeployError) -> bool {
 impl Aws {
     /// DescribeStacks for one stack; `None` when it does not exist.
     pub async fn describe_stack(&self, stack: &str) -> Result<Option<StackState>, DeployError> {
-        let answer = match self.cloudformation.describe_stacks().stack_name(stack).send().await {
+        let answer = match self
+            .cloudformation
+            .describe_stacks()
+            .stack_name(stack)
+            .send()
+            .await
+        {
             Ok(answer) => answer,
             Err(error) => {
                 let error = DeployError::aws("cloudformation:DescribeStacks", error);
-                return if is_missing_stack(&error) { Ok(None) } else { Err(error) };
+                return if is_missing_stack(&error) {
+                    Ok(None)
+                } else {
+                    Err(error)
+                };
             }
         };
         let Some(found) = answer.stacks().first() else {
@@ -131,17 +147,31 @@ impl Aws {
         Ok(Some(StackState {
             stack_id: found.stack_id().unwrap_or(stack).to_owned(),
             stack_name: found.stack_name().unwrap_or(stack).to_owned(),
-            status: found.stack_status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            status: found
+                .stack_status()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
             status_reason: found.stack_status_reason().map(str::to_owned),
             parameters: pairs(
                 found
                     .parameters()
                     .iter()
-                    .map(|p| (p.parameter_key(), p.resolved_value().or(p.parameter_value())))
+                    .map(|p| {
+                        (
+                            p.parameter_key(),
+                            p.resolved_value().or(p.parameter_value()),
+                        )
+                    })
                     .collect(),
             ),
             tags: pairs(found.tags().iter().map(|t| (t.key(), t.value())).collect()),
-            outputs: pairs(found.outputs().iter().map(|o| (o.output_key(), o.output_value())).collect()),
+            outputs: pairs(
+                found
+                    .outputs()
+                    .iter()
+                    .map(|o| (o.output_key(), o.output_value()))
+                    .collect(),
+            ),
             termination_protection: found.enable_termination_protection().unwrap_or(false),
         }))
     }
@@ -157,7 +187,9 @@ impl Aws {
             .send()
             .await
             .map_err(|e| DeployError::aws("cloudformation:GetTemplate", e))?;
-        Ok(answer.template_body().and_then(|body| serde_json::from_str(body).ok()))
+        Ok(answer
+            .template_body()
+            .and_then(|body| serde_json::from_str(body).ok()))
     }
 
     /// The id of the newest event of a stack: events up to it are history.
@@ -169,11 +201,19 @@ impl Aws {
             .send()
             .await
             .map_err(|e| DeployError::aws("cloudformation:DescribeStackEvents", e))?;
-        Ok(page.stack_events().first().and_then(|e| e.event_id()).map(str::to_owned))
+        Ok(page
+            .stack_events()
+            .first()
+            .and_then(|e| e.event_id())
+            .map(str::to_owned))
     }
 
     /// Events newer than `marker`, oldest first, reading older pages until the marker shows.
-    async fn events_since(&self, stack: &str, marker: Option<&str>) -> Result<Vec<StackEvent>, DeployError> {
+    async fn events_since(
+        &self,
+        stack: &str,
+        marker: Option<&str>,
+    ) -> Result<Vec<StackEvent>, DeployError> {
         let mut fresh_newest_first: Vec<StackEvent> = Vec::new();
         let mut token: Option<String> = None;
         loop {
@@ -185,7 +225,11 @@ impl Aws {
                 .send()
                 .await
                 .map_err(|e| DeployError::aws("cloudformation:DescribeStackEvents", e))?;
-            let listed: Vec<StackEvent> = page.stack_events().iter().map(StackEvent::from_sdk).collect();
+            let listed: Vec<StackEvent> = page
+                .stack_events()
+                .iter()
+                .map(StackEvent::from_sdk)
+                .collect();
             let (mut fresh, found) = events::newer_than(&listed, marker);
             fresh.reverse();
             fresh_newest_first.extend(fresh);
@@ -246,9 +290,13 @@ mod tests {
         assert_eq!(standing("UPDATE_ROLLBACK_COMPLETE"), Standing::Healthy);
         assert_eq!(standing("ROLLBACK_COMPLETE"), Standing::RolledBackCreate);
         assert_eq!(standing("REVIEW_IN_PROGRESS"), Standing::Review);
-        assert_eq!(standing("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"), Standing::Busy);
+        assert_eq!(
+            standing("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"),
+            Standing::Busy
+        );
         assert_eq!(standing("UPDATE_ROLLBACK_FAILED"), Standing::Stuck);
-        assert!(stuck_help("demo", "UPDATE_ROLLBACK_FAILED").contains("continue-update-rollback --stack-name demo"));
+        assert!(stuck_help("demo", "UPDATE_ROLLBACK_FAILED")
+            .contains("continue-update-rollback --stack-name demo"));
         assert!(is_success("UPDATE_COMPLETE") && !is_success("UPDATE_ROLLBACK_COMPLETE"));
     }
 }

@@ -6,10 +6,10 @@
 
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
-    BucketLifecycleConfiguration, BucketLocationConstraint, CreateBucketConfiguration, ExpirationStatus,
-    LifecycleExpiration, LifecycleRule, LifecycleRuleFilter, AbortIncompleteMultipartUpload,
-    PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
-    ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
+    AbortIncompleteMultipartUpload, BucketLifecycleConfiguration, BucketLocationConstraint,
+    CreateBucketConfiguration, ExpirationStatus, LifecycleExpiration, LifecycleRule,
+    LifecycleRuleFilter, PublicAccessBlockConfiguration, ServerSideEncryption,
+    ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
 };
 
 use crate::aws::Aws;
@@ -50,7 +50,10 @@ pub fn tls_only_policy(bucket: &str) -> String {
 }
 
 fn is_not_found(code: Option<&str>) -> bool {
-    matches!(code, Some("NotFound" | "NoSuchBucket" | "NoSuchKey" | "404"))
+    matches!(
+        code,
+        Some("NotFound" | "NoSuchBucket" | "NoSuchKey" | "404")
+    )
 }
 
 impl Aws {
@@ -78,7 +81,13 @@ impl Aws {
             .send()
             .await;
         match head {
-            Ok(_) => return Ok(ArtifactLocation { bucket, key: key.to_owned(), uploaded: false }),
+            Ok(_) => {
+                return Ok(ArtifactLocation {
+                    bucket,
+                    key: key.to_owned(),
+                    uploaded: false,
+                })
+            }
             Err(error) => {
                 let error = DeployError::aws("s3:HeadObject", error);
                 if !is_not_found(error.aws_code()) {
@@ -100,22 +109,41 @@ impl Aws {
             .send()
             .await
             .map_err(|e| DeployError::aws("s3:PutObject", e))?;
-        Ok(ArtifactLocation { bucket, key: key.to_owned(), uploaded: true })
+        Ok(ArtifactLocation {
+            bucket,
+            key: key.to_owned(),
+            uploaded: true,
+        })
     }
 
     /// Where an artifact with `key` would be, without touching S3 (for `diff`).
-    pub async fn artifact_location(&self, key: &str, bucket: Option<&str>) -> Result<ArtifactLocation, DeployError> {
+    pub async fn artifact_location(
+        &self,
+        key: &str,
+        bucket: Option<&str>,
+    ) -> Result<ArtifactLocation, DeployError> {
         let bucket = match bucket {
             Some(bucket) => bucket.to_owned(),
             None => default_bucket(&self.account_id().await?, &self.region),
         };
-        Ok(ArtifactLocation { bucket, key: key.to_owned(), uploaded: false })
+        Ok(ArtifactLocation {
+            bucket,
+            key: key.to_owned(),
+            uploaded: false,
+        })
     }
 
     /// Creates and configures the default bucket unless it exists. Many CI jobs may start at
     /// once: "already owned by you" is success, and each setting is an idempotent put.
     async fn ensure_default_bucket(&self, bucket: &str, owner: &str) -> Result<(), DeployError> {
-        match self.s3.head_bucket().bucket(bucket).expected_bucket_owner(owner).send().await {
+        match self
+            .s3
+            .head_bucket()
+            .bucket(bucket)
+            .expected_bucket_owner(owner)
+            .send()
+            .await
+        {
             Ok(_) => return Ok(()),
             Err(error) => {
                 let error = DeployError::aws("s3:HeadBucket", error);
@@ -166,7 +194,11 @@ impl Aws {
             .build()
             .map_err(|e| DeployError::Unexpected(e.to_string()))?;
         let sse = ServerSideEncryptionConfiguration::builder()
-            .rules(ServerSideEncryptionRule::builder().apply_server_side_encryption_by_default(sse_default).build())
+            .rules(
+                ServerSideEncryptionRule::builder()
+                    .apply_server_side_encryption_by_default(sse_default)
+                    .build(),
+            )
             .build()
             .map_err(|e| DeployError::Unexpected(e.to_string()))?;
         self.s3
@@ -189,8 +221,16 @@ impl Aws {
             .id("expire-old-artifacts")
             .status(ExpirationStatus::Enabled)
             .filter(LifecycleRuleFilter::builder().prefix("").build())
-            .expiration(LifecycleExpiration::builder().days(ARTIFACT_RETENTION_DAYS).build())
-            .abort_incomplete_multipart_upload(AbortIncompleteMultipartUpload::builder().days_after_initiation(1).build())
+            .expiration(
+                LifecycleExpiration::builder()
+                    .days(ARTIFACT_RETENTION_DAYS)
+                    .build(),
+            )
+            .abort_incomplete_multipart_upload(
+                AbortIncompleteMultipartUpload::builder()
+                    .days_after_initiation(1)
+                    .build(),
+            )
             .build()
             .map_err(|e| DeployError::Unexpected(e.to_string()))?;
         let lifecycle = BucketLifecycleConfiguration::builder()
@@ -215,7 +255,10 @@ mod tests {
 
     #[test]
     fn default_bucket_names_carry_account_and_region() {
-        assert_eq!(default_bucket("123456789012", "eu-west-1"), "poolctl-artifacts-123456789012-eu-west-1");
+        assert_eq!(
+            default_bucket("123456789012", "eu-west-1"),
+            "poolctl-artifacts-123456789012-eu-west-1"
+        );
     }
 
     #[test]
@@ -223,7 +266,13 @@ mod tests {
         let policy: serde_json::Value = serde_json::from_str(&tls_only_policy("b")).unwrap();
         let statement = &policy["Statement"][0];
         assert_eq!(statement["Effect"], "Deny");
-        assert_eq!(statement["Condition"]["Bool"]["aws:SecureTransport"], "false");
-        assert_eq!(statement["Resource"], serde_json::json!(["arn:aws:s3:::b", "arn:aws:s3:::b/*"]));
+        assert_eq!(
+            statement["Condition"]["Bool"]["aws:SecureTransport"],
+            "false"
+        );
+        assert_eq!(
+            statement["Resource"],
+            serde_json::json!(["arn:aws:s3:::b", "arn:aws:s3:::b/*"])
+        );
     }
 }

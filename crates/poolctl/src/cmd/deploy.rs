@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, Context};
 use deploy::artifact::{self, Arch, TriggerArtifact};
 use deploy::{
-    ApplyOutcome, Aws, AwsOptions, DeployError, DeployReport, DeployRequest, Deployer, Prepared, Progress,
-    ResourceChange, StackEvent, Watch,
+    ApplyOutcome, Aws, AwsOptions, DeployError, DeployReport, DeployRequest, Deployer, Prepared,
+    Progress, ResourceChange, StackEvent, Watch,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -32,9 +32,20 @@ pub async fn run(global: &GlobalArgs, args: &DeployArgs) -> Result<(), Failure> 
     let deployer = Deployer::new(aws);
     let json = args.output == OutputFormat::Json;
 
-    let request = build_request(&deployer, &args.stack, spec, &stack_name, args.allow_pool_replacement, true).await?;
+    let request = build_request(
+        &deployer,
+        &args.stack,
+        spec,
+        &stack_name,
+        args.allow_pool_replacement,
+        true,
+    )
+    .await?;
     let printer = EventPrinter::new();
-    let resume = format!("poolctl deploy {} --stack {stack_name}", args.spec.display());
+    let resume = format!(
+        "poolctl deploy {} --stack {stack_name}",
+        args.spec.display()
+    );
 
     let mut progress = |p: Progress| printer.progress(p);
     let prepared = tokio::select! {
@@ -55,27 +66,42 @@ pub async fn run(global: &GlobalArgs, args: &DeployArgs) -> Result<(), Failure> 
         }
         Prepared::Plan(plan) => {
             printer.suspend(|| {
-                eprintln!("Change set for stack {} ({}):", plan.stack_name, plan.change_set_type);
+                eprintln!(
+                    "Change set for stack {} ({}):",
+                    plan.stack_name, plan.change_set_type
+                );
                 eprint!("{}", deploy::changes::render_text(&plan.changes));
             });
             let changes = plan.changes.clone();
-            let touches_existing = changes.iter().any(|c| c.action != deploy::changes::Action::Add);
+            let touches_existing = changes
+                .iter()
+                .any(|c| c.action != deploy::changes::Action::Add);
             if touches_existing && !args.yes {
                 let decision = printer.suspend(|| ask("Execute this change set?"));
                 match decision {
                     Ok(true) => {}
                     Ok(false) | Err(_) => {
-                        plan.discard().await.map_err(|e| Failure::error(anyhow!(e)))?;
+                        plan.discard()
+                            .await
+                            .map_err(|e| Failure::error(anyhow!(e)))?;
                         printer.finish();
                         let reason = match decision {
-                            Ok(_) => "not confirmed; the change set was deleted and nothing changed".to_owned(),
-                            Err(e) => format!("{e}; the change set was deleted and nothing changed"),
+                            Ok(_) => {
+                                "not confirmed; the change set was deleted and nothing changed"
+                                    .to_owned()
+                            }
+                            Err(e) => {
+                                format!("{e}; the change set was deleted and nothing changed")
+                            }
                         };
                         return Err(Failure::error(anyhow!(reason)));
                     }
                 }
             }
-            let watch = plan.execute().await.map_err(|e| report_error(json, &stack_name, &changes, e))?;
+            let watch = plan
+                .execute()
+                .await
+                .map_err(|e| report_error(json, &stack_name, &changes, e))?;
             (changes, watch)
         }
     };
@@ -116,7 +142,12 @@ fn interrupted(printer: &EventPrinter, resume: &str) -> Failure {
     Failure::silent(INTERRUPTED)
 }
 
-fn finish_ok(args: &DeployArgs, outcome: &ApplyOutcome, changes: &[ResourceChange], started: Instant) -> Result<(), Failure> {
+fn finish_ok(
+    args: &DeployArgs,
+    outcome: &ApplyOutcome,
+    changes: &[ResourceChange],
+    started: Instant,
+) -> Result<(), Failure> {
     let stack = outcome.stack();
     if let Some(path) = &args.outputs_file {
         write_outputs_file(path, &stack.outputs)?;
@@ -130,7 +161,10 @@ fn finish_ok(args: &DeployArgs, outcome: &ApplyOutcome, changes: &[ResourceChang
             outputs: stack.outputs.clone(),
             failure: None,
         };
-        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| Failure::error(anyhow!(e)))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(|e| Failure::error(anyhow!(e)))?
+        );
         return Ok(());
     }
     let elapsed = seconds(started.elapsed());
@@ -160,15 +194,24 @@ pub(crate) fn print_outputs(outputs: &BTreeMap<String, String>) {
     }
 }
 
-pub(crate) fn write_outputs_file(path: &Path, outputs: &BTreeMap<String, String>) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(outputs).map_err(|e| Failure::error(anyhow!(e)))? + "\n";
+pub(crate) fn write_outputs_file(
+    path: &Path,
+    outputs: &BTreeMap<String, String>,
+) -> Result<(), Failure> {
+    let text =
+        serde_json::to_string_pretty(outputs).map_err(|e| Failure::error(anyhow!(e)))? + "\n";
     std::fs::write(path, text)
         .with_context(|| format!("cannot write the outputs file {}", path.display()))
         .map_err(Failure::error)
 }
 
 /// The exit code for a driver error, and in JSON mode the machine-readable report.
-pub(crate) fn report_error(json: bool, stack: &str, changes: &[ResourceChange], error: DeployError) -> Failure {
+pub(crate) fn report_error(
+    json: bool,
+    stack: &str,
+    changes: &[ResourceChange],
+    error: DeployError,
+) -> Failure {
     if json {
         let (action, status, failure) = match &error {
             DeployError::Refused(refusal) => ("refused", None, serde_json::to_value(refusal).ok()),
@@ -177,12 +220,25 @@ pub(crate) fn report_error(json: bool, stack: &str, changes: &[ResourceChange], 
                 Some(failed.status.as_str()),
                 Some(match &failed.cause {
                     Some(cause) => serde_json::to_value(cause).unwrap_or_default(),
-                    None => serde_json::json!({ "logical_id": null, "type": null, "status": failed.status, "reason": null }),
+                    None => {
+                        serde_json::json!({ "logical_id": null, "type": null, "status": failed.status, "reason": null })
+                    }
                 }),
             ),
-            other => ("failed", None, Some(serde_json::json!({ "reason": other.to_string() }))),
+            other => (
+                "failed",
+                None,
+                Some(serde_json::json!({ "reason": other.to_string() })),
+            ),
         };
-        let report = DeployReport { stack, status, action, changes, outputs: BTreeMap::new(), failure };
+        let report = DeployReport {
+            stack,
+            status,
+            action,
+            changes,
+            outputs: BTreeMap::new(),
+            failure,
+        };
         if let Ok(text) = serde_json::to_string_pretty(&report) {
             println!("{text}");
         }
@@ -216,12 +272,19 @@ pub(crate) fn load_spec(path: &Path) -> Result<spec::PoolSpec, Failure> {
 }
 
 pub(crate) fn stack_name(args: &StackArgs, spec: &spec::PoolSpec) -> String {
-    args.stack.clone().unwrap_or_else(|| format!("poolctl-{}", spec.name))
+    args.stack
+        .clone()
+        .unwrap_or_else(|| format!("poolctl-{}", spec.name))
 }
 
 pub(crate) async fn load_aws(global: &GlobalArgs) -> Result<Aws, Failure> {
-    let options = AwsOptions { profile: global.profile.clone(), region: global.region.clone() };
-    Aws::load(&options).await.map_err(|e| Failure::error(anyhow!(e)))
+    let options = AwsOptions {
+        profile: global.profile.clone(),
+        region: global.region.clone(),
+    };
+    Aws::load(&options)
+        .await
+        .map_err(|e| Failure::error(anyhow!(e)))
 }
 
 pub(crate) fn arch(architecture: Architecture) -> Arch {
@@ -237,7 +300,9 @@ fn parse_params(params: &[String]) -> Result<BTreeMap<String, String>, Failure> 
         .iter()
         .map(|pair| match pair.split_once('=') {
             Some((key, value)) if !key.is_empty() => Ok((key.to_owned(), value.to_owned())),
-            _ => Err(Failure::error(anyhow!("--param {pair:?}: expected KEY=VALUE"))),
+            _ => Err(Failure::error(anyhow!(
+                "--param {pair:?}: expected KEY=VALUE"
+            ))),
         })
         .collect()
 }
@@ -263,7 +328,10 @@ pub(crate) async fn build_request(
         .is_some();
     let mut auto_parameters = BTreeMap::new();
     let arch = arch(args.arch);
-    auto_parameters.insert(template::PARAM_TRIGGER_ARCHITECTURE.to_owned(), arch.as_str().to_owned());
+    auto_parameters.insert(
+        template::PARAM_TRIGGER_ARCHITECTURE.to_owned(),
+        arch.as_str().to_owned(),
+    );
     if needs_artifact {
         let bytes = trigger_zip(args.trigger_zip.as_deref(), arch)?;
         let key = artifact::object_key(ARTIFACT_PREFIX, &artifact::sha256_hex(&bytes));
@@ -275,7 +343,10 @@ pub(crate) async fn build_request(
         }
         .map_err(|e| Failure::error(anyhow!(e)))?;
         if location.uploaded {
-            eprintln!("Uploaded the trigger to s3://{}/{}", location.bucket, location.key);
+            eprintln!(
+                "Uploaded the trigger to s3://{}/{}",
+                location.bucket, location.key
+            );
         }
         auto_parameters.insert(template::PARAM_ARTIFACT_BUCKET.to_owned(), location.bucket);
         auto_parameters.insert(template::PARAM_ARTIFACT_KEY.to_owned(), location.key);
@@ -305,7 +376,9 @@ pub(crate) fn trigger_zip(path: Option<&Path>, arch: Arch) -> Result<Vec<u8>, Fa
         ))
     })?;
     eprintln!("Building the trigger for {arch}...");
-    TriggerArtifact::build(&root, arch).map(|a| a.bytes).map_err(|e| Failure::error(anyhow!(e)))
+    TriggerArtifact::build(&root, arch)
+        .map(|a| a.bytes)
+        .map_err(|e| Failure::error(anyhow!(e)))
 }
 
 /// The poolctl workspace containing the current directory, if any.
@@ -313,20 +386,27 @@ pub(crate) fn workspace_root() -> Option<PathBuf> {
     let start = std::env::current_dir().ok()?;
     start
         .ancestors()
-        .find(|dir| dir.join("Cargo.toml").is_file() && dir.join("crates/trigger/Cargo.toml").is_file())
+        .find(|dir| {
+            dir.join("Cargo.toml").is_file() && dir.join("crates/trigger/Cargo.toml").is_file()
+        })
         .map(Path::to_path_buf)
 }
 
 /// Asks a yes/no question on the terminal; an error when there is no terminal to ask on.
 pub(crate) fn ask(question: &str) -> anyhow::Result<bool> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-        return Err(anyhow!("confirmation needed but there is no terminal to ask on; pass --yes"));
+        return Err(anyhow!(
+            "confirmation needed but there is no terminal to ask on; pass --yes"
+        ));
     }
     eprint!("{question} [y/N] ");
     std::io::stderr().flush().ok();
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
-    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
 }
 
 pub(crate) fn seconds(elapsed: Duration) -> String {
@@ -344,7 +424,8 @@ impl EventPrinter {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new_spinner();
             bar.set_style(
-                ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
             );
             bar.enable_steady_tick(Duration::from_millis(120));
             bar.set_message("working");

@@ -18,16 +18,26 @@ pub async fn run(global: &GlobalArgs, args: &DestroyArgs) -> Result<(), Failure>
     if !args.yes {
         match ask(&format!("Delete stack {stack} and everything in it?")) {
             Ok(true) => {}
-            Ok(false) => return Err(Failure::error(anyhow!("not confirmed; nothing was deleted"))),
+            Ok(false) => {
+                return Err(Failure::error(anyhow!(
+                    "not confirmed; nothing was deleted"
+                )))
+            }
             Err(e) => return Err(Failure::error(anyhow!("{e}; nothing was deleted"))),
         }
     }
     let watch = deployer.delete(stack).await.map_err(to_failure)?;
     let printer = EventPrinter::new();
     let resume = format!("poolctl outputs --stack {stack} (shows whether it still exists)");
-    match follow(watch, &printer, &resume).await?.map_err(to_failure)? {
+    match follow(watch, &printer, &resume)
+        .await?
+        .map_err(to_failure)?
+    {
         DeleteOutcome::Deleted { stack_name, .. } => {
-            eprintln!("Stack {stack_name} deleted in {}.", seconds(started.elapsed()));
+            eprintln!(
+                "Stack {stack_name} deleted in {}.",
+                seconds(started.elapsed())
+            );
         }
         DeleteOutcome::Absent { stack_name } => {
             eprintln!("Stack {stack_name} does not exist; nothing to delete.");

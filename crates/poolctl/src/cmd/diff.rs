@@ -6,7 +6,9 @@ use std::time::Instant;
 use anyhow::anyhow;
 use deploy::{ApplyOutcome, Deployer, Prepared, Progress};
 
-use super::deploy::{build_request, load_aws, load_spec, seconds, stack_name, to_failure, EventPrinter};
+use super::deploy::{
+    build_request, load_aws, load_spec, seconds, stack_name, to_failure, EventPrinter,
+};
 use crate::cli::{DiffArgs, GlobalArgs};
 use crate::exit::Failure;
 
@@ -27,13 +29,21 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<(), Failure> {
                 ApplyOutcome::Skipped(_) => "template, parameters, tags and trigger artifact match",
                 _ => "CloudFormation found nothing to change",
             };
-            println!("No changes to stack {stack_name}: {how} ({}).", seconds(started.elapsed()));
+            println!(
+                "No changes to stack {stack_name}: {how} ({}).",
+                seconds(started.elapsed())
+            );
             Ok(())
         }
         Prepared::Plan(plan) => {
-            println!("Changes to stack {} ({}):", plan.stack_name, plan.change_set_type);
+            println!(
+                "Changes to stack {} ({}):",
+                plan.stack_name, plan.change_set_type
+            );
             print!("{}", deploy::changes::render_text(&plan.changes));
-            plan.discard().await.map_err(|e| Failure::error(anyhow!(e)))?;
+            plan.discard()
+                .await
+                .map_err(|e| Failure::error(anyhow!(e)))?;
             if args.fail && !plan.changes.is_empty() {
                 return Err(Failure::silent(1));
             }

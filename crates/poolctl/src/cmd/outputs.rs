@@ -9,7 +9,10 @@ use crate::exit::Failure;
 
 pub async fn run(global: &GlobalArgs, args: &OutputsArgs) -> Result<(), Failure> {
     let deployer = Deployer::new(load_aws(global).await?);
-    let info = deployer.outputs(&args.stack).await.map_err(|e| Failure::error(anyhow!(e)))?;
+    let info = deployer
+        .outputs(&args.stack)
+        .await
+        .map_err(|e| Failure::error(anyhow!(e)))?;
     match args.output {
         OutputFormat::Json => println!(
             "{}",

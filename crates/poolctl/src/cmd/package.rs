@@ -8,9 +8,13 @@ use crate::cli::PackageArgs;
 use crate::exit::Failure;
 
 pub fn run(args: &PackageArgs) -> Result<(), Failure> {
-    let root = workspace_root()
-        .ok_or_else(|| Failure::error(anyhow!("run poolctl package from a poolctl checkout (it builds crates/trigger)")))?;
-    let artifact = TriggerArtifact::build(&root, arch(args.arch)).map_err(|e| Failure::error(anyhow!(e)))?;
+    let root = workspace_root().ok_or_else(|| {
+        Failure::error(anyhow!(
+            "run poolctl package from a poolctl checkout (it builds crates/trigger)"
+        ))
+    })?;
+    let artifact =
+        TriggerArtifact::build(&root, arch(args.arch)).map_err(|e| Failure::error(anyhow!(e)))?;
     std::fs::create_dir_all(&args.out_dir)
         .with_context(|| format!("cannot create {}", args.out_dir.display()))
         .map_err(Failure::error)?;
