@@ -7,7 +7,11 @@ use std::process::{Command, Output};
 use e2e::{poolctl_bin, repo_root};
 
 fn run(args: &[&str]) -> Output {
-    Command::new(poolctl_bin()).args(args).current_dir(repo_root()).output().expect("poolctl runs")
+    Command::new(poolctl_bin())
+        .args(args)
+        .current_dir(repo_root())
+        .output()
+        .expect("poolctl runs")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -24,9 +28,19 @@ fn scratch(name: &str, contents: &str) -> PathBuf {
 
 #[test]
 fn check_accepts_the_example_pools_with_exit_0() {
-    let output = run(&["check", "infra/pools/demo.yaml", "infra/pools/review.yaml", "infra/pools/production.yaml"]);
+    let output = run(&[
+        "check",
+        "infra/pools/demo.yaml",
+        "infra/pools/review.yaml",
+        "infra/pools/production.yaml",
+    ]);
     let stdout = text(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "stdout:\n{stdout}\nstderr:\n{}", text(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        text(&output.stderr)
+    );
     assert_eq!(
         stdout,
         "ok infra/pools/demo.yaml\nok infra/pools/review.yaml\nok infra/pools/production.yaml\n"
@@ -40,22 +54,35 @@ fn check_fails_with_exit_1_and_located_errors_on_stderr() {
         "name: demo\nsign_in:\n  username: email\nverification:\n  auto_verify: []\n  keep_original_until_verified: [email]\ndomain:\n  prefix: my-aws-pool\n",
     );
     let bad_name = bad.display().to_string();
-    let good = repo_root().join("infra/pools/demo.yaml").display().to_string();
+    let good = repo_root()
+        .join("infra/pools/demo.yaml")
+        .display()
+        .to_string();
     let output = run(&["check", &bad_name, &good]);
     let stderr = text(&output.stderr);
     let stdout = text(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "stderr:\n{stderr}");
     assert!(
-        stderr.contains(&format!("{bad_name}:6:34: error: `email` is kept until verified but is not auto-verified")),
+        stderr.contains(&format!(
+            "{bad_name}:6:34: error: `email` is kept until verified but is not auto-verified"
+        )),
         "{stderr}"
     );
     assert!(
         stderr.contains("  help: add `email` to verification.auto_verify, or remove it from verification.keep_original_until_verified"),
         "{stderr}"
     );
-    assert!(stderr.contains(&format!("{bad_name}:8:11: error: domain prefix \"my-aws-pool\"")), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{bad_name}:8:11: error: domain prefix \"my-aws-pool\""
+        )),
+        "{stderr}"
+    );
     // Every file is checked, and the summary says which failed.
-    assert_eq!(stdout, format!("failed {bad_name} (2 errors, 1 warning)\nok {good}\n"));
+    assert_eq!(
+        stdout,
+        format!("failed {bad_name} (2 errors, 1 warning)\nok {good}\n")
+    );
 }
 
 #[test]
@@ -67,7 +94,11 @@ fn check_prints_warnings_but_exits_0() {
     let name = spec.display().to_string();
     let output = run(&["check", &name]);
     assert_eq!(output.status.code(), Some(0));
-    assert!(text(&output.stderr).contains(&format!("{name}:5:3: warning: email can change")), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains(&format!("{name}:5:3: warning: email can change")),
+        "{}",
+        text(&output.stderr)
+    );
     assert_eq!(text(&output.stdout), format!("ok {name} (1 warning)\n"));
 }
 
@@ -75,14 +106,17 @@ fn check_prints_warnings_but_exits_0() {
 fn check_reports_a_missing_file() {
     let output = run(&["check", "infra/pools/no-such-pool.yaml"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(text(&output.stderr).contains("infra/pools/no-such-pool.yaml: error: cannot read the spec"));
+    assert!(
+        text(&output.stderr).contains("infra/pools/no-such-pool.yaml: error: cannot read the spec")
+    );
 }
 
 #[test]
 fn schema_prints_the_committed_schema() {
     let output = run(&["schema"]);
     assert_eq!(output.status.code(), Some(0));
-    let committed = std::fs::read_to_string(repo_root().join("schema/poolspec.schema.json")).unwrap();
+    let committed =
+        std::fs::read_to_string(repo_root().join("schema/poolspec.schema.json")).unwrap();
     assert_eq!(text(&output.stdout), committed);
     let schema: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(schema["title"], "poolctl pool spec");

@@ -49,7 +49,11 @@ impl fmt::Display for Diagnostic {
         if self.line == 0 {
             write!(f, "{}: {}: {}", self.file, self.severity, self.message)?;
         } else {
-            write!(f, "{}:{}:{}: {}: {}", self.file, self.line, self.column, self.severity, self.message)?;
+            write!(
+                f,
+                "{}:{}:{}: {}: {}",
+                self.file, self.line, self.column, self.severity, self.message
+            )?;
         }
         if !self.help.is_empty() {
             write!(f, "\n  help: {}", self.help)?;

@@ -39,23 +39,34 @@ pub fn load_str(file_name: &str, text: &str) -> Result<Loaded, SpecError> {
     let spec: PoolSpec = match serde_path_to_error::deserialize(deserializer) {
         Ok(spec) => spec,
         Err(error) => {
-            return Err(SpecError { diagnostics: vec![deserialization_diagnostic(file_name, text, &error)] });
+            return Err(SpecError {
+                diagnostics: vec![deserialization_diagnostic(file_name, text, &error)],
+            });
         }
     };
     let index = PositionIndex::build(text).unwrap_or_default();
-    let mut diagnostics: Vec<Diagnostic> =
-        validate::validate(&spec).into_iter().map(|finding| locate(file_name, &index, finding)).collect();
+    let mut diagnostics: Vec<Diagnostic> = validate::validate(&spec)
+        .into_iter()
+        .map(|finding| locate(file_name, &index, finding))
+        .collect();
     // Stable: findings on one spot keep the order in which validation found them.
     diagnostics.sort_by_key(|d| (d.line, d.column));
     if diagnostics.iter().any(Diagnostic::is_error) {
         Err(SpecError { diagnostics })
     } else {
-        Ok(Loaded { spec, warnings: diagnostics })
+        Ok(Loaded {
+            spec,
+            warnings: diagnostics,
+        })
     }
 }
 
 fn locate(file_name: &str, index: &PositionIndex, finding: Finding) -> Diagnostic {
-    let position = if finding.at_key { index.locate_key(&finding.path) } else { index.locate(&finding.path) };
+    let position = if finding.at_key {
+        index.locate_key(&finding.path)
+    } else {
+        index.locate(&finding.path)
+    };
     Diagnostic {
         severity: finding.severity,
         file: file_name.to_owned(),
@@ -94,7 +105,9 @@ fn deserialization_diagnostic(
     let from_index = index.as_ref().and_then(|index| {
         if message.starts_with("unknown field") {
             let key_path = child_path(&path, field.as_deref()?);
-            index.contains(&key_path).then(|| index.locate_key(&key_path))
+            index
+                .contains(&key_path)
+                .then(|| index.locate_key(&key_path))
         } else if message.starts_with("unknown variant") && buffered {
             Some(index.locate(&child_path(&path, "kind")))
         } else if buffered && type_error {
@@ -125,7 +138,9 @@ fn deserialization_diagnostic(
         },
     };
 
-    let empty = text.lines().all(|line| line.trim().is_empty() || line.trim_start().starts_with('#'));
+    let empty = text
+        .lines()
+        .all(|line| line.trim().is_empty() || line.trim_start().starts_with('#'));
     let help = if empty {
         "start from a copy of infra/pools/demo.yaml".to_owned()
     } else if message.starts_with("unknown field") {
@@ -152,7 +167,15 @@ fn deserialization_diagnostic(
     } else {
         format!("{path}: {message}")
     };
-    Diagnostic { severity: Severity::Error, file: file_name.to_owned(), line, column, path, message, help }
+    Diagnostic {
+        severity: Severity::Error,
+        file: file_name.to_owned(),
+        line,
+        column,
+        path,
+        message,
+        help,
+    }
 }
 
 /// serde_norway's message without the position and path it appends (we print both our way).

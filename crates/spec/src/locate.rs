@@ -19,7 +19,10 @@ pub struct Position {
 impl Position {
     fn from_span(span: &Span) -> Self {
         // saphyr's lines are 1-based and its columns 0-based.
-        Position { line: span.start.line(), column: span.start.col() + 1 }
+        Position {
+            line: span.start.line(),
+            column: span.start.col() + 1,
+        }
     }
 }
 
@@ -41,7 +44,11 @@ pub struct PositionIndex {
 
 /// One path segment as written in a path: `.key` (or `["odd key"]`) or `[index]`.
 pub fn key_segment(key: &str) -> String {
-    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':')) {
+    if !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':'))
+    {
         format!(".{key}")
     } else {
         format!("[{key:?}]")
@@ -77,10 +84,18 @@ pub fn parent_path(path: &str) -> &str {
 }
 
 enum Frame {
-    Map { path: String, pending_key: Option<(String, Position)> },
-    Seq { path: String, next_index: usize },
+    Map {
+        path: String,
+        pending_key: Option<(String, Position)>,
+    },
+    Seq {
+        path: String,
+        next_index: usize,
+    },
     /// Inside a complex (non-scalar) mapping key: skipped, counting nesting depth.
-    Skip { depth: usize },
+    Skip {
+        depth: usize,
+    },
 }
 
 impl PositionIndex {
@@ -100,7 +115,9 @@ impl PositionIndex {
                 Event::Scalar(..) | Event::Alias(..) => None,
                 Event::MappingEnd | Event::SequenceEnd => {
                     match stack.pop() {
-                        Some(Frame::Skip { depth }) if depth > 1 => stack.push(Frame::Skip { depth: depth - 1 }),
+                        Some(Frame::Skip { depth }) if depth > 1 => {
+                            stack.push(Frame::Skip { depth: depth - 1 })
+                        }
                         Some(Frame::Skip { .. }) => {
                             // The complex key ended; its value comes next under a dummy key.
                             if let Some(Frame::Map { pending_key, .. }) = stack.last_mut() {
@@ -121,7 +138,11 @@ impl PositionIndex {
                 continue;
             }
             // Is this node a mapping key?
-            if let Some(Frame::Map { pending_key: pending @ None, .. }) = stack.last_mut() {
+            if let Some(Frame::Map {
+                pending_key: pending @ None,
+                ..
+            }) = stack.last_mut()
+            {
                 match event {
                     Event::Scalar(ref key, ..) => *pending = Some((key.to_string(), position)),
                     _ if !is_scalar => stack.push(Frame::Skip { depth: 1 }),
@@ -150,10 +171,21 @@ impl PositionIndex {
                 Event::Scalar(value, ..) => Some(value.to_string()),
                 _ => None,
             };
-            index.nodes.entry(path.clone()).or_insert(Node { key, value: position, is_scalar, text });
+            index.nodes.entry(path.clone()).or_insert(Node {
+                key,
+                value: position,
+                is_scalar,
+                text,
+            });
             match opens {
-                Some(true) => stack.push(Frame::Map { path, pending_key: None }),
-                Some(false) => stack.push(Frame::Seq { path, next_index: 0 }),
+                Some(true) => stack.push(Frame::Map {
+                    path,
+                    pending_key: None,
+                }),
+                Some(false) => stack.push(Frame::Seq {
+                    path,
+                    next_index: 0,
+                }),
                 None => index.value_done(&mut stack),
             }
         }
@@ -201,7 +233,9 @@ impl PositionIndex {
         self.nodes
             .iter()
             .filter(|(path, node)| {
-                node.text.as_deref() == Some(text) && path.len() > under.len() && path.starts_with(under)
+                node.text.as_deref() == Some(text)
+                    && path.len() > under.len()
+                    && path.starts_with(under)
             })
             .min_by_key(|(_, node)| (node.value.line, node.value.column))
             .map(|(path, node)| (path.clone(), node.value))

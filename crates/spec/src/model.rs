@@ -113,7 +113,9 @@ pub enum UsernameKind {
 }
 
 /// An attribute that can be used to sign in besides the username.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Alias {
     Email,
@@ -213,7 +215,9 @@ impl Default for Verification {
 }
 
 /// An attribute Cognito can verify.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum VerifiableAttribute {
     Email,
@@ -246,7 +250,11 @@ fn default_body() -> String {
 
 impl Default for VerificationMessage {
     fn default() -> Self {
-        Self { style: MessageStyle::Code, subject: default_subject(), body: default_body() }
+        Self {
+            style: MessageStyle::Code,
+            subject: default_subject(),
+            body: default_body(),
+        }
     }
 }
 
@@ -417,7 +425,11 @@ impl JsonSchema for IdentityProvider {
 /// A provider's kind-specific settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProviderKind {
-    Google { client_id: String, client_secret: String, scopes: Vec<String> },
+    Google {
+        client_id: String,
+        client_secret: String,
+        scopes: Vec<String>,
+    },
     Oidc {
         issuer: String,
         client_id: String,
@@ -425,10 +437,30 @@ pub enum ProviderKind {
         scopes: Vec<String>,
         attributes_request_method: HttpMethod,
     },
-    Apple { client_id: String, team_id: String, key_id: String, private_key: String, scopes: Vec<String> },
-    Facebook { client_id: String, client_secret: String, scopes: Vec<String>, api_version: Option<String> },
-    Amazon { client_id: String, client_secret: String, scopes: Vec<String> },
-    Saml { metadata_url: Option<String>, metadata_file: Option<String>, email_attribute: String, idp_signout: bool },
+    Apple {
+        client_id: String,
+        team_id: String,
+        key_id: String,
+        private_key: String,
+        scopes: Vec<String>,
+    },
+    Facebook {
+        client_id: String,
+        client_secret: String,
+        scopes: Vec<String>,
+        api_version: Option<String>,
+    },
+    Amazon {
+        client_id: String,
+        client_secret: String,
+        scopes: Vec<String>,
+    },
+    Saml {
+        metadata_url: Option<String>,
+        metadata_file: Option<String>,
+        email_attribute: String,
+        idp_signout: bool,
+    },
 }
 
 /// A federated identity provider as written in the spec: `kind` selects the provider kind.
@@ -590,9 +622,23 @@ pub enum ProviderDoc {
 impl From<ProviderDoc> for IdentityProvider {
     fn from(doc: ProviderDoc) -> Self {
         let (name, kind, attribute_mapping, email_verified) = match doc {
-            ProviderDoc::Google { name, client_id, client_secret, scopes, attribute_mapping, email_verified } => {
-                (name, ProviderKind::Google { client_id, client_secret, scopes }, attribute_mapping, email_verified)
-            }
+            ProviderDoc::Google {
+                name,
+                client_id,
+                client_secret,
+                scopes,
+                attribute_mapping,
+                email_verified,
+            } => (
+                name,
+                ProviderKind::Google {
+                    client_id,
+                    client_secret,
+                    scopes,
+                },
+                attribute_mapping,
+                email_verified,
+            ),
             ProviderDoc::Oidc {
                 name,
                 issuer,
@@ -604,38 +650,130 @@ impl From<ProviderDoc> for IdentityProvider {
                 email_verified,
             } => (
                 name,
-                ProviderKind::Oidc { issuer, client_id, client_secret, scopes, attributes_request_method },
+                ProviderKind::Oidc {
+                    issuer,
+                    client_id,
+                    client_secret,
+                    scopes,
+                    attributes_request_method,
+                },
                 attribute_mapping,
                 email_verified,
             ),
-            ProviderDoc::Apple { name, client_id, team_id, key_id, private_key, scopes, attribute_mapping, email_verified } => {
-                (name, ProviderKind::Apple { client_id, team_id, key_id, private_key, scopes }, attribute_mapping, email_verified)
-            }
-            ProviderDoc::Facebook { name, client_id, client_secret, scopes, api_version, attribute_mapping, email_verified } => {
-                (name, ProviderKind::Facebook { client_id, client_secret, scopes, api_version }, attribute_mapping, email_verified)
-            }
-            ProviderDoc::Amazon { name, client_id, client_secret, scopes, attribute_mapping, email_verified } => {
-                (name, ProviderKind::Amazon { client_id, client_secret, scopes }, attribute_mapping, email_verified)
-            }
-            ProviderDoc::Saml { name, metadata_url, metadata_file, email_attribute, idp_signout, attribute_mapping, email_verified } => (
+            ProviderDoc::Apple {
                 name,
-                ProviderKind::Saml { metadata_url, metadata_file, email_attribute, idp_signout },
+                client_id,
+                team_id,
+                key_id,
+                private_key,
+                scopes,
+                attribute_mapping,
+                email_verified,
+            } => (
+                name,
+                ProviderKind::Apple {
+                    client_id,
+                    team_id,
+                    key_id,
+                    private_key,
+                    scopes,
+                },
+                attribute_mapping,
+                email_verified,
+            ),
+            ProviderDoc::Facebook {
+                name,
+                client_id,
+                client_secret,
+                scopes,
+                api_version,
+                attribute_mapping,
+                email_verified,
+            } => (
+                name,
+                ProviderKind::Facebook {
+                    client_id,
+                    client_secret,
+                    scopes,
+                    api_version,
+                },
+                attribute_mapping,
+                email_verified,
+            ),
+            ProviderDoc::Amazon {
+                name,
+                client_id,
+                client_secret,
+                scopes,
+                attribute_mapping,
+                email_verified,
+            } => (
+                name,
+                ProviderKind::Amazon {
+                    client_id,
+                    client_secret,
+                    scopes,
+                },
+                attribute_mapping,
+                email_verified,
+            ),
+            ProviderDoc::Saml {
+                name,
+                metadata_url,
+                metadata_file,
+                email_attribute,
+                idp_signout,
+                attribute_mapping,
+                email_verified,
+            } => (
+                name,
+                ProviderKind::Saml {
+                    metadata_url,
+                    metadata_file,
+                    email_attribute,
+                    idp_signout,
+                },
                 attribute_mapping,
                 email_verified,
             ),
         };
-        IdentityProvider { name, kind, attribute_mapping, email_verified }
+        IdentityProvider {
+            name,
+            kind,
+            attribute_mapping,
+            email_verified,
+        }
     }
 }
 
 impl From<IdentityProvider> for ProviderDoc {
     fn from(p: IdentityProvider) -> Self {
-        let IdentityProvider { name, kind, attribute_mapping, email_verified } = p;
+        let IdentityProvider {
+            name,
+            kind,
+            attribute_mapping,
+            email_verified,
+        } = p;
         match kind {
-            ProviderKind::Google { client_id, client_secret, scopes } => {
-                ProviderDoc::Google { name, client_id, client_secret, scopes, attribute_mapping, email_verified }
-            }
-            ProviderKind::Oidc { issuer, client_id, client_secret, scopes, attributes_request_method } => ProviderDoc::Oidc {
+            ProviderKind::Google {
+                client_id,
+                client_secret,
+                scopes,
+            } => ProviderDoc::Google {
+                name,
+                client_id,
+                client_secret,
+                scopes,
+                attribute_mapping,
+                email_verified,
+            },
+            ProviderKind::Oidc {
+                issuer,
+                client_id,
+                client_secret,
+                scopes,
+                attributes_request_method,
+            } => ProviderDoc::Oidc {
                 name,
                 issuer,
                 client_id,
@@ -645,18 +783,62 @@ impl From<IdentityProvider> for ProviderDoc {
                 attribute_mapping,
                 email_verified,
             },
-            ProviderKind::Apple { client_id, team_id, key_id, private_key, scopes } => {
-                ProviderDoc::Apple { name, client_id, team_id, key_id, private_key, scopes, attribute_mapping, email_verified }
-            }
-            ProviderKind::Facebook { client_id, client_secret, scopes, api_version } => {
-                ProviderDoc::Facebook { name, client_id, client_secret, scopes, api_version, attribute_mapping, email_verified }
-            }
-            ProviderKind::Amazon { client_id, client_secret, scopes } => {
-                ProviderDoc::Amazon { name, client_id, client_secret, scopes, attribute_mapping, email_verified }
-            }
-            ProviderKind::Saml { metadata_url, metadata_file, email_attribute, idp_signout } => {
-                ProviderDoc::Saml { name, metadata_url, metadata_file, email_attribute, idp_signout, attribute_mapping, email_verified }
-            }
+            ProviderKind::Apple {
+                client_id,
+                team_id,
+                key_id,
+                private_key,
+                scopes,
+            } => ProviderDoc::Apple {
+                name,
+                client_id,
+                team_id,
+                key_id,
+                private_key,
+                scopes,
+                attribute_mapping,
+                email_verified,
+            },
+            ProviderKind::Facebook {
+                client_id,
+                client_secret,
+                scopes,
+                api_version,
+            } => ProviderDoc::Facebook {
+                name,
+                client_id,
+                client_secret,
+                scopes,
+                api_version,
+                attribute_mapping,
+                email_verified,
+            },
+            ProviderKind::Amazon {
+                client_id,
+                client_secret,
+                scopes,
+            } => ProviderDoc::Amazon {
+                name,
+                client_id,
+                client_secret,
+                scopes,
+                attribute_mapping,
+                email_verified,
+            },
+            ProviderKind::Saml {
+                metadata_url,
+                metadata_file,
+                email_attribute,
+                idp_signout,
+            } => ProviderDoc::Saml {
+                name,
+                metadata_url,
+                metadata_file,
+                email_attribute,
+                idp_signout,
+                attribute_mapping,
+                email_verified,
+            },
         }
     }
 }
@@ -742,9 +924,15 @@ impl Serialize for EmailVerifiedPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let doc = match self {
             EmailVerifiedPolicy::Claim => EmailVerifiedDoc::Keyword(EmailVerifiedKeyword::Claim),
-            EmailVerifiedPolicy::ClaimNamed(claim) => EmailVerifiedDoc::Named(NamedClaim { claim: claim.clone() }),
-            EmailVerifiedPolicy::Trigger => EmailVerifiedDoc::Keyword(EmailVerifiedKeyword::Trigger),
-            EmailVerifiedPolicy::Unverified => EmailVerifiedDoc::Keyword(EmailVerifiedKeyword::Unverified),
+            EmailVerifiedPolicy::ClaimNamed(claim) => EmailVerifiedDoc::Named(NamedClaim {
+                claim: claim.clone(),
+            }),
+            EmailVerifiedPolicy::Trigger => {
+                EmailVerifiedDoc::Keyword(EmailVerifiedKeyword::Trigger)
+            }
+            EmailVerifiedPolicy::Unverified => {
+                EmailVerifiedDoc::Keyword(EmailVerifiedKeyword::Unverified)
+            }
         };
         doc.serialize(serializer)
     }
@@ -758,7 +946,9 @@ impl<'de> Deserialize<'de> for EmailVerifiedPolicy {
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = EmailVerifiedPolicy;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("`claim`, `trigger`, `unverified`, or `{ claim: <provider attribute> }`")
+                f.write_str(
+                    "`claim`, `trigger`, `unverified`, or `{ claim: <provider attribute> }`",
+                )
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 match v {
@@ -768,7 +958,10 @@ impl<'de> Deserialize<'de> for EmailVerifiedPolicy {
                     other => Err(E::invalid_value(serde::de::Unexpected::Str(other), &self)),
                 }
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
                 let mut claim = None;
                 while let Some(key) = map.next_key::<String>()? {
                     if key != "claim" || claim.is_some() {
@@ -776,7 +969,9 @@ impl<'de> Deserialize<'de> for EmailVerifiedPolicy {
                     }
                     claim = Some(map.next_value::<String>()?);
                 }
-                claim.map(EmailVerifiedPolicy::ClaimNamed).ok_or_else(|| serde::de::Error::missing_field("claim"))
+                claim
+                    .map(EmailVerifiedPolicy::ClaimNamed)
+                    .ok_or_else(|| serde::de::Error::missing_field("claim"))
             }
         }
         deserializer.deserialize_any(Visitor)
@@ -808,7 +1003,10 @@ impl ProviderKind {
 
     /// Whether this kind of provider sends an `email_verified` claim out of the box.
     pub fn sends_email_verified(&self) -> bool {
-        matches!(self, ProviderKind::Google { .. } | ProviderKind::Oidc { .. } | ProviderKind::Apple { .. })
+        matches!(
+            self,
+            ProviderKind::Google { .. } | ProviderKind::Oidc { .. } | ProviderKind::Apple { .. }
+        )
     }
 }
 
@@ -975,7 +1173,10 @@ fn default_log_retention() -> u16 {
 
 impl Default for Triggers {
     fn default() -> Self {
-        Self { pre_sign_up: None, log_retention_days: default_log_retention() }
+        Self {
+            pre_sign_up: None,
+            log_retention_days: default_log_retention(),
+        }
     }
 }
 
@@ -995,7 +1196,10 @@ pub struct Protection {
 
 impl Default for Protection {
     fn default() -> Self {
-        Self { deletion: DeletionProtection::Active, retain_on_delete: true }
+        Self {
+            deletion: DeletionProtection::Active,
+            retain_on_delete: true,
+        }
     }
 }
 
@@ -1036,7 +1240,9 @@ impl IdentityProvider {
     /// The provider attribute that carries the email address.
     pub fn email_source(&self) -> &str {
         match &self.kind {
-            ProviderKind::Saml { email_attribute, .. } => email_attribute,
+            ProviderKind::Saml {
+                email_attribute, ..
+            } => email_attribute,
             _ => "email",
         }
     }

@@ -21,7 +21,9 @@ pub fn json_schema_pretty() -> String {
 pub fn reference_markdown() -> String {
     let schema = json_schema();
     let mut out = String::new();
-    let writer = ReferenceWriter { defs: &schema["$defs"] };
+    let writer = ReferenceWriter {
+        defs: &schema["$defs"],
+    };
     writer.object(&schema, 0, &mut out);
     out
 }
@@ -38,8 +40,10 @@ impl ReferenceWriter<'_> {
             return self.resolve(&self.defs[name]);
         }
         if let Some(options) = node.get("anyOf").and_then(|a| a.as_array()) {
-            let non_null: Vec<&serde_json::Value> =
-                options.iter().filter(|o| o.get("type").and_then(|t| t.as_str()) != Some("null")).collect();
+            let non_null: Vec<&serde_json::Value> = options
+                .iter()
+                .filter(|o| o.get("type").and_then(|t| t.as_str()) != Some("null"))
+                .collect();
             if non_null.len() == 1 && options.len() == 2 {
                 return self.resolve(non_null[0]);
             }
@@ -65,7 +69,10 @@ impl ReferenceWriter<'_> {
         if collect(node) {
             return Some(values);
         }
-        let variants = node.get("oneOf").or_else(|| node.get("anyOf"))?.as_array()?;
+        let variants = node
+            .get("oneOf")
+            .or_else(|| node.get("anyOf"))?
+            .as_array()?;
         let mut all_strings = true;
         for variant in variants {
             if !collect(self.resolve(variant)) {
@@ -78,7 +85,11 @@ impl ReferenceWriter<'_> {
     /// A short type: `string`, `true/false`, `` `a` | `b` ``, `list of ...`, `map of ...`.
     fn type_name(&self, node: &serde_json::Value) -> String {
         if let Some(values) = self.enum_values(node) {
-            return values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(" | ");
+            return values
+                .iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(" | ");
         }
         let resolved = self.resolve(node);
         if let Some(variants) = resolved.get("anyOf").and_then(|a| a.as_array()) {
@@ -86,7 +97,11 @@ impl ReferenceWriter<'_> {
             return variants
                 .iter()
                 .map(|v| match self.enum_values(v) {
-                    Some(values) => values.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(" | "),
+                    Some(values) => values
+                        .iter()
+                        .map(|x| format!("`{x}`"))
+                        .collect::<Vec<_>>()
+                        .join(" | "),
                     None => {
                         let keys: Vec<String> = self.resolve(v)["properties"]
                             .as_object()
@@ -100,10 +115,14 @@ impl ReferenceWriter<'_> {
         }
         match type_of(resolved) {
             Some("array") => format!("list of {}", self.type_name(&resolved["items"])),
-            Some("object") if resolved.get("properties").is_none() => match resolved.get("additionalProperties") {
-                Some(value) if value.is_object() => format!("map of name → {}", self.type_name(value)),
-                _ => "map".to_owned(),
-            },
+            Some("object") if resolved.get("properties").is_none() => {
+                match resolved.get("additionalProperties") {
+                    Some(value) if value.is_object() => {
+                        format!("map of name → {}", self.type_name(value))
+                    }
+                    _ => "map".to_owned(),
+                }
+            }
             Some("object") => "mapping".to_owned(),
             Some("boolean") => "true/false".to_owned(),
             Some("integer") => "integer".to_owned(),
@@ -116,12 +135,19 @@ impl ReferenceWriter<'_> {
     /// The nested keys of a node: an object's properties, a list's or map's item object.
     fn children<'v>(&'v self, node: &'v serde_json::Value) -> Option<&'v serde_json::Value> {
         let resolved = self.resolve(node);
-        if resolved.get("properties").is_some() || resolved.get("oneOf").is_some_and(|_| self.enum_values(resolved).is_none()) {
+        if resolved.get("properties").is_some()
+            || resolved
+                .get("oneOf")
+                .is_some_and(|_| self.enum_values(resolved).is_none())
+        {
             return Some(resolved);
         }
         match type_of(resolved) {
             Some("array") => self.children(&resolved["items"]),
-            Some("object") => resolved.get("additionalProperties").filter(|v| v.is_object()).and_then(|v| self.children(v)),
+            Some("object") => resolved
+                .get("additionalProperties")
+                .filter(|v| v.is_object())
+                .and_then(|v| self.children(v)),
             _ => None,
         }
     }
@@ -131,9 +157,14 @@ impl ReferenceWriter<'_> {
         if let Some(variants) = node.get("oneOf").and_then(|v| v.as_array()) {
             // Tagged by `kind`: one entry per kind with its own keys.
             for variant in variants {
-                let kind = variant["properties"]["kind"]["const"].as_str().unwrap_or("?");
+                let kind = variant["properties"]["kind"]["const"]
+                    .as_str()
+                    .unwrap_or("?");
                 let description = one_line(variant.get("description"));
-                out.push_str(&format!("{}- `kind: {kind}`: {description}\n", "  ".repeat(depth)));
+                out.push_str(&format!(
+                    "{}- `kind: {kind}`: {description}\n",
+                    "  ".repeat(depth)
+                ));
                 self.properties(variant, depth + 1, &["kind"], out);
             }
             return;
@@ -142,14 +173,23 @@ impl ReferenceWriter<'_> {
     }
 
     fn properties(&self, node: &serde_json::Value, depth: usize, skip: &[&str], out: &mut String) {
-        let Some(properties) = node.get("properties").and_then(|p| p.as_object()) else { return };
-        let required: Vec<&str> =
-            node.get("required").and_then(|r| r.as_array()).map(|r| r.iter().filter_map(|v| v.as_str()).collect()).unwrap_or_default();
+        let Some(properties) = node.get("properties").and_then(|p| p.as_object()) else {
+            return;
+        };
+        let required: Vec<&str> = node
+            .get("required")
+            .and_then(|r| r.as_array())
+            .map(|r| r.iter().filter_map(|v| v.as_str()).collect())
+            .unwrap_or_default();
         for (key, property) in properties {
             if skip.contains(&key.as_str()) {
                 continue;
             }
-            let mut line = format!("{}- `{key}` ({}", "  ".repeat(depth), self.type_name(property));
+            let mut line = format!(
+                "{}- `{key}` ({}",
+                "  ".repeat(depth),
+                self.type_name(property)
+            );
             if required.contains(&key.as_str()) {
                 line.push_str(", required");
             } else if let Some(default) = property.get("default").filter(|d| is_simple(d)) {
@@ -160,7 +200,11 @@ impl ReferenceWriter<'_> {
                 line.push_str(&format!(", default `{shown}`"));
             }
             line.push(')');
-            let description = one_line(property.get("description").or_else(|| self.resolve(property).get("description")));
+            let description = one_line(
+                property
+                    .get("description")
+                    .or_else(|| self.resolve(property).get("description")),
+            );
             if !description.is_empty() {
                 line.push_str(": ");
                 line.push_str(&description);
@@ -178,7 +222,10 @@ impl ReferenceWriter<'_> {
 fn type_of(node: &serde_json::Value) -> Option<&str> {
     match node.get("type")? {
         serde_json::Value::String(name) => Some(name),
-        serde_json::Value::Array(names) => names.iter().filter_map(|n| n.as_str()).find(|n| *n != "null"),
+        serde_json::Value::Array(names) => names
+            .iter()
+            .filter_map(|n| n.as_str())
+            .find(|n| *n != "null"),
         _ => None,
     }
 }
@@ -193,5 +240,10 @@ fn is_simple(value: &serde_json::Value) -> bool {
 }
 
 fn one_line(description: Option<&serde_json::Value>) -> String {
-    description.and_then(|d| d.as_str()).unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ")
+    description
+        .and_then(|d| d.as_str())
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -24,7 +24,10 @@ pub struct Finding {
 
 /// Validate a spec; the findings come in rule order (the loader sorts them by position).
 pub fn validate(spec: &PoolSpec) -> Vec<Finding> {
-    let mut checker = Checker { spec, findings: Vec::new() };
+    let mut checker = Checker {
+        spec,
+        findings: Vec::new(),
+    };
     checker.name();
     checker.sign_in();
     checker.email();
@@ -48,27 +51,81 @@ struct Checker<'a> {
 const COGNITO: &str = COGNITO_PROVIDER;
 
 /// CloudWatch Logs' allowed retention periods, in days.
-const LOG_RETENTION_DAYS: &[u16] =
-    &[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const LOG_RETENTION_DAYS: &[u16] = &[
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
 
 /// Scopes Cognito defines itself; anything else must be a resource-server scope `server/scope`.
-const BUILT_IN_SCOPES: &[&str] = &["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"];
+const BUILT_IN_SCOPES: &[&str] = &[
+    "openid",
+    "email",
+    "phone",
+    "profile",
+    "aws.cognito.signin.user.admin",
+];
 
 impl Checker<'_> {
-    fn push(&mut self, severity: Severity, path: String, message: String, help: String, at_key: bool) {
-        self.findings.push(Finding { severity, path, message, help, at_key });
+    fn push(
+        &mut self,
+        severity: Severity,
+        path: String,
+        message: String,
+        help: String,
+        at_key: bool,
+    ) {
+        self.findings.push(Finding {
+            severity,
+            path,
+            message,
+            help,
+            at_key,
+        });
     }
 
-    fn error(&mut self, path: impl Into<String>, message: impl Into<String>, help: impl Into<String>) {
-        self.push(Severity::Error, path.into(), message.into(), help.into(), false);
+    fn error(
+        &mut self,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.push(
+            Severity::Error,
+            path.into(),
+            message.into(),
+            help.into(),
+            false,
+        );
     }
 
-    fn error_at_key(&mut self, path: impl Into<String>, message: impl Into<String>, help: impl Into<String>) {
-        self.push(Severity::Error, path.into(), message.into(), help.into(), true);
+    fn error_at_key(
+        &mut self,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.push(
+            Severity::Error,
+            path.into(),
+            message.into(),
+            help.into(),
+            true,
+        );
     }
 
-    fn warning(&mut self, path: impl Into<String>, message: impl Into<String>, help: impl Into<String>) {
-        self.push(Severity::Warning, path.into(), message.into(), help.into(), false);
+    fn warning(
+        &mut self,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.push(
+            Severity::Warning,
+            path.into(),
+            message.into(),
+            help.into(),
+            false,
+        );
     }
 
     // ---------------------------------------------------------------- name
@@ -77,7 +134,9 @@ impl Checker<'_> {
         let name = &self.spec.name;
         let valid = (1..=64).contains(&name.len())
             && name.starts_with(|c: char| c.is_ascii_lowercase())
-            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !name.ends_with('-');
         if !valid {
             self.error(
@@ -105,7 +164,11 @@ impl Checker<'_> {
         let mut seen = BTreeSet::new();
         for (i, alias) in sign_in.aliases.iter().enumerate() {
             if !seen.insert(*alias) {
-                self.error(format!("sign_in.aliases[{i}]"), "this alias is listed twice", "remove the duplicate");
+                self.error(
+                    format!("sign_in.aliases[{i}]"),
+                    "this alias is listed twice",
+                    "remove the duplicate",
+                );
             }
         }
         let email_alias = sign_in.aliases.contains(&Alias::Email);
@@ -123,7 +186,10 @@ impl Checker<'_> {
                 "remove `duplicate_email`, or add `email` to `aliases`",
             );
         }
-        let email_identifies = matches!(sign_in.username, UsernameKind::Email | UsernameKind::EmailOrPhone) || email_alias;
+        let email_identifies = matches!(
+            sign_in.username,
+            UsernameKind::Email | UsernameKind::EmailOrPhone
+        ) || email_alias;
         if email_identifies && sign_in.case_sensitive {
             self.warning(
                 "sign_in.case_sensitive",
@@ -184,7 +250,11 @@ impl Checker<'_> {
         let mut seen = BTreeSet::new();
         for (i, attribute) in v.auto_verify.iter().enumerate() {
             if !seen.insert(*attribute) {
-                self.error(format!("verification.auto_verify[{i}]"), "listed twice", "remove the duplicate");
+                self.error(
+                    format!("verification.auto_verify[{i}]"),
+                    "listed twice",
+                    "remove the duplicate",
+                );
             }
             if *attribute == VerifiableAttribute::Phone {
                 self.error(
@@ -211,7 +281,9 @@ impl Checker<'_> {
         let email_mutable = self.standard_mutable("email");
         if v.auto_verify.contains(&VerifiableAttribute::Email)
             && email_mutable
-            && !v.keep_original_until_verified.contains(&VerifiableAttribute::Email)
+            && !v
+                .keep_original_until_verified
+                .contains(&VerifiableAttribute::Email)
         {
             self.warning(
                 "verification.keep_original_until_verified",
@@ -250,7 +322,11 @@ impl Checker<'_> {
             );
         }
         if message.body.chars().count() > 20_000 {
-            self.error("verification.message.body", "the body is longer than 20000 characters", "shorten it");
+            self.error(
+                "verification.message.body",
+                "the body is longer than 20000 characters",
+                "shorten it",
+            );
         }
 
         // Account recovery.
@@ -270,7 +346,11 @@ impl Checker<'_> {
             );
         }
         if recovery.len() > 2 {
-            self.error("verification.account_recovery", "Cognito allows at most two recovery mechanisms", "keep two");
+            self.error(
+                "verification.account_recovery",
+                "Cognito allows at most two recovery mechanisms",
+                "keep two",
+            );
         }
         let mut seen = Vec::new();
         for (i, mechanism) in recovery.iter().enumerate() {
@@ -279,7 +359,9 @@ impl Checker<'_> {
                 self.error(&path, "listed twice", "remove the duplicate");
             }
             seen.push(*mechanism);
-            if *mechanism == RecoveryMechanism::VerifiedPhone && !v.auto_verify.contains(&VerifiableAttribute::Phone) {
+            if *mechanism == RecoveryMechanism::VerifiedPhone
+                && !v.auto_verify.contains(&VerifiableAttribute::Phone)
+            {
                 self.error(
                     path,
                     "recovery by verified phone, but phone numbers are never verified in this pool",
@@ -304,14 +386,20 @@ impl Checker<'_> {
         if !(6..=99).contains(&p.min_length) {
             self.error(
                 "password.min_length",
-                format!("minimum password length {} is outside Cognito's range 6 to 99", p.min_length),
+                format!(
+                    "minimum password length {} is outside Cognito's range 6 to 99",
+                    p.min_length
+                ),
                 "use a value from 6 to 99; 12 or more is recommended",
             );
         }
         if p.temporary_password_validity_days > 365 {
             self.error(
                 "password.temporary_password_validity_days",
-                format!("{} days is more than Cognito's maximum of 365", p.temporary_password_validity_days),
+                format!(
+                    "{} days is more than Cognito's maximum of 365",
+                    p.temporary_password_validity_days
+                ),
                 "use a value from 0 to 365",
             );
         }
@@ -320,11 +408,15 @@ impl Checker<'_> {
     // ---------------------------------------------------------------- attributes
 
     fn standard_mutable(&self, name: &str) -> bool {
-        self.spec.attributes.standard.get(name).is_none_or(|a| a.mutable)
+        self.spec
+            .attributes
+            .standard
+            .get(name)
+            .is_none_or(|a| a.mutable)
     }
 
     fn attributes(&mut self) {
-        for (name, _) in &self.spec.attributes.standard {
+        for name in self.spec.attributes.standard.keys() {
             let path = child_path("attributes.standard", name);
             if VERIFICATION_ATTRIBUTES.contains(&name.as_str()) {
                 self.error_at_key(
@@ -334,9 +426,15 @@ impl Checker<'_> {
                 );
             } else if !STANDARD_ATTRIBUTES.contains(&name.as_str()) {
                 let help = if name.starts_with("custom:") {
-                    format!("declare it under attributes.custom as `{}`", name.trim_start_matches("custom:"))
+                    format!(
+                        "declare it under attributes.custom as `{}`",
+                        name.trim_start_matches("custom:")
+                    )
                 } else {
-                    format!("use one of {}, or declare a custom attribute under attributes.custom", STANDARD_ATTRIBUTES.join(", "))
+                    format!(
+                        "use one of {}, or declare a custom attribute under attributes.custom",
+                        STANDARD_ATTRIBUTES.join(", ")
+                    )
                 };
                 self.error_at_key(path, format!("`{name}` is not a standard attribute"), help);
             }
@@ -349,7 +447,9 @@ impl Checker<'_> {
                     "custom attribute names are written without the `custom:` prefix",
                     format!("write `{bare}`; clients and mappings refer to it as `custom:{bare}`"),
                 );
-            } else if !(1..=20).contains(&name.len()) || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            } else if !(1..=20).contains(&name.len())
+                || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
                 self.error_at_key(
                     &path,
                     format!("custom attribute name {name:?} is not valid"),
@@ -360,14 +460,28 @@ impl Checker<'_> {
             let is_number = attribute.kind == CustomAttributeType::Number;
             if !is_string && (attribute.min_length.is_some() || attribute.max_length.is_some()) {
                 self.error(
-                    format!("{path}.{}", if attribute.min_length.is_some() { "min_length" } else { "max_length" }),
+                    format!(
+                        "{path}.{}",
+                        if attribute.min_length.is_some() {
+                            "min_length"
+                        } else {
+                            "max_length"
+                        }
+                    ),
                     "length constraints apply to string attributes only",
                     "remove `min_length`/`max_length`, or make the attribute `type: string`",
                 );
             }
             if !is_number && (attribute.min_value.is_some() || attribute.max_value.is_some()) {
                 self.error(
-                    format!("{path}.{}", if attribute.min_value.is_some() { "min_value" } else { "max_value" }),
+                    format!(
+                        "{path}.{}",
+                        if attribute.min_value.is_some() {
+                            "min_value"
+                        } else {
+                            "max_value"
+                        }
+                    ),
                     "value constraints apply to number attributes only",
                     "remove `min_value`/`max_value`, or make the attribute `type: number`",
                 );
@@ -383,12 +497,20 @@ impl Checker<'_> {
             }
             if let (Some(min), Some(max)) = (attribute.min_length, attribute.max_length) {
                 if min > max {
-                    self.error(format!("{path}.min_length"), format!("min_length {min} exceeds max_length {max}"), "make min_length <= max_length");
+                    self.error(
+                        format!("{path}.min_length"),
+                        format!("min_length {min} exceeds max_length {max}"),
+                        "make min_length <= max_length",
+                    );
                 }
             }
             if let (Some(min), Some(max)) = (attribute.min_value, attribute.max_value) {
                 if min > max {
-                    self.error(format!("{path}.min_value"), format!("min_value {min} exceeds max_value {max}"), "make min_value <= max_value");
+                    self.error(
+                        format!("{path}.min_value"),
+                        format!("min_value {min} exceeds max_value {max}"),
+                        "make min_value <= max_value",
+                    );
                 }
             }
         }
@@ -405,7 +527,12 @@ impl Checker<'_> {
     /// Whether `attribute` can change after sign-up (`Mutable`).
     fn attribute_mutable(&self, attribute: &str) -> bool {
         match attribute.strip_prefix("custom:") {
-            Some(custom) => self.spec.attributes.custom.get(custom).is_none_or(|a| a.mutable),
+            Some(custom) => self
+                .spec
+                .attributes
+                .custom
+                .get(custom)
+                .is_none_or(|a| a.mutable),
             None => self.standard_mutable(attribute),
         }
     }
@@ -437,8 +564,16 @@ impl Checker<'_> {
                     );
                 }
             } else if name.eq_ignore_ascii_case(COGNITO) {
-                self.error(format!("{base}.name"), "`COGNITO` is the pool's own sign-in, not a provider name", "choose another name, e.g. `Corp`");
-            } else if name.is_empty() || name.chars().count() > 32 || name.contains('_') || name.chars().any(char::is_whitespace) {
+                self.error(
+                    format!("{base}.name"),
+                    "`COGNITO` is the pool's own sign-in, not a provider name",
+                    "choose another name, e.g. `Corp`",
+                );
+            } else if name.is_empty()
+                || name.chars().count() > 32
+                || name.contains('_')
+                || name.chars().any(char::is_whitespace)
+            {
                 self.error(
                     format!("{base}.name"),
                     format!("provider name {name:?} is not valid: 1 to 32 characters, no underscore (Cognito names federated users `<provider>_<id>`) and no spaces"),
@@ -495,12 +630,20 @@ impl Checker<'_> {
         }
     }
 
-    fn email_verified_policy(&mut self, i: usize, provider: &IdentityProvider, policy: Option<&PreSignUpPolicy>) {
+    fn email_verified_policy(
+        &mut self,
+        i: usize,
+        provider: &IdentityProvider,
+        policy: Option<&PreSignUpPolicy>,
+    ) {
         let base = format!("identity_providers[{i}]");
         let path = format!("{base}.email_verified");
         let name = &provider.name;
         let label = kind_label(&provider.kind);
-        let no_claim = matches!(provider.kind, ProviderKind::Facebook { .. } | ProviderKind::Amazon { .. });
+        let no_claim = matches!(
+            provider.kind,
+            ProviderKind::Facebook { .. } | ProviderKind::Amazon { .. }
+        );
         let is_saml = matches!(provider.kind, ProviderKind::Saml { .. });
         match &provider.email_verified {
             None if !provider.kind.sends_email_verified() => {
@@ -559,7 +702,7 @@ impl Checker<'_> {
 
     fn attribute_mapping(&mut self, i: usize, provider: &IdentityProvider) {
         let base = format!("identity_providers[{i}].attribute_mapping");
-        for (attribute, _) in &provider.attribute_mapping {
+        for attribute in provider.attribute_mapping.keys() {
             let path = child_path(&base, attribute);
             if VERIFICATION_ATTRIBUTES.contains(&attribute.as_str()) {
                 self.error_at_key(
@@ -571,10 +714,19 @@ impl Checker<'_> {
                 // Cognito accepts a mapping to the username (e.g. `username: sub`); not an attribute.
             } else if !self.attribute_exists(attribute) {
                 let help = match attribute.strip_prefix("custom:") {
-                    Some(custom) => format!("declare `{custom}` under attributes.custom, or remove the mapping"),
-                    None => format!("map to a standard attribute ({}) or to `custom:<name>`", STANDARD_ATTRIBUTES.join(", ")),
+                    Some(custom) => {
+                        format!("declare `{custom}` under attributes.custom, or remove the mapping")
+                    }
+                    None => format!(
+                        "map to a standard attribute ({}) or to `custom:<name>`",
+                        STANDARD_ATTRIBUTES.join(", ")
+                    ),
                 };
-                self.error_at_key(path, format!("`{attribute}` is not an attribute of this pool"), help);
+                self.error_at_key(
+                    path,
+                    format!("`{attribute}` is not an attribute of this pool"),
+                    help,
+                );
             }
         }
         // Mapped attributes are written at every federated sign-in: immutable ones fail the
@@ -606,7 +758,9 @@ impl Checker<'_> {
             let name = client.name.as_str();
             let valid = (1..=64).contains(&name.len())
                 && name.starts_with(|c: char| c.is_ascii_lowercase())
-                && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
             if !valid {
                 self.error(
                     format!("{base}.name"),
@@ -622,7 +776,11 @@ impl Checker<'_> {
                 } else {
                     format!("client names `{other}` and `{name}` differ only in hyphens and would get the same CloudFormation logical ID")
                 };
-                self.error(format!("{base}.name"), message, "give each client a distinct name");
+                self.error(
+                    format!("{base}.name"),
+                    message,
+                    "give each client a distinct name",
+                );
             }
 
             self.client_providers(i, client);
@@ -638,22 +796,44 @@ impl Checker<'_> {
         for (j, provider) in client.providers.iter().enumerate() {
             let path = format!("clients[{i}].providers[{j}]");
             if !seen.insert(provider.as_str()) {
-                self.error(&path, format!("`{provider}` is listed twice"), "remove the duplicate");
+                self.error(
+                    &path,
+                    format!("`{provider}` is listed twice"),
+                    "remove the duplicate",
+                );
                 continue;
             }
-            if provider == COGNITO || self.spec.identity_providers.iter().any(|p| &p.name == provider) {
+            if provider == COGNITO
+                || self
+                    .spec
+                    .identity_providers
+                    .iter()
+                    .any(|p| &p.name == provider)
+            {
                 continue;
             }
-            let known: Vec<&str> =
-                std::iter::once(COGNITO).chain(self.spec.identity_providers.iter().map(|p| p.name.as_str())).collect();
+            let known: Vec<&str> = std::iter::once(COGNITO)
+                .chain(self.spec.identity_providers.iter().map(|p| p.name.as_str()))
+                .collect();
             self.error(
                 path,
-                format!("client `{}` names provider `{provider}`, which is not defined", client.name),
-                format!("use one of: {} (or add `{provider}` to identity_providers)", known.join(", ")),
+                format!(
+                    "client `{}` names provider `{provider}`, which is not defined",
+                    client.name
+                ),
+                format!(
+                    "use one of: {} (or add `{provider}` to identity_providers)",
+                    known.join(", ")
+                ),
             );
         }
         let federated = client.providers.iter().any(|p| p != COGNITO);
-        if federated && client.effective_oauth_flows().iter().all(|f| *f == OAuthFlow::ClientCredentials) {
+        if federated
+            && client
+                .effective_oauth_flows()
+                .iter()
+                .all(|f| *f == OAuthFlow::ClientCredentials)
+        {
             self.warning(
                 format!("clients[{i}].providers"),
                 "federated providers are offered but the client has no user OAuth flow (`code`), so nobody can sign in through them",
@@ -663,7 +843,10 @@ impl Checker<'_> {
     }
 
     fn client_urls(&mut self, i: usize, client: &AppClient) {
-        for (field, urls) in [("callback_urls", &client.callback_urls), ("logout_urls", &client.logout_urls)] {
+        for (field, urls) in [
+            ("callback_urls", &client.callback_urls),
+            ("logout_urls", &client.logout_urls),
+        ] {
             for (j, url) in urls.iter().enumerate() {
                 if !is_allowed_redirect(url) {
                     self.error(
@@ -672,7 +855,11 @@ impl Checker<'_> {
                         "use `https://...`, or `http://localhost:<port>/...` for development",
                     );
                 } else if url.contains('#') {
-                    self.error(format!("clients[{i}].{field}[{j}]"), "a redirect URL may not contain a fragment (`#`)", "remove the fragment");
+                    self.error(
+                        format!("clients[{i}].{field}[{j}]"),
+                        "a redirect URL may not contain a fragment (`#`)",
+                        "remove the fragment",
+                    );
                 }
             }
         }
@@ -681,7 +868,9 @@ impl Checker<'_> {
     fn client_oauth(&mut self, i: usize, client: &AppClient) {
         let base = format!("clients[{i}]");
         let flows = client.effective_oauth_flows();
-        let user_flow = flows.iter().any(|f| matches!(f, OAuthFlow::Code | OAuthFlow::Implicit));
+        let user_flow = flows
+            .iter()
+            .any(|f| matches!(f, OAuthFlow::Code | OAuthFlow::Implicit));
         if user_flow && client.callback_urls.is_empty() {
             self.error(
                 format!("{base}.callback_urls"),
@@ -704,7 +893,11 @@ impl Checker<'_> {
                     "use a separate client for machine-to-machine access",
                 );
             }
-            if client.oauth_scopes.iter().any(|s| BUILT_IN_SCOPES.contains(&s.as_str())) {
+            if client
+                .oauth_scopes
+                .iter()
+                .any(|s| BUILT_IN_SCOPES.contains(&s.as_str()))
+            {
                 self.error(
                     format!("{base}.oauth_scopes"),
                     "the `client_credentials` flow accepts only resource-server scopes (`<server>/<scope>`), not openid, email, phone, profile or aws.cognito.signin.user.admin",
@@ -714,20 +907,34 @@ impl Checker<'_> {
         }
         if !flows.is_empty() {
             if client.oauth_scopes.is_empty() {
-                self.error(format!("{base}.oauth_scopes"), "OAuth flows need at least one scope", "use `[openid, email, profile]`");
+                self.error(
+                    format!("{base}.oauth_scopes"),
+                    "OAuth flows need at least one scope",
+                    "use `[openid, email, profile]`",
+                );
             }
             for (j, scope) in client.oauth_scopes.iter().enumerate() {
                 if !BUILT_IN_SCOPES.contains(&scope.as_str()) && !scope.contains('/') {
                     self.error(
                         format!("{base}.oauth_scopes[{j}]"),
                         format!("`{scope}` is neither a Cognito scope nor a resource-server scope"),
-                        format!("use {} or `<resource server>/<scope>`", BUILT_IN_SCOPES.join(", ")),
+                        format!(
+                            "use {} or `<resource server>/<scope>`",
+                            BUILT_IN_SCOPES.join(", ")
+                        ),
                     );
                 }
             }
-            let needs_openid = client.oauth_scopes.iter().any(|s| matches!(s.as_str(), "email" | "phone" | "profile"));
+            let needs_openid = client
+                .oauth_scopes
+                .iter()
+                .any(|s| matches!(s.as_str(), "email" | "phone" | "profile"));
             if needs_openid && !client.oauth_scopes.iter().any(|s| s == "openid") {
-                self.error(format!("{base}.oauth_scopes"), "the email, phone and profile scopes require `openid`", "add `openid` to oauth_scopes");
+                self.error(
+                    format!("{base}.oauth_scopes"),
+                    "the email, phone and profile scopes require `openid`",
+                    "add `openid` to oauth_scopes",
+                );
             }
             if self.spec.domain.is_none() && user_flow {
                 self.warning(
@@ -740,7 +947,11 @@ impl Checker<'_> {
         let mut seen = Vec::new();
         for (j, flow) in client.auth_flows.iter().enumerate() {
             if seen.contains(flow) {
-                self.error(format!("{base}.auth_flows[{j}]"), "listed twice", "remove the duplicate");
+                self.error(
+                    format!("{base}.auth_flows[{j}]"),
+                    "listed twice",
+                    "remove the duplicate",
+                );
             }
             seen.push(*flow);
         }
@@ -748,9 +959,10 @@ impl Checker<'_> {
 
     fn client_attributes(&mut self, i: usize, client: &AppClient) {
         let base = format!("clients[{i}]");
-        for (field, list, readable) in
-            [("read_attributes", &client.read_attributes, true), ("write_attributes", &client.write_attributes, false)]
-        {
+        for (field, list, readable) in [
+            ("read_attributes", &client.read_attributes, true),
+            ("write_attributes", &client.write_attributes, false),
+        ] {
             let Some(list) = list else { continue };
             for (j, attribute) in list.iter().enumerate() {
                 let verification_flag = VERIFICATION_ATTRIBUTES.contains(&attribute.as_str());
@@ -769,7 +981,9 @@ impl Checker<'_> {
                 }
             }
         }
-        let Some(writable) = &client.write_attributes else { return };
+        let Some(writable) = &client.write_attributes else {
+            return;
+        };
         // Required attributes must be writable, or nobody can sign up through this client.
         for (name, attribute) in &self.spec.attributes.standard {
             if attribute.required && !writable.contains(name) {
@@ -783,11 +997,17 @@ impl Checker<'_> {
         // Attributes that a provider this client offers maps must be writable, or that
         // provider's sign-ins through this client fail.
         for provider_name in &client.providers {
-            let Some(provider) = self.spec.identity_providers.iter().find(|p| &p.name == provider_name) else {
+            let Some(provider) = self
+                .spec
+                .identity_providers
+                .iter()
+                .find(|p| &p.name == provider_name)
+            else {
                 continue;
             };
             for attribute in provider.effective_attribute_mapping().keys() {
-                if attribute == "username" || VERIFICATION_ATTRIBUTES.contains(&attribute.as_str()) {
+                if attribute == "username" || VERIFICATION_ATTRIBUTES.contains(&attribute.as_str())
+                {
                     continue;
                 }
                 if !writable.contains(attribute) {
@@ -807,14 +1027,29 @@ impl Checker<'_> {
     fn client_tokens(&mut self, i: usize, client: &AppClient) {
         let base = format!("clients[{i}].tokens");
         let t = &client.tokens;
-        for (field, minutes) in [("access_minutes", t.access_minutes), ("id_minutes", t.id_minutes)] {
+        for (field, minutes) in [
+            ("access_minutes", t.access_minutes),
+            ("id_minutes", t.id_minutes),
+        ] {
             if !(5..=1440).contains(&minutes) {
-                self.error(format!("{base}.{field}"), format!("{minutes} minutes is outside Cognito's range 5 to 1440"), "use 5 to 1440 minutes (1 day)");
+                self.error(
+                    format!("{base}.{field}"),
+                    format!("{minutes} minutes is outside Cognito's range 5 to 1440"),
+                    "use 5 to 1440 minutes (1 day)",
+                );
             }
         }
         if !(1..=3650).contains(&t.refresh_days) {
-            self.error(format!("{base}.refresh_days"), format!("{} days is outside Cognito's range 1 to 3650", t.refresh_days), "use 1 to 3650 days");
-        } else if u64::from(t.refresh_days) * 1440 <= u64::from(t.access_minutes.max(t.id_minutes)) {
+            self.error(
+                format!("{base}.refresh_days"),
+                format!(
+                    "{} days is outside Cognito's range 1 to 3650",
+                    t.refresh_days
+                ),
+                "use 1 to 3650 days",
+            );
+        } else if u64::from(t.refresh_days) * 1440 <= u64::from(t.access_minutes.max(t.id_minutes))
+        {
             self.error(
                 format!("{base}.refresh_days"),
                 "the refresh token must outlive the access and ID tokens",
@@ -826,7 +1061,9 @@ impl Checker<'_> {
     // ---------------------------------------------------------------- domain
 
     fn domain(&mut self) {
-        let Some(domain) = &self.spec.domain else { return };
+        let Some(domain) = &self.spec.domain else {
+            return;
+        };
         match (&domain.prefix, &domain.custom) {
             (None, None) | (Some(_), Some(_)) => self.error(
                 "domain",
@@ -862,24 +1099,53 @@ impl Checker<'_> {
         if !LOG_RETENTION_DAYS.contains(&triggers.log_retention_days) {
             self.error(
                 "triggers.log_retention_days",
-                format!("{} days is not a retention CloudWatch Logs offers", triggers.log_retention_days),
-                format!("use one of {}", LOG_RETENTION_DAYS.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")),
+                format!(
+                    "{} days is not a retention CloudWatch Logs offers",
+                    triggers.log_retention_days
+                ),
+                format!(
+                    "use one of {}",
+                    LOG_RETENTION_DAYS
+                        .iter()
+                        .map(u16::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             );
         }
-        let Some(policy) = &triggers.pre_sign_up else { return };
+        let Some(policy) = &triggers.pre_sign_up else {
+            return;
+        };
         let base = "triggers.pre_sign_up";
 
-        for (field, list) in [("trusted_providers", &policy.trusted_providers), ("vouched_providers", &policy.vouched_providers)] {
+        for (field, list) in [
+            ("trusted_providers", &policy.trusted_providers),
+            ("vouched_providers", &policy.vouched_providers),
+        ] {
             for (j, name) in list.iter().enumerate() {
                 let path = format!("{base}.{field}[{j}]");
-                let Some(provider) = self.spec.identity_providers.iter().find(|p| &p.name == name) else {
-                    let known: Vec<&str> = self.spec.identity_providers.iter().map(|p| p.name.as_str()).collect();
+                let Some(provider) = self
+                    .spec
+                    .identity_providers
+                    .iter()
+                    .find(|p| &p.name == name)
+                else {
+                    let known: Vec<&str> = self
+                        .spec
+                        .identity_providers
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect();
                     let help = if known.is_empty() {
                         "this pool has no identity providers: remove the entry".to_owned()
                     } else {
                         format!("use one of: {}", known.join(", "))
                     };
-                    self.error(path, format!("`{name}` is not an identity provider of this pool"), help);
+                    self.error(
+                        path,
+                        format!("`{name}` is not an identity provider of this pool"),
+                        help,
+                    );
                     continue;
                 };
                 if field == "trusted_providers" && policy.vouched_providers.contains(name) {
@@ -888,7 +1154,8 @@ impl Checker<'_> {
                         format!("`{name}` is both trusted and vouched for"),
                         "keep it in one list: vouched_providers verifies every address, trusted_providers only those the provider asserted",
                     );
-                } else if field == "trusted_providers" && provider.email_verified_source().is_none() {
+                } else if field == "trusted_providers" && provider.email_verified_source().is_none()
+                {
                     self.warning(
                         path,
                         format!("the trigger verifies users from a trusted provider only when the provider's email_verified claim says so, and `{name}` maps no such claim: its users are confirmed but never verified"),
@@ -921,9 +1188,17 @@ impl Checker<'_> {
             for (j, pattern) in list.iter().enumerate() {
                 let path = format!("{base}.{field}[{j}]");
                 if let Some(why) = domain_pattern_problem(pattern) {
-                    self.error(path, format!("{pattern:?} is not a domain pattern: {why}"), "write `example.com` for that domain or `*.example.com` for its subdomains");
+                    self.error(
+                        path,
+                        format!("{pattern:?} is not a domain pattern: {why}"),
+                        "write `example.com` for that domain or `*.example.com` for its subdomains",
+                    );
                 } else if !seen.insert(pattern.as_str()) {
-                    self.error(path, format!("`{pattern}` is listed twice"), "remove the duplicate");
+                    self.error(
+                        path,
+                        format!("`{pattern}` is listed twice"),
+                        "remove the duplicate",
+                    );
                 }
             }
         }
@@ -960,11 +1235,22 @@ impl Checker<'_> {
         }
         for (key, value) in &self.spec.tags {
             let path = child_path("tags", key);
-            if key.is_empty() || key.chars().count() > 128 || key.to_ascii_lowercase().starts_with("aws:") {
-                self.error_at_key(&path, format!("tag key {key:?} is not valid"), "use 1 to 128 characters, not starting with `aws:`");
+            if key.is_empty()
+                || key.chars().count() > 128
+                || key.to_ascii_lowercase().starts_with("aws:")
+            {
+                self.error_at_key(
+                    &path,
+                    format!("tag key {key:?} is not valid"),
+                    "use 1 to 128 characters, not starting with `aws:`",
+                );
             }
             if value.chars().count() > 256 {
-                self.error(&path, "a tag value may have at most 256 characters", "shorten it");
+                self.error(
+                    &path,
+                    "a tag value may have at most 256 characters",
+                    "shorten it",
+                );
             }
         }
     }
@@ -1012,12 +1298,17 @@ fn required_social_name(kind: &ProviderKind) -> Option<&'static str> {
 
 /// `{{resolve:secretsmanager:...}}` or `{{resolve:ssm-secure:...}}`, and nothing around it.
 pub fn is_dynamic_reference(value: &str) -> bool {
-    let Some(inner) = value.strip_prefix("{{resolve:").and_then(|v| v.strip_suffix("}}")) else {
+    let Some(inner) = value
+        .strip_prefix("{{resolve:")
+        .and_then(|v| v.strip_suffix("}}"))
+    else {
         return false;
     };
-    ["secretsmanager:", "ssm-secure:"]
-        .iter()
-        .any(|service| inner.strip_prefix(service).is_some_and(|rest| !rest.is_empty() && !rest.contains("}}")))
+    ["secretsmanager:", "ssm-secure:"].iter().any(|service| {
+        inner
+            .strip_prefix(service)
+            .is_some_and(|rest| !rest.is_empty() && !rest.contains("}}"))
+    })
 }
 
 fn is_ses_identity_arn(arn: &str) -> bool {
@@ -1029,7 +1320,9 @@ fn is_ses_identity_arn(arn: &str) -> bool {
         && !parts[3].is_empty()
         && parts[4].len() == 12
         && parts[4].chars().all(|c| c.is_ascii_digit())
-        && parts[5].strip_prefix("identity/").is_some_and(|identity| !identity.is_empty())
+        && parts[5]
+            .strip_prefix("identity/")
+            .is_some_and(|identity| !identity.is_empty())
 }
 
 /// An address, bare or as `Name <address>`.
@@ -1039,7 +1332,9 @@ fn looks_like_address(value: &str) -> bool {
         _ => value,
     };
     match address.split_once('@') {
-        Some((local, domain)) => !local.is_empty() && domain.contains('.') && !address.contains(char::is_whitespace),
+        Some((local, domain)) => {
+            !local.is_empty() && domain.contains('.') && !address.contains(char::is_whitespace)
+        }
         None => false,
     }
 }
@@ -1047,16 +1342,25 @@ fn looks_like_address(value: &str) -> bool {
 fn has_link_placeholder(body: &str) -> bool {
     // `{####}` (the code placeholder) also starts with `{##` and ends with `##}`: not a link.
     let body = body.replace("{####}", "");
-    body.find("{##").is_some_and(|start| body[start + 3..].contains("##}"))
+    body.find("{##")
+        .is_some_and(|start| body[start + 3..].contains("##}"))
 }
 
 fn is_allowed_redirect(url: &str) -> bool {
     if let Some(rest) = url.strip_prefix("https://") {
         return !rest.is_empty() && !rest.starts_with('/');
     }
-    let Some(rest) = url.strip_prefix("http://") else { return false };
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
     let host = rest.split(['/', '?']).next().unwrap_or_default();
-    let host = host.rsplit_once(':').map_or(host, |(h, port)| if port.chars().all(|c| c.is_ascii_digit()) { h } else { host });
+    let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+        if port.chars().all(|c| c.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
+    });
     host == "localhost"
 }
 
@@ -1064,27 +1368,38 @@ fn domain_prefix_problem(prefix: &str) -> Option<&'static str> {
     if prefix.is_empty() || prefix.len() > 63 {
         return Some("it must have 1 to 63 characters");
     }
-    if !prefix.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+    if !prefix
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
         return Some("only lowercase letters, digits and hyphens are allowed");
     }
     if prefix.starts_with('-') || prefix.ends_with('-') {
         return Some("it may not start or end with a hyphen");
     }
-    if ["aws", "amazon", "cognito"].iter().any(|reserved| prefix.contains(reserved)) {
+    if ["aws", "amazon", "cognito"]
+        .iter()
+        .any(|reserved| prefix.contains(reserved))
+    {
         return Some("Cognito reserves the words `aws`, `amazon` and `cognito` in domain prefixes");
     }
     None
 }
 
 fn is_hostname(name: &str) -> bool {
-    name.len() <= 253 && name.contains('.') && name.split('.').all(|label| label_problem(label).is_none())
+    name.len() <= 253
+        && name.contains('.')
+        && name.split('.').all(|label| label_problem(label).is_none())
 }
 
 fn label_problem(label: &str) -> Option<&'static str> {
     if label.is_empty() || label.len() > 63 {
         return Some("each label has 1 to 63 characters");
     }
-    if !label.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+    if !label
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
         return Some("only lowercase letters, digits and hyphens are allowed");
     }
     if label.starts_with('-') || label.ends_with('-') {
@@ -1114,7 +1429,9 @@ mod helper_tests {
 
     #[test]
     fn dynamic_references() {
-        assert!(is_dynamic_reference("{{resolve:secretsmanager:google:SecretString:secret}}"));
+        assert!(is_dynamic_reference(
+            "{{resolve:secretsmanager:google:SecretString:secret}}"
+        ));
         assert!(is_dynamic_reference("{{resolve:ssm-secure:/idp/secret}}"));
         assert!(!is_dynamic_reference("hunter2"));
         assert!(!is_dynamic_reference("{{resolve:ssm:/plain}}"));

@@ -23,10 +23,15 @@ fn load(name: &str) -> spec::Loaded {
 
 #[test]
 fn the_three_examples_exist() {
-    let names: Vec<String> =
-        example_paths().iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = example_paths()
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
     for expected in ["demo.yaml", "production.yaml", "review.yaml"] {
-        assert!(names.iter().any(|n| n == expected), "missing infra/pools/{expected}: {names:?}");
+        assert!(
+            names.iter().any(|n| n == expected),
+            "missing infra/pools/{expected}: {names:?}"
+        );
     }
 }
 
@@ -41,7 +46,12 @@ fn every_example_loads_without_errors_or_warnings() {
         );
         let loaded = spec::load(&path).unwrap_or_else(|e| panic!("{e}"));
         let warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
-        assert!(warnings.is_empty(), "{}: unexpected warnings:\n{}", path.display(), warnings.join("\n"));
+        assert!(
+            warnings.is_empty(),
+            "{}: unexpected warnings:\n{}",
+            path.display(),
+            warnings.join("\n")
+        );
     }
 }
 
@@ -50,12 +60,27 @@ fn demo_and_review_deploy_on_the_emulator_and_can_be_destroyed() {
     for name in ["demo.yaml", "review.yaml"] {
         let spec = load(name).spec;
         // The local emulator has no AWS::Cognito::UserPoolIdentityProvider.
-        assert!(spec.identity_providers.is_empty(), "{name} has identity providers");
-        assert_eq!(spec.protection.deletion, spec::DeletionProtection::Inactive, "{name}");
+        assert!(
+            spec.identity_providers.is_empty(),
+            "{name} has identity providers"
+        );
+        assert_eq!(
+            spec.protection.deletion,
+            spec::DeletionProtection::Inactive,
+            "{name}"
+        );
         assert!(!spec.protection.retain_on_delete, "{name}");
-        let policy = spec.triggers.pre_sign_up.as_ref().expect("a PreSignUp trigger");
+        let policy = spec
+            .triggers
+            .pre_sign_up
+            .as_ref()
+            .expect("a PreSignUp trigger");
         assert_eq!(policy.trusted_clients, ["agent"]);
-        let agent = spec.clients.iter().find(|c| c.name == "agent").expect("an agent client");
+        let agent = spec
+            .clients
+            .iter()
+            .find(|c| c.name == "agent")
+            .expect("an agent client");
         assert!(agent.generate_secret);
     }
 }
@@ -64,17 +89,41 @@ fn demo_and_review_deploy_on_the_emulator_and_can_be_destroyed() {
 fn production_shows_every_email_verified_policy() {
     let spec = load("production.yaml").spec;
     let policy_of = |name: &str| {
-        let provider = spec.identity_providers.iter().find(|p| p.name == name).expect(name);
-        (provider.email_verified.clone(), provider.email_verified_source().map(str::to_owned))
+        let provider = spec
+            .identity_providers
+            .iter()
+            .find(|p| p.name == name)
+            .expect(name);
+        (
+            provider.email_verified.clone(),
+            provider.email_verified_source().map(str::to_owned),
+        )
     };
-    assert_eq!(policy_of("Google"), (None, Some("email_verified".to_owned())));
-    assert_eq!(policy_of("Facebook"), (Some(spec::EmailVerifiedPolicy::Unverified), None));
-    assert_eq!(policy_of("Okta"), (Some(spec::EmailVerifiedPolicy::Trigger), None));
-    let kinds: Vec<&str> = spec.identity_providers.iter().map(|p| p.kind.provider_type()).collect();
+    assert_eq!(
+        policy_of("Google"),
+        (None, Some("email_verified".to_owned()))
+    );
+    assert_eq!(
+        policy_of("Facebook"),
+        (Some(spec::EmailVerifiedPolicy::Unverified), None)
+    );
+    assert_eq!(
+        policy_of("Okta"),
+        (Some(spec::EmailVerifiedPolicy::Trigger), None)
+    );
+    let kinds: Vec<&str> = spec
+        .identity_providers
+        .iter()
+        .map(|p| p.kind.provider_type())
+        .collect();
     for kind in ["Google", "OIDC", "SignInWithApple", "Facebook", "SAML"] {
         assert!(kinds.contains(&kind), "production lacks a {kind} provider");
     }
     assert_eq!(spec.protection.deletion, spec::DeletionProtection::Active);
     assert!(spec.protection.retain_on_delete);
-    assert!(spec.domain.as_ref().and_then(|d| d.custom.as_ref()).is_some());
+    assert!(spec
+        .domain
+        .as_ref()
+        .and_then(|d| d.custom.as_ref())
+        .is_some());
 }

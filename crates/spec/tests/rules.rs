@@ -14,10 +14,16 @@ fn diagnostics(text: &str) -> Vec<Diagnostic> {
 
 fn find(text: &str, severity: Severity, needle: &str) -> Diagnostic {
     let all = diagnostics(text);
-    all.iter().find(|d| d.severity == severity && d.message.contains(needle)).cloned().unwrap_or_else(|| {
-        let listed: Vec<String> = all.iter().map(ToString::to_string).collect();
-        panic!("no {severity} containing {needle:?}; got:\n{}", listed.join("\n"))
-    })
+    all.iter()
+        .find(|d| d.severity == severity && d.message.contains(needle))
+        .cloned()
+        .unwrap_or_else(|| {
+            let listed: Vec<String> = all.iter().map(ToString::to_string).collect();
+            panic!(
+                "no {severity} containing {needle:?}; got:\n{}",
+                listed.join("\n")
+            )
+        })
 }
 
 /// Asserts an error containing `needle` at `line:column` and returns it.
@@ -31,7 +37,10 @@ fn error_at(text: &str, needle: &str, line: usize, column: usize) -> Diagnostic 
 fn warning_at(text: &str, needle: &str, line: usize, column: usize) -> Diagnostic {
     let found = find(text, Severity::Warning, needle);
     assert_eq!((found.line, found.column), (line, column), "{found}");
-    assert!(load_str("pool.yaml", text).is_ok(), "a warning alone must not fail the spec");
+    assert!(
+        load_str("pool.yaml", text).is_ok(),
+        "a warning alone must not fail the spec"
+    );
     found
 }
 
@@ -57,7 +66,12 @@ fn base_spec_is_valid_and_silent() {
 
 #[test]
 fn unknown_key_is_rejected_at_the_key() {
-    let d = error_at(&spec("verification:\n  keep_original: [email]\n"), "unknown field `keep_original`", 5, 3);
+    let d = error_at(
+        &spec("verification:\n  keep_original: [email]\n"),
+        "unknown field `keep_original`",
+        5,
+        3,
+    );
     assert_eq!(d.path, "verification.keep_original");
     assert!(d.help.contains("spelling"), "{d}");
 }
@@ -91,13 +105,23 @@ fn yaml_1_1_booleans_are_not_booleans() {
 
 #[test]
 fn missing_required_key_points_at_the_enclosing_mapping() {
-    let d = error_at("name: demo\nsign_in:\n  case_sensitive: false\n", "missing field `username`", 2, 1);
+    let d = error_at(
+        "name: demo\nsign_in:\n  case_sensitive: false\n",
+        "missing field `username`",
+        2,
+        1,
+    );
     assert!(d.help.contains("add `username`"));
 }
 
 #[test]
 fn syntax_error_is_located() {
-    let d = error_at("name: demo\nsign_in: {username: email\n", "did not find expected", 3, 1);
+    let d = error_at(
+        "name: demo\nsign_in: {username: email\n",
+        "did not find expected",
+        3,
+        1,
+    );
     assert!(d.help.contains("syntax"));
 }
 
@@ -110,29 +134,53 @@ fn empty_file_says_so() {
 #[test]
 fn all_errors_are_collected_in_file_order() {
     let text = spec("password:\n  min_length: 3\ndomain:\n  prefix: my-cognito\n");
-    let errors: Vec<Diagnostic> = diagnostics(&text).into_iter().filter(Diagnostic::is_error).collect();
+    let errors: Vec<Diagnostic> = diagnostics(&text)
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect();
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert_eq!((errors[0].line, errors[1].line), (5, 7));
 }
 
 #[test]
 fn display_is_compiler_style() {
-    let d = error_at(&spec("password:\n  min_length: 3\n"), "outside Cognito's range 6 to 99", 5, 15);
+    let d = error_at(
+        &spec("password:\n  min_length: 3\n"),
+        "outside Cognito's range 6 to 99",
+        5,
+        15,
+    );
     let shown = d.to_string();
-    assert!(shown.starts_with("pool.yaml:5:15: error: minimum password length 3"), "{shown}");
-    assert!(shown.contains("\n  help: use a value from 6 to 99"), "{shown}");
+    assert!(
+        shown.starts_with("pool.yaml:5:15: error: minimum password length 3"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("\n  help: use a value from 6 to 99"),
+        "{shown}"
+    );
 }
 
 // ------------------------------------------------------------------ name and sign-in
 
 #[test]
 fn pool_name_pattern() {
-    error_at("name: Demo_Pool\nsign_in:\n  username: email\n", "pool name \"Demo_Pool\" is not valid", 1, 7);
+    error_at(
+        "name: Demo_Pool\nsign_in:\n  username: email\n",
+        "pool name \"Demo_Pool\" is not valid",
+        1,
+        7,
+    );
 }
 
 #[test]
 fn aliases_only_with_username() {
-    error_at(&spec("  aliases: [email]\n"), "aliases are only possible with `username: username`", 4, 3);
+    error_at(
+        &spec("  aliases: [email]\n"),
+        "aliases are only possible with `username: username`",
+        4,
+        3,
+    );
 }
 
 #[test]
@@ -140,19 +188,34 @@ fn email_alias_without_duplicate_policy_warns() {
     let text = "name: demo\nsign_in:\n  username: username\n  aliases: [email]\n";
     let d = warning_at(text, "no duplicate-email policy", 2, 1);
     assert!(d.help.contains("duplicate_email: reject"));
-    assert!(load_str("p.yaml", &format!("{text}  duplicate_email: reject\n")).unwrap().warnings.is_empty());
+    assert!(
+        load_str("p.yaml", &format!("{text}  duplicate_email: reject\n"))
+            .unwrap()
+            .warnings
+            .is_empty()
+    );
 }
 
 #[test]
 fn case_sensitive_email_sign_in_warns() {
-    warning_at(&spec("  case_sensitive: true\n"), "become two different users", 4, 19);
+    warning_at(
+        &spec("  case_sensitive: true\n"),
+        "become two different users",
+        4,
+        19,
+    );
 }
 
 // ------------------------------------------------------------------ email sending
 
 #[test]
 fn ses_sending_needs_ses_settings() {
-    error_at(&spec("email:\n  sending: ses\n"), "`sending: ses` needs the SES settings", 4, 1);
+    error_at(
+        &spec("email:\n  sending: ses\n"),
+        "`sending: ses` needs the SES settings",
+        4,
+        1,
+    );
 }
 
 #[test]
@@ -163,7 +226,9 @@ fn ses_settings_need_ses_sending() {
 
 #[test]
 fn ses_source_arn_is_checked() {
-    let text = spec("email:\n  sending: ses\n  ses:\n    source_arn: acme.example\n    from: a@acme.example\n");
+    let text = spec(
+        "email:\n  sending: ses\n  ses:\n    source_arn: acme.example\n    from: a@acme.example\n",
+    );
     error_at(&text, "is not an SES identity ARN", 7, 17);
 }
 
@@ -172,7 +237,12 @@ fn ses_source_arn_is_checked() {
 #[test]
 fn keep_original_must_be_auto_verified() {
     let text = spec("verification:\n  auto_verify: []\n  keep_original_until_verified: [email]\n");
-    let d = error_at(&text, "`email` is kept until verified but is not auto-verified", 6, 34);
+    let d = error_at(
+        &text,
+        "`email` is kept until verified but is not auto-verified",
+        6,
+        34,
+    );
     assert_eq!(d.path, "verification.keep_original_until_verified[0]");
     assert_eq!(
         d.help,
@@ -184,7 +254,9 @@ fn keep_original_must_be_auto_verified() {
 fn email_changes_without_keep_original_warn() {
     let text = spec("verification:\n  keep_original_until_verified: []\n");
     let d = warning_at(&text, "old address is not kept", 5, 3);
-    assert!(d.help.contains("add `email` to verification.keep_original_until_verified"));
+    assert!(d
+        .help
+        .contains("add `email` to verification.keep_original_until_verified"));
 }
 
 #[test]
@@ -211,13 +283,23 @@ fn link_message_needs_the_link_placeholder() {
 
 #[test]
 fn phone_verification_is_refused() {
-    error_at(&spec("verification:\n  auto_verify: [email, phone]\n"), "does not configure SMS sending", 5, 24);
+    error_at(
+        &spec("verification:\n  auto_verify: [email, phone]\n"),
+        "does not configure SMS sending",
+        5,
+        24,
+    );
 }
 
 #[test]
 fn admin_only_recovery_stands_alone() {
     let text = spec("verification:\n  account_recovery: [verified_email, admin_only]\n");
-    error_at(&text, "`admin_only` excludes the other recovery mechanisms", 5, 3);
+    error_at(
+        &text,
+        "`admin_only` excludes the other recovery mechanisms",
+        5,
+        3,
+    );
 }
 
 #[test]
@@ -228,7 +310,12 @@ fn phone_recovery_needs_verified_phones() {
 
 #[test]
 fn no_recovery_is_an_error() {
-    error_at(&spec("verification:\n  account_recovery: []\n"), "no account recovery mechanism", 5, 3);
+    error_at(
+        &spec("verification:\n  account_recovery: []\n"),
+        "no account recovery mechanism",
+        5,
+        3,
+    );
 }
 
 // ------------------------------------------------------------------ password
@@ -236,7 +323,12 @@ fn no_recovery_is_an_error() {
 #[test]
 fn password_temporary_validity() {
     let text = spec("password:\n  temporary_password_validity_days: 400\n");
-    error_at(&text, "400 days is more than Cognito's maximum of 365", 5, 37);
+    error_at(
+        &text,
+        "400 days is more than Cognito's maximum of 365",
+        5,
+        37,
+    );
 }
 
 // ------------------------------------------------------------------ attributes
@@ -257,19 +349,36 @@ fn unknown_standard_attribute() {
 #[test]
 fn custom_attribute_name_rules() {
     let text = spec("attributes:\n  custom:\n    tenant-id-of-the-customer: { type: string }\n");
-    error_at(&text, "custom attribute name \"tenant-id-of-the-customer\" is not valid", 6, 5);
+    error_at(
+        &text,
+        "custom attribute name \"tenant-id-of-the-customer\" is not valid",
+        6,
+        5,
+    );
     let text = spec("attributes:\n  custom:\n    custom:tenant: { type: string }\n");
     error_at(&text, "without the `custom:` prefix", 6, 5);
 }
 
 #[test]
 fn custom_string_constraints() {
-    let text = spec("attributes:\n  custom:\n    tenant:\n      type: string\n      max_length: 4096\n");
-    error_at(&text, "max_length 4096 is more than Cognito's limit of 2048", 8, 19);
+    let text =
+        spec("attributes:\n  custom:\n    tenant:\n      type: string\n      max_length: 4096\n");
+    error_at(
+        &text,
+        "max_length 4096 is more than Cognito's limit of 2048",
+        8,
+        19,
+    );
     let text = spec("attributes:\n  custom:\n    tenant:\n      type: string\n      min_length: 10\n      max_length: 5\n");
     error_at(&text, "min_length 10 exceeds max_length 5", 8, 19);
-    let text = spec("attributes:\n  custom:\n    plan:\n      type: boolean\n      max_length: 5\n");
-    error_at(&text, "length constraints apply to string attributes only", 8, 19);
+    let text =
+        spec("attributes:\n  custom:\n    plan:\n      type: boolean\n      max_length: 5\n");
+    error_at(
+        &text,
+        "length constraints apply to string attributes only",
+        8,
+        19,
+    );
 }
 
 // ------------------------------------------------------------------ identity providers
@@ -279,14 +388,22 @@ fn google_alone_is_valid_and_maps_the_claim() {
     let loaded = load_str("p.yaml", &with_google("")).unwrap();
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     let mapping = loaded.spec.identity_providers[0].effective_attribute_mapping();
-    assert_eq!(mapping.get("email_verified").map(String::as_str), Some("email_verified"));
+    assert_eq!(
+        mapping.get("email_verified").map(String::as_str),
+        Some("email_verified")
+    );
     assert_eq!(mapping.get("email").map(String::as_str), Some("email"));
 }
 
 #[test]
 fn literal_secret_is_an_error() {
     let text = spec("identity_providers:\n  - name: Google\n    kind: google\n    client_id: abc\n    client_secret: hunter2\n");
-    let d = error_at(&text, "secrets must be CloudFormation dynamic references", 8, 20);
+    let d = error_at(
+        &text,
+        "secrets must be CloudFormation dynamic references",
+        8,
+        20,
+    );
     assert!(d.help.contains("{{resolve:secretsmanager:"));
 }
 
@@ -310,13 +427,25 @@ fn provider_name_rules() {
 
 #[test]
 fn duplicate_provider_names() {
-    let text = spec(&format!("identity_providers:\n{}{}", oidc("Corp"), oidc("corp")));
-    error_at(&text, "provider name `corp` is already used by identity_providers[0]", 10, 11);
+    let text = spec(&format!(
+        "identity_providers:\n{}{}",
+        oidc("Corp"),
+        oidc("corp")
+    ));
+    error_at(
+        &text,
+        "provider name `corp` is already used by identity_providers[0]",
+        10,
+        11,
+    );
 }
 
 #[test]
 fn oidc_issuer_must_be_https() {
-    let text = spec(&format!("identity_providers:\n{}", oidc("Corp").replace("https://login", "http://login")));
+    let text = spec(&format!(
+        "identity_providers:\n{}",
+        oidc("Corp").replace("https://login", "http://login")
+    ));
     error_at(&text, "is not an https URL", 7, 13);
 }
 
@@ -328,61 +457,119 @@ fn saml(extra: &str) -> String {
 
 #[test]
 fn provider_without_claim_must_state_a_policy() {
-    let d = error_at(&saml(""), "a SAML provider sends no email_verified claim", 5, 5);
+    let d = error_at(
+        &saml(""),
+        "a SAML provider sends no email_verified claim",
+        5,
+        5,
+    );
     assert_eq!(d.path, "identity_providers[0].email_verified");
-    for option in ["{ claim: <SAML attribute> }", "email_verified: trigger", "vouched_providers", "email_verified: unverified"] {
+    for option in [
+        "{ claim: <SAML attribute> }",
+        "email_verified: trigger",
+        "vouched_providers",
+        "email_verified: unverified",
+    ] {
         assert!(d.help.contains(option), "help lacks {option}: {}", d.help);
     }
     let text = spec("identity_providers:\n  - name: Facebook\n    kind: facebook\n    client_id: \"1\"\n    client_secret: \"{{resolve:secretsmanager:fb}}\"\n");
     let d = error_at(&text, "Facebook sends no email_verified claim", 5, 5);
-    assert!(!d.help.contains("claim:"), "Facebook has no claim to name: {}", d.help);
+    assert!(
+        !d.help.contains("claim:"),
+        "Facebook has no claim to name: {}",
+        d.help
+    );
 }
 
 #[test]
 fn claim_on_a_provider_that_sends_none_is_an_error() {
     let text = spec("identity_providers:\n  - name: LoginWithAmazon\n    kind: amazon\n    client_id: a\n    client_secret: \"{{resolve:secretsmanager:amzn}}\"\n    email_verified: claim\n");
-    error_at(&text, "Login with Amazon sends no claim that asserts email verification", 9, 21);
+    error_at(
+        &text,
+        "Login with Amazon sends no claim that asserts email verification",
+        9,
+        21,
+    );
 }
 
 #[test]
 fn plain_claim_on_saml_warns_and_suggests_the_attribute_form() {
-    let d = warning_at(&saml("    email_verified: claim\n"), "SAML attribute named exactly `email_verified`", 9, 21);
+    let d = warning_at(
+        &saml("    email_verified: claim\n"),
+        "SAML attribute named exactly `email_verified`",
+        9,
+        21,
+    );
     assert!(d.help.contains("{ claim: <SAML attribute> }"));
-    assert!(load_str("p.yaml", &saml("    email_verified: { claim: mailVerified }\n")).unwrap().warnings.is_empty());
+    assert!(load_str(
+        "p.yaml",
+        &saml("    email_verified: { claim: mailVerified }\n")
+    )
+    .unwrap()
+    .warnings
+    .is_empty());
 }
 
 #[test]
 fn trigger_policy_needs_the_provider_trusted_or_vouched() {
     let text = saml("    email_verified: trigger\n");
-    let d = error_at(&text, "`Okta` is not in triggers.pre_sign_up.trusted_providers or vouched_providers", 9, 21);
+    let d = error_at(
+        &text,
+        "`Okta` is not in triggers.pre_sign_up.trusted_providers or vouched_providers",
+        9,
+        21,
+    );
     assert!(d.help.contains("vouched_providers"));
-    let fixed = saml("    email_verified: trigger\ntriggers:\n  pre_sign_up:\n    vouched_providers: [Okta]\n");
+    let fixed = saml(
+        "    email_verified: trigger\ntriggers:\n  pre_sign_up:\n    vouched_providers: [Okta]\n",
+    );
     assert!(load_str("p.yaml", &fixed).unwrap().warnings.is_empty());
 }
 
 #[test]
 fn unverified_email_from_a_provider_that_sends_the_claim_warns() {
-    let d = warning_at(&with_google("    email_verified: unverified\n"), "Google sends email_verified, but `Google` maps email without it", 9, 21);
+    let d = warning_at(
+        &with_google("    email_verified: unverified\n"),
+        "Google sends email_verified, but `Google` maps email without it",
+        9,
+        21,
+    );
     assert!(d.help.contains("remove `email_verified`"));
 }
 
 #[test]
 fn email_verified_is_not_mapped_through_attribute_mapping() {
     let text = with_google("    attribute_mapping:\n      email_verified: verified\n");
-    error_at(&text, "set by the provider's `email_verified` policy", 10, 7);
+    error_at(
+        &text,
+        "set by the provider's `email_verified` policy",
+        10,
+        7,
+    );
 }
 
 #[test]
 fn mapping_to_an_unknown_attribute() {
     let text = with_google("    attribute_mapping:\n      custom:tenant: hd\n");
-    let d = error_at(&text, "`custom:tenant` is not an attribute of this pool", 10, 7);
+    let d = error_at(
+        &text,
+        "`custom:tenant` is not an attribute of this pool",
+        10,
+        7,
+    );
     assert!(d.help.contains("declare `tenant` under attributes.custom"));
 }
 
 #[test]
 fn mapped_attribute_must_be_mutable() {
-    let text = with_google("attributes:\n  standard:\n    email: { required: true, mutable: false }\n");
-    let d = error_at(&text, "`email` is mapped from identity provider `Google` but is immutable", 11, 39);
+    let text =
+        with_google("attributes:\n  standard:\n    email: { required: true, mutable: false }\n");
+    let d = error_at(
+        &text,
+        "`email` is mapped from identity provider `Google` but is immutable",
+        11,
+        39,
+    );
     assert!(d.message.contains("Attribute cannot be updated"));
     assert_eq!(d.path, "attributes.standard.email.mutable");
 }
@@ -390,7 +577,12 @@ fn mapped_attribute_must_be_mutable() {
 #[test]
 fn immutable_attribute_with_default_mutability_points_at_the_attribute() {
     let text = with_google("    attribute_mapping:\n      custom:tenant: hd\nattributes:\n  custom:\n    tenant: { type: string, mutable: false }\n");
-    error_at(&text, "`custom:tenant` is mapped from identity provider `Google` but is immutable", 13, 38);
+    error_at(
+        &text,
+        "`custom:tenant` is mapped from identity provider `Google` but is immutable",
+        13,
+        38,
+    );
 }
 
 #[test]
@@ -398,7 +590,12 @@ fn mapped_attribute_must_be_writable_by_clients_using_the_provider() {
     let text = with_google(
         "    attribute_mapping:\n      name: name\nclients:\n  - name: web\n    providers: [Google]\n    callback_urls: [\"https://app.example.com/cb\"]\n    write_attributes: [email]\ndomain:\n  prefix: demo-login\n",
     );
-    let d = error_at(&text, "client `web` offers provider `Google`, which maps `name`, but cannot write it", 15, 5);
+    let d = error_at(
+        &text,
+        "client `web` offers provider `Google`, which maps `name`, but cannot write it",
+        15,
+        5,
+    );
     assert_eq!(d.path, "clients[0].write_attributes");
     assert!(d.help.contains("add `name` to write_attributes"));
 }
@@ -406,12 +603,19 @@ fn mapped_attribute_must_be_writable_by_clients_using_the_provider() {
 // ------------------------------------------------------------------ clients
 
 fn client(body: &str) -> String {
-    spec(&format!("domain:\n  prefix: demo-login\nclients:\n  - name: web\n{body}"))
+    spec(&format!(
+        "domain:\n  prefix: demo-login\nclients:\n  - name: web\n{body}"
+    ))
 }
 
 #[test]
 fn client_naming_an_unknown_provider() {
-    let d = error_at(&client("    providers: [COGNITO, Google]\n"), "client `web` names provider `Google`, which is not defined", 8, 26);
+    let d = error_at(
+        &client("    providers: [COGNITO, Google]\n"),
+        "client `web` names provider `Google`, which is not defined",
+        8,
+        26,
+    );
     assert_eq!(d.path, "clients[0].providers[1]");
     assert!(d.help.contains("use one of: COGNITO"));
 }
@@ -419,7 +623,12 @@ fn client_naming_an_unknown_provider() {
 #[test]
 fn duplicate_client_names() {
     let text = client("  - name: web\n");
-    error_at(&text, "client name `web` is already used by clients[0]", 8, 11);
+    error_at(
+        &text,
+        "client name `web` is already used by clients[0]",
+        8,
+        11,
+    );
     let text = client("  - name: w-eb\n");
     error_at(&text, "differ only in hyphens", 8, 11);
 }
@@ -433,7 +642,12 @@ fn client_name_rules() {
 #[test]
 fn callback_urls_must_be_https_or_localhost() {
     let text = client("    callback_urls: [\"http://app.example.com/cb\"]\n");
-    error_at(&text, "Cognito accepts https URLs, and http only for localhost", 8, 21);
+    error_at(
+        &text,
+        "Cognito accepts https URLs, and http only for localhost",
+        8,
+        21,
+    );
 }
 
 #[test]
@@ -445,41 +659,73 @@ fn code_flow_needs_callback_urls() {
 #[test]
 fn client_credentials_needs_a_secret_and_no_user_flows() {
     let text = client("    oauth_flows: [client_credentials]\n    oauth_scopes: [api/read]\n");
-    error_at(&text, "the `client_credentials` flow needs a client secret", 8, 5);
+    error_at(
+        &text,
+        "the `client_credentials` flow needs a client secret",
+        8,
+        5,
+    );
     let text = client("    generate_secret: true\n    callback_urls: [\"https://a.example/cb\"]\n    oauth_flows: [code, client_credentials]\n    oauth_scopes: [api/read]\n");
     error_at(&text, "cannot be combined with `code` or `implicit`", 10, 5);
 }
 
 #[test]
 fn profile_scope_needs_openid() {
-    let text = client("    callback_urls: [\"https://a.example/cb\"]\n    oauth_scopes: [email, profile]\n");
+    let text = client(
+        "    callback_urls: [\"https://a.example/cb\"]\n    oauth_scopes: [email, profile]\n",
+    );
     error_at(&text, "require `openid`", 9, 5);
 }
 
 #[test]
 fn unknown_client_attribute() {
     let text = client("    read_attributes: [email, custom:plan]\n");
-    error_at(&text, "`custom:plan` is not an attribute of this pool", 8, 30);
+    error_at(
+        &text,
+        "`custom:plan` is not an attribute of this pool",
+        8,
+        30,
+    );
 }
 
 #[test]
 fn verification_flags_are_not_writable() {
     let text = client("    write_attributes: [email, email_verified]\n");
-    error_at(&text, "`email_verified` may not be writable by a client", 8, 31);
+    error_at(
+        &text,
+        "`email_verified` may not be writable by a client",
+        8,
+        31,
+    );
 }
 
 #[test]
 fn required_attributes_must_be_writable() {
     let text = spec("attributes:\n  standard:\n    name: { required: true }\nclients:\n  - name: web\n    write_attributes: [email]\n");
-    error_at(&text, "`name` is required but client `web` cannot write it", 9, 5);
+    error_at(
+        &text,
+        "`name` is required but client `web` cannot write it",
+        9,
+        5,
+    );
 }
 
 #[test]
 fn token_validity_ranges() {
     let text = client("    tokens: { access_minutes: 2 }\n");
-    error_at(&text, "2 minutes is outside Cognito's range 5 to 1440", 8, 31);
+    error_at(
+        &text,
+        "2 minutes is outside Cognito's range 5 to 1440",
+        8,
+        31,
+    );
     let text = client("    tokens: { access_minutes: 1440, id_minutes: 60, refresh_days: 1 }\n");
-    error_at(&text, "the refresh token must outlive the access and ID tokens", 8, 67);
+    error_at(
+        &text,
+        "the refresh token must outlive the access and ID tokens",
+        8,
+        67,
+    );
 }
 
 #[test]
@@ -492,9 +738,24 @@ fn oauth_without_a_domain_warns() {
 
 #[test]
 fn domain_prefix_rules() {
-    error_at(&spec("domain:\n  prefix: acme-cognito\n"), "reserves the words `aws`, `amazon` and `cognito`", 5, 11);
-    error_at(&spec("domain:\n  prefix: Acme\n"), "only lowercase letters, digits and hyphens", 5, 11);
-    error_at(&spec("domain:\n  prefix: acme-\n"), "may not start or end with a hyphen", 5, 11);
+    error_at(
+        &spec("domain:\n  prefix: acme-cognito\n"),
+        "reserves the words `aws`, `amazon` and `cognito`",
+        5,
+        11,
+    );
+    error_at(
+        &spec("domain:\n  prefix: Acme\n"),
+        "only lowercase letters, digits and hyphens",
+        5,
+        11,
+    );
+    error_at(
+        &spec("domain:\n  prefix: acme-\n"),
+        "may not start or end with a hyphen",
+        5,
+        11,
+    );
 }
 
 #[test]
@@ -514,20 +775,28 @@ fn custom_domain_certificate_must_be_in_us_east_1() {
 #[test]
 fn trigger_names_unknown_provider_and_client() {
     let text = spec("triggers:\n  pre_sign_up:\n    trusted_providers: [Google]\n    trusted_clients: [agent]\n");
-    error_at(&text, "`Google` is not an identity provider of this pool", 6, 25);
+    error_at(
+        &text,
+        "`Google` is not an identity provider of this pool",
+        6,
+        25,
+    );
     error_at(&text, "`agent` is not a client of this pool", 7, 23);
 }
 
 #[test]
 fn trusted_client_needs_a_secret() {
-    let text = spec("clients:\n  - name: agent\ntriggers:\n  pre_sign_up:\n    trusted_clients: [agent]\n");
+    let text = spec(
+        "clients:\n  - name: agent\ntriggers:\n  pre_sign_up:\n    trusted_clients: [agent]\n",
+    );
     let d = error_at(&text, "trusted client `agent` has no secret", 8, 23);
     assert!(d.help.contains("generate_secret: true"));
 }
 
 #[test]
 fn domain_patterns_are_checked() {
-    let text = spec("triggers:\n  pre_sign_up:\n    deny_domains: [\"@mailinator.com\", Example.com]\n");
+    let text =
+        spec("triggers:\n  pre_sign_up:\n    deny_domains: [\"@mailinator.com\", Example.com]\n");
     error_at(&text, "\"@mailinator.com\" is not a domain pattern", 6, 20);
     error_at(&text, "\"Example.com\" is not a domain pattern", 6, 39);
 }
@@ -542,7 +811,12 @@ fn policy_without_trusted_basis_warns_that_it_verifies_nobody() {
 #[test]
 fn verify_domains_warn() {
     let text = spec("triggers:\n  pre_sign_up:\n    verify_domains: [acme.example]\n");
-    warning_at(&text, "without proof that the user controls the mailbox", 6, 5);
+    warning_at(
+        &text,
+        "without proof that the user controls the mailbox",
+        6,
+        5,
+    );
 }
 
 #[test]
@@ -553,12 +827,22 @@ fn trusted_provider_without_a_mapped_claim_warns() {
 
 #[test]
 fn log_retention_must_be_a_cloudwatch_value() {
-    error_at(&spec("triggers:\n  log_retention_days: 10\n"), "10 days is not a retention CloudWatch Logs offers", 5, 23);
+    error_at(
+        &spec("triggers:\n  log_retention_days: 10\n"),
+        "10 days is not a retention CloudWatch Logs offers",
+        5,
+        23,
+    );
 }
 
 // ------------------------------------------------------------------ tags
 
 #[test]
 fn reserved_tag_prefix() {
-    error_at(&spec("tags:\n  aws:team: identity\n"), "tag key \"aws:team\" is not valid", 5, 3);
+    error_at(
+        &spec("tags:\n  aws:team: identity\n"),
+        "tag key \"aws:team\" is not valid",
+        5,
+        3,
+    );
 }

@@ -19,12 +19,28 @@ fn schema_rejects_unknown_keys_and_knows_every_top_level_key() {
     assert_eq!(schema["additionalProperties"], serde_json::json!(false));
     let properties = schema["properties"].as_object().expect("properties");
     for key in [
-        "name", "description", "sign_in", "email", "verification", "password", "mfa", "attributes",
-        "identity_providers", "clients", "domain", "triggers", "protection", "tags",
+        "name",
+        "description",
+        "sign_in",
+        "email",
+        "verification",
+        "password",
+        "mfa",
+        "attributes",
+        "identity_providers",
+        "clients",
+        "domain",
+        "triggers",
+        "protection",
+        "tags",
     ] {
         assert!(properties.contains_key(key), "schema lacks `{key}`");
     }
-    let required: Vec<&str> =
-        schema["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     assert_eq!(required, ["name", "sign_in"]);
 }
