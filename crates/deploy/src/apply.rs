@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 
 use crate::aws::Aws;
 use crate::changes::{self, ResourceChange};
-use crate::error::{DeployError, Refusal, StackFailure};
+use crate::error::{DeployError, FailureCause, Refusal, StackFailure};
 use crate::events::{self, StackEvent};
 use crate::guard;
 use crate::poll::{random_u64, Backoff};
@@ -677,7 +677,8 @@ impl Plan {
                 .watch(&self.stack_id, marker, Some(&token), &mut sink)
                 .await?;
             if stack::is_success(&settled.status) {
-                let info: StackInfo = settled.into();
+                let mut info: StackInfo = settled.into();
+                info.resource_errors = events::resource_failures(&seen);
                 Ok(if self.change_set_type == "CREATE" {
                     ApplyOutcome::Created(info)
                 } else {
@@ -705,6 +706,8 @@ pub struct DeployReport<'a> {
     pub changes: &'a [ResourceChange],
     pub outputs: BTreeMap<String, String>,
     pub failure: Option<serde_json::Value>,
+    /// Resource failures of an operation that still succeeded (e.g. a failed cleanup).
+    pub resource_errors: &'a [FailureCause],
 }
 
 #[cfg(test)]

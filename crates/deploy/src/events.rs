@@ -130,6 +130,20 @@ pub fn first_failure(events: &[StackEvent]) -> Option<FailureCause> {
         .map(cause)
 }
 
+/// Every resource failure among the events (for an operation that still succeeded).
+pub fn resource_failures(events: &[StackEvent]) -> Vec<FailureCause> {
+    events
+        .iter()
+        .filter(|e| e.is_failure() && !e.is_stack())
+        .map(|e| FailureCause {
+            logical_id: e.logical_id.clone(),
+            resource_type: e.resource_type.clone(),
+            status: e.status.clone(),
+            reason: e.reason.clone().unwrap_or_else(|| "no reason given".into()),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,6 +258,38 @@ mod tests {
         let cause = first_failure(&events).unwrap();
         assert_eq!(cause.logical_id, "demo");
         assert_eq!(cause.reason, "Parameter validation failed");
+    }
+
+    #[test]
+    fn a_success_with_a_failed_cleanup_lists_the_resource_error() {
+        let events = vec![
+            event(
+                "1",
+                "UserPool2",
+                "AWS::Cognito::UserPool",
+                "CREATE_COMPLETE",
+                None,
+            ),
+            event(
+                "2",
+                "demo",
+                STACK_TYPE,
+                "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
+                None,
+            ),
+            event(
+                "3",
+                "UserPool",
+                "AWS::Cognito::UserPool",
+                "DELETE_FAILED",
+                Some("Deletion protection is active"),
+            ),
+            event("4", "demo", STACK_TYPE, "UPDATE_COMPLETE", None),
+        ];
+        let errors = resource_failures(&events);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].logical_id, "UserPool");
+        assert_eq!(errors[0].status, "DELETE_FAILED");
     }
 
     #[test]

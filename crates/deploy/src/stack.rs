@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::aws::Aws;
-use crate::error::DeployError;
+use crate::error::{DeployError, FailureCause};
 use crate::events::{self, StackEvent};
 use crate::poll::Backoff;
 
@@ -32,6 +32,10 @@ pub struct StackInfo {
     pub stack_id: String,
     pub status: String,
     pub outputs: BTreeMap<String, String>,
+    /// Resources that failed although the operation succeeded (e.g. an old resource that
+    /// could not be deleted during cleanup): "succeeded with resource errors".
+    #[serde(skip)]
+    pub resource_errors: Vec<FailureCause>,
 }
 
 impl From<StackState> for StackInfo {
@@ -41,6 +45,7 @@ impl From<StackState> for StackInfo {
             stack_id: state.stack_id,
             status: state.status,
             outputs: state.outputs,
+            resource_errors: Vec::new(),
         }
     }
 }

@@ -160,6 +160,7 @@ fn finish_ok(
             changes,
             outputs: stack.outputs.clone(),
             failure: None,
+            resource_errors: &stack.resource_errors,
         };
         println!(
             "{}",
@@ -182,6 +183,12 @@ fn finish_ok(
         ),
     };
     eprintln!("{line}");
+    if !stack.resource_errors.is_empty() {
+        eprintln!("warning: the stack succeeded, but these resources reported errors (clean them up by hand):");
+        for error in &stack.resource_errors {
+            eprintln!("  {error}");
+        }
+    }
     print_outputs(&stack.outputs);
     Ok(())
 }
@@ -238,6 +245,7 @@ pub(crate) fn report_error(
             changes,
             outputs: BTreeMap::new(),
             failure,
+            resource_errors: &[],
         };
         if let Ok(text) = serde_json::to_string_pretty(&report) {
             println!("{text}");
