@@ -376,6 +376,7 @@ mod tests {
             "D": {"Fn::Join": ["", ["a", {"Ref": "X"}]]},
             "E": [{"Ref": "Z"}, {"Fn::GetAtt": ["F", "Arn"]}],
             "F": {"Fn::Base64": {"Fn::Sub": "x${Y}"}},
+            "G": [{"Fn::Join": ["", ["a", {"Ref": "X"}]]}, {"Fn::Sub": ["x${A}", {"A": "b"}]}],
         });
         let yaml = to_yaml(&doc);
         assert_eq!(
@@ -385,7 +386,8 @@ mod tests {
              C: !Sub arn:${AWS::Partition}:x\n\
              D: !Join\n  - \"\"\n  - - a\n    - !Ref X\n\
              E:\n  - !Ref Z\n  - !GetAtt F.Arn\n\
-             F: !Base64\n  Fn::Sub: x${Y}\n"
+             F: !Base64\n  Fn::Sub: x${Y}\n\
+             G:\n  - !Join\n    - \"\"\n    - - a\n      - !Ref X\n  - !Sub\n    - x${A}\n    - A: b\n"
         );
     }
 
