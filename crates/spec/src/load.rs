@@ -122,6 +122,8 @@ fn deserialization_diagnostic(
             }
         } else if message.starts_with("missing field") {
             Some(index.locate(&path))
+        } else if message.starts_with("duplicate field") {
+            index.duplicate(&child_path(&path, field.as_deref()?))
         } else {
             None
         }
@@ -147,10 +149,17 @@ fn deserialization_diagnostic(
         "remove the key or correct its spelling (the keys allowed here are listed above)".to_owned()
     } else if message.starts_with("missing field") {
         format!("add `{}` here", field.unwrap_or_default())
+    } else if message.starts_with("duplicate field") {
+        format!(
+            "keep one `{}` key and remove the other",
+            field.unwrap_or_default()
+        )
     } else if message.starts_with("unknown variant") || message.contains("expected `") {
         "use one of the values listed above".to_owned()
     } else if message.contains("expected a sequence") {
         "write a list: `[a, b]`, or one `- item` per line".to_owned()
+    } else if message.contains("expected u") || message.contains("expected i") {
+        "write a whole number in the range given in the spec reference".to_owned()
     } else if message.contains("expected a boolean") {
         "write `true` or `false`".to_owned()
     } else if message.contains("expected a string") {

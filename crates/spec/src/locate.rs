@@ -40,6 +40,8 @@ struct Node {
 #[derive(Debug, Default)]
 pub struct PositionIndex {
     nodes: HashMap<String, Node>,
+    /// The key of the second occurrence of a path written twice (a duplicate key).
+    duplicates: HashMap<String, Position>,
 }
 
 /// One path segment as written in a path: `.key` (or `["odd key"]`) or `[index]`.
@@ -171,12 +173,22 @@ impl PositionIndex {
                 Event::Scalar(value, ..) => Some(value.to_string()),
                 _ => None,
             };
-            index.nodes.entry(path.clone()).or_insert(Node {
-                key,
-                value: position,
-                is_scalar,
-                text,
-            });
+            if index.nodes.contains_key(&path) {
+                index
+                    .duplicates
+                    .entry(path.clone())
+                    .or_insert(key.unwrap_or(position));
+            } else {
+                index.nodes.insert(
+                    path.clone(),
+                    Node {
+                        key,
+                        value: position,
+                        is_scalar,
+                        text,
+                    },
+                );
+            }
             match opens {
                 Some(true) => stack.push(Frame::Map {
                     path,
@@ -239,6 +251,11 @@ impl PositionIndex {
             })
             .min_by_key(|(_, node)| (node.value.line, node.value.column))
             .map(|(path, node)| (path.clone(), node.value))
+    }
+
+    /// Where `path` is written a second time, if it is (a duplicate key).
+    pub fn duplicate(&self, path: &str) -> Option<Position> {
+        self.duplicates.get(path).copied()
     }
 
     /// Whether `path` is written in the file (rather than left to its default).

@@ -115,6 +115,29 @@ fn missing_required_key_points_at_the_enclosing_mapping() {
 }
 
 #[test]
+fn duplicate_key_points_at_the_second_one() {
+    let d = error_at(
+        "name: demo\nsign_in:\n  username: email\nname: other\n",
+        "duplicate field `name`",
+        4,
+        1,
+    );
+    assert!(d.help.contains("keep one `name`"));
+}
+
+#[test]
+fn negative_number_is_a_located_type_error() {
+    let text = spec("clients:\n  - name: web\n    tokens: { access_minutes: -5 }\n");
+    let d = error_at(
+        &text,
+        "clients[0].tokens.access_minutes: invalid type: integer `-5`",
+        6,
+        31,
+    );
+    assert!(d.help.contains("whole number"));
+}
+
+#[test]
 fn syntax_error_is_located() {
     let d = error_at(
         "name: demo\nsign_in: {username: email\n",
