@@ -186,6 +186,22 @@ impl Checker<'_> {
                 "remove `duplicate_email`, or add `email` to `aliases`",
             );
         }
+        let phone_identifies = matches!(
+            sign_in.username,
+            UsernameKind::Phone | UsernameKind::EmailOrPhone
+        ) || sign_in.aliases.contains(&Alias::Phone);
+        if phone_identifies {
+            let path = if sign_in.aliases.contains(&Alias::Phone) {
+                "sign_in.aliases"
+            } else {
+                "sign_in.username"
+            };
+            self.warning(
+                path,
+                "users sign in with a phone number, but phone numbers are never verified here (poolctl does not configure SMS sending): they cannot confirm or recover their account by phone",
+                "sign in with email (`username: email`), or confirm phone users from a trusted backend",
+            );
+        }
         let email_identifies = matches!(
             sign_in.username,
             UsernameKind::Email | UsernameKind::EmailOrPhone

@@ -220,6 +220,12 @@ fn email_alias_without_duplicate_policy_warns() {
 }
 
 #[test]
+fn phone_sign_in_warns_that_phones_are_never_verified() {
+    let text = "name: demo\nsign_in:\n  username: phone\n";
+    warning_at(text, "phone numbers are never verified here", 3, 13);
+}
+
+#[test]
 fn case_sensitive_email_sign_in_warns() {
     warning_at(
         &spec("  case_sensitive: true\n"),
