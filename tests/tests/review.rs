@@ -52,7 +52,8 @@ fn ok(emulator: &Emulator, command: Command) -> Output {
 }
 
 fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", text(&output.stdout)))
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", text(&output.stdout)))
 }
 
 fn review(emulator: &Emulator, args: &[&str]) -> Command {
@@ -63,12 +64,20 @@ fn review(emulator: &Emulator, args: &[&str]) -> Command {
 
 /// `review ls --output json`, as (id, stack) pairs sorted by id.
 fn listed(emulator: &Emulator, now: &str) -> Vec<(String, String)> {
-    let rows = json(&ok(emulator, review(emulator, &["ls", "--output", "json", "--now", now])));
+    let rows = json(&ok(
+        emulator,
+        review(emulator, &["ls", "--output", "json", "--now", now]),
+    ));
     let mut pairs: Vec<(String, String)> = rows
         .as_array()
         .expect("an array")
         .iter()
-        .map(|row| (row["id"].as_str().unwrap().to_owned(), row["stack"].as_str().unwrap().to_owned()))
+        .map(|row| {
+            (
+                row["id"].as_str().unwrap().to_owned(),
+                row["stack"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     pairs.sort();
     pairs
@@ -77,7 +86,11 @@ fn listed(emulator: &Emulator, now: &str) -> Vec<(String, String)> {
 /// Every stack the emulator knows that is not deleted.
 async fn stack_names(emulator: &Emulator) -> Vec<String> {
     let cloudformation = aws_sdk_cloudformation::Client::new(&emulator.sdk_config().await);
-    let stacks = cloudformation.describe_stacks().send().await.expect("describe stacks");
+    let stacks = cloudformation
+        .describe_stacks()
+        .send()
+        .await
+        .expect("describe stacks");
     let mut names: Vec<String> = stacks
         .stacks()
         .iter()
@@ -100,24 +113,66 @@ async fn up_ls_up_again_down_and_down_again() {
     assert_eq!(created["action"], "created");
     assert_eq!(created["stack"], "poolctl-review-review-pr-7");
     assert_eq!(created["created_at"], NOW);
-    assert_eq!(created["expires_at"], "2026-11-25T10:00:00Z", "default TTL is 3 days");
-    let pool_id = created["user_pool_id"].as_str().expect("user_pool_id").to_owned();
-    assert!(created["client_ids"]["web"].as_str().is_some_and(|id| !id.is_empty()), "{created}");
-    assert!(created["client_ids"]["agent"].as_str().is_some_and(|id| !id.is_empty()), "{created}");
-    assert_eq!(created["hosted_ui_url"], "https://poolctl-review-pr-pr-7.auth.us-east-1.amazoncognito.com");
-    let written: Value = serde_json::from_str(&std::fs::read_to_string(&outputs_file).expect("outputs file")).unwrap();
+    assert_eq!(
+        created["expires_at"], "2026-11-25T10:00:00Z",
+        "default TTL is 3 days"
+    );
+    let pool_id = created["user_pool_id"]
+        .as_str()
+        .expect("user_pool_id")
+        .to_owned();
+    assert!(
+        created["client_ids"]["web"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty()),
+        "{created}"
+    );
+    assert!(
+        created["client_ids"]["agent"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty()),
+        "{created}"
+    );
+    assert_eq!(
+        created["hosted_ui_url"],
+        "https://poolctl-review-pr-pr-7.auth.us-east-1.amazoncognito.com"
+    );
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(&outputs_file).expect("outputs file"))
+            .unwrap();
     assert_eq!(written, created);
 
     // The pool can be deleted and the stack carries the review tags.
     let config = emulator.sdk_config().await;
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(&config);
-    let described = cognito.describe_user_pool().user_pool_id(&pool_id).send().await.expect("describe pool");
-    let protection = described.user_pool().and_then(|p| p.deletion_protection()).map(|p| p.as_str().to_owned());
+    let described = cognito
+        .describe_user_pool()
+        .user_pool_id(&pool_id)
+        .send()
+        .await
+        .expect("describe pool");
+    let protection = described
+        .user_pool()
+        .and_then(|p| p.deletion_protection())
+        .map(|p| p.as_str().to_owned());
     assert_eq!(protection.as_deref(), Some("INACTIVE"));
     let cloudformation = aws_sdk_cloudformation::Client::new(&config);
-    let stack = cloudformation.describe_stacks().stack_name("poolctl-review-review-pr-7").send().await.unwrap();
-    let tags: Vec<(String, String)> =
-        stack.stacks()[0].tags().iter().map(|t| (t.key().unwrap_or_default().to_owned(), t.value().unwrap_or_default().to_owned())).collect();
+    let stack = cloudformation
+        .describe_stacks()
+        .stack_name("poolctl-review-review-pr-7")
+        .send()
+        .await
+        .unwrap();
+    let tags: Vec<(String, String)> = stack.stacks()[0]
+        .tags()
+        .iter()
+        .map(|t| {
+            (
+                t.key().unwrap_or_default().to_owned(),
+                t.value().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
     for expected in [
         ("poolctl:kind", "review"),
         ("poolctl:review-id", "pr-7"),
@@ -125,24 +180,55 @@ async fn up_ls_up_again_down_and_down_again() {
         ("poolctl:created-at", NOW),
         ("poolctl:expires-at", "2026-11-25T10:00:00Z"),
     ] {
-        assert!(tags.contains(&(expected.0.to_owned(), expected.1.to_owned())), "{expected:?} not in {tags:?}");
+        assert!(
+            tags.contains(&(expected.0.to_owned(), expected.1.to_owned())),
+            "{expected:?} not in {tags:?}"
+        );
     }
 
     // ls: the pool, with its age and expiry relative to the clock.
-    let rows = json(&ok(&emulator, review(&emulator, &["ls", "--output", "json", "--now", "2026-11-23T10:00:00Z"])));
+    let rows = json(&ok(
+        &emulator,
+        review(
+            &emulator,
+            &["ls", "--output", "json", "--now", "2026-11-23T10:00:00Z"],
+        ),
+    ));
     assert_eq!(rows.as_array().map(Vec::len), Some(1), "{rows}");
     assert_eq!(rows[0]["id"], "pr-7");
     assert_eq!(rows[0]["age_seconds"], 86_400);
     assert_eq!(rows[0]["expired"], false);
-    let table = text(&ok(&emulator, review(&emulator, &["ls", "--now", "2026-11-23T10:00:00Z"])).stdout);
-    assert!(table.lines().nth(1).is_some_and(|l| l.starts_with("pr-7") && l.contains("in 2d")), "{table}");
+    let table = text(
+        &ok(
+            &emulator,
+            review(&emulator, &["ls", "--now", "2026-11-23T10:00:00Z"]),
+        )
+        .stdout,
+    );
+    assert!(
+        table
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("pr-7") && l.contains("in 2d")),
+        "{table}"
+    );
 
     // up again, a day later, nothing changed: nothing done, same pool, same expiry.
     let mut again = poolctl(&emulator);
     again
         .args(["review", "up"])
         .arg(spec())
-        .args(["--id", "pr-7", "--arch", "x86_64", "--output", "json", "--now", "2026-11-23T10:00:00Z", "--trigger-zip"])
+        .args([
+            "--id",
+            "pr-7",
+            "--arch",
+            "x86_64",
+            "--output",
+            "json",
+            "--now",
+            "2026-11-23T10:00:00Z",
+            "--trigger-zip",
+        ])
         .arg(trigger_zip_x86_64());
     let unchanged = json(&ok(&emulator, again));
     assert_eq!(unchanged["action"], "unchanged", "{unchanged}");
@@ -152,11 +238,26 @@ async fn up_ls_up_again_down_and_down_again() {
     // down: gone, with its artifact; down again: still success.
     let down = ok(&emulator, review(&emulator, &["down", "--id", "pr-7"]));
     let said = text(&down.stdout);
-    assert!(said.contains("Deleted review pool pr-7") && said.contains("1 artifact object"), "{said}");
+    assert!(
+        said.contains("Deleted review pool pr-7") && said.contains("1 artifact object"),
+        "{said}"
+    );
     assert_eq!(stack_names(&emulator).await, Vec::<String>::new());
-    assert!(cognito.describe_user_pool().user_pool_id(&pool_id).send().await.is_err(), "the pool is gone");
+    assert!(
+        cognito
+            .describe_user_pool()
+            .user_pool_id(&pool_id)
+            .send()
+            .await
+            .is_err(),
+        "the pool is gone"
+    );
     let again = ok(&emulator, review(&emulator, &["down", "--id", "pr-7"]));
-    assert!(text(&again.stdout).contains("nothing to delete"), "{}", text(&again.stdout));
+    assert!(
+        text(&again.stdout).contains("nothing to delete"),
+        "{}",
+        text(&again.stdout)
+    );
     assert_eq!(listed(&emulator, NOW), Vec::new());
 }
 
@@ -169,21 +270,46 @@ async fn gc_deletes_expired_pools_and_keeps_fresh_ones() {
     let two_hours_later = "2026-11-22T12:00:00Z";
 
     // A dry run reports and deletes nothing.
-    let dry = ok(&emulator, review(&emulator, &["gc", "--dry-run", "--now", two_hours_later]));
+    let dry = ok(
+        &emulator,
+        review(&emulator, &["gc", "--dry-run", "--now", two_hours_later]),
+    );
     let report = text(&dry.stdout);
-    assert!(report.contains("would delete") && report.contains("old-1") && report.contains("old-2"), "{report}");
+    assert!(
+        report.contains("would delete") && report.contains("old-1") && report.contains("old-2"),
+        "{report}"
+    );
     assert!(!report.contains("fresh"), "{report}");
     assert_eq!(listed(&emulator, NOW).len(), 3);
 
     // Before expiry, nothing goes.
-    ok(&emulator, review(&emulator, &["gc", "--now", "2026-11-22T10:20:00Z"]));
+    ok(
+        &emulator,
+        review(&emulator, &["gc", "--now", "2026-11-22T10:20:00Z"]),
+    );
     assert_eq!(listed(&emulator, NOW).len(), 3);
 
-    let gc = ok(&emulator, review(&emulator, &["gc", "--concurrency", "2", "--now", two_hours_later]));
+    let gc = ok(
+        &emulator,
+        review(
+            &emulator,
+            &["gc", "--concurrency", "2", "--now", two_hours_later],
+        ),
+    );
     let report = text(&gc.stdout);
-    assert_eq!(report.lines().filter(|l| l.starts_with("deleted")).count(), 2, "{report}");
-    assert_eq!(listed(&emulator, two_hours_later), vec![("fresh".to_owned(), "poolctl-review-review-fresh".to_owned())]);
-    assert_eq!(stack_names(&emulator).await, ["poolctl-review-review-fresh"]);
+    assert_eq!(
+        report.lines().filter(|l| l.starts_with("deleted")).count(),
+        2,
+        "{report}"
+    );
+    assert_eq!(
+        listed(&emulator, two_hours_later),
+        vec![("fresh".to_owned(), "poolctl-review-review-fresh".to_owned())]
+    );
+    assert_eq!(
+        stack_names(&emulator).await,
+        ["poolctl-review-review-fresh"]
+    );
 }
 
 #[tokio::test]
@@ -194,7 +320,9 @@ async fn ten_review_up_processes_at_once_all_succeed() {
     let children: Vec<_> = (0..10)
         .map(|n| {
             let mut command = up_command(&emulator, &format!("pr-{n}"), &[]);
-            command.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+            command
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
             command.spawn().expect("spawn poolctl")
         })
         .collect();
@@ -208,11 +336,23 @@ async fn ten_review_up_processes_at_once_all_succeed() {
             emulator.log_tail()
         );
     }
-    let ids: Vec<String> = listed(&emulator, NOW).into_iter().map(|(id, _)| id).collect();
+    let ids: Vec<String> = listed(&emulator, NOW)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     let expected: Vec<String> = (0..10).map(|n| format!("pr-{n}")).collect();
     assert_eq!(ids, expected);
-    let rows = json(&ok(&emulator, review(&emulator, &["ls", "--output", "json"])));
-    assert!(rows.as_array().unwrap().iter().all(|row| row["status"] == "CREATE_COMPLETE"), "{rows}");
+    let rows = json(&ok(
+        &emulator,
+        review(&emulator, &["ls", "--output", "json"]),
+    ));
+    assert!(
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .all(|row| row["status"] == "CREATE_COMPLETE"),
+        "{rows}"
+    );
 }
 
 #[tokio::test]
@@ -234,7 +374,10 @@ async fn bad_ids_get_a_clear_error_and_create_nothing() {
         let output = run(command);
         let stderr = text(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{id:?}: {stderr}");
-        assert!(stderr.contains("invalid --id") && stderr.contains(reason), "{id:?}: {stderr}");
+        assert!(
+            stderr.contains("invalid --id") && stderr.contains(reason),
+            "{id:?}: {stderr}"
+        );
     }
     let down = run(review(&emulator, &["down", "--id", "a b"]));
     assert_eq!(down.status.code(), Some(1));
@@ -248,18 +391,31 @@ async fn a_failed_create_is_deleted_not_left_in_rollback_complete() {
     ok(&emulator, up_command(&emulator, "pr-1", &[]));
     // Another pool with the same domain prefix: its review domain for the same id is taken,
     // so its create fails and rolls back.
-    let spec_text = std::fs::read_to_string(spec()).unwrap().replace("\nname: review\n", "\nname: twin\n");
+    let spec_text = std::fs::read_to_string(spec())
+        .unwrap()
+        .replace("\nname: review\n", "\nname: twin\n");
     let twin = emulator.log_path().with_file_name("twin.yaml");
     std::fs::write(&twin, spec_text).unwrap();
     let mut command = poolctl(&emulator);
     command
         .args(["review", "up"])
         .arg(&twin)
-        .args(["--id", "pr-1", "--arch", "x86_64", "--now", NOW, "--trigger-zip"])
+        .args([
+            "--id",
+            "pr-1",
+            "--arch",
+            "x86_64",
+            "--now",
+            NOW,
+            "--trigger-zip",
+        ])
         .arg(trigger_zip_x86_64());
     let output = run(command);
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(4), "{stderr}");
-    assert!(stderr.contains("UserPoolDomain") && stderr.contains("deleting it"), "{stderr}");
+    assert!(
+        stderr.contains("UserPoolDomain") && stderr.contains("deleting it"),
+        "{stderr}"
+    );
     assert_eq!(stack_names(&emulator).await, ["poolctl-review-review-pr-1"]);
 }

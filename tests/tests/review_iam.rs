@@ -8,14 +8,19 @@ use e2e::repo_root;
 use serde_json::Value;
 
 fn document(path: &str) -> Value {
-    let text = std::fs::read_to_string(repo_root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let text =
+        std::fs::read_to_string(repo_root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))
 }
 
 fn strings(value: &Value) -> Vec<String> {
     match value {
         Value::String(s) => vec![s.clone()],
-        Value::Array(items) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -76,12 +81,21 @@ fn iam_action(call: &str) -> Option<&str> {
 #[test]
 fn the_policy_allows_every_call_poolctl_makes() {
     let policy = document("infra/iam/review-ci-policy.json");
-    let allowed: BTreeSet<String> = grants(&policy).into_iter().map(|(action, _, _)| action).collect();
+    let allowed: BTreeSet<String> = grants(&policy)
+        .into_iter()
+        .map(|(action, _, _)| action)
+        .collect();
     let calls = calls_in_deploy_crate();
-    assert!(calls.contains("cloudformation:CreateChangeSet") && calls.contains("s3:PutObject"), "{calls:?}");
+    assert!(
+        calls.contains("cloudformation:CreateChangeSet") && calls.contains("s3:PutObject"),
+        "{calls:?}"
+    );
     for call in &calls {
         if let Some(action) = iam_action(call) {
-            assert!(allowed.contains(action), "{call} needs {action}, which review-ci-policy.json does not allow");
+            assert!(
+                allowed.contains(action),
+                "{call} needs {action}, which review-ci-policy.json does not allow"
+            );
         }
     }
     // What CloudFormation does for the review template on the caller's behalf.
@@ -107,7 +121,11 @@ fn the_policy_is_scoped_to_review_resources() {
     let policy = document("infra/iam/review-ci-policy.json");
     // Only these cannot name a resource (listing stacks; a pool that does not exist yet;
     // domains, which are not resources).
-    let unscopable = ["cloudformation:DescribeStacks", "cognito-idp:CreateUserPool", "cognito-idp:DescribeUserPoolDomain"];
+    let unscopable = [
+        "cloudformation:DescribeStacks",
+        "cognito-idp:CreateUserPool",
+        "cognito-idp:DescribeUserPoolDomain",
+    ];
     for (action, resources, statement) in grants(&policy) {
         assert!(!action.contains('*'), "wildcard action {action}");
         assert!(!resources.is_empty(), "{action} has no Resource");
@@ -116,7 +134,10 @@ fn the_policy_is_scoped_to_review_resources() {
                 assert!(unscopable.contains(&action.as_str()), "{action} on *");
                 continue;
             }
-            assert!(resource.contains("ACCOUNT_ID") || resource.starts_with("arn:aws:s3:::"), "{resource}");
+            assert!(
+                resource.contains("ACCOUNT_ID") || resource.starts_with("arn:aws:s3:::"),
+                "{resource}"
+            );
             let service = action.split(':').next().unwrap();
             let expected = match service {
                 "cloudformation" => vec![":stack/poolctl-review-", ":changeSet/poolctl-"],
@@ -129,13 +150,22 @@ fn the_policy_is_scoped_to_review_resources() {
                 "cognito-idp" => vec![":userpool/"],
                 other => panic!("unexpected service {other}"),
             };
-            assert!(expected.iter().any(|e| resource.contains(e)), "{action} on {resource}");
+            assert!(
+                expected.iter().any(|e| resource.contains(e)),
+                "{action} on {resource}"
+            );
         }
         if action.starts_with("cognito-idp:") && !resources.contains(&"*".to_owned()) {
-            assert_eq!(statement["Condition"]["StringEquals"]["aws:ResourceTag/poolctl:kind"], "review", "{action}");
+            assert_eq!(
+                statement["Condition"]["StringEquals"]["aws:ResourceTag/poolctl:kind"], "review",
+                "{action}"
+            );
         }
         if action == "iam:PassRole" {
-            assert_eq!(statement["Condition"]["StringEquals"]["iam:PassedToService"], "lambda.amazonaws.com");
+            assert_eq!(
+                statement["Condition"]["StringEquals"]["iam:PassedToService"],
+                "lambda.amazonaws.com"
+            );
         }
     }
 }
@@ -147,15 +177,26 @@ fn the_trust_policy_admits_github_oidc_for_this_repository_only() {
     assert_eq!(statements.len(), 1);
     let statement = &statements[0];
     assert_eq!(statement["Action"], "sts:AssumeRoleWithWebIdentity");
-    assert!(statement["Principal"]["Federated"].as_str().unwrap().ends_with(":oidc-provider/token.actions.githubusercontent.com"));
-    assert_eq!(statement["Condition"]["StringEquals"]["token.actions.githubusercontent.com:aud"], "sts.amazonaws.com");
-    let subjects = strings(&statement["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"]);
-    assert!(!subjects.is_empty() && subjects.iter().all(|s| s.starts_with("repo:OWNER/REPO:")), "{subjects:?}");
+    assert!(statement["Principal"]["Federated"]
+        .as_str()
+        .unwrap()
+        .ends_with(":oidc-provider/token.actions.githubusercontent.com"));
+    assert_eq!(
+        statement["Condition"]["StringEquals"]["token.actions.githubusercontent.com:aud"],
+        "sts.amazonaws.com"
+    );
+    let subjects =
+        strings(&statement["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"]);
+    assert!(
+        !subjects.is_empty() && subjects.iter().all(|s| s.starts_with("repo:OWNER/REPO:")),
+        "{subjects:?}"
+    );
 }
 
 #[test]
 fn the_workflow_runs_each_command_through_the_role() {
-    let workflow = std::fs::read_to_string(repo_root().join(".github/workflows/review-pools.yml")).unwrap();
+    let workflow =
+        std::fs::read_to_string(repo_root().join(".github/workflows/review-pools.yml")).unwrap();
     for needle in [
         "id-token: write",
         "aws-actions/configure-aws-credentials",
@@ -170,5 +211,8 @@ fn the_workflow_runs_each_command_through_the_role() {
     ] {
         assert!(workflow.contains(needle), "the workflow lacks {needle:?}");
     }
-    assert!(!workflow.contains("aws-access-key-id"), "the workflow must not use stored keys");
+    assert!(
+        !workflow.contains("aws-access-key-id"),
+        "the workflow must not use stored keys"
+    );
 }

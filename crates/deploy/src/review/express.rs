@@ -24,7 +24,9 @@ use crate::error::DeployError;
 struct ExpressMode;
 
 fn express() -> DeploymentConfig {
-    DeploymentConfig::builder().mode(DeploymentConfigMode::Express).build()
+    DeploymentConfig::builder()
+        .mode(DeploymentConfigMode::Express)
+        .build()
 }
 
 impl Intercept for ExpressMode {
@@ -51,7 +53,12 @@ impl Intercept for ExpressMode {
 /// `aws` whose CloudFormation change sets and deletions run in express mode.
 pub fn with_express_mode(aws: &Aws) -> Aws {
     let mut express_aws = aws.clone();
-    let config = aws.cloudformation.config().to_builder().interceptor(ExpressMode).build();
+    let config = aws
+        .cloudformation
+        .config()
+        .to_builder()
+        .interceptor(ExpressMode)
+        .build();
     express_aws.cloudformation = aws_sdk_cloudformation::Client::from_conf(config);
     express_aws
 }
@@ -60,12 +67,24 @@ pub fn with_express_mode(aws: &Aws) -> Aws {
 /// mode, or an endpoint that validates strictly): worth one retry in the standard mode.
 pub fn is_express_refused(error: &DeployError) -> bool {
     match error {
-        DeployError::Aws { operation, code, message } => {
-            let call = matches!(*operation, "cloudformation:CreateChangeSet" | "cloudformation:DeleteStack");
+        DeployError::Aws {
+            operation,
+            code,
+            message,
+        } => {
+            let call = matches!(
+                *operation,
+                "cloudformation:CreateChangeSet" | "cloudformation:DeleteStack"
+            );
             let code = code.as_deref().unwrap_or_default();
-            let invalid = code == "ValidationError" || code.starts_with("InvalidParameter") || code == "UnsupportedOperation";
+            let invalid = code == "ValidationError"
+                || code.starts_with("InvalidParameter")
+                || code == "UnsupportedOperation";
             let text = message.to_ascii_lowercase();
-            call && invalid && (text.contains("deploymentconfig") || text.contains("express") || text.contains("deployment mode"))
+            call && invalid
+                && (text.contains("deploymentconfig")
+                    || text.contains("express")
+                    || text.contains("deployment mode"))
         }
         _ => false,
     }
@@ -76,7 +95,11 @@ mod tests {
     use super::*;
 
     fn aws_error(operation: &'static str, code: &str, message: &str) -> DeployError {
-        DeployError::Aws { operation, code: Some(code.into()), message: message.into() }
+        DeployError::Aws {
+            operation,
+            code: Some(code.into()),
+            message: message.into(),
+        }
     }
 
     /// Serves one HTTP request on a loopback port with `response` (an XML body) and hands back
@@ -120,7 +143,9 @@ mod tests {
             .behavior_version(BehaviorVersion::latest())
             .endpoint_url(endpoint)
             .region(Region::new("us-east-1"))
-            .credentials_provider(SharedCredentialsProvider::new(Credentials::new("test", "test", None, None, "test")))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                "test", "test", None, None, "test",
+            )))
             .build();
         Aws {
             cloudformation: aws_sdk_cloudformation::Client::new(&config),
@@ -132,28 +157,52 @@ mod tests {
         }
     }
 
-    const CREATED: &str = "<CreateChangeSetResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\">\
+    const CREATED: &str =
+        "<CreateChangeSetResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\">\
         <CreateChangeSetResult><Id>arn:cs</Id><StackId>arn:stack</StackId></CreateChangeSetResult>\
         <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></CreateChangeSetResponse>";
-    const DELETED: &str = "<DeleteStackResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\">\
+    const DELETED: &str =
+        "<DeleteStackResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\">\
         <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DeleteStackResponse>";
 
     #[tokio::test]
     async fn review_change_sets_and_deletions_are_sent_in_express_mode() {
         let (endpoint, server) = one_request_server(CREATED);
         let aws = with_express_mode(&client(&endpoint));
-        aws.cloudformation.create_change_set().stack_name("s").change_set_name("c").send().await.unwrap();
+        aws.cloudformation
+            .create_change_set()
+            .stack_name("s")
+            .change_set_name("c")
+            .send()
+            .await
+            .unwrap();
         let body = server.join().unwrap();
         assert!(body.contains("Action=CreateChangeSet"), "{body}");
         assert!(body.contains("DeploymentConfig.Mode=EXPRESS"), "{body}");
 
         let (endpoint, server) = one_request_server(DELETED);
-        with_express_mode(&client(&endpoint)).cloudformation.delete_stack().stack_name("s").send().await.unwrap();
-        assert!(server.join().unwrap().contains("DeploymentConfig.Mode=EXPRESS"));
+        with_express_mode(&client(&endpoint))
+            .cloudformation
+            .delete_stack()
+            .stack_name("s")
+            .send()
+            .await
+            .unwrap();
+        assert!(server
+            .join()
+            .unwrap()
+            .contains("DeploymentConfig.Mode=EXPRESS"));
 
         // The driver's own client, used for production deploys, is untouched.
         let (endpoint, server) = one_request_server(CREATED);
-        client(&endpoint).cloudformation.create_change_set().stack_name("s").change_set_name("c").send().await.unwrap();
+        client(&endpoint)
+            .cloudformation
+            .create_change_set()
+            .stack_name("s")
+            .change_set_name("c")
+            .send()
+            .await
+            .unwrap();
         assert!(!server.join().unwrap().contains("DeploymentConfig"));
     }
 
@@ -165,11 +214,27 @@ mod tests {
             "ValidationError: DeploymentConfig mode EXPRESS is not supported in this region",
         );
         assert!(is_express_refused(&refused));
-        assert!(is_express_refused(&aws_error("cloudformation:DeleteStack", "InvalidParameterValue", "Unknown parameter DeploymentConfig")));
+        assert!(is_express_refused(&aws_error(
+            "cloudformation:DeleteStack",
+            "InvalidParameterValue",
+            "Unknown parameter DeploymentConfig"
+        )));
         // Anything else is a real error and is reported as such.
-        assert!(!is_express_refused(&aws_error("cloudformation:CreateChangeSet", "ValidationError", "Template format error")));
-        assert!(!is_express_refused(&aws_error("cloudformation:CreateChangeSet", "Throttling", "Rate exceeded")));
-        assert!(!is_express_refused(&aws_error("s3:PutObject", "ValidationError", "express")));
+        assert!(!is_express_refused(&aws_error(
+            "cloudformation:CreateChangeSet",
+            "ValidationError",
+            "Template format error"
+        )));
+        assert!(!is_express_refused(&aws_error(
+            "cloudformation:CreateChangeSet",
+            "Throttling",
+            "Rate exceeded"
+        )));
+        assert!(!is_express_refused(&aws_error(
+            "s3:PutObject",
+            "ValidationError",
+            "express"
+        )));
         assert!(!is_express_refused(&DeployError::NoRegion));
     }
 }

@@ -12,8 +12,11 @@ pub mod spec;
 pub mod tags;
 pub mod time;
 
-pub use ops::{down, gc, list, needs_trigger, up, GcEvent, GcSummary, Removed, ReviewError, UpReport, UpRequest};
 pub use naming::{domain_prefix, stack_name, InvalidReviewId, ReviewId, STACK_PREFIX};
+pub use ops::{
+    down, gc, list, needs_trigger, up, GcEvent, GcSummary, Removed, ReviewError, UpReport,
+    UpRequest,
+};
 pub use spec::{environment_name, review_spec, ReviewSpecError};
 pub use tags::{plan_gc, render_table, GcPlan, ReviewPool, ReviewPoolRow, ReviewTags};
 pub use time::{human_duration, Instant, InvalidTime, Ttl};

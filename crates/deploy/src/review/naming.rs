@@ -41,7 +41,11 @@ pub enum InvalidReviewId {
         "the review id {id:?} contains {found:?} at position {position}; allowed are ASCII \
          letters, digits, '-', '_', '.' and '/'"
     )]
-    BadCharacter { id: String, found: char, position: usize },
+    BadCharacter {
+        id: String,
+        found: char,
+        position: usize,
+    },
     #[error("the review id {id:?} has no letter or digit")]
     NoAlphanumeric { id: String },
 }
@@ -70,14 +74,25 @@ impl ReviewId {
             .enumerate()
             .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/')))
         {
-            return Err(InvalidReviewId::BadCharacter { id: raw.to_owned(), found, position });
+            return Err(InvalidReviewId::BadCharacter {
+                id: raw.to_owned(),
+                found,
+                position,
+            });
         }
         let sanitised = slugify(raw);
         if sanitised.is_empty() {
             return Err(InvalidReviewId::NoAlphanumeric { id: raw.to_owned() });
         }
-        let slug = if sanitised == raw { sanitised } else { format!("{sanitised}-{}", short_hash(&[raw])) };
-        Ok(ReviewId { raw: raw.to_owned(), slug })
+        let slug = if sanitised == raw {
+            sanitised
+        } else {
+            format!("{sanitised}-{}", short_hash(&[raw]))
+        };
+        Ok(ReviewId {
+            raw: raw.to_owned(),
+            slug,
+        })
     }
 
     /// The id as given.
@@ -117,7 +132,10 @@ pub fn domain_prefix(prefix: &str, id: &ReviewId) -> String {
     }
     let hash = short_hash(&[prefix, id.as_str()]);
     let keep = MAX_DOMAIN_PREFIX - HASH_LEN - 1;
-    let head = prefix.get(..keep.min(prefix.len())).unwrap_or(prefix).trim_end_matches('-');
+    let head = prefix
+        .get(..keep.min(prefix.len()))
+        .unwrap_or(prefix)
+        .trim_end_matches('-');
     format!("{head}-{hash}")
 }
 
@@ -163,7 +181,12 @@ fn short_hash(parts: &[&str]) -> String {
         }
         hasher.update(part.as_bytes());
     }
-    hasher.finalize().iter().take(HASH_LEN / 2).map(|b| format!("{b:02x}")).collect()
+    hasher
+        .finalize()
+        .iter()
+        .take(HASH_LEN / 2)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -186,7 +209,9 @@ mod tests {
     fn is_valid_domain_prefix(prefix: &str) -> bool {
         !prefix.is_empty()
             && prefix.len() <= MAX_DOMAIN_PREFIX
-            && prefix.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && prefix
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !prefix.starts_with('-')
             && !prefix.ends_with('-')
             && !has_reserved_word(prefix)
@@ -202,10 +227,20 @@ mod tests {
     #[test]
     fn rewritten_ids_get_a_hash_so_they_cannot_collide() {
         let branch = id("feature/login");
-        assert!(branch.slug().starts_with("feature-login-"), "{}", branch.slug());
+        assert!(
+            branch.slug().starts_with("feature-login-"),
+            "{}",
+            branch.slug()
+        );
         assert_eq!(branch.slug().len(), "feature-login-".len() + HASH_LEN);
         // The clean id with the same letters gets another slug, as do other spellings.
-        let others = ["feature-login", "Feature/Login", "feature_login", "feature.login", "feature//login"];
+        let others = [
+            "feature-login",
+            "Feature/Login",
+            "feature_login",
+            "feature.login",
+            "feature//login",
+        ];
         for other in others {
             assert_ne!(id(other).slug(), branch.slug(), "{other}");
         }
@@ -216,31 +251,71 @@ mod tests {
     #[test]
     fn bad_ids_are_refused_with_the_reason() {
         assert_eq!(ReviewId::parse(""), Err(InvalidReviewId::Empty));
-        assert_eq!(ReviewId::parse(&"a".repeat(65)), Err(InvalidReviewId::TooLong { len: 65 }));
+        assert_eq!(
+            ReviewId::parse(&"a".repeat(65)),
+            Err(InvalidReviewId::TooLong { len: 65 })
+        );
         assert!(ReviewId::parse(&"a".repeat(64)).is_ok());
         assert_eq!(
             ReviewId::parse("pr 12"),
-            Err(InvalidReviewId::BadCharacter { id: "pr 12".into(), found: ' ', position: 2 })
+            Err(InvalidReviewId::BadCharacter {
+                id: "pr 12".into(),
+                found: ' ',
+                position: 2
+            })
         );
-        for bad in ["pr#1", "a\nb", "é", "${{ github.event.number }}", "a:b", "tab\t"] {
-            assert!(matches!(ReviewId::parse(bad), Err(InvalidReviewId::BadCharacter { .. })), "{bad:?}");
+        for bad in [
+            "pr#1",
+            "a\nb",
+            "é",
+            "${{ github.event.number }}",
+            "a:b",
+            "tab\t",
+        ] {
+            assert!(
+                matches!(
+                    ReviewId::parse(bad),
+                    Err(InvalidReviewId::BadCharacter { .. })
+                ),
+                "{bad:?}"
+            );
         }
-        assert_eq!(ReviewId::parse("--/_."), Err(InvalidReviewId::NoAlphanumeric { id: "--/_.".into() }));
+        assert_eq!(
+            ReviewId::parse("--/_."),
+            Err(InvalidReviewId::NoAlphanumeric { id: "--/_.".into() })
+        );
         let message = ReviewId::parse("pr 12").unwrap_err().to_string();
-        assert!(message.contains("' '") && message.contains("allowed"), "{message}");
+        assert!(
+            message.contains("' '") && message.contains("allowed"),
+            "{message}"
+        );
     }
 
     #[test]
     fn stack_names_are_valid_bounded_and_distinct() {
-        assert_eq!(stack_name("review", &id("pr-123")), "poolctl-review-review-pr-123");
+        assert_eq!(
+            stack_name("review", &id("pr-123")),
+            "poolctl-review-review-pr-123"
+        );
         let long_pool = "a-pool-name-that-is-quite-long-indeed-for-sure";
-        let ids = ["1", "pr-123", "feature/login", &"x".repeat(64), &format!("{}y", "x".repeat(63)), "X"];
+        let ids = [
+            "1",
+            "pr-123",
+            "feature/login",
+            &"x".repeat(64),
+            &format!("{}y", "x".repeat(63)),
+            "X",
+        ];
         let mut seen = std::collections::HashSet::new();
         for pool in ["review", long_pool] {
             for raw in ids {
                 let name = stack_name(pool, &id(raw));
                 assert!(is_valid_stack_name(&name), "{name}");
-                assert!(name.len() <= MAX_STACK_NAME, "{name} is {} long", name.len());
+                assert!(
+                    name.len() <= MAX_STACK_NAME,
+                    "{name} is {} long",
+                    name.len()
+                );
                 assert!(name.starts_with(STACK_PREFIX));
                 assert!(seen.insert(name.clone()), "collision: {name}");
                 assert_eq!(stack_name(pool, &id(raw)), name, "stable");
@@ -253,10 +328,20 @@ mod tests {
 
     #[test]
     fn domain_prefixes_are_unique_per_id_and_acceptable_to_cognito() {
-        assert_eq!(domain_prefix("acme-review", &id("pr-7")), "acme-review-pr-7");
+        assert_eq!(
+            domain_prefix("acme-review", &id("pr-7")),
+            "acme-review-pr-7"
+        );
         let prefix = "poolctl-review-pr";
         let mut seen = std::collections::HashSet::new();
-        for raw in ["1", "2", "fix-aws-login", "amazon", "Feature/X", &"z".repeat(64)] {
+        for raw in [
+            "1",
+            "2",
+            "fix-aws-login",
+            "amazon",
+            "Feature/X",
+            &"z".repeat(64),
+        ] {
             let domain = domain_prefix(prefix, &id(raw));
             assert!(is_valid_domain_prefix(&domain), "{raw}: {domain}");
             assert!(seen.insert(domain.clone()), "collision: {domain}");

@@ -12,7 +12,9 @@ use tokio::task::JoinSet;
 use super::express::{is_express_refused, with_express_mode};
 use super::naming::{stack_name, ReviewId};
 use super::spec::{environment_name, review_spec, ReviewSpecError};
-use super::tags::{plan_gc, GcPlan, ReviewPool, ReviewTags, TAG_CREATED_AT, TAG_EXPIRES_AT, TAG_KIND, KIND_REVIEW};
+use super::tags::{
+    plan_gc, GcPlan, ReviewPool, ReviewTags, KIND_REVIEW, TAG_CREATED_AT, TAG_EXPIRES_AT, TAG_KIND,
+};
 use super::time::{Instant, Ttl};
 use crate::apply::{spec_template, ApplyOutcome, DeleteOutcome, DeployRequest, Deployer, Progress};
 use crate::artifact::{object_key, sha256_hex, Arch};
@@ -77,7 +79,9 @@ pub struct UpReport {
 
 /// Whether the spec's template takes a trigger artifact.
 pub fn needs_trigger(spec: &PoolSpec) -> bool {
-    template::render(spec, &RenderOptions::default()).parameter_names().contains(&template::PARAM_ARTIFACT_KEY)
+    template::render(spec, &RenderOptions::default())
+        .parameter_names()
+        .contains(&template::PARAM_ARTIFACT_KEY)
 }
 
 /// Every review pool in the account and region (DescribeStacks, all pages), oldest first.
@@ -122,23 +126,50 @@ pub async fn up(
         if state.tags.get(TAG_KIND).map(String::as_str) != Some(KIND_REVIEW) {
             return Err(ReviewError::NotAReviewStack(stack));
         }
-        if let Some(created) = state.tags.get(TAG_CREATED_AT).and_then(|t| t.parse::<Instant>().ok()) {
+        if let Some(created) = state
+            .tags
+            .get(TAG_CREATED_AT)
+            .and_then(|t| t.parse::<Instant>().ok())
+        {
             created_at = created;
             let lease = created.plus(request.ttl.as_duration());
-            let current = state.tags.get(TAG_EXPIRES_AT).and_then(|t| t.parse::<Instant>().ok());
-            expires_at = if lease > request.now { lease } else { current.filter(|c| *c > request.now).unwrap_or(expires_at) };
+            let current = state
+                .tags
+                .get(TAG_EXPIRES_AT)
+                .and_then(|t| t.parse::<Instant>().ok());
+            expires_at = if lease > request.now {
+                lease
+            } else {
+                current.filter(|c| *c > request.now).unwrap_or(expires_at)
+            };
         }
     }
-    let tags = ReviewTags { id: request.id.as_str().to_owned(), pool: review.name.clone(), created_at, expires_at };
+    let tags = ReviewTags {
+        id: request.id.as_str().to_owned(),
+        pool: review.name.clone(),
+        created_at,
+        expires_at,
+    };
 
     let mut auto_parameters = BTreeMap::new();
-    auto_parameters.insert(template::PARAM_ENVIRONMENT_NAME.to_owned(), environment_name(&request.id));
-    auto_parameters.insert(template::PARAM_TRIGGER_ARCHITECTURE.to_owned(), request.arch.as_str().to_owned());
+    auto_parameters.insert(
+        template::PARAM_ENVIRONMENT_NAME.to_owned(),
+        environment_name(&request.id),
+    );
+    auto_parameters.insert(
+        template::PARAM_TRIGGER_ARCHITECTURE.to_owned(),
+        request.arch.as_str().to_owned(),
+    );
     if let Some(zip) = request.trigger_zip {
         let key = object_key(&format!("{ARTIFACT_PREFIX}/{stack}"), &sha256_hex(&zip));
-        let location: ArtifactLocation = aws.upload_artifact(zip, &key, request.artifact_bucket.as_deref()).await?;
+        let location: ArtifactLocation = aws
+            .upload_artifact(zip, &key, request.artifact_bucket.as_deref())
+            .await?;
         if location.uploaded {
-            progress(Progress::Notice(format!("uploaded the trigger to s3://{}/{}", location.bucket, location.key)));
+            progress(Progress::Notice(format!(
+                "uploaded the trigger to s3://{}/{}",
+                location.bucket, location.key
+            )));
         }
         auto_parameters.insert(template::PARAM_ARTIFACT_BUCKET.to_owned(), location.bucket);
         auto_parameters.insert(template::PARAM_ARTIFACT_KEY.to_owned(), location.key);
@@ -157,12 +188,21 @@ pub async fn up(
         allow_pool_replacement: true,
     };
 
-    let (result, express) = match apply(&Deployer::new(with_express_mode(aws)), &deploy_request, progress).await {
+    let (result, express) = match apply(
+        &Deployer::new(with_express_mode(aws)),
+        &deploy_request,
+        progress,
+    )
+    .await
+    {
         Err(error) if is_express_refused(&error) => {
             progress(Progress::Notice(format!(
                 "CloudFormation refused express mode ({error}); deploying in the standard mode"
             )));
-            (apply(&Deployer::new(aws.clone()), &deploy_request, progress).await, false)
+            (
+                apply(&Deployer::new(aws.clone()), &deploy_request, progress).await,
+                false,
+            )
         }
         other => (other, true),
     };
@@ -216,14 +256,24 @@ async fn apply(
 /// ROLLBACK_FAILED) holds nothing worth keeping; delete it so that no review stack is left
 /// behind. Best effort: the original failure is what the caller reports.
 async fn delete_failed_create(aws: &Aws, stack: &str, progress: &mut (dyn FnMut(Progress) + Send)) {
-    let Ok(Some(state)) = aws.describe_stack(stack).await else { return };
-    if !matches!(state.status.as_str(), "ROLLBACK_COMPLETE" | "CREATE_FAILED" | "ROLLBACK_FAILED" | "REVIEW_IN_PROGRESS") {
+    let Ok(Some(state)) = aws.describe_stack(stack).await else {
+        return;
+    };
+    if !matches!(
+        state.status.as_str(),
+        "ROLLBACK_COMPLETE" | "CREATE_FAILED" | "ROLLBACK_FAILED" | "REVIEW_IN_PROGRESS"
+    ) {
         return;
     }
-    progress(Progress::Notice(format!("the new review stack {stack} failed ({}); deleting it", state.status)));
+    progress(Progress::Notice(format!(
+        "the new review stack {stack} failed ({}); deleting it",
+        state.status
+    )));
     match delete_stack_and_artifacts(aws, stack).await {
         Ok(_) => progress(Progress::Notice(format!("deleted {stack}"))),
-        Err(error) => progress(Progress::Notice(format!("could not delete {stack}: {error}"))),
+        Err(error) => progress(Progress::Notice(format!(
+            "could not delete {stack}: {error}"
+        ))),
     }
 }
 
@@ -249,17 +299,30 @@ pub async fn down(
             let stack = stack_name(pool, id);
             match aws.describe_stack(&stack).await? {
                 None => Vec::new(),
-                Some(state) if state.tags.get(TAG_KIND).map(String::as_str) == Some(KIND_REVIEW) => vec![stack],
+                Some(state)
+                    if state.tags.get(TAG_KIND).map(String::as_str) == Some(KIND_REVIEW) =>
+                {
+                    vec![stack]
+                }
                 Some(_) => return Err(ReviewError::NotAReviewStack(stack)),
             }
         }
-        None => list(aws).await?.into_iter().filter(|p| p.id == id.as_str()).map(|p| p.stack_name).collect(),
+        None => list(aws)
+            .await?
+            .into_iter()
+            .filter(|p| p.id == id.as_str())
+            .map(|p| p.stack_name)
+            .collect(),
     };
     let mut removed = Vec::new();
     for stack in stacks {
         progress(Progress::Notice(format!("deleting {stack}")));
         let artifacts_deleted = delete_stack_and_artifacts(aws, &stack).await?;
-        removed.push(Removed { id: id.as_str().to_owned(), stack, artifacts_deleted });
+        removed.push(Removed {
+            id: id.as_str().to_owned(),
+            stack,
+            artifacts_deleted,
+        });
     }
     Ok(removed)
 }
@@ -270,17 +333,26 @@ async fn delete_stack_and_artifacts(aws: &Aws, stack: &str) -> Result<usize, Dep
     let bucket = aws
         .describe_stack(stack)
         .await?
-        .and_then(|state| state.parameters.get(template::PARAM_ARTIFACT_BUCKET).cloned())
+        .and_then(|state| {
+            state
+                .parameters
+                .get(template::PARAM_ARTIFACT_BUCKET)
+                .cloned()
+        })
         .filter(|bucket| !bucket.is_empty());
     let outcome = match delete_stack(&Deployer::new(with_express_mode(aws)), stack).await {
-        Err(error) if is_express_refused(&error) => delete_stack(&Deployer::new(aws.clone()), stack).await,
+        Err(error) if is_express_refused(&error) => {
+            delete_stack(&Deployer::new(aws.clone()), stack).await
+        }
         other => other,
     }?;
     if let DeleteOutcome::Absent { .. } = outcome {
         return Ok(0);
     }
     match bucket {
-        Some(bucket) => delete_artifacts(aws, &bucket, &format!("{ARTIFACT_PREFIX}/{stack}/")).await,
+        Some(bucket) => {
+            delete_artifacts(aws, &bucket, &format!("{ARTIFACT_PREFIX}/{stack}/")).await
+        }
         None => Ok(0),
     }
 }
@@ -353,7 +425,11 @@ pub async fn gc(
     report: &mut (dyn FnMut(GcEvent) + Send),
 ) -> Result<GcSummary, DeployError> {
     let GcPlan { delete, busy, keep } = plan_gc(list(aws).await?, now);
-    let mut summary = GcSummary { kept: keep.len(), busy: busy.len(), ..GcSummary::default() };
+    let mut summary = GcSummary {
+        kept: keep.len(),
+        busy: busy.len(),
+        ..GcSummary::default()
+    };
     for pool in busy {
         report(GcEvent::Busy(pool));
     }
@@ -379,7 +455,11 @@ pub async fn gc(
         match joined {
             Ok((pool, Ok(artifacts_deleted))) => {
                 summary.deleted += 1;
-                let removed = Removed { id: pool.id.clone(), stack: pool.stack_name.clone(), artifacts_deleted };
+                let removed = Removed {
+                    id: pool.id.clone(),
+                    stack: pool.stack_name.clone(),
+                    artifacts_deleted,
+                };
                 report(GcEvent::Deleted(pool, removed));
             }
             Ok((pool, Err(error))) => {

@@ -19,10 +19,16 @@ pub enum ReviewSpecError {
 /// gets the id appended so that review pools never fight over it.
 pub fn review_spec(spec: &PoolSpec, id: &ReviewId) -> Result<PoolSpec, ReviewSpecError> {
     let mut review = spec.clone();
-    review.protection = Protection { deletion: DeletionProtection::Inactive, retain_on_delete: false };
+    review.protection = Protection {
+        deletion: DeletionProtection::Inactive,
+        retain_on_delete: false,
+    };
     if let Some(domain) = review.domain.as_mut() {
         if let Some(custom) = &domain.custom {
-            return Err(ReviewSpecError::CustomDomain { pool: spec.name.clone(), domain: custom.name.clone() });
+            return Err(ReviewSpecError::CustomDomain {
+                pool: spec.name.clone(),
+                domain: custom.name.clone(),
+            });
         }
         if let Some(prefix) = domain.prefix.as_mut() {
             *prefix = domain_prefix(prefix, id);
@@ -61,7 +67,10 @@ mod tests {
         let review = review_spec(&load(production_like()), &id).unwrap();
         assert_eq!(review.protection.deletion, DeletionProtection::Inactive);
         assert!(!review.protection.retain_on_delete);
-        assert_eq!(review.domain.unwrap().prefix.as_deref(), Some("acme-login-pr-42"));
+        assert_eq!(
+            review.domain.unwrap().prefix.as_deref(),
+            Some("acme-login-pr-42")
+        );
         assert_eq!(review.name, "acme");
         assert_eq!(environment_name(&id), "review-pr-42");
     }

@@ -59,7 +59,12 @@ impl ReviewPool {
     /// The review pool a stack is, or `None` for any stack not tagged `poolctl:kind=review`.
     pub fn from_stack(stack: &aws_sdk_cloudformation::types::Stack) -> Option<ReviewPool> {
         let tag = |key: &str| {
-            stack.tags().iter().find(|t| t.key() == Some(key)).and_then(|t| t.value()).map(str::to_owned)
+            stack
+                .tags()
+                .iter()
+                .find(|t| t.key() == Some(key))
+                .and_then(|t| t.value())
+                .map(str::to_owned)
         };
         if tag(TAG_KIND).as_deref() != Some(KIND_REVIEW) {
             return None;
@@ -70,7 +75,10 @@ impl ReviewPool {
             stack_id: stack.stack_id().unwrap_or_default().to_owned(),
             id: tag(TAG_REVIEW_ID).unwrap_or_default(),
             pool: tag(TAG_POOL).unwrap_or_default(),
-            status: stack.stack_status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            status: stack
+                .stack_status()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
             created_at: instant(TAG_CREATED_AT),
             expires_at: instant(TAG_EXPIRES_AT),
         })
@@ -149,13 +157,25 @@ pub fn render_table(pools: &[ReviewPool], now: Instant) -> String {
     let rows: Vec<[String; 6]> = pools
         .iter()
         .map(|pool| {
-            let age = pool.created_at.map(|t| human_duration(now.seconds_since(t))).unwrap_or_else(|| "?".into());
+            let age = pool
+                .created_at
+                .map(|t| human_duration(now.seconds_since(t)))
+                .unwrap_or_else(|| "?".into());
             let expires = match pool.expires_at {
                 None => "never (no expiry tag)".to_owned(),
-                Some(t) if t <= now => format!("expired {} ago", human_duration(now.seconds_since(t))),
+                Some(t) if t <= now => {
+                    format!("expired {} ago", human_duration(now.seconds_since(t)))
+                }
                 Some(t) => format!("in {}", human_duration(t.seconds_since(now))),
             };
-            [pool.id.clone(), pool.pool.clone(), pool.status.clone(), age, expires, pool.stack_name.clone()]
+            [
+                pool.id.clone(),
+                pool.pool.clone(),
+                pool.status.clone(),
+                age,
+                expires,
+                pool.stack_name.clone(),
+            ]
         })
         .collect();
     let mut widths = header.clone().map(|h| h.len());
@@ -166,7 +186,11 @@ pub fn render_table(pools: &[ReviewPool], now: Instant) -> String {
     }
     let mut out = String::new();
     for row in std::iter::once(&header).chain(&rows) {
-        let line: Vec<String> = row.iter().zip(widths).map(|(cell, width)| format!("{cell:<width$}")).collect();
+        let line: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
     }
@@ -184,7 +208,10 @@ mod tests {
     }
 
     fn stack(name: &str, status: StackStatus, tags: &[(String, String)]) -> Stack {
-        let mut builder = Stack::builder().stack_name(name).stack_id(format!("arn:stack/{name}/1")).stack_status(status);
+        let mut builder = Stack::builder()
+            .stack_name(name)
+            .stack_id(format!("arn:stack/{name}/1"))
+            .stack_status(status);
         for (key, value) in tags {
             builder = builder.tags(Tag::builder().key(key).value(value).build());
         }
@@ -192,15 +219,25 @@ mod tests {
     }
 
     fn tags(id: &str, created: &str, expires: &str) -> ReviewTags {
-        ReviewTags { id: id.into(), pool: "review".into(), created_at: at(created), expires_at: at(expires) }
+        ReviewTags {
+            id: id.into(),
+            pool: "review".into(),
+            created_at: at(created),
+            expires_at: at(expires),
+        }
     }
 
     #[test]
     fn tags_round_trip_through_a_stack() {
-        let written = tags("feature/login", "2026-11-22T10:00:00Z", "2026-11-25T10:00:00Z");
+        let written = tags(
+            "feature/login",
+            "2026-11-22T10:00:00Z",
+            "2026-11-25T10:00:00Z",
+        );
         let pairs = written.to_pairs();
         assert!(pairs.contains(&("poolctl:expires-at".into(), "2026-11-25T10:00:00Z".into())));
-        let read = ReviewPool::from_stack(&stack("s", StackStatus::CreateComplete, &pairs)).unwrap();
+        let read =
+            ReviewPool::from_stack(&stack("s", StackStatus::CreateComplete, &pairs)).unwrap();
         assert_eq!(read.id, "feature/login");
         assert_eq!(read.pool, "review");
         assert_eq!(read.status, "CREATE_COMPLETE");
@@ -210,35 +247,72 @@ mod tests {
 
     #[test]
     fn stacks_without_the_review_kind_are_not_review_pools() {
-        let production = stack("poolctl-acme", StackStatus::CreateComplete, &[("team".into(), "identity".into())]);
+        let production = stack(
+            "poolctl-acme",
+            StackStatus::CreateComplete,
+            &[("team".into(), "identity".into())],
+        );
         assert_eq!(ReviewPool::from_stack(&production), None);
         let other_kind = [(TAG_KIND.to_owned(), "production".to_owned())];
-        assert_eq!(ReviewPool::from_stack(&stack("x", StackStatus::CreateComplete, &other_kind)), None);
+        assert_eq!(
+            ReviewPool::from_stack(&stack("x", StackStatus::CreateComplete, &other_kind)),
+            None
+        );
     }
 
     #[test]
     fn gc_deletes_only_what_has_provably_expired_and_is_idle() {
         let now = at("2026-11-22T12:00:00Z");
         let pool = |name: &str, status: StackStatus, expires: Option<&str>| {
-            let mut pairs = vec![(TAG_KIND.to_owned(), KIND_REVIEW.to_owned()), (TAG_REVIEW_ID.to_owned(), name.to_owned())];
+            let mut pairs = vec![
+                (TAG_KIND.to_owned(), KIND_REVIEW.to_owned()),
+                (TAG_REVIEW_ID.to_owned(), name.to_owned()),
+            ];
             if let Some(expires) = expires {
                 pairs.push((TAG_EXPIRES_AT.to_owned(), expires.to_owned()));
             }
             ReviewPool::from_stack(&stack(name, status, &pairs)).unwrap()
         };
         let pools = vec![
-            pool("old", StackStatus::CreateComplete, Some("2026-11-22T11:00:00Z")),
-            pool("exactly-now", StackStatus::UpdateComplete, Some("2026-11-22T12:00:00Z")),
-            pool("failed", StackStatus::RollbackComplete, Some("2026-11-01T00:00:00Z")),
-            pool("fresh", StackStatus::CreateComplete, Some("2026-11-22T12:00:01Z")),
+            pool(
+                "old",
+                StackStatus::CreateComplete,
+                Some("2026-11-22T11:00:00Z"),
+            ),
+            pool(
+                "exactly-now",
+                StackStatus::UpdateComplete,
+                Some("2026-11-22T12:00:00Z"),
+            ),
+            pool(
+                "failed",
+                StackStatus::RollbackComplete,
+                Some("2026-11-01T00:00:00Z"),
+            ),
+            pool(
+                "fresh",
+                StackStatus::CreateComplete,
+                Some("2026-11-22T12:00:01Z"),
+            ),
             pool("untagged-expiry", StackStatus::CreateComplete, None),
             pool("garbled", StackStatus::CreateComplete, Some("soon")),
-            pool("updating", StackStatus::UpdateInProgress, Some("2026-11-20T00:00:00Z")),
-            pool("abandoned", StackStatus::ReviewInProgress, Some("2026-11-20T00:00:00Z")),
+            pool(
+                "updating",
+                StackStatus::UpdateInProgress,
+                Some("2026-11-20T00:00:00Z"),
+            ),
+            pool(
+                "abandoned",
+                StackStatus::ReviewInProgress,
+                Some("2026-11-20T00:00:00Z"),
+            ),
         ];
         let plan = plan_gc(pools, now);
         let names = |list: &[ReviewPool]| list.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
-        assert_eq!(names(&plan.delete), ["old", "exactly-now", "failed", "abandoned"]);
+        assert_eq!(
+            names(&plan.delete),
+            ["old", "exactly-now", "failed", "abandoned"]
+        );
         assert_eq!(names(&plan.busy), ["updating"]);
         assert_eq!(names(&plan.keep), ["fresh", "untagged-expiry", "garbled"]);
     }
@@ -247,20 +321,43 @@ mod tests {
     fn the_table_shows_age_and_expiry_relative_to_now() {
         let now = at("2026-11-23T12:00:00Z");
         let fresh = tags("pr-1", "2026-11-23T10:00:00Z", "2026-11-26T10:00:00Z");
-        let stale = tags("feature/login", "2026-11-20T10:00:00Z", "2026-11-23T10:00:00Z");
-        let pools: Vec<ReviewPool> = [("poolctl-review-review-pr-1", fresh), ("poolctl-review-review-feature-login-0a1b2c3d", stale)]
-            .into_iter()
-            .map(|(name, t)| ReviewPool::from_stack(&stack(name, StackStatus::CreateComplete, &t.to_pairs())).unwrap())
-            .collect();
+        let stale = tags(
+            "feature/login",
+            "2026-11-20T10:00:00Z",
+            "2026-11-23T10:00:00Z",
+        );
+        let pools: Vec<ReviewPool> = [
+            ("poolctl-review-review-pr-1", fresh),
+            ("poolctl-review-review-feature-login-0a1b2c3d", stale),
+        ]
+        .into_iter()
+        .map(|(name, t)| {
+            ReviewPool::from_stack(&stack(name, StackStatus::CreateComplete, &t.to_pairs()))
+                .unwrap()
+        })
+        .collect();
         let table = render_table(&pools, now);
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(lines.len(), 3);
         assert!(lines[0].starts_with("ID "), "{table}");
-        assert!(lines[1].starts_with("pr-1 ") && lines[1].contains("2h") && lines[1].contains("in 2d22h"), "{table}");
-        assert!(lines[2].contains("3d2h") && lines[2].contains("expired 2h ago"), "{table}");
+        assert!(
+            lines[1].starts_with("pr-1 ")
+                && lines[1].contains("2h")
+                && lines[1].contains("in 2d22h"),
+            "{table}"
+        );
+        assert!(
+            lines[2].contains("3d2h") && lines[2].contains("expired 2h ago"),
+            "{table}"
+        );
         // Columns line up: every row has the STATUS column at the same offset.
         let column = lines[0].find("STATUS").unwrap();
-        assert!(lines[1..].iter().all(|l| l[column..].starts_with("CREATE_COMPLETE")), "{table}");
+        assert!(
+            lines[1..]
+                .iter()
+                .all(|l| l[column..].starts_with("CREATE_COMPLETE")),
+            "{table}"
+        );
 
         let row = pools[1].to_json_row(now);
         assert!(row.expired);

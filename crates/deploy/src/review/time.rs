@@ -38,7 +38,9 @@ impl FromStr for Ttl {
 
     /// One or more `<number><unit>` with units `m`, `h`, `d` (e.g. `1d12h`).
     fn from_str(text: &str) -> Result<Ttl, InvalidTime> {
-        let syntax = || InvalidTime::TtlSyntax { text: text.to_owned() };
+        let syntax = || InvalidTime::TtlSyntax {
+            text: text.to_owned(),
+        };
         let mut total: u64 = 0;
         let mut digits = String::new();
         for c in text.chars() {
@@ -58,14 +60,18 @@ impl FromStr for Ttl {
             total = number
                 .checked_mul(unit)
                 .and_then(|seconds| total.checked_add(seconds))
-                .ok_or_else(|| InvalidTime::TtlRange { text: text.to_owned() })?;
+                .ok_or_else(|| InvalidTime::TtlRange {
+                    text: text.to_owned(),
+                })?;
         }
         if !digits.is_empty() || text.is_empty() {
             return Err(syntax());
         }
         let ttl = Duration::from_secs(total);
         if !(MIN_TTL..=MAX_TTL).contains(&ttl) {
-            return Err(InvalidTime::TtlRange { text: text.to_owned() });
+            return Err(InvalidTime::TtlRange {
+                text: text.to_owned(),
+            });
         }
         Ok(Ttl(ttl))
     }
@@ -92,7 +98,10 @@ impl Instant {
 
     /// The system clock.
     pub fn now() -> Instant {
-        let seconds = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+        let seconds = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
         Instant(seconds)
     }
 
@@ -128,7 +137,9 @@ impl FromStr for Instant {
     fn from_str(text: &str) -> Result<Instant, InvalidTime> {
         DateTime::from_str(text.trim(), DateTimeFormat::DateTimeWithOffset)
             .map(|time| Instant(time.secs()))
-            .map_err(|_| InvalidTime::Instant { text: text.to_owned() })
+            .map_err(|_| InvalidTime::Instant {
+                text: text.to_owned(),
+            })
     }
 }
 
@@ -148,9 +159,17 @@ pub fn human_duration(seconds: i64) -> String {
     let s = seconds.unsigned_abs();
     let (days, hours, minutes) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60);
     let body = if days > 0 {
-        if hours > 0 { format!("{days}d{hours}h") } else { format!("{days}d") }
+        if hours > 0 {
+            format!("{days}d{hours}h")
+        } else {
+            format!("{days}d")
+        }
     } else if hours > 0 {
-        if minutes > 0 { format!("{hours}h{minutes}m") } else { format!("{hours}h") }
+        if minutes > 0 {
+            format!("{hours}h{minutes}m")
+        } else {
+            format!("{hours}h")
+        }
     } else if minutes > 0 {
         format!("{minutes}m")
     } else {
@@ -180,9 +199,19 @@ mod tests {
     #[test]
     fn bad_ttls_are_refused() {
         for bad in ["", "3", "d", "3x", "3 d", "-3d", "3.5h", "h3"] {
-            assert!(matches!(ttl(bad), Err(InvalidTime::TtlSyntax { .. })), "{bad:?}: {:?}", ttl(bad));
+            assert!(
+                matches!(ttl(bad), Err(InvalidTime::TtlSyntax { .. })),
+                "{bad:?}: {:?}",
+                ttl(bad)
+            );
         }
-        for out in ["0m", "59s", "91d", "99999999999999999999d", "18446744073709551615d"] {
+        for out in [
+            "0m",
+            "59s",
+            "91d",
+            "99999999999999999999d",
+            "18446744073709551615d",
+        ] {
             assert!(ttl(out).is_err(), "{out:?}");
         }
         assert!(matches!(ttl("91d"), Err(InvalidTime::TtlRange { .. })));
@@ -194,7 +223,10 @@ mod tests {
         assert_eq!(instant.to_string(), "2026-11-22T10:00:00Z");
         let offset: Instant = "2026-11-22T12:00:00+02:00".parse().unwrap();
         assert_eq!(offset, instant);
-        assert_eq!(instant.plus(Duration::from_secs(3 * 86_400)).to_string(), "2026-11-25T10:00:00Z");
+        assert_eq!(
+            instant.plus(Duration::from_secs(3 * 86_400)).to_string(),
+            "2026-11-25T10:00:00Z"
+        );
         assert!("yesterday".parse::<Instant>().is_err());
         assert_eq!(Instant::now_or(Some("2026-11-22T10:00:00Z")), Ok(instant));
         // Without an override, the system clock (certainly after 2020).

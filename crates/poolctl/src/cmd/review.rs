@@ -8,7 +8,9 @@ use deploy::review::{self, GcEvent, Instant, ReviewError, ReviewId, Ttl, UpRepor
 use deploy::Progress;
 
 use super::deploy::{arch, load_aws, load_spec, seconds, to_failure, trigger_zip, EventPrinter};
-use crate::cli::{GlobalArgs, OutputFormat, ReviewDownArgs, ReviewGcArgs, ReviewLsArgs, ReviewUpArgs};
+use crate::cli::{
+    GlobalArgs, OutputFormat, ReviewDownArgs, ReviewGcArgs, ReviewLsArgs, ReviewUpArgs,
+};
 use crate::exit::Failure;
 
 /// Exit code after Ctrl-C (128 + SIGINT), as shells report it.
@@ -33,13 +35,28 @@ pub async fn up(global: &GlobalArgs, args: &ReviewUpArgs) -> Result<(), Failure>
     let started = Stopwatch::now();
     // Everything the user typed is checked before AWS is touched: a bad id creates nothing.
     let id = review_id(&args.id)?;
-    let ttl: Ttl = args.ttl.parse().map_err(|e| Failure::error(anyhow!("invalid --ttl: {e}")))?;
+    let ttl: Ttl = args
+        .ttl
+        .parse()
+        .map_err(|e| Failure::error(anyhow!("invalid --ttl: {e}")))?;
     let now = clock(args.now.as_deref())?;
     let spec = load_spec(&args.spec)?;
     let arch = arch(args.arch);
-    let trigger_zip = if review::needs_trigger(&spec) { Some(trigger_zip(args.trigger_zip.as_deref(), arch)?) } else { None };
+    let trigger_zip = if review::needs_trigger(&spec) {
+        Some(trigger_zip(args.trigger_zip.as_deref(), arch)?)
+    } else {
+        None
+    };
     let aws = load_aws(global).await?;
-    let request = UpRequest { spec, id, ttl, now, trigger_zip, artifact_bucket: args.artifact_bucket.clone(), arch };
+    let request = UpRequest {
+        spec,
+        id,
+        ttl,
+        now,
+        trigger_zip,
+        artifact_bucket: args.artifact_bucket.clone(),
+        arch,
+    };
 
     let printer = EventPrinter::new();
     let mut progress = |p: Progress| printer.progress(p);
@@ -58,7 +75,8 @@ pub async fn up(global: &GlobalArgs, args: &ReviewUpArgs) -> Result<(), Failure>
     printer.finish();
     let report = result.map_err(review_failure)?;
 
-    let json = serde_json::to_string_pretty(&report).map_err(|e| Failure::error(anyhow!(e)))? + "\n";
+    let json =
+        serde_json::to_string_pretty(&report).map_err(|e| Failure::error(anyhow!(e)))? + "\n";
     if let Some(path) = &args.outputs_file {
         std::fs::write(path, &json)
             .with_context(|| format!("cannot write the outputs file {}", path.display()))
@@ -72,7 +90,11 @@ pub async fn up(global: &GlobalArgs, args: &ReviewUpArgs) -> Result<(), Failure>
         report.status,
         seconds(started.elapsed()),
         report.expires_at,
-        if report.express { "" } else { " Standard deployment mode (express refused)." }
+        if report.express {
+            ""
+        } else {
+            " Standard deployment mode (express refused)."
+        }
     );
     match args.output {
         OutputFormat::Json => print!("{json}"),
@@ -83,7 +105,10 @@ pub async fn up(global: &GlobalArgs, args: &ReviewUpArgs) -> Result<(), Failure>
 
 /// What a test job needs, as aligned `key  value` lines.
 fn print_report(report: &UpReport) {
-    let mut lines: Vec<(String, String)> = vec![("id".into(), report.id.clone()), ("stack".into(), report.stack.clone())];
+    let mut lines: Vec<(String, String)> = vec![
+        ("id".into(), report.id.clone()),
+        ("stack".into(), report.stack.clone()),
+    ];
     if let Some(pool) = &report.user_pool_id {
         lines.push(("user_pool_id".into(), pool.clone()));
     }
@@ -132,23 +157,44 @@ pub async fn gc(global: &GlobalArgs, args: &ReviewGcArgs) -> Result<(), Failure>
         GcEvent::Expired(pool) => {
             let verb = if dry_run { "would delete" } else { "deleting" };
             let expiry = pool.expires_at.map(|t| t.to_string()).unwrap_or_default();
-            println!("{verb:<12}  {}  {}  (expired {expiry})", pool.id, pool.stack_name);
+            println!(
+                "{verb:<12}  {}  {}  (expired {expiry})",
+                pool.id, pool.stack_name
+            );
         }
         GcEvent::Busy(pool) => {
-            println!("{:<12}  {}  {}  ({}: left for the next run)", "busy", pool.id, pool.stack_name, pool.status);
+            println!(
+                "{:<12}  {}  {}  ({}: left for the next run)",
+                "busy", pool.id, pool.stack_name, pool.status
+            );
         }
         GcEvent::Deleted(pool, removed) => {
-            println!("{:<12}  {}  {}  ({} artifact object(s))", "deleted", pool.id, pool.stack_name, removed.artifacts_deleted);
+            println!(
+                "{:<12}  {}  {}  ({} artifact object(s))",
+                "deleted", pool.id, pool.stack_name, removed.artifacts_deleted
+            );
         }
         GcEvent::Failed(pool, error) => {
-            println!("{:<12}  {}  {}  {error}", "failed", pool.id, pool.stack_name);
+            println!(
+                "{:<12}  {}  {}  {error}",
+                "failed", pool.id, pool.stack_name
+            );
         }
     };
-    let summary = review::gc(&aws, now, usize::from(args.concurrency), dry_run, &mut report)
-        .await
-        .map_err(to_failure)?;
+    let summary = review::gc(
+        &aws,
+        now,
+        usize::from(args.concurrency),
+        dry_run,
+        &mut report,
+    )
+    .await
+    .map_err(to_failure)?;
     if dry_run {
-        eprintln!("gc (dry run): {} expired, {} kept, {} busy; nothing deleted.", summary.would_delete, summary.kept, summary.busy);
+        eprintln!(
+            "gc (dry run): {} expired, {} kept, {} busy; nothing deleted.",
+            summary.would_delete, summary.kept, summary.busy
+        );
     } else {
         eprintln!(
             "gc: {} deleted, {} failed, {} kept, {} busy.",
@@ -156,7 +202,10 @@ pub async fn gc(global: &GlobalArgs, args: &ReviewGcArgs) -> Result<(), Failure>
         );
     }
     if summary.failed > 0 {
-        return Err(Failure::error(anyhow!("{} review pool(s) could not be deleted", summary.failed)));
+        return Err(Failure::error(anyhow!(
+            "{} review pool(s) could not be deleted",
+            summary.failed
+        )));
     }
     Ok(())
 }
@@ -168,7 +217,10 @@ pub async fn ls(global: &GlobalArgs, args: &ReviewLsArgs) -> Result<(), Failure>
     match args.output {
         OutputFormat::Json => {
             let rows: Vec<_> = pools.iter().map(|p| p.to_json_row(now)).collect();
-            println!("{}", serde_json::to_string_pretty(&rows).map_err(|e| Failure::error(anyhow!(e)))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&rows).map_err(|e| Failure::error(anyhow!(e)))?
+            );
         }
         OutputFormat::Text if pools.is_empty() => eprintln!("No review pools."),
         OutputFormat::Text => print!("{}", review::render_table(&pools, now)),
