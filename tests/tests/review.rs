@@ -235,6 +235,18 @@ async fn up_ls_up_again_down_and_down_again() {
     assert_eq!(unchanged["user_pool_id"], pool_id.as_str());
     assert_eq!(unchanged["expires_at"], "2026-11-25T10:00:00Z");
 
+    // down for another pool's review of the same id: nothing there, success, this one kept.
+    let other = ok(
+        &emulator,
+        review(&emulator, &["down", "--id", "pr-7", "--pool", "other"]),
+    );
+    assert!(
+        text(&other.stdout).contains("nothing to delete"),
+        "{}",
+        text(&other.stdout)
+    );
+    assert_eq!(stack_names(&emulator).await, ["poolctl-review-review-pr-7"]);
+
     // down: gone, with its artifact; down again: still success.
     let down = ok(&emulator, review(&emulator, &["down", "--id", "pr-7"]));
     let said = text(&down.stdout);
@@ -418,4 +430,47 @@ async fn a_failed_create_is_deleted_not_left_in_rollback_complete() {
         "{stderr}"
     );
     assert_eq!(stack_names(&emulator).await, ["poolctl-review-review-pr-1"]);
+}
+
+#[tokio::test]
+async fn a_stack_that_is_not_a_review_pool_is_never_touched() {
+    let emulator = Emulator::start();
+    // A stack that happens to have the name review pool `x` would get, without review tags.
+    let cloudformation = aws_sdk_cloudformation::Client::new(&emulator.sdk_config().await);
+    let template = serde_json::json!({
+        "Resources": { "Topic": { "Type": "AWS::SNS::Topic" } }
+    });
+    cloudformation
+        .create_stack()
+        .stack_name("poolctl-review-review-x")
+        .template_body(template.to_string())
+        .send()
+        .await
+        .expect("create stack");
+    e2e::wait_for_stack(&cloudformation, "poolctl-review-review-x").await;
+
+    let output = run(up_command(&emulator, "x", &[]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("is not a review pool"),
+        "{}",
+        text(&output.stderr)
+    );
+    let output = run(review(
+        &emulator,
+        &["down", "--id", "x", "--pool", "review"],
+    ));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("is not a review pool"),
+        "{}",
+        text(&output.stderr)
+    );
+    // Not listed, not collected, still there.
+    assert_eq!(listed(&emulator, NOW), Vec::new());
+    ok(
+        &emulator,
+        review(&emulator, &["gc", "--now", "2030-01-01T00:00:00Z"]),
+    );
+    assert_eq!(stack_names(&emulator).await, ["poolctl-review-review-x"]);
 }
