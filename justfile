@@ -102,7 +102,10 @@ lint-templates:
 e2e-artifacts:
     #!/usr/bin/env bash
     set -euo pipefail
-    cargo build -p poolctl
+    # One selection (--workspace, with test/example targets) for every debug build in `just
+    # test`: cargo unifies features per selection, so `-p poolctl` or `cargo run -p deploy` here
+    # would compile the AWS SDK again with other features (minutes on 2 cores).
+    cargo build --workspace --bins --tests --examples
     if {{just_executable()}} --summary | tr ' ' '\n' | grep -qx trigger; then
         {{just_executable()}} trigger x86_64
     fi
@@ -289,9 +292,12 @@ bench-render runs="50":
 
 # ---- PreSignUp trigger (crates/trigger, packaged by crates/deploy/src/artifact.rs) ----
 
+# (The packager is built with the whole workspace selected, as `cargo test --workspace` builds
+# it: `cargo run -p deploy` would unify other features and compile the AWS SDK a second time.)
 # Build the trigger for Lambda (arm64 or x86_64) into dist/pre-sign-up-<arch>.zip; print its sha256 and size.
 trigger arch="arm64":
-    cargo run -q -p deploy --example package_trigger -- {{arch}} --out-dir "{{root}}/dist"
+    cargo build -q --workspace --examples
+    "${CARGO_TARGET_DIR:-{{root}}/target}/debug/examples/package_trigger" {{arch}} --out-dir "{{root}}/dist"
 
 # Prove the zip is reproducible: a clean build in another target directory gives the same sha256.
 trigger-reproducible arch="x86_64": (trigger arch)
