@@ -342,8 +342,8 @@ demo: setup-python setup-rust
     export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo \
         AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
     "$just" trigger x86_64
-    cargo build -q -p poolctl
-    cargo build -q -p e2e --example demo_signup
+    # Same cargo selection as `just trigger`: reuses its build instead of compiling the SDK again.
+    cargo build -q --workspace --bins --examples
     poolctl="{{root}}/target/debug/poolctl"
     echo; echo "== poolctl deploy infra/pools/demo.yaml"
     "$poolctl" deploy infra/pools/demo.yaml --arch x86_64 --trigger-zip dist/pre-sign-up-x86_64.zip --yes
