@@ -11,12 +11,8 @@ mod support;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use support::fixture;
 use support::runtime_api::{bootstrap_path, spawn_bootstrap, FakeRuntimeApi, Posted};
-
-fn fixture(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 fn cold_start(c: &mut Criterion) {
     let event = fixture("signup_agent");

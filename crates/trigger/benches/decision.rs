@@ -1,15 +1,14 @@
 //! A policy decision: `decide` on an event already parsed, and the whole in-process path of
 //! an invocation (parse the JSON Cognito sends, decide, serialize the reply).
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::Value;
 use std::hint::black_box;
+use support::fixture;
 use trigger::{decide, respond, CompiledPolicy, SignUpEvent};
-
-fn fixture(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 fn benches(c: &mut Criterion) {
     let policy = CompiledPolicy::from_json(&fixture("policy_standard")).unwrap();

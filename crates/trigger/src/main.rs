@@ -69,7 +69,8 @@ fn init_logging() {
     tracing_subscriber::fmt()
         .json()
         .flatten_event(true)
-        .with_current_span(false)
+        // The runtime's invocation span carries the request id: one field, no span list.
+        .with_current_span(true)
         .with_span_list(false)
         .with_target(false)
         .with_max_level(level)

@@ -4,8 +4,11 @@
 //! the three response flags back from the JSON, or checks the refusal that the person signing
 //! up would see.
 
+mod support;
+
 use aws_lambda_events::cognito::CognitoEventUserPoolsPreSignup;
 use serde_json::Value;
+use support::fixture;
 use trigger::{respond, CompiledPolicy, RefusalReason};
 
 #[derive(Debug, Clone, Copy)]
@@ -76,11 +79,6 @@ const ROWS: &[(&str, &str, Expect)] = &[
     ("unknown_trigger_source", "standard", Flags(false, false)),
     ("malformed_request_null", "standard", Flags(false, false)),
 ];
-
-fn fixture(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 #[test]
 fn every_row_of_the_decision_table() {

@@ -13,15 +13,11 @@ use std::thread;
 use std::time::Duration;
 
 use serde_json::Value;
+use support::fixture;
 use support::runtime_api::{spawn_bootstrap, FakeRuntimeApi, Posted};
 
 /// A guard against a hung process, not a performance assertion.
 const PATIENCE: Duration = Duration::from_secs(60);
-
-fn fixture(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 /// The next thing the function posted, skipping its requests for events.
 fn next_post(api: &FakeRuntimeApi) -> Posted {
@@ -143,6 +139,7 @@ fn answers_each_source_over_the_runtime_api_in_one_warm_process() {
     assert_eq!(decisions[0]["auto_verify_email"], true);
     assert_eq!(decisions[0]["email_domain"], "customer.org");
     assert_eq!(decisions[0]["client_id"], "agent-client-id");
+    assert_eq!(decisions[0]["span"]["requestId"], "req-0");
     assert_eq!(decisions[1]["decision"], "refuse");
     assert_eq!(decisions[1]["reason"], "denied_domain");
     assert_eq!(decisions[2]["provider"], "google");

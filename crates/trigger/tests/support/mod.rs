@@ -1,1 +1,11 @@
+//! Helpers shared by the integration tests and the benches.
+
+#![allow(dead_code)]
+
 pub mod runtime_api;
+
+/// The text of `tests/fixtures/<name>.json`.
+pub fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}

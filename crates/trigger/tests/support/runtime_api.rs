@@ -185,7 +185,9 @@ fn accept(writer: &mut TcpStream) -> std::io::Result<()> {
 pub fn bootstrap_path() -> PathBuf {
     static UNPACKED: OnceLock<PathBuf> = OnceLock::new();
     if let Some(zip) = std::env::var_os("TRIGGER_ZIP") {
-        return UNPACKED.get_or_init(|| unpack_bootstrap(Path::new(&zip))).clone();
+        return UNPACKED
+            .get_or_init(|| unpack_bootstrap(Path::new(&zip)))
+            .clone();
     }
     PathBuf::from(env!("CARGO_BIN_EXE_bootstrap"))
 }
@@ -195,8 +197,12 @@ fn unpack_bootstrap(zip_path: &Path) -> PathBuf {
     let file = std::fs::File::open(zip_path)
         .unwrap_or_else(|e| panic!("TRIGGER_ZIP={}: {e}", zip_path.display()));
     let mut archive = zip::ZipArchive::new(file).expect("TRIGGER_ZIP is not a zip");
-    let mut entry = archive.by_name("bootstrap").expect("no bootstrap in TRIGGER_ZIP");
-    let mode = entry.unix_mode().expect("bootstrap has no unix mode in the zip");
+    let mut entry = archive
+        .by_name("bootstrap")
+        .expect("no bootstrap in TRIGGER_ZIP");
+    let mode = entry
+        .unix_mode()
+        .expect("bootstrap has no unix mode in the zip");
     let dir = std::env::temp_dir().join(format!("poolctl-trigger-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join("bootstrap");
