@@ -19,9 +19,22 @@ fn render_production(c: &mut Criterion) {
             black_box((template.to_yaml(), template.to_json()))
         })
     });
+    // The parts, to see where the time goes.
+    c.bench_function("render_production_document_only", |b| {
+        b.iter(|| template::render(black_box(&spec), &options))
+    });
+    let template = template::render(&spec, &options);
+    c.bench_function("render_production_to_yaml", |b| {
+        b.iter(|| black_box(&template).to_yaml())
+    });
+    c.bench_function("render_production_to_json", |b| {
+        b.iter(|| black_box(&template).to_json())
+    });
     c.bench_function("load_and_render_production", |b| {
         b.iter(|| {
-            let spec = spec::load(black_box(&path)).map(|l| l.spec).unwrap_or_else(|e| panic!("{e}"));
+            let spec = spec::load(black_box(&path))
+                .map(|l| l.spec)
+                .unwrap_or_else(|e| panic!("{e}"));
             let template = template::render(&spec, &options);
             black_box((template.to_yaml(), template.to_json()))
         })

@@ -224,17 +224,15 @@ fn write_double_quoted(out: &mut String, s: &str) {
 /// (CloudFormation, PyYAML) and a YAML 1.2 reader alike. Deliberately conservative: quoting a
 /// string that did not need it costs two characters, missing one changes the template.
 pub fn needs_quotes(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
+    let Some(&first) = s.as_bytes().first() else {
         return true;
     };
     // Plain scalars here use a small, unambiguous alphabet.
-    let plain_char =
-        |c: char| c.is_ascii_alphanumeric() || " _./-:@${}()+,=;*?!%'<>[]~^&|#".contains(c);
-    if !s.chars().all(plain_char) {
+    if !s.bytes().all(|b| in_table(&PLAIN, b)) {
         return true;
     }
     // Indicators that start another kind of node (or a comment, alias, anchor, tag, ...).
-    if "-?:,[]{}#&*!|>'\"%@`.=<~ ".contains(first) {
+    if b"-?:,[]{}#&*!|>'\"%@`.=<~ ".contains(&first) {
         return true;
     }
     if s.ends_with(' ') || s.ends_with(':') || s.contains(": ") || s.contains(" #") {
@@ -243,28 +241,52 @@ pub fn needs_quotes(s: &str) -> bool {
     resolves_to_non_string(s)
 }
 
+/// ASCII letters and digits plus `extra`, as a lookup table (this runs for every string).
+const fn ascii_table(extra: &[u8]) -> [bool; 128] {
+    let mut table = [false; 128];
+    let mut c = 0;
+    while c < 128 {
+        table[c] = (c as u8).is_ascii_alphanumeric();
+        c += 1;
+    }
+    let mut i = 0;
+    while i < extra.len() {
+        table[extra[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+const PLAIN: [bool; 128] = ascii_table(b" _./-:@${}()+,=;*?!%'<>[]~^&|#");
+
+fn in_table(table: &[bool; 128], b: u8) -> bool {
+    b < 128 && table[b as usize]
+}
+
 /// Whether YAML 1.1 or 1.2 would resolve this plain scalar to a null, boolean, number or date.
 fn resolves_to_non_string(s: &str) -> bool {
-    let lower = s.to_ascii_lowercase();
-    // Null and the YAML 1.1 booleans (any capitalisation, which is more than YAML asks).
-    if matches!(
-        lower.as_str(),
-        "null" | "~" | "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false"
-    ) {
-        return true;
-    }
-    // Infinity and not-a-number, with an optional sign.
-    let unsigned = lower.trim_start_matches(['+', '-']);
-    if matches!(unsigned, ".inf" | ".nan") {
-        return true;
+    // Null and the YAML 1.1 booleans (any capitalisation, which is more than YAML asks), and
+    // infinity and not-a-number with an optional sign: all at most six characters.
+    if s.len() <= 6 {
+        let lower = s.to_ascii_lowercase();
+        if matches!(
+            lower.as_str(),
+            "null" | "~" | "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false"
+        ) {
+            return true;
+        }
+        if matches!(lower.trim_start_matches(['+', '-']), ".inf" | ".nan") {
+            return true;
+        }
     }
     // Every number form of YAML 1.1 and 1.2 (decimal, octal `017`/`0o17`, hex, binary,
     // underscores `1_000`, sexagesimal `12:30`, floats with exponents) and every date
-    // (`2010-09-09`) is made of digits and these characters only.
-    let numeric_char = |c: char| c.is_ascii_hexdigit() || "xXoObB_.:+-".contains(c);
-    // They all start, after an optional sign, with a digit or a dot.
+    // (`2010-09-09`) is made of hex digits and `xXoObB_.:+-` only, and starts, after an
+    // optional sign, with a digit or a dot.
+    let numeric_char = |b: u8| b.is_ascii_hexdigit() || b"xXoObB_.:+-".contains(&b);
+    let unsigned = s.trim_start_matches(['+', '-']);
     let starts_numeric = unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.');
-    if starts_numeric && s.chars().any(|c| c.is_ascii_digit()) && s.chars().all(numeric_char) {
+    if starts_numeric && s.bytes().any(|b| b.is_ascii_digit()) && s.bytes().all(numeric_char) {
         return true;
     }
     // Timestamps with a time part: `2001-12-14t21:59:43.10-05:00`, `2001-12-14 21:59:43`.
