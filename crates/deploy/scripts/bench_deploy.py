@@ -89,7 +89,8 @@ def main():
         tools = ["poolctl", "aws"] if i % 2 == 0 else ["aws", "poolctl"]
         for tool in tools:
             stack = f"bench-{tool}-{i}"
-            prefix = f"bench-{tool}-{i}-{pid}"
+            # Cognito reserves "aws" in domain prefixes.
+            prefix = f"bench-{'cli' if tool == 'aws' else tool}-{i}-{pid}"
             first = spec(f"{stack}-1", prefix)
             second = spec(f"{stack}-2", prefix, subject="Your new demo code")
             if tool == "poolctl":
