@@ -12,6 +12,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
@@ -32,6 +33,7 @@ pub enum Posted {
 pub struct FakeRuntimeApi {
     pub addr: SocketAddr,
     pub posted: Receiver<Posted>,
+    stopped: Arc<AtomicBool>,
 }
 
 impl FakeRuntimeApi {
@@ -47,15 +49,33 @@ impl FakeRuntimeApi {
             .collect();
         let queue = Arc::new(Mutex::new(events));
         let (tx, posted) = mpsc::channel();
+        let stopped = Arc::new(AtomicBool::new(false));
+        let stop = stopped.clone();
         thread::spawn(move || {
             for stream in listener.incoming() {
+                if stop.load(Ordering::SeqCst) {
+                    return;
+                }
                 let Ok(stream) = stream else { return };
                 let queue = queue.clone();
                 let tx = tx.clone();
                 thread::spawn(move || serve_connection(stream, queue, tx));
             }
         });
-        FakeRuntimeApi { addr, posted }
+        FakeRuntimeApi {
+            addr,
+            posted,
+            stopped,
+        }
+    }
+}
+
+impl Drop for FakeRuntimeApi {
+    /// Ends the accept loop (woken by one last connection), so that a benchmark starting a
+    /// server per iteration leaves no threads behind.
+    fn drop(&mut self) {
+        self.stopped.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
     }
 }
 
