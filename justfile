@@ -232,24 +232,34 @@ test-cdk: cdk-check
     cd infra/cdk && node scripts/compare.mjs
 
 # Benchmark: `poolctl render` against `cdk synth` for one pool, whole processes (hyperfine).
-bench-cdk pool="production": setup-node
+bench-cdk pool="production" runs="10": setup-node
     #!/usr/bin/env bash
     set -euo pipefail
-    if ! command -v hyperfine >/dev/null; then
+    missing=()
+    command -v hyperfine >/dev/null || missing+=(hyperfine)
+    [[ -x /usr/bin/time ]] || missing+=(time)
+    if (( ${#missing[@]} )); then
         sudo_cmd=""; [[ $(id -u) -eq 0 ]] || sudo_cmd="sudo"
         $sudo_cmd apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends hyperfine
+        DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
     fi
-    cargo build --release -p poolctl
+    cargo build --quiet --release -p poolctl
     poolctl="{{root}}/target/release/poolctl"
     spec="{{root}}/infra/pools/{{pool}}.yaml"
     cd "{{root}}/infra/cdk"
-    synth="{{cdk_env}} npx --no-install cdk synth --quiet -c pool={{pool}} -o /tmp/poolctl-bench-cdk.out"
-    hyperfine --warmup 1 --runs 5 --shell bash \
+    out=$(mktemp -d)
+    trap 'rm -rf "$out"' EXIT
+    # No shell (-N): hyperfine runs each process directly and discards its output.
+    synth="env {{cdk_env}} node_modules/.bin/cdk synth --quiet -c pool={{pool}} -o $out"
+    hyperfine -N --warmup 1 --runs {{runs}} \
         --export-markdown "{{root}}/target/bench-cdk-{{pool}}.md" \
-        -n "poolctl render {{pool}}" "$poolctl render $spec --stdout > /dev/null" \
+        -n "poolctl render {{pool}}" "$poolctl render $spec --stdout" \
         -n "cdk synth {{pool}}" "$synth" \
         -n "cdk synth --no-validation {{pool}}" "$synth --no-validation"
+    # Peak resident memory of the largest process in each tree (GNU time, ru_maxrss).
+    for cmd in "$poolctl render $spec --stdout" "$synth" "$synth --no-validation"; do
+        /usr/bin/time -f "%M KiB peak RSS: ${cmd#env {{cdk_env}} }" $cmd > /dev/null
+    done
     echo "table: target/bench-cdk-{{pool}}.md"
 
 # Refresh schema/poolspec.schema.json from the spec types (a test fails while it is stale).
