@@ -314,7 +314,8 @@ trigger-reproducible arch="x86_64": (trigger arch)
     #!/usr/bin/env bash
     set -euo pipefail
     repro="{{root}}/target/trigger-repro"
-    cargo run -q -p deploy --example package_trigger -- {{arch}} --out-dir "$repro/dist" --target-dir "$repro"
+    # The packager `just trigger` built; only the bootstrap is built again, in $repro.
+    "${CARGO_TARGET_DIR:-{{root}}/target}/debug/examples/package_trigger" {{arch}} --out-dir "$repro/dist" --target-dir "$repro"
     first=$(cut -d' ' -f1 "{{root}}/dist/pre-sign-up-{{arch}}.zip.sha256")
     second=$(cut -d' ' -f1 "$repro/dist/pre-sign-up-{{arch}}.zip.sha256")
     if [[ "$first" != "$second" ]]; then
