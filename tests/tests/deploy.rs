@@ -2,7 +2,7 @@
 //! zip, against a private ministack. Every test uses its own stack name and hosted-UI domain
 //! prefix (prefixes are unique per region), so the tests share one emulator.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use aws_sdk_cognitoidentityprovider as cognito;
@@ -64,7 +64,7 @@ fn run(emulator: &Emulator, args: &[&str]) -> Run {
 }
 
 /// `poolctl deploy SPEC --stack STACK --arch x86_64 --trigger-zip ... --yes --output json`.
-fn deploy(emulator: &Emulator, spec: &PathBuf, stack: &str, extra: &[&str]) -> Run {
+fn deploy(emulator: &Emulator, spec: &Path, stack: &str, extra: &[&str]) -> Run {
     let zip = trigger_zip_x86_64();
     let mut args = vec![
         "deploy",

@@ -102,7 +102,7 @@ pub enum Prepared {
     /// Nothing to execute.
     Done(ApplyOutcome),
     /// A change set ready to execute (or to discard).
-    Plan(Plan),
+    Plan(Box<Plan>),
 }
 
 /// A created, guard-checked change set.
@@ -478,11 +478,11 @@ impl Deployer {
             .watch(&state.stack_id, marker, Some(&token), &mut sink)
             .await?;
         if settled.status != "DELETE_COMPLETE" {
-            return Err(DeployError::StackFailed(StackFailure {
+            return Err(DeployError::StackFailed(Box::new(StackFailure {
                 stack_name: state.stack_name.clone(),
                 status: settled.status,
                 cause: events::first_failure(&events),
-            }));
+            })));
         }
         Ok(())
     }
@@ -558,11 +558,11 @@ impl Deployer {
                     stack_id: state.stack_id,
                 })
             } else {
-                Err(DeployError::StackFailed(StackFailure {
+                Err(DeployError::StackFailed(Box::new(StackFailure {
                     stack_name: state.stack_name,
                     status: settled.status,
                     cause: events::first_failure(&seen),
-                }))
+                })))
             }
         });
         Ok(Watch { events, task })
@@ -628,7 +628,7 @@ impl Plan {
                 return Err(DeployError::Refused(refusal));
             }
         }
-        Ok(Prepared::Plan(self))
+        Ok(Prepared::Plan(Box::new(self)))
     }
 
     /// Deletes the change set (and the empty stack a CREATE change set made).
@@ -685,11 +685,11 @@ impl Plan {
                     ApplyOutcome::Updated(info)
                 })
             } else {
-                Err(DeployError::StackFailed(StackFailure {
+                Err(DeployError::StackFailed(Box::new(StackFailure {
                     stack_name: self.stack_name.clone(),
                     status: settled.status,
                     cause: events::first_failure(&seen),
-                }))
+                })))
             }
         });
         Ok(Watch { events, task })

@@ -36,7 +36,7 @@ pub enum DeployError {
 
     /// The stack operation failed or rolled back.
     #[error("{0}")]
-    StackFailed(StackFailure),
+    StackFailed(Box<StackFailure>),
 
     /// The stack is in a state this driver cannot deploy over without a person deciding.
     #[error("{0}")]
