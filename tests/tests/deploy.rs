@@ -589,3 +589,41 @@ fn missing_credentials_or_region_is_one_sentence_and_exit_1() {
         no_region.stderr
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_leftover_review_in_progress_stack_is_cleaned_up() {
+    let emulator = Emulator::shared();
+    let config = emulator.sdk_config().await;
+    let cfn = aws_sdk_cloudformation::Client::new(&config);
+    let stack = unique_name("deploy-review-leftover");
+    // A CREATE change set that nobody executes leaves the stack in REVIEW_IN_PROGRESS.
+    cfn.create_change_set()
+        .stack_name(&stack)
+        .change_set_name("abandoned")
+        .change_set_type(aws_sdk_cloudformation::types::ChangeSetType::Create)
+        .template_body(r#"{"Resources":{"Topic":{"Type":"AWS::SNS::Topic"}}}"#)
+        .send()
+        .await
+        .expect("create an abandoned change set");
+    let described = cfn
+        .describe_stacks()
+        .stack_name(&stack)
+        .send()
+        .await
+        .expect("describe");
+    let status = described.stacks()[0]
+        .stack_status()
+        .expect("a status")
+        .clone();
+    assert_eq!(status.as_str(), "REVIEW_IN_PROGRESS");
+
+    let spec = demo_variant(&stack, &[(DEMO_DOMAIN, &domain(&unique_name("leftover")))]);
+    let deployed = deploy(emulator, &spec, &stack, &[]);
+    expect_code(&deployed, 0, "deploy over a REVIEW_IN_PROGRESS leftover");
+    assert_eq!(deployed.json()["action"], "created");
+    assert!(
+        deployed.stderr.contains("REVIEW_IN_PROGRESS"),
+        "{}",
+        deployed.stderr
+    );
+}
