@@ -62,3 +62,112 @@ impl PreSignUpPolicy {
             && self.verify_domains.is_empty())
     }
 }
+
+/// A domain pattern of `allow_domains`, `deny_domains` or `verify_domains`, parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DomainPattern<'a> {
+    /// `example.com`: that domain only.
+    Exact(&'a str),
+    /// `*.example.com`: any subdomain of `example.com`, at any depth, but not the domain itself.
+    Subdomains(&'a str),
+}
+
+/// Parses a domain pattern, or says in a phrase what is wrong with it. The one definition of
+/// the notation: the spec validates with it and the trigger compiles its policy with it.
+pub fn parse_domain_pattern(pattern: &str) -> Result<DomainPattern<'_>, &'static str> {
+    if pattern.contains('@') {
+        return Err("write the domain without the `@` and the part before it");
+    }
+    let (domain, wildcard) = match pattern.strip_prefix("*.") {
+        Some(rest) => (rest, true),
+        None => (pattern, false),
+    };
+    if domain.contains('*') {
+        return Err("a wildcard is only allowed as a leading `*.`");
+    }
+    dns_name_problem(domain).map_or(Ok(()), Err)?;
+    Ok(if wildcard {
+        DomainPattern::Subdomains(domain)
+    } else {
+        DomainPattern::Exact(domain)
+    })
+}
+
+/// What is wrong with a DNS name as poolctl writes them (lowercase, at least two labels, IDNs in
+/// their `xn--` form), or `None` when it is fine.
+pub fn dns_name_problem(name: &str) -> Option<&'static str> {
+    if name.len() > 253 {
+        return Some("a domain has at most 253 characters");
+    }
+    if !name.contains('.') {
+        return Some("a domain has at least two labels, like `example.com`");
+    }
+    name.split('.').find_map(label_problem)
+}
+
+fn label_problem(label: &str) -> Option<&'static str> {
+    if label.is_empty() || label.len() > 63 {
+        return Some("each label has 1 to 63 characters");
+    }
+    if !label
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Some(
+            "only lowercase letters, digits and hyphens are allowed (IDNs in their xn-- form)",
+        );
+    }
+    if label.starts_with('-') || label.ends_with('-') {
+        return Some("a label may not start or end with a hyphen");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_parse_into_exact_and_subdomains() {
+        assert_eq!(
+            parse_domain_pattern("example.com"),
+            Ok(DomainPattern::Exact("example.com"))
+        );
+        assert_eq!(
+            parse_domain_pattern("*.example.com"),
+            Ok(DomainPattern::Subdomains("example.com"))
+        );
+        assert_eq!(
+            parse_domain_pattern("xn--bcher-kva.example"),
+            Ok(DomainPattern::Exact("xn--bcher-kva.example"))
+        );
+    }
+
+    #[test]
+    fn malformed_patterns_say_why() {
+        for (bad, why) in [
+            ("", "at least two labels"),
+            ("*", "leading `*.`"),
+            ("*.", "at least two labels"),
+            ("localhost", "at least two labels"),
+            ("@example.com", "without the `@`"),
+            ("a@example.com", "without the `@`"),
+            ("ex*ample.com", "leading `*.`"),
+            ("*.*.example.com", "leading `*.`"),
+            ("example..com", "1 to 63 characters"),
+            (".example.com", "1 to 63 characters"),
+            ("example.com.", "1 to 63 characters"),
+            ("-example.com", "start or end with a hyphen"),
+            ("exa mple.com", "lowercase letters"),
+            ("exämple.com", "lowercase letters"),
+            ("Example.com", "lowercase letters"),
+        ] {
+            let error = parse_domain_pattern(bad).unwrap_err();
+            assert!(
+                error.contains(why),
+                "{bad:?} gave {error:?}, expected {why:?}"
+            );
+        }
+        assert!(dns_name_problem(&format!("{}.com", "a.".repeat(130))).is_some());
+    }
+}

@@ -1,7 +1,7 @@
 //! The policy checked once at start and prepared for matching: domain patterns validated and
 //! split into exact names and subdomain suffixes, names lowercased.
 
-use policy::PreSignUpPolicy;
+use policy::{DomainPattern, PreSignUpPolicy};
 
 /// Why the function configuration cannot be used. The function refuses to start with it.
 #[derive(Debug, thiserror::Error)]
@@ -41,16 +41,11 @@ impl DomainSet {
                 pattern: pattern.clone(),
                 why,
             };
-            let (is_wildcard, domain) = match pattern.strip_prefix("*.") {
-                Some(rest) => (true, rest),
-                None => (false, pattern.as_str()),
-            };
-            check_domain(domain).map_err(fail)?;
-            let domain = domain.to_ascii_lowercase();
-            if is_wildcard {
-                set.subdomain_suffixes.push(format!(".{domain}"));
-            } else {
-                set.exact.push(domain);
+            match policy::parse_domain_pattern(pattern).map_err(fail)? {
+                DomainPattern::Exact(domain) => set.exact.push(domain.to_owned()),
+                DomainPattern::Subdomains(domain) => {
+                    set.subdomain_suffixes.push(format!(".{domain}"))
+                }
             }
         }
         Ok(set)
@@ -73,41 +68,6 @@ impl DomainSet {
                     && domain[domain.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
             })
     }
-}
-
-/// A DNS name as it appears after the `@` of an address: labels of letters, digits and
-/// hyphens, no leading or trailing hyphen, no wildcard except the leading `*.` handled above.
-fn check_domain(domain: &str) -> Result<(), &'static str> {
-    if domain.is_empty() {
-        return Err("empty domain");
-    }
-    if domain.contains('@') {
-        return Err("a domain, not an address: leave out the `@`");
-    }
-    if domain.contains('*') {
-        return Err("`*.` is allowed only at the start");
-    }
-    if domain.len() > 253 {
-        return Err("longer than 253 characters");
-    }
-    for label in domain.split('.') {
-        if label.is_empty() {
-            return Err("empty label (a leading, trailing or doubled dot)");
-        }
-        if label.len() > 63 {
-            return Err("a label longer than 63 characters");
-        }
-        if !label
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
-            return Err("only letters, digits, hyphens and dots are allowed (write IDNs in their xn-- form)");
-        }
-        if label.starts_with('-') || label.ends_with('-') {
-            return Err("a label starts or ends with a hyphen");
-        }
-    }
-    Ok(())
 }
 
 /// The policy ready for decisions. Built once at start; every check here is the reason a bad
@@ -197,7 +157,7 @@ mod tests {
 
     #[test]
     fn exact_pattern_matches_only_that_domain_in_any_case() {
-        let set = set(&["Example.com"]);
+        let set = set(&["example.com"]);
         assert!(set.matches("example.com"));
         assert!(set.matches("EXAMPLE.COM"));
         assert!(!set.matches("mail.example.com"));
@@ -239,6 +199,8 @@ mod tests {
             "-example.com",
             "exa mple.com",
             "exämple.com",
+            // Patterns are written lowercase (the spec enforces it); addresses match in any case.
+            "Example.com",
         ] {
             let policy = PreSignUpPolicy {
                 deny_domains: vec![bad.to_string()],
