@@ -122,8 +122,8 @@ test *cargo_args: setup lint-templates test-cdk e2e-artifacts
         [[ $arg == -p || $arg == --package || $arg == --package=* || $arg == -p?* ]] && scope=()
         [[ $arg == -- ]] && break
     done
-    # TRIGGER_ZIP: the trigger's end-to-end tests run the bootstrap from the packaged zip.
-    POOLCTL_BIN="{{root}}/target/debug/poolctl" TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" \
+    # POOLCTL_TRIGGER_ZIP: the trigger's end-to-end tests run the bootstrap from the packaged zip.
+    POOLCTL_BIN="{{root}}/target/debug/poolctl" POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" \
         cargo test "${scope[@]}" "${args[@]}"
 
 # Benchmarks.
@@ -326,12 +326,12 @@ trigger-reproducible arch="x86_64": (trigger arch)
 
 # The trigger's tests, the end-to-end ones against the bootstrap inside the packaged x86_64 zip.
 trigger-test: (trigger "x86_64")
-    TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" cargo test -p trigger
+    POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" cargo test -p trigger
 
 # Trigger benchmarks: the decision (criterion) and cold start of the packaged x86_64 bootstrap.
 bench-trigger: (trigger "x86_64")
     cargo bench -p trigger --bench decision
-    TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" cargo bench -p trigger --bench cold_start
+    POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" cargo bench -p trigger --bench cold_start
 
 # ---- Deploy driver (crates/deploy, poolctl deploy/diff/destroy/outputs) ----
 

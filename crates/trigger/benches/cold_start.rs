@@ -2,7 +2,7 @@
 //! runs it: the process is started with the Lambda environment, fetches one event from a
 //! local Runtime API, and the clock stops when its response arrives.
 //!
-//! Measures the bootstrap in `TRIGGER_ZIP` when set (the packaged `lambda` profile build, as
+//! Measures the bootstrap in `POOLCTL_TRIGGER_ZIP` when set (the packaged `lambda` profile build, as
 //! `just bench-trigger` does), else the bench-profile build cargo makes for this bench.
 
 #[path = "../tests/support/mod.rs"]

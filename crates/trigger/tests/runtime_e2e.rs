@@ -2,7 +2,7 @@
 //! a `provided.al2023` function, fed Cognito events, its replies checked.
 //!
 //! Runs the binary cargo builds for the test, or the bootstrap inside the packaged zip when
-//! `TRIGGER_ZIP` points at it (as `just test` does, with the x86_64 artifact).
+//! `POOLCTL_TRIGGER_ZIP` points at it (as `just test` does, with the x86_64 artifact).
 
 mod support;
 

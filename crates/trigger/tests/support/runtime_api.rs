@@ -200,11 +200,11 @@ fn accept(writer: &mut TcpStream) -> std::io::Result<()> {
     writer.write_all(b"HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{\"status\":\"OK\"}\n")
 }
 
-/// The bootstrap under test: the one inside the zip `TRIGGER_ZIP` (the artifact Lambda gets,
+/// The bootstrap under test: the one inside the zip `POOLCTL_TRIGGER_ZIP` (the artifact Lambda gets,
 /// unpacked with the mode the zip gives it), else the binary cargo built for this test run.
 pub fn bootstrap_path() -> PathBuf {
     static UNPACKED: OnceLock<PathBuf> = OnceLock::new();
-    if let Some(zip) = std::env::var_os("TRIGGER_ZIP") {
+    if let Some(zip) = std::env::var_os("POOLCTL_TRIGGER_ZIP") {
         return UNPACKED
             .get_or_init(|| unpack_bootstrap(Path::new(&zip)))
             .clone();
@@ -215,11 +215,11 @@ pub fn bootstrap_path() -> PathBuf {
 /// Unpacks `bootstrap` from the zip into a fresh directory, as Lambda unpacks a function.
 fn unpack_bootstrap(zip_path: &Path) -> PathBuf {
     let file = std::fs::File::open(zip_path)
-        .unwrap_or_else(|e| panic!("TRIGGER_ZIP={}: {e}", zip_path.display()));
-    let mut archive = zip::ZipArchive::new(file).expect("TRIGGER_ZIP is not a zip");
+        .unwrap_or_else(|e| panic!("POOLCTL_TRIGGER_ZIP={}: {e}", zip_path.display()));
+    let mut archive = zip::ZipArchive::new(file).expect("POOLCTL_TRIGGER_ZIP is not a zip");
     let mut entry = archive
         .by_name("bootstrap")
-        .expect("no bootstrap in TRIGGER_ZIP");
+        .expect("no bootstrap in POOLCTL_TRIGGER_ZIP");
     let mode = entry
         .unix_mode()
         .expect("bootstrap has no unix mode in the zip");
