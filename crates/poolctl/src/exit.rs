@@ -32,10 +32,6 @@ impl Failure {
         Self { code, error: anyhow::anyhow!("") }
     }
 
-    pub fn code(&self) -> u8 {
-        self.code
-    }
-
     /// Print `error: <cause chain>` to stderr and turn into the process exit code.
     pub fn report(self) -> ExitCode {
         let message = format!("{:#}", self.error);
