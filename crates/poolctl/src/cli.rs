@@ -82,8 +82,10 @@ pub struct RenderArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Architecture {
+    /// Graviton: the default on AWS, cheaper per invocation.
     Arm64,
-    /// Lambda's spelling (clap would otherwise offer `x86-64`).
+    /// For local emulators, which run the bootstrap on this x86_64 machine.
+    // Lambda's spelling; clap would derive `x86-64`.
     #[value(name = "x86_64")]
     X86_64,
 }
@@ -113,6 +115,13 @@ pub struct StackArgs {
     /// Template parameter override, KEY=VALUE (repeatable).
     #[arg(long = "param", value_name = "KEY=VALUE")]
     pub params: Vec<String>,
+    #[command(flatten)]
+    pub artifact: ArtifactArgs,
+}
+
+/// Where the PreSignUp trigger's zip comes from and goes to.
+#[derive(Debug, Args)]
+pub struct ArtifactArgs {
     /// S3 bucket for the trigger artifact (default: poolctl-artifacts-<account>-<region>,
     /// created on first use).
     #[arg(long)]
@@ -199,15 +208,8 @@ pub struct ReviewUpArgs {
     /// Time to live, e.g. 72h, 3d, 30m.
     #[arg(long, default_value = "3d")]
     pub ttl: String,
-    /// S3 bucket for the trigger artifact.
-    #[arg(long)]
-    pub artifact_bucket: Option<String>,
-    /// A prebuilt trigger zip (default: build it from this workspace).
-    #[arg(long)]
-    pub trigger_zip: Option<PathBuf>,
-    /// Architecture of the trigger function.
-    #[arg(long, value_enum, default_value_t = Architecture::Arm64)]
-    pub arch: Architecture,
+    #[command(flatten)]
+    pub artifact: ArtifactArgs,
     /// Result format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,

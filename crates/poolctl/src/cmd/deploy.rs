@@ -335,15 +335,15 @@ pub(crate) async fn build_request(
         .and_then(|p| p.get(template::PARAM_ARTIFACT_KEY))
         .is_some();
     let mut auto_parameters = BTreeMap::new();
-    let arch = arch(args.arch);
+    let arch = arch(args.artifact.arch);
     auto_parameters.insert(
         template::PARAM_TRIGGER_ARCHITECTURE.to_owned(),
         arch.as_str().to_owned(),
     );
     if needs_artifact {
-        let bytes = trigger_zip(args.trigger_zip.as_deref(), arch)?;
+        let bytes = trigger_zip(args.artifact.trigger_zip.as_deref(), arch)?;
         let key = artifact::object_key(ARTIFACT_PREFIX, &artifact::sha256_hex(&bytes));
-        let bucket = args.artifact_bucket.as_deref();
+        let bucket = args.artifact.artifact_bucket.as_deref();
         let location = if upload {
             deployer.aws.upload_artifact(bytes, &key, bucket).await
         } else {

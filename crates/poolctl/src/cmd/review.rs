@@ -41,9 +41,9 @@ pub async fn up(global: &GlobalArgs, args: &ReviewUpArgs) -> Result<(), Failure>
         .map_err(|e| Failure::error(anyhow!("invalid --ttl: {e}")))?;
     let now = clock(args.now.as_deref())?;
     let spec = load_spec(&args.spec)?;
-    let arch = arch(args.arch);
+    let arch = arch(args.artifact.arch);
     let trigger_zip = if review::needs_trigger(&spec) {
-        Some(trigger_zip(args.trigger_zip.as_deref(), arch)?)
+        Some(trigger_zip(args.artifact.trigger_zip.as_deref(), arch)?)
     } else {
         None
     };
@@ -54,7 +54,7 @@ pub async fn up(global: &GlobalArgs, args: &ReviewUpArgs) -> Result<(), Failure>
         ttl,
         now,
         trigger_zip,
-        artifact_bucket: args.artifact_bucket.clone(),
+        artifact_bucket: args.artifact.artifact_bucket.clone(),
         arch,
     };
 
