@@ -5,13 +5,24 @@ mod cli;
 mod cmd;
 mod exit;
 
+use std::io::IsTerminal;
+
 use clap::Parser;
 
 use crate::cli::{Cli, Command, ReviewCommand};
 use crate::exit::Failure;
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are not errors; a bad flag is exit 1, like any bad input
+            // (the README's exit codes), rather than clap's own 2.
+            let code = if e.use_stderr() { 1 } else { 0 };
+            let _ = e.print();
+            return std::process::ExitCode::from(code);
+        }
+    };
     init_logging();
     let result = match cli.command {
         Command::Check(args) => cmd::check::run(&args),
@@ -23,7 +34,9 @@ fn main() -> std::process::ExitCode {
         Command::Destroy(args) => block_on(cmd::destroy::run(&cli.global, &args)),
         Command::Outputs(args) => block_on(cmd::outputs::run(&cli.global, &args)),
         Command::Review(ReviewCommand::Up(args)) => block_on(cmd::review::up(&cli.global, &args)),
-        Command::Review(ReviewCommand::Down(args)) => block_on(cmd::review::down(&cli.global, &args)),
+        Command::Review(ReviewCommand::Down(args)) => {
+            block_on(cmd::review::down(&cli.global, &args))
+        }
         Command::Review(ReviewCommand::Gc(args)) => block_on(cmd::review::gc(&cli.global, &args)),
         Command::Review(ReviewCommand::Ls(args)) => block_on(cmd::review::ls(&cli.global, &args)),
     };
@@ -33,10 +46,17 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn block_on<F: std::future::Future<Output = Result<(), Failure>>>(future: F) -> Result<(), Failure> {
-    match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+fn block_on<F: std::future::Future<Output = Result<(), Failure>>>(
+    future: F,
+) -> Result<(), Failure> {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime.block_on(future),
-        Err(e) => Err(Failure::error(anyhow::anyhow!("cannot start the async runtime: {e}"))),
+        Err(e) => Err(Failure::error(anyhow::anyhow!(
+            "cannot start the async runtime: {e}"
+        ))),
     }
 }
 
@@ -45,5 +65,10 @@ fn block_on<F: std::future::Future<Output = Result<(), Failure>>>(future: F) -> 
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("POOLCTL_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .init();
 }

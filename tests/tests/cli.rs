@@ -1,0 +1,81 @@
+//! The command line's contract with scripts: exit codes for bad flags and help, and logs a
+//! CI job can read (no terminal escape codes when stderr is not a terminal).
+
+use std::process::{Command, Output};
+
+use e2e::{poolctl_bin, repo_root, UNSET_VARS};
+
+fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(poolctl_bin());
+    command.args(args).current_dir(repo_root());
+    for var in UNSET_VARS
+        .iter()
+        .chain(&["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"])
+    {
+        command.env_remove(var);
+    }
+    command.envs(env.iter().copied());
+    command.output().expect("poolctl runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_bad_flag_is_exit_1_with_clap_usage() {
+    let output = run(&["deploy", "infra/pools/demo.yaml", "--frobnicate"], &[]);
+    assert_eq!(output.status.code(), Some(1), "stderr: {}", stderr(&output));
+    assert!(
+        stderr(&output).contains("unexpected argument '--frobnicate'"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_bad_flag_value_is_exit_1_naming_the_allowed_values() {
+    let output = run(&["package", "--arch", "sparc"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(
+        text.contains("invalid value 'sparc'") && text.contains("x86_64"),
+        "{text}"
+    );
+}
+
+#[test]
+fn help_and_version_are_exit_0_on_stdout() {
+    let help = run(&["--help"], &[]);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("Usage: poolctl"));
+    let version = run(&["--version"], &[]);
+    assert_eq!(version.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&version.stdout).starts_with("poolctl "));
+}
+
+#[test]
+fn logs_to_a_pipe_carry_no_terminal_escape_codes() {
+    // A config file that does not exist makes the AWS SDK log a warning before poolctl reports
+    // the missing credentials: both must read cleanly in a CI log.
+    let output = run(
+        &["outputs", "--stack", "poolctl-demo"],
+        &[
+            ("AWS_CONFIG_FILE", "/nonexistent/poolctl-config"),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "/nonexistent/poolctl-credentials",
+            ),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("AWS_REGION", "us-east-1"),
+            ("POOLCTL_LOG", "warn"),
+        ],
+    );
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("WARN"),
+        "expected the SDK's warning in: {text}"
+    );
+    assert!(!text.contains('\u{1b}'), "escape codes in: {text:?}");
+}
