@@ -79,3 +79,29 @@ fn logs_to_a_pipe_carry_no_terminal_escape_codes() {
     );
     assert!(!text.contains('\u{1b}'), "escape codes in: {text:?}");
 }
+
+#[test]
+fn a_stack_name_lambda_would_refuse_fails_before_any_aws_call() {
+    // No credentials and no region: the name check must come first, so the message is about
+    // the name, not about credentials.
+    let long = format!("poolctl-{}", "x".repeat(45));
+    let output = run(
+        &["deploy", "infra/pools/demo.yaml", "--stack", &long, "--yes"],
+        &[],
+    );
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("has 53 characters; at most 52"), "{text}");
+    assert!(text.contains("pre-sign-up"), "{text}");
+
+    let output = run(
+        &["diff", "infra/pools/demo.yaml", "--stack", "pool_users"],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("contains '_'"),
+        "{}",
+        stderr(&output)
+    );
+}

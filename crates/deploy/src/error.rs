@@ -46,6 +46,10 @@ pub enum DeployError {
     #[error("stack {0} does not exist")]
     StackNotFound(String),
 
+    /// A stack name CloudFormation or Lambda would refuse.
+    #[error("{0}")]
+    StackName(String),
+
     #[error("trigger artifact: {0}")]
     Artifact(String),
 

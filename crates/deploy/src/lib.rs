@@ -14,16 +14,18 @@ pub mod events;
 pub mod guard;
 mod poll;
 pub mod stack;
+pub mod stack_name;
 pub mod store;
 
 pub use apply::{
-    ApplyOutcome, DeleteOutcome, DeployReport, DeployRequest, Deployer, Plan, Prepared, Progress, RenderTemplate, Watch,
-    spec_template,
+    spec_template, ApplyOutcome, DeleteOutcome, DeployReport, DeployRequest, Deployer, Plan,
+    Prepared, Progress, RenderTemplate, Watch,
 };
 pub use aws::{Aws, AwsOptions};
 pub use changes::ResourceChange;
 pub use error::{DeployError, FailureCause, Refusal, StackFailure};
 pub use events::StackEvent;
 pub use stack::StackInfo;
+pub use stack_name::check_stack_name;
 pub use store::ArtifactLocation;
 pub mod review;

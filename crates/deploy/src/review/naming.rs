@@ -14,9 +14,8 @@ use sha2::{Digest, Sha256};
 /// Every review stack's name starts with this, which is what the CI role's IAM policy scopes to.
 pub const STACK_PREFIX: &str = "poolctl-review-";
 
-/// The longest review stack name. The template names the trigger function
-/// `${AWS::StackName}-pre-sign-up` and Lambda function names are at most 64 characters.
-pub const MAX_STACK_NAME: usize = 64 - "-pre-sign-up".len();
+/// The longest review stack name: review pools may have a trigger.
+pub const MAX_STACK_NAME: usize = crate::stack_name::MAX_STACK_NAME_WITH_TRIGGER;
 
 /// The longest review id accepted.
 pub const MAX_ID_LEN: usize = 64;

@@ -27,7 +27,7 @@ const INTERRUPTED: u8 = 130;
 pub async fn run(global: &GlobalArgs, args: &DeployArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let spec = load_spec(&args.spec)?;
-    let stack_name = stack_name(&args.stack, &spec);
+    let stack_name = stack_name(&args.stack, &spec)?;
     let aws = load_aws(global).await?;
     let deployer = Deployer::new(aws);
     let json = args.output == OutputFormat::Json;
@@ -279,10 +279,15 @@ pub(crate) fn load_spec(path: &Path) -> Result<spec::PoolSpec, Failure> {
     }
 }
 
-pub(crate) fn stack_name(args: &StackArgs, spec: &spec::PoolSpec) -> String {
-    args.stack
+/// `--stack`, or `poolctl-<pool name>`; checked before any API call.
+pub(crate) fn stack_name(args: &StackArgs, spec: &spec::PoolSpec) -> Result<String, Failure> {
+    let name = args
+        .stack
         .clone()
-        .unwrap_or_else(|| format!("poolctl-{}", spec.name))
+        .unwrap_or_else(|| format!("poolctl-{}", spec.name));
+    deploy::check_stack_name(&name, spec.triggers.pre_sign_up.is_some())
+        .map_err(|e| Failure::error(anyhow!(e)))?;
+    Ok(name)
 }
 
 pub(crate) async fn load_aws(global: &GlobalArgs) -> Result<Aws, Failure> {

@@ -15,7 +15,7 @@ use crate::exit::Failure;
 pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let spec = load_spec(&args.spec)?;
-    let stack_name = stack_name(&args.stack, &spec);
+    let stack_name = stack_name(&args.stack, &spec)?;
     let deployer = Deployer::new(load_aws(global).await?);
     // Diff compares what deploy would send, so it passes the flag deploy would be run without.
     let request = build_request(&deployer, &args.stack, spec, &stack_name, false, false).await?;
