@@ -7,6 +7,8 @@ venv := root / ".venv"
 # Tool versions verified to install together on Python 3.11 (Debian 12).
 ministack_version := "1.5.33"
 cfn_lint_version := "1.58.0"
+# Validates the example specs against the committed JSON Schema, as editors do.
+jsonschema_version := "4.26.0"
 awscli_version := "1.46.2"
 rust_just_version := "1.59.0"
 rust_targets := "x86_64-unknown-linux-musl aarch64-unknown-linux-musl"
@@ -43,7 +45,7 @@ setup-python:
     #!/usr/bin/env bash
     set -euo pipefail
     # The stamp records the pinned set; a change of pins reinstalls, nothing else does.
-    want="ministack=={{ministack_version}} cfn-lint=={{cfn_lint_version}} awscli=={{awscli_version}} rust-just=={{rust_just_version}}"
+    want="ministack=={{ministack_version}} cfn-lint=={{cfn_lint_version}} awscli=={{awscli_version}} rust-just=={{rust_just_version}} jsonschema=={{jsonschema_version}}"
     stamp="{{venv}}/.poolctl-pins"
     if [[ -x "{{venv}}/bin/ministack" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
         echo "python tools: up to date ($want)"
