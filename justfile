@@ -112,9 +112,10 @@ e2e-artifacts:
         {{just_executable()}} trigger x86_64
     fi
 
-# The one test command (CI and README): lint templates, build e2e artifacts, run every test.
+# The one test command (CI and README): format and lint checks, cfn-lint on the templates, the
+# CDK export test, then every cargo test (unit and end-to-end against a private emulator).
 # Extra arguments go to cargo test, e.g. `just test -p spec` or `just test -- --nocapture`.
-test *cargo_args: setup lint-templates test-cdk e2e-artifacts
+test *cargo_args: setup fmt-check clippy lint-templates test-cdk e2e-artifacts
     #!/usr/bin/env bash
     set -euo pipefail
     args=({{cargo_args}})
