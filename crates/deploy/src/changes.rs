@@ -151,16 +151,24 @@ pub fn render_text(changes: &[ResourceChange]) -> String {
         out.push('\n');
     }
     let count = |a: Action| changes.iter().filter(|c| c.action == a).count();
-    let replaced = changes
-        .iter()
-        .filter(|c| c.action == Action::Modify && c.replacement != Replaces::No)
-        .count();
+    let replacing = |r: Replaces| {
+        changes
+            .iter()
+            .filter(|c| c.action == Action::Modify && c.replacement == r)
+            .count()
+    };
+    // CloudFormation says Conditional when it cannot know before executing (e.g. a property
+    // that is a GetAtt of a modified resource): counted apart so "replaced" stays a certainty.
+    let maybe = match replacing(Replaces::Conditional) {
+        0 => String::new(),
+        n => format!(", {n} may be replaced"),
+    };
     let _ = writeln!(
         out,
-        "{} to add, {} to modify ({} replaced), {} to remove",
+        "{} to add, {} to modify ({} replaced{maybe}), {} to remove",
         count(Action::Add),
         count(Action::Modify),
-        replaced,
+        replacing(Replaces::Yes),
         count(Action::Remove)
     );
     out
@@ -290,6 +298,22 @@ mod tests {
             "{text}"
         );
         assert_eq!(lines[4], "1 to add, 2 to modify (1 replaced), 1 to remove");
+    }
+
+    #[test]
+    fn conditional_replacements_are_counted_apart_from_certain_ones() {
+        let mut changes = summarise(&recorded());
+        changes[0].replacement = Replaces::Conditional;
+        let text = render_text(&changes);
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("  ! REPLACE? UserPool ")),
+            "{text}"
+        );
+        assert_eq!(
+            text.lines().last(),
+            Some("1 to add, 2 to modify (1 replaced, 1 may be replaced), 1 to remove")
+        );
     }
 
     #[test]
