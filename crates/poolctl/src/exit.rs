@@ -13,23 +13,35 @@ pub struct Failure {
 impl Failure {
     /// Bad input, missing credentials, an API error: exit 1.
     pub fn error(error: impl Into<anyhow::Error>) -> Self {
-        Self { code: 1, error: error.into() }
+        Self {
+            code: 1,
+            error: error.into(),
+        }
     }
 
     /// A guard refused the change: exit 3.
     pub fn refused(error: impl Into<anyhow::Error>) -> Self {
-        Self { code: 3, error: error.into() }
+        Self {
+            code: 3,
+            error: error.into(),
+        }
     }
 
     /// The stack operation failed or rolled back: exit 4.
     pub fn stack_failed(error: impl Into<anyhow::Error>) -> Self {
-        Self { code: 4, error: error.into() }
+        Self {
+            code: 4,
+            error: error.into(),
+        }
     }
 
     /// A failure whose message was already printed in full (e.g. located spec errors): only
     /// the exit code remains to give.
     pub fn silent(code: u8) -> Self {
-        Self { code, error: anyhow::anyhow!("") }
+        Self {
+            code,
+            error: anyhow::anyhow!(""),
+        }
     }
 
     /// Print `error: <cause chain>` to stderr and turn into the process exit code.
