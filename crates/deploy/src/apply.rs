@@ -124,6 +124,50 @@ pub struct Watch<T> {
     task: JoinHandle<Result<T, DeployError>>,
 }
 
+impl<T: Send + 'static> Watch<T> {
+    /// An operation that was settled before it began (nothing to do): no events, this outcome.
+    fn settled(outcome: T) -> Self {
+        let (_, events) = mpsc::unbounded_channel();
+        Watch {
+            events,
+            task: tokio::spawn(async move { Ok(outcome) }),
+        }
+    }
+
+    /// Watches the operation started with `token` on its own task, streaming its events. A
+    /// stack that settles in a status `succeeded` accepts becomes `outcome(state, events)`;
+    /// any other ends in a [`StackFailure`] naming the first real cause.
+    fn spawn(
+        aws: Aws,
+        stack_id: String,
+        stack_name: String,
+        marker: Option<String>,
+        token: String,
+        succeeded: fn(&str) -> bool,
+        outcome: impl FnOnce(StackState, &[StackEvent]) -> T + Send + 'static,
+    ) -> Self {
+        let (tx, events) = mpsc::unbounded_channel();
+        let task = tokio::spawn(async move {
+            let mut sink = |event| {
+                let _ = tx.send(event);
+            };
+            let (settled, seen) = aws
+                .watch(&stack_id, marker, Some(&token), &mut sink)
+                .await?;
+            if succeeded(&settled.status) {
+                Ok(outcome(settled, &seen))
+            } else {
+                Err(DeployError::StackFailed(Box::new(StackFailure {
+                    stack_name,
+                    status: settled.status,
+                    cause: events::first_failure(&seen),
+                })))
+            }
+        });
+        Watch { events, task }
+    }
+}
+
 impl<T> Watch<T> {
     /// The next event of the operation; `None` once it has settled.
     pub async fn next_event(&mut self) -> Option<StackEvent> {
@@ -270,11 +314,7 @@ impl Deployer {
         progress: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<(Option<Vec<ResourceChange>>, Watch<ApplyOutcome>), DeployError> {
         match self.prepare(request, progress).await? {
-            Prepared::Done(outcome) => {
-                let (_tx, events) = mpsc::unbounded_channel();
-                let task = tokio::spawn(async move { Ok(outcome) });
-                Ok((None, Watch { events, task }))
-            }
+            Prepared::Done(outcome) => Ok((None, Watch::settled(outcome))),
             Prepared::Plan(plan) => {
                 let changes = plan.changes.clone();
                 Ok((Some(changes), plan.execute().await?))
@@ -491,14 +531,9 @@ impl Deployer {
     /// while a pool in it has deletion protection ACTIVE, saying how to turn it off.
     pub async fn delete(&self, stack_name: &str) -> Result<Watch<DeleteOutcome>, DeployError> {
         let Some(state) = self.aws.describe_stack(stack_name).await? else {
-            let outcome = DeleteOutcome::Absent {
+            return Ok(Watch::settled(DeleteOutcome::Absent {
                 stack_name: stack_name.to_owned(),
-            };
-            let (_tx, events) = mpsc::unbounded_channel();
-            return Ok(Watch {
-                events,
-                task: tokio::spawn(async move { Ok(outcome) }),
-            });
+            }));
         };
         if state.termination_protection {
             return Err(DeployError::Refused(Refusal {
@@ -543,29 +578,18 @@ impl Deployer {
             .send()
             .await
             .map_err(|e| DeployError::aws("cloudformation:DeleteStack", e))?;
-        let (tx, events) = mpsc::unbounded_channel();
-        let aws = self.aws.clone();
-        let task = tokio::spawn(async move {
-            let mut sink = |event| {
-                let _ = tx.send(event);
-            };
-            let (settled, seen) = aws
-                .watch(&state.stack_id, marker, Some(&token), &mut sink)
-                .await?;
-            if settled.status == "DELETE_COMPLETE" {
-                Ok(DeleteOutcome::Deleted {
-                    stack_name: state.stack_name,
-                    stack_id: state.stack_id,
-                })
-            } else {
-                Err(DeployError::StackFailed(Box::new(StackFailure {
-                    stack_name: state.stack_name,
-                    status: settled.status,
-                    cause: events::first_failure(&seen),
-                })))
-            }
-        });
-        Ok(Watch { events, task })
+        Ok(Watch::spawn(
+            self.aws.clone(),
+            state.stack_id,
+            state.stack_name,
+            marker,
+            token,
+            |status| status == "DELETE_COMPLETE",
+            |settled, _| DeleteOutcome::Deleted {
+                stack_name: settled.stack_name,
+                stack_id: settled.stack_id,
+            },
+        ))
     }
 }
 
@@ -667,32 +691,25 @@ impl Plan {
             .send()
             .await
             .map_err(|e| DeployError::aws("cloudformation:ExecuteChangeSet", e))?;
-        let (tx, events) = mpsc::unbounded_channel();
-        let task = tokio::spawn(async move {
-            let mut sink = |event| {
-                let _ = tx.send(event);
-            };
-            let (settled, seen) = self
-                .aws
-                .watch(&self.stack_id, marker, Some(&token), &mut sink)
-                .await?;
-            if stack::is_success(&settled.status) {
+        let created = self.change_set_type == "CREATE";
+        let (stack_id, stack_name) = (self.stack_id, self.stack_name);
+        Ok(Watch::spawn(
+            self.aws,
+            stack_id,
+            stack_name,
+            marker,
+            token,
+            stack::is_success,
+            move |settled, seen| {
                 let mut info: StackInfo = settled.into();
-                info.resource_errors = events::resource_failures(&seen);
-                Ok(if self.change_set_type == "CREATE" {
+                info.resource_errors = events::resource_failures(seen);
+                if created {
                     ApplyOutcome::Created(info)
                 } else {
                     ApplyOutcome::Updated(info)
-                })
-            } else {
-                Err(DeployError::StackFailed(Box::new(StackFailure {
-                    stack_name: self.stack_name.clone(),
-                    status: settled.status,
-                    cause: events::first_failure(&seen),
-                })))
-            }
-        });
-        Ok(Watch { events, task })
+                }
+            },
+        ))
     }
 }
 
