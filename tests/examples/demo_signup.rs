@@ -8,8 +8,6 @@
 use std::process::ExitCode;
 
 use aws_sdk_cognitoidentityprovider as cognito;
-use base64::Engine as _;
-use hmac::{Hmac, Mac};
 
 const PASSWORD: &str = "Correct-horse-battery-9";
 
@@ -112,10 +110,7 @@ async fn sign_up(
     secret: &str,
     email: &str,
 ) -> Result<(), cognito::error::SdkError<cognito::operation::sign_up::SignUpError>> {
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(email.as_bytes());
-    mac.update(client_id.as_bytes());
-    let secret_hash = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    let secret_hash = e2e::secret_hash(email, client_id, secret);
     let email_attribute = cognito::types::AttributeType::builder()
         .name("email")
         .value(email)

@@ -6,9 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use aws_sdk_cognitoidentityprovider as cognito;
-use base64::Engine as _;
-use e2e::{poolctl, repo_root, target_dir, trigger_zip_x86_64, unique_name, Emulator};
-use hmac::{Hmac, Mac};
+use e2e::{poolctl, repo_root, secret_hash, target_dir, trigger_zip_x86_64, unique_name, Emulator};
 use serde_json::Value;
 
 const DEMO_SUBJECT: &str = "subject: Your demo verification code";
@@ -99,13 +97,6 @@ async fn change_set_count(cfn: &aws_sdk_cloudformation::Client, stack: &str) -> 
         .expect("list change sets")
         .summaries()
         .len()
-}
-
-fn secret_hash(username: &str, client_id: &str, secret: &str) -> String {
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(username.as_bytes());
-    mac.update(client_id.as_bytes());
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
 /// Signs `email` up through the agent client (a confidential client: SECRET_HASH needed).
