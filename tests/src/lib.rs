@@ -358,12 +358,24 @@ impl Drop for Emulator {
 
 /// `Command` for the real poolctl binary, aimed at `emulator`, run from the repository root.
 pub fn poolctl(emulator: &Emulator) -> Command {
+    let mut command = poolctl_offline();
+    command.envs(emulator.env());
+    command
+}
+
+/// `Command` for the real poolctl binary run from the repository root as a CI job would (no
+/// terminal, no stdin), with no AWS endpoint or credentials: for commands that need no AWS,
+/// and for checking what happens before any AWS call.
+pub fn poolctl_offline() -> Command {
     let mut command = Command::new(poolctl_bin());
-    for var in UNSET_VARS {
+    for var in UNSET_VARS.iter().chain(&[
+        "AWS_ENDPOINT_URL",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+    ]) {
         command.env_remove(var);
     }
     command
-        .envs(emulator.env())
         .env("CI", "true")
         .env("NO_COLOR", "1")
         .current_dir(repo_root())

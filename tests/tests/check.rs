@@ -2,16 +2,12 @@
 //! located diagnostics on stderr, one summary line per file on stdout.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use e2e::{poolctl_bin, repo_root};
+use e2e::{poolctl_offline, repo_root};
 
 fn run(args: &[&str]) -> Output {
-    Command::new(poolctl_bin())
-        .args(args)
-        .current_dir(repo_root())
-        .output()
-        .expect("poolctl runs")
+    poolctl_offline().args(args).output().expect("poolctl runs")
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -1,21 +1,16 @@
 //! The command line's contract with scripts: exit codes for bad flags and help, and logs a
 //! CI job can read (no terminal escape codes when stderr is not a terminal).
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-use e2e::{poolctl_bin, repo_root, UNSET_VARS};
+use e2e::poolctl_offline;
 
 fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(poolctl_bin());
-    command.args(args).current_dir(repo_root());
-    for var in UNSET_VARS
-        .iter()
-        .chain(&["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"])
-    {
-        command.env_remove(var);
-    }
-    command.envs(env.iter().copied());
-    command.output().expect("poolctl runs")
+    poolctl_offline()
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("poolctl runs")
 }
 
 fn stderr(output: &Output) -> String {

@@ -3,16 +3,12 @@
 //! spec without writing anything for it.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use e2e::{poolctl_bin, repo_root, unique_name};
+use e2e::{poolctl_offline, repo_root, unique_name};
 
 fn run(args: &[&str]) -> Output {
-    Command::new(poolctl_bin())
-        .args(args)
-        .current_dir(repo_root())
-        .output()
-        .expect("poolctl runs")
+    poolctl_offline().args(args).output().expect("poolctl runs")
 }
 
 fn text(bytes: &[u8]) -> String {
