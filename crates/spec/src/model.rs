@@ -74,6 +74,15 @@ pub struct PoolSpec {
     pub tags: BTreeMap<String, String>,
 }
 
+impl PoolSpec {
+    /// Whether the pool has poolctl's PreSignUp trigger, and so a function, an artifact to
+    /// upload and a stack name short enough for the function's name. The one place this is
+    /// asked.
+    pub fn has_pre_sign_up_trigger(&self) -> bool {
+        self.triggers.pre_sign_up.is_some()
+    }
+}
+
 /// Sign-in identifiers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

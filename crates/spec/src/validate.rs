@@ -1380,8 +1380,16 @@ fn is_allowed_redirect(url: &str) -> bool {
     host == "localhost"
 }
 
-fn domain_prefix_problem(prefix: &str) -> Option<&'static str> {
-    if prefix.is_empty() || prefix.len() > 63 {
+/// Words Cognito refuses anywhere inside a hosted-UI domain prefix.
+pub const RESERVED_DOMAIN_WORDS: [&str; 3] = ["aws", "amazon", "cognito"];
+
+/// The longest hosted-UI domain prefix Cognito accepts.
+pub const MAX_DOMAIN_PREFIX: usize = 63;
+
+/// Why Cognito would refuse `prefix` as a hosted-UI domain prefix, if it would. The one
+/// definition of the rule: spec validation and review pools' per-id prefixes both ask it.
+pub fn domain_prefix_problem(prefix: &str) -> Option<&'static str> {
+    if prefix.is_empty() || prefix.len() > MAX_DOMAIN_PREFIX {
         return Some("it must have 1 to 63 characters");
     }
     if !prefix
@@ -1393,7 +1401,7 @@ fn domain_prefix_problem(prefix: &str) -> Option<&'static str> {
     if prefix.starts_with('-') || prefix.ends_with('-') {
         return Some("it may not start or end with a hyphen");
     }
-    if ["aws", "amazon", "cognito"]
+    if RESERVED_DOMAIN_WORDS
         .iter()
         .any(|reserved| prefix.contains(reserved))
     {

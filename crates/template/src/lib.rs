@@ -11,14 +11,19 @@
 //! function references the clients (whose ids its policy needs), the clients reference the
 //! pool, and only the permission references both the pool and the function.
 
+mod architecture;
 pub mod intrinsic;
 mod resources;
 mod yaml;
 
 use serde_json::Value;
 
+pub use architecture::{Architecture, UnknownArchitecture};
 pub use resources::logical_id_part;
 pub use yaml::needs_quotes;
+
+/// The tag naming the pool spec: on every taggable resource and on the stack.
+pub const POOL_TAG: &str = "poolctl:pool";
 
 /// Parameter: S3 bucket of the trigger zip.
 pub const PARAM_ARTIFACT_BUCKET: &str = "ArtifactBucket";

@@ -12,8 +12,6 @@ use spec::{
 use crate::intrinsic::{get_att, join, reference, sub};
 use crate::*;
 
-/// The tag naming the spec on every resource that takes tags.
-const POOL_TAG: &str = "poolctl:pool";
 /// The tag carrying the `EnvironmentName` parameter.
 const ENVIRONMENT_TAG: &str = "poolctl:environment";
 
@@ -84,7 +82,7 @@ impl Context<'_> {
     }
 
     fn has_trigger(&self) -> bool {
-        self.spec.triggers.pre_sign_up.is_some()
+        self.spec.has_pre_sign_up_trigger()
     }
 
     /// Tags as a map (`UserPoolTags`): the spec's, plus the pool name and the environment.
@@ -197,8 +195,8 @@ fn parameters(cx: &Context) -> Value {
             PARAM_TRIGGER_ARCHITECTURE.into(),
             json!({
                 "Type": "String",
-                "Default": "arm64",
-                "AllowedValues": ["arm64", "x86_64"],
+                "Default": Architecture::DEFAULT.as_str(),
+                "AllowedValues": Architecture::ALL.map(Architecture::as_str),
                 "Description": "CPU architecture of the PreSignUp trigger zip",
             }),
         );
