@@ -1,15 +1,11 @@
-//! What a change set will do, summarised for a person (and for `--output json`): each resource
-//! added, modified or removed, the properties that cause each modification, and replacements.
-
-use std::fmt::Write as _;
+//! What a change set will do: each resource added, modified or removed, the properties that
+//! cause each modification, and replacements.
 
 use aws_sdk_cloudformation::types::{
     Change, ChangeAction, Replacement, RequiresRecreation, ResourceAttribute,
 };
-use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Add,
     Modify,
@@ -19,8 +15,7 @@ pub enum Action {
 }
 
 /// Whether a modification replaces the resource (a new physical resource, the old one deleted).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Replaces {
     /// In place (or not a modification).
     No,
@@ -29,11 +24,10 @@ pub enum Replaces {
     Yes,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceChange {
     pub action: Action,
     pub logical_id: String,
-    #[serde(rename = "type")]
     pub resource_type: String,
     pub replacement: Replaces,
     /// The properties (and `Tags`, `Metadata`...) whose change causes this one; those that
@@ -48,6 +42,12 @@ impl ResourceChange {
         self.action == Action::Remove
             || (self.action == Action::Modify && self.replacement != Replaces::No)
     }
+}
+
+/// Whether executing these changes needs someone's consent: anything beyond adding new
+/// resources touches what is already deployed.
+pub fn needs_confirmation(changes: &[ResourceChange]) -> bool {
+    changes.iter().any(|c| c.action != Action::Add)
 }
 
 /// The resource changes of a DescribeChangeSet answer (all pages concatenated).
@@ -102,76 +102,6 @@ pub fn summarise(changes: &[Change]) -> Vec<ResourceChange> {
             }
         })
         .collect()
-}
-
-/// The summary printed before executing: one line per resource, marked `+` add, `~` modify,
-/// `!` replace, `-` remove, then the totals.
-pub fn render_text(changes: &[ResourceChange]) -> String {
-    let id_width = changes
-        .iter()
-        .map(|c| c.logical_id.len())
-        .max()
-        .unwrap_or(0);
-    let type_width = changes
-        .iter()
-        .map(|c| c.resource_type.len())
-        .max()
-        .unwrap_or(0);
-    let mut out = String::new();
-    for change in changes {
-        let (mark, verb) = match (change.action, change.replacement) {
-            (Action::Add, _) => ("+", "add"),
-            (Action::Modify, Replaces::Yes) => ("!", "REPLACE"),
-            (Action::Modify, Replaces::Conditional) => ("!", "REPLACE?"),
-            (Action::Modify, Replaces::No) => ("~", "modify"),
-            (Action::Remove, _) => ("-", "remove"),
-            (Action::Import, _) => ("<", "import"),
-            (Action::Other, _) => ("?", "change"),
-        };
-        let _ = write!(
-            out,
-            "  {mark} {verb:<8} {:<id_width$}  {:<type_width$}",
-            change.logical_id, change.resource_type
-        );
-        if !change.properties.is_empty() {
-            let listed: Vec<String> = change
-                .properties
-                .iter()
-                .map(|p| {
-                    if change.replacing_properties.contains(p) {
-                        format!("{p} (forces replacement)")
-                    } else {
-                        p.clone()
-                    }
-                })
-                .collect();
-            let _ = write!(out, "  {}", listed.join(", "));
-        }
-        out = out.trim_end().to_owned();
-        out.push('\n');
-    }
-    let count = |a: Action| changes.iter().filter(|c| c.action == a).count();
-    let replacing = |r: Replaces| {
-        changes
-            .iter()
-            .filter(|c| c.action == Action::Modify && c.replacement == r)
-            .count()
-    };
-    // CloudFormation says Conditional when it cannot know before executing (e.g. a property
-    // that is a GetAtt of a modified resource): counted apart so "replaced" stays a certainty.
-    let maybe = match replacing(Replaces::Conditional) {
-        0 => String::new(),
-        n => format!(", {n} may be replaced"),
-    };
-    let _ = writeln!(
-        out,
-        "{} to add, {} to modify ({} replaced{maybe}), {} to remove",
-        count(Action::Add),
-        count(Action::Modify),
-        replacing(Replaces::Yes),
-        count(Action::Remove)
-    );
-    out
 }
 
 #[cfg(test)]
@@ -278,54 +208,14 @@ mod tests {
     }
 
     #[test]
-    fn text_summary_marks_each_kind_and_counts() {
-        let text = render_text(&summarise(&recorded()));
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 5, "{text}");
-        assert!(lines[0].starts_with("  ~ modify   UserPool "), "{text}");
-        assert!(
-            lines[0].ends_with("VerificationMessageTemplate, EmailVerificationSubject"),
-            "{text}"
-        );
-        assert!(lines[1].starts_with("  + add      ClientMobile"), "{text}");
-        assert!(lines[2].starts_with("  - remove   ClientOld"), "{text}");
-        assert!(
-            lines[3].starts_with("  ! REPLACE  PreSignUpFunction"),
-            "{text}"
-        );
-        assert!(
-            lines[3].contains("FunctionName (forces replacement), Code"),
-            "{text}"
-        );
-        assert_eq!(lines[4], "1 to add, 2 to modify (1 replaced), 1 to remove");
-    }
-
-    #[test]
-    fn conditional_replacements_are_counted_apart_from_certain_ones() {
-        let mut changes = summarise(&recorded());
-        changes[0].replacement = Replaces::Conditional;
-        let text = render_text(&changes);
-        assert!(
-            text.lines()
-                .any(|l| l.starts_with("  ! REPLACE? UserPool ")),
-            "{text}"
-        );
-        assert_eq!(
-            text.lines().last(),
-            Some("1 to add, 2 to modify (1 replaced, 1 may be replaced), 1 to remove")
-        );
-    }
-
-    #[test]
-    fn json_keys_are_stable() {
-        let value = serde_json::to_value(&summarise(&recorded())[3]).unwrap();
-        assert_eq!(
-            value,
-            serde_json::json!({
-                "action": "modify", "logical_id": "PreSignUpFunction", "type": "AWS::Lambda::Function",
-                "replacement": "yes", "properties": ["FunctionName", "Code"],
-                "replacing_properties": ["FunctionName"]
-            })
-        );
+    fn only_additions_go_ahead_without_consent() {
+        let summary = summarise(&recorded());
+        assert!(needs_confirmation(&summary));
+        let additions: Vec<ResourceChange> = summary
+            .into_iter()
+            .filter(|c| c.action == Action::Add)
+            .collect();
+        assert!(!additions.is_empty());
+        assert!(!needs_confirmation(&additions));
     }
 }

@@ -5,7 +5,7 @@ use std::fmt;
 
 use aws_sdk_cloudformation::config::http::HttpResponse;
 use aws_sdk_cloudformation::error::{ProvideErrorMetadata, SdkError};
-use serde::Serialize;
+use aws_sdk_cloudformation::types::{ResourceStatus, StackStatus};
 
 use crate::aws::error_chain;
 
@@ -61,7 +61,8 @@ pub enum DeployError {
 }
 
 impl DeployError {
-    pub(crate) fn aws<E>(operation: &'static str, error: SdkError<E, HttpResponse>) -> DeployError
+    /// An API error as the driver reports it: the operation, the service's code and message.
+    pub fn aws<E>(operation: &'static str, error: SdkError<E, HttpResponse>) -> DeployError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
@@ -99,7 +100,7 @@ impl DeployError {
 }
 
 /// Why a guard refused a deploy, and the way out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
     /// What would happen, in one sentence.
     pub reason: String,
@@ -114,12 +115,11 @@ impl fmt::Display for Refusal {
 }
 
 /// The first real cause of a failed stack operation (not a cancellation caused by it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FailureCause {
     pub logical_id: String,
-    #[serde(rename = "type")]
     pub resource_type: String,
-    pub status: String,
+    pub status: ResourceStatus,
     pub reason: String,
 }
 
@@ -128,22 +128,30 @@ impl fmt::Display for FailureCause {
         write!(
             f,
             "{} ({}) {}: {}",
-            self.logical_id, self.resource_type, self.status, self.reason
+            self.logical_id,
+            self.resource_type,
+            self.status.as_str(),
+            self.reason
         )
     }
 }
 
 /// A stack operation that ended in a failed or rolled-back state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StackFailure {
     pub stack_name: String,
-    pub status: String,
+    pub status: StackStatus,
     pub cause: Option<FailureCause>,
 }
 
 impl fmt::Display for StackFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "stack {} ended in {}", self.stack_name, self.status)?;
+        write!(
+            f,
+            "stack {} ended in {}",
+            self.stack_name,
+            self.status.as_str()
+        )?;
         match &self.cause {
             Some(cause) => write!(f, "; first failure: {cause}"),
             None => write!(f, "; no resource reported a failure reason"),

@@ -1,36 +1,21 @@
 //! Stack events: which ones belong to the operation being watched, and which one names the
 //! first real cause of a failure.
 
-use aws_sdk_cloudformation::primitives::{DateTime, DateTimeFormat};
-use serde::Serialize;
+pub use aws_sdk_cloudformation::primitives::{DateTime, DateTimeFormat};
+pub use aws_sdk_cloudformation::types::ResourceStatus;
 
 use crate::error::FailureCause;
 
 /// One stack event, as the driver streams it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StackEvent {
-    #[serde(skip)]
     pub event_id: String,
-    /// RFC 3339, UTC.
-    pub timestamp: String,
+    pub timestamp: Option<DateTime>,
     pub logical_id: String,
-    #[serde(rename = "type")]
     pub resource_type: String,
-    pub status: String,
+    pub status: ResourceStatus,
     pub reason: Option<String>,
-    #[serde(skip)]
     pub client_request_token: Option<String>,
-}
-
-/// RFC 3339 with exactly three fraction digits, so event lines stay aligned.
-fn rfc3339_millis(time: &DateTime) -> String {
-    let whole = DateTime::from_secs(time.secs())
-        .fmt(DateTimeFormat::DateTime)
-        .unwrap_or_default();
-    match whole.strip_suffix('Z') {
-        Some(seconds) => format!("{seconds}.{:03}Z", time.subsec_nanos() / 1_000_000),
-        None => whole,
-    }
 }
 
 pub(crate) const STACK_TYPE: &str = "AWS::CloudFormation::Stack";
@@ -39,13 +24,13 @@ impl StackEvent {
     pub fn from_sdk(event: &aws_sdk_cloudformation::types::StackEvent) -> StackEvent {
         StackEvent {
             event_id: event.event_id().unwrap_or_default().to_owned(),
-            timestamp: event.timestamp().map(rfc3339_millis).unwrap_or_default(),
+            timestamp: event.timestamp().copied(),
             logical_id: event.logical_resource_id().unwrap_or_default().to_owned(),
             resource_type: event.resource_type().unwrap_or_default().to_owned(),
             status: event
                 .resource_status()
-                .map(|s| s.as_str().to_owned())
-                .unwrap_or_default(),
+                .cloned()
+                .unwrap_or_else(|| ResourceStatus::from("")),
             reason: event
                 .resource_status_reason()
                 .filter(|r| !r.is_empty())
@@ -60,7 +45,38 @@ impl StackEvent {
     }
 
     pub fn is_failure(&self) -> bool {
-        self.status.ends_with("_FAILED")
+        use ResourceStatus as R;
+        match &self.status {
+            R::CreateFailed
+            | R::DeleteFailed
+            | R::ExportFailed
+            | R::ExportRollbackFailed
+            | R::ImportFailed
+            | R::ImportRollbackFailed
+            | R::RollbackFailed
+            | R::UpdateFailed
+            | R::UpdateRollbackFailed => true,
+            _ => false,
+        }
+    }
+
+    /// A rollback status of the stack: where CloudFormation names why it rolled back.
+    fn is_rollback(&self) -> bool {
+        use ResourceStatus as R;
+        match &self.status {
+            R::RollbackComplete
+            | R::RollbackFailed
+            | R::RollbackInProgress
+            | R::UpdateRollbackComplete
+            | R::UpdateRollbackFailed
+            | R::UpdateRollbackInProgress
+            | R::ImportRollbackComplete
+            | R::ImportRollbackFailed
+            | R::ImportRollbackInProgress => true,
+            // The stack-only UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS has no variant, and
+            // names no cause.
+            _ => false,
+        }
     }
 }
 
@@ -121,11 +137,9 @@ pub fn first_failure(events: &[StackEvent]) -> Option<FailureCause> {
         })
         .or_else(|| events.iter().find(|e| e.is_failure() && !e.is_stack()))
         .or_else(|| {
-            events.iter().find(|e| {
-                e.is_stack()
-                    && (e.is_failure() || e.status.contains("ROLLBACK"))
-                    && e.reason.is_some()
-            })
+            events
+                .iter()
+                .find(|e| e.is_stack() && (e.is_failure() || e.is_rollback()) && e.reason.is_some())
         })
         .map(cause)
 }
@@ -157,7 +171,7 @@ mod tests {
     ) -> StackEvent {
         StackEvent {
             event_id: id.into(),
-            timestamp: "2026-11-22T10:00:00Z".into(),
+            timestamp: None,
             logical_id: logical.into(),
             resource_type: kind.into(),
             status: status.into(),
@@ -221,7 +235,7 @@ mod tests {
         let cause = first_failure(&failed_create()).expect("a cause");
         assert_eq!(cause.logical_id, "PreSignUpFunction");
         assert_eq!(cause.resource_type, "AWS::Lambda::Function");
-        assert_eq!(cause.status, "CREATE_FAILED");
+        assert_eq!(cause.status, ResourceStatus::CreateFailed);
         assert!(cause.reason.contains("NoSuchKey"), "{}", cause.reason);
     }
 
@@ -289,7 +303,7 @@ mod tests {
         let errors = resource_failures(&events);
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].logical_id, "UserPool");
-        assert_eq!(errors[0].status, "DELETE_FAILED");
+        assert_eq!(errors[0].status, ResourceStatus::DeleteFailed);
     }
 
     #[test]
@@ -363,8 +377,11 @@ mod tests {
             .client_request_token("tok")
             .build();
         let event = StackEvent::from_sdk(&sdk);
-        assert_eq!(event.status, "CREATE_FAILED");
-        assert_eq!(event.timestamp, "2026-11-18T11:06:40.050Z");
+        assert_eq!(event.status, ResourceStatus::CreateFailed);
+        assert_eq!(
+            event.timestamp,
+            Some(DateTime::from_millis(1_795_000_000_050))
+        );
         assert_eq!(event.reason.as_deref(), Some("Invalid UsernameAttributes"));
         assert!(event.is_failure() && !event.is_stack());
     }

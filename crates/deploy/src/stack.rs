@@ -2,8 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_cloudformation::types::TemplateStage;
-use serde::Serialize;
+use aws_sdk_cloudformation::types::{StackStatus, TemplateStage};
 use serde_json::Value;
 
 use crate::aws::Aws;
@@ -16,7 +15,7 @@ use crate::poll::Backoff;
 pub struct StackState {
     pub stack_id: String,
     pub stack_name: String,
-    pub status: String,
+    pub status: StackStatus,
     pub status_reason: Option<String>,
     pub parameters: BTreeMap<String, String>,
     pub tags: BTreeMap<String, String>,
@@ -24,17 +23,15 @@ pub struct StackState {
     pub termination_protection: bool,
 }
 
-/// A stack after an operation, for printing and `--output json`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A stack after an operation: what a caller reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StackInfo {
-    #[serde(rename = "stack")]
     pub stack_name: String,
     pub stack_id: String,
-    pub status: String,
+    pub status: StackStatus,
     pub outputs: BTreeMap<String, String>,
     /// Resources that failed although the operation succeeded (e.g. an old resource that
     /// could not be deleted during cleanup): "succeeded with resource errors".
-    #[serde(skip)]
     pub resource_errors: Vec<FailureCause>,
 }
 
@@ -57,8 +54,8 @@ pub(crate) enum Standing {
     Healthy,
     /// A failed create rolled back: nothing inside, delete and create again.
     RolledBackCreate,
-    /// Created by a change set never executed.
-    Review,
+    /// REVIEW_IN_PROGRESS: made by a CREATE change set that was never executed; holds nothing.
+    NeverExecuted,
     /// An operation is running.
     Busy,
     /// Needs a person: the message says what to do.
@@ -66,52 +63,86 @@ pub(crate) enum Standing {
     Deleted,
 }
 
-pub(crate) fn standing(status: &str) -> Standing {
+pub(crate) fn standing(status: &StackStatus) -> Standing {
+    use StackStatus as S;
     match status {
-        "CREATE_COMPLETE"
-        | "UPDATE_COMPLETE"
-        | "UPDATE_ROLLBACK_COMPLETE"
-        | "IMPORT_COMPLETE"
-        | "IMPORT_ROLLBACK_COMPLETE" => Standing::Healthy,
-        "ROLLBACK_COMPLETE" => Standing::RolledBackCreate,
-        "REVIEW_IN_PROGRESS" => Standing::Review,
-        "DELETE_COMPLETE" => Standing::Deleted,
-        s if s.ends_with("_IN_PROGRESS") => Standing::Busy,
+        S::CreateComplete
+        | S::UpdateComplete
+        | S::UpdateRollbackComplete
+        | S::ImportComplete
+        | S::ImportRollbackComplete => Standing::Healthy,
+        S::RollbackComplete => Standing::RolledBackCreate,
+        S::ReviewInProgress => Standing::NeverExecuted,
+        S::DeleteComplete => Standing::Deleted,
+        S::CreateInProgress
+        | S::DeleteInProgress
+        | S::ImportInProgress
+        | S::ImportRollbackInProgress
+        | S::RollbackInProgress
+        | S::UpdateCompleteCleanupInProgress
+        | S::UpdateInProgress
+        | S::UpdateRollbackCompleteCleanupInProgress
+        | S::UpdateRollbackInProgress => Standing::Busy,
+        // A status newer than this SDK: in progress if it says so, else a person decides.
+        other if other.as_str().ends_with("_IN_PROGRESS") => Standing::Busy,
         _ => Standing::Stuck,
     }
 }
 
+/// An operation is running on the stack. A stack made by a change set that was never
+/// executed (REVIEW_IN_PROGRESS) is not busy: nothing runs on it.
+pub fn is_busy(status: &StackStatus) -> bool {
+    standing(status) == Standing::Busy
+}
+
 /// A settled status that means the operation did what was asked.
-pub(crate) fn is_success(status: &str) -> bool {
+pub(crate) fn is_success(status: &StackStatus) -> bool {
     matches!(
         status,
-        "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "IMPORT_COMPLETE" | "DELETE_COMPLETE"
+        StackStatus::CreateComplete
+            | StackStatus::UpdateComplete
+            | StackStatus::ImportComplete
+            | StackStatus::DeleteComplete
+    )
+}
+
+/// A stack a failed create left behind: it holds nothing worth keeping.
+pub fn is_failed_create(status: &StackStatus) -> bool {
+    matches!(
+        status,
+        StackStatus::RollbackComplete
+            | StackStatus::CreateFailed
+            | StackStatus::RollbackFailed
+            | StackStatus::ReviewInProgress
     )
 }
 
 /// What to do about a stack that needs a person.
-pub(crate) fn stuck_help(stack: &str, status: &str) -> String {
+pub(crate) fn stuck_help(stack: &str, status: &StackStatus) -> String {
     match status {
-        "UPDATE_ROLLBACK_FAILED" => format!(
+        StackStatus::UpdateRollbackFailed => format!(
             "stack {stack} is UPDATE_ROLLBACK_FAILED: CloudFormation could not roll back the last \
              update. Continue the rollback with `aws cloudformation continue-update-rollback \
              --stack-name {stack}` (add `--resources-to-skip <LogicalId>` for a resource that \
              cannot go back), wait for UPDATE_ROLLBACK_COMPLETE, then deploy again"
         ),
-        "ROLLBACK_FAILED" => format!(
+        StackStatus::RollbackFailed => format!(
             "stack {stack} is ROLLBACK_FAILED: a failed create could not clean up. Delete it with \
              `poolctl destroy --stack {stack}` (resources it cannot delete are listed in its \
              events), then deploy again"
         ),
-        "DELETE_FAILED" => format!(
+        StackStatus::DeleteFailed => format!(
             "stack {stack} is DELETE_FAILED: a previous delete stopped half way. Look at its events \
              for the resource that could not be deleted, fix that, and run `poolctl destroy --stack {stack}`"
         ),
-        "CREATE_FAILED" => format!(
+        StackStatus::CreateFailed => format!(
             "stack {stack} is CREATE_FAILED (created with rollback disabled). Delete it with \
              `poolctl destroy --stack {stack}`, then deploy again"
         ),
-        other => format!("stack {stack} is {other}, which this driver does not deploy over"),
+        other => format!(
+            "stack {stack} is {}, which this driver does not deploy over",
+            other.as_str()
+        ),
     }
 }
 
@@ -154,8 +185,8 @@ impl Aws {
             stack_name: found.stack_name().unwrap_or(stack).to_owned(),
             status: found
                 .stack_status()
-                .map(|s| s.as_str().to_owned())
-                .unwrap_or_default(),
+                .cloned()
+                .unwrap_or_else(|| StackStatus::from("")),
             status_reason: found.stack_status_reason().map(str::to_owned),
             parameters: pairs(
                 found
@@ -220,16 +251,15 @@ impl Aws {
         marker: Option<&str>,
     ) -> Result<Vec<StackEvent>, DeployError> {
         let mut fresh_newest_first: Vec<StackEvent> = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let page = self
-                .cloudformation
-                .describe_stack_events()
-                .stack_name(stack)
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| DeployError::aws("cloudformation:DescribeStackEvents", e))?;
+        let mut pages = self
+            .cloudformation
+            .describe_stack_events()
+            .stack_name(stack)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page =
+                page.map_err(|e| DeployError::aws("cloudformation:DescribeStackEvents", e))?;
             let listed: Vec<StackEvent> = page
                 .stack_events()
                 .iter()
@@ -238,9 +268,10 @@ impl Aws {
             let (mut fresh, found) = events::newer_than(&listed, marker);
             fresh.reverse();
             fresh_newest_first.extend(fresh);
-            match page.next_token() {
-                Some(next) if !found && marker.is_some() => token = Some(next.to_owned()),
-                _ => break,
+            // Older pages hold only history once the marker shows; without a marker, the
+            // first page is all a new watch needs.
+            if found || marker.is_none() {
+                break;
             }
         }
         fresh_newest_first.reverse();
@@ -279,7 +310,10 @@ impl Aws {
                 return Err(DeployError::StackNotFound(stack_id.to_owned()));
             };
             // After ExecuteChangeSet a new stack can still read REVIEW_IN_PROGRESS for a moment.
-            if !matches!(standing(&state.status), Standing::Busy | Standing::Review) {
+            if !matches!(
+                standing(&state.status),
+                Standing::Busy | Standing::NeverExecuted
+            ) {
                 return Ok((state, seen));
             }
         }
@@ -292,16 +326,30 @@ mod tests {
 
     #[test]
     fn statuses_map_to_what_a_deploy_does_first() {
-        assert_eq!(standing("UPDATE_ROLLBACK_COMPLETE"), Standing::Healthy);
-        assert_eq!(standing("ROLLBACK_COMPLETE"), Standing::RolledBackCreate);
-        assert_eq!(standing("REVIEW_IN_PROGRESS"), Standing::Review);
+        let status = |s: &str| StackStatus::from(s);
         assert_eq!(
-            standing("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"),
+            standing(&status("UPDATE_ROLLBACK_COMPLETE")),
+            Standing::Healthy
+        );
+        assert_eq!(
+            standing(&status("ROLLBACK_COMPLETE")),
+            Standing::RolledBackCreate
+        );
+        assert_eq!(
+            standing(&status("REVIEW_IN_PROGRESS")),
+            Standing::NeverExecuted
+        );
+        assert_eq!(
+            standing(&status("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")),
             Standing::Busy
         );
-        assert_eq!(standing("UPDATE_ROLLBACK_FAILED"), Standing::Stuck);
-        assert!(stuck_help("demo", "UPDATE_ROLLBACK_FAILED")
+        assert_eq!(standing(&status("SOME_NEW_IN_PROGRESS")), Standing::Busy);
+        assert_eq!(standing(&status("UPDATE_ROLLBACK_FAILED")), Standing::Stuck);
+        assert!(stuck_help("demo", &status("UPDATE_ROLLBACK_FAILED"))
             .contains("continue-update-rollback --stack-name demo"));
-        assert!(is_success("UPDATE_COMPLETE") && !is_success("UPDATE_ROLLBACK_COMPLETE"));
+        assert!(
+            is_success(&status("UPDATE_COMPLETE"))
+                && !is_success(&status("UPDATE_ROLLBACK_COMPLETE"))
+        );
     }
 }

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use template::Architecture;
 
 /// Amazon Cognito user pools as code, with email verification done right.
 #[derive(Debug, Parser)]
@@ -35,8 +37,6 @@ pub enum Command {
     Render(RenderArgs),
     /// Print the JSON Schema of the pool spec.
     Schema,
-    /// Build the PreSignUp trigger and write its deterministic zip.
-    Package(PackageArgs),
     /// Deploy a pool spec through a change set.
     Deploy(DeployArgs),
     /// Show what a deploy would change, without changing anything.
@@ -80,24 +80,18 @@ pub struct RenderArgs {
     pub stdout: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Architecture {
-    /// Graviton: the default on AWS, cheaper per invocation.
-    Arm64,
-    /// For local emulators, which run the bootstrap on this x86_64 machine.
-    // Lambda's spelling; clap would derive `x86-64`.
-    #[value(name = "x86_64")]
-    X86_64,
+/// `--arch`: Lambda's names, from the one list of supported architectures.
+fn architecture() -> impl TypedValueParser<Value = Architecture> {
+    PossibleValuesParser::new(Architecture::ALL.map(Architecture::as_str))
+        .try_map(|name| name.parse::<Architecture>())
 }
 
-#[derive(Debug, Args)]
-pub struct PackageArgs {
-    /// CPU architecture of the function.
-    #[arg(long, value_enum, default_value_t = Architecture::Arm64)]
-    pub arch: Architecture,
-    /// Where to write `pre-sign-up-<arch>.zip`.
-    #[arg(long, default_value = "dist")]
-    pub out_dir: PathBuf,
+/// `--param KEY=VALUE`.
+fn key_value(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.is_empty() => Ok((key.to_owned(), value.to_owned())),
+        _ => Err(format!("{text:?}: expected KEY=VALUE")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -113,8 +107,8 @@ pub struct StackArgs {
     #[arg(long)]
     pub stack: Option<String>,
     /// Template parameter override, KEY=VALUE (repeatable).
-    #[arg(long = "param", value_name = "KEY=VALUE")]
-    pub params: Vec<String>,
+    #[arg(long = "param", value_name = "KEY=VALUE", value_parser = key_value)]
+    pub params: Vec<(String, String)>,
     #[command(flatten)]
     pub artifact: ArtifactArgs,
 }
@@ -126,11 +120,13 @@ pub struct ArtifactArgs {
     /// created on first use).
     #[arg(long)]
     pub artifact_bucket: Option<String>,
-    /// A prebuilt trigger zip (default: build it from this workspace).
+    /// The PreSignUp trigger zip (`just trigger ARCH` builds it); needed when the spec has
+    /// the trigger.
     #[arg(long)]
     pub trigger_zip: Option<PathBuf>,
-    /// Architecture of the trigger function.
-    #[arg(long, value_enum, default_value_t = Architecture::Arm64)]
+    /// Architecture of the trigger function: arm64 (Graviton, the default on AWS) or x86_64
+    /// (local emulators on x86_64 machines).
+    #[arg(long, default_value_t = Architecture::DEFAULT, value_parser = architecture())]
     pub arch: Architecture,
 }
 

@@ -1,7 +1,17 @@
 //! Exit codes, the contract with scripts (documented in the README):
-//! 0 done or nothing to do; 1 error; 3 refused by a guard; 4 the stack failed or rolled back.
+//! 0 done or nothing to do; 1 error; 3 refused by a guard; 4 the stack failed or rolled back;
+//! 130 interrupted. Every library error becomes a code here and nowhere else.
 
 use std::process::ExitCode;
+
+use deploy::DeployError;
+use review::ReviewError;
+
+const ERROR: u8 = 1;
+const REFUSED: u8 = 3;
+const STACK_FAILED: u8 = 4;
+/// 128 + SIGINT, as shells report Ctrl-C.
+const INTERRUPTED: u8 = 130;
 
 /// Why a command did not succeed, and so which exit code it ends with.
 #[derive(Debug)]
@@ -14,23 +24,7 @@ impl Failure {
     /// Bad input, missing credentials, an API error: exit 1.
     pub fn error(error: impl Into<anyhow::Error>) -> Self {
         Self {
-            code: 1,
-            error: error.into(),
-        }
-    }
-
-    /// A guard refused the change: exit 3.
-    pub fn refused(error: impl Into<anyhow::Error>) -> Self {
-        Self {
-            code: 3,
-            error: error.into(),
-        }
-    }
-
-    /// The stack operation failed or rolled back: exit 4.
-    pub fn stack_failed(error: impl Into<anyhow::Error>) -> Self {
-        Self {
-            code: 4,
+            code: ERROR,
             error: error.into(),
         }
     }
@@ -44,6 +38,16 @@ impl Failure {
         }
     }
 
+    /// Ctrl-C stopped the command (the message saying what continues is already printed).
+    pub fn interrupted() -> Self {
+        Self::silent(INTERRUPTED)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn code(&self) -> u8 {
+        self.code
+    }
+
     /// Print `error: <cause chain>` to stderr and turn into the process exit code.
     pub fn report(self) -> ExitCode {
         let message = format!("{:#}", self.error);
@@ -54,8 +58,89 @@ impl Failure {
     }
 }
 
-impl<E: Into<anyhow::Error>> From<E> for Failure {
-    fn from(error: E) -> Self {
+/// Plain errors (I/O, bad input) are exit 1. Library errors have their own conversions
+/// below, so that `?` never turns a refusal or a failed stack into a plain error.
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Self {
         Failure::error(error)
+    }
+}
+
+impl From<DeployError> for Failure {
+    fn from(error: DeployError) -> Self {
+        let code = match &error {
+            DeployError::Refused(_) => REFUSED,
+            DeployError::StackFailed(_) => STACK_FAILED,
+            _ => ERROR,
+        };
+        Self {
+            code,
+            error: error.into(),
+        }
+    }
+}
+
+impl From<ReviewError> for Failure {
+    fn from(error: ReviewError) -> Self {
+        match error {
+            ReviewError::Deploy(error) => error.into(),
+            other => Failure::error(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use deploy::{Refusal, StackFailure};
+
+    use super::*;
+
+    fn refusal() -> DeployError {
+        DeployError::Refused(Refusal {
+            reason: "the change replaces user pool UserPool".into(),
+            help: "keep the username setting".into(),
+        })
+    }
+
+    fn stack_failure() -> DeployError {
+        DeployError::StackFailed(Box::new(StackFailure {
+            stack_name: "poolctl-demo".into(),
+            status: "ROLLBACK_COMPLETE".into(),
+            cause: None,
+        }))
+    }
+
+    fn through_question_mark(error: DeployError) -> Result<(), Failure> {
+        Err(error)?;
+        Ok(())
+    }
+
+    fn through_review(error: DeployError) -> Result<(), Failure> {
+        Err(ReviewError::Deploy(error))?;
+        Ok(())
+    }
+
+    #[test]
+    fn a_guard_refusal_reached_through_question_mark_exits_3() {
+        assert_eq!(through_question_mark(refusal()).unwrap_err().code(), 3);
+        assert_eq!(through_review(refusal()).unwrap_err().code(), 3);
+    }
+
+    #[test]
+    fn a_stack_failure_reached_through_question_mark_exits_4() {
+        assert_eq!(
+            through_question_mark(stack_failure()).unwrap_err().code(),
+            4
+        );
+        assert_eq!(through_review(stack_failure()).unwrap_err().code(), 4);
+    }
+
+    #[test]
+    fn other_driver_errors_exit_1() {
+        let missing = DeployError::StackNotFound("poolctl-demo".into());
+        assert_eq!(through_question_mark(missing).unwrap_err().code(), 1);
+        let not_review = ReviewError::NotAReviewStack("prod".into());
+        assert_eq!(Failure::from(not_review).code(), 1);
+        assert_eq!(Failure::interrupted().code(), 130);
     }
 }

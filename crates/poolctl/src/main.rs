@@ -1,9 +1,11 @@
 //! `poolctl`: the thin binary. It parses arguments, wires the library crates together and
-//! prints; the logic lives in `spec`, `template` and `deploy`.
+//! hands results to `ui`; the logic lives in `spec`, `template`, `deploy` and `review`.
 
 mod cli;
 mod cmd;
 mod exit;
+mod inputs;
+mod ui;
 
 use std::io::IsTerminal;
 
@@ -28,7 +30,6 @@ fn main() -> std::process::ExitCode {
         Command::Check(args) => cmd::check::run(&args),
         Command::Render(args) => cmd::render::run(&args),
         Command::Schema => cmd::schema::run(),
-        Command::Package(args) => cmd::package::run(&args),
         Command::Deploy(args) => block_on(cmd::deploy::run(&cli.global, &args)),
         Command::Diff(args) => block_on(cmd::diff::run(&cli.global, &args)),
         Command::Destroy(args) => block_on(cmd::destroy::run(&cli.global, &args)),

@@ -7,9 +7,12 @@ use std::time::Instant;
 use anyhow::anyhow;
 use deploy::{DeleteOutcome, Deployer};
 
-use super::deploy::{ask, follow, load_aws, seconds, to_failure, EventPrinter};
 use crate::cli::{DestroyArgs, GlobalArgs};
 use crate::exit::Failure;
+use crate::inputs::load_aws;
+use crate::ui::progress::{follow, EventPrinter};
+use crate::ui::prompt::ask;
+use crate::ui::seconds;
 
 pub async fn run(global: &GlobalArgs, args: &DestroyArgs) -> Result<(), Failure> {
     let started = Instant::now();
@@ -26,13 +29,10 @@ pub async fn run(global: &GlobalArgs, args: &DestroyArgs) -> Result<(), Failure>
             Err(e) => return Err(Failure::error(anyhow!("{e}; nothing was deleted"))),
         }
     }
-    let watch = deployer.delete(stack).await.map_err(to_failure)?;
+    let watch = deployer.delete(stack).await?;
     let printer = EventPrinter::new();
     let resume = format!("poolctl outputs --stack {stack} (shows whether it still exists)");
-    match follow(watch, &printer, &resume)
-        .await?
-        .map_err(to_failure)?
-    {
+    match follow(watch, &printer, &resume).await?? {
         DeleteOutcome::Deleted { stack_name, .. } => {
             eprintln!(
                 "Stack {stack_name} deleted in {}.",

@@ -3,27 +3,32 @@
 
 use std::time::Instant;
 
-use anyhow::anyhow;
-use deploy::{ApplyOutcome, Deployer, Prepared, Progress};
+use deploy::{ApplyOutcome, ArtifactUpload, Deployer, Prepared, Progress};
 
-use super::deploy::{
-    build_request, load_aws, load_spec, seconds, stack_name, to_failure, EventPrinter,
-};
 use crate::cli::{DiffArgs, GlobalArgs};
 use crate::exit::Failure;
+use crate::inputs::{deployment, load_aws, load_spec};
+use crate::ui::progress::EventPrinter;
+use crate::ui::{changes::render_text, seconds};
 
 pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<(), Failure> {
     let started = Instant::now();
-    let spec = load_spec(&args.spec)?;
-    let stack_name = stack_name(&args.stack, &spec)?;
+    // Diff compares what deploy would send, so it passes the flags deploy would be run
+    // without (no --allow-pool-replacement).
+    let deployment = deployment(load_spec(&args.spec)?, &args.stack)?;
+    let stack_name = deployment.stack_name()?;
     let deployer = Deployer::new(load_aws(global).await?);
-    // Diff compares what deploy would send, so it passes the flag deploy would be run without.
-    let request = build_request(&deployer, &args.stack, spec, &stack_name, false, false).await?;
     let printer = EventPrinter::new();
     let mut progress = |p: Progress| printer.progress(p);
-    let prepared = deployer.prepare(&request, &mut progress).await;
+    let prepared = async {
+        let request = deployer
+            .request(deployment, ArtifactUpload::LocateOnly, &mut progress)
+            .await?;
+        deployer.prepare(&request, &mut progress).await
+    }
+    .await;
     printer.finish();
-    match prepared.map_err(to_failure)? {
+    match prepared? {
         Prepared::Done(outcome) => {
             let how = match outcome {
                 ApplyOutcome::Skipped(_) => "template, parameters, tags and trigger artifact match",
@@ -38,12 +43,11 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<(), Failure> {
         Prepared::Plan(plan) => {
             println!(
                 "Changes to stack {} ({}):",
-                plan.stack_name, plan.change_set_type
+                plan.stack_name,
+                plan.change_set_type.as_str()
             );
-            print!("{}", deploy::changes::render_text(&plan.changes));
-            plan.discard()
-                .await
-                .map_err(|e| Failure::error(anyhow!(e)))?;
+            print!("{}", render_text(&plan.changes));
+            plan.discard().await?;
             if args.fail && !plan.changes.is_empty() {
                 return Err(Failure::silent(1));
             }

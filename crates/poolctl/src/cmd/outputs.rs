@@ -1,23 +1,17 @@
 //! `poolctl outputs --stack NAME`: a deployed stack's outputs, as text or JSON.
 
-use anyhow::anyhow;
 use deploy::Deployer;
 
-use super::deploy::{load_aws, print_outputs};
 use crate::cli::{GlobalArgs, OutputFormat, OutputsArgs};
 use crate::exit::Failure;
+use crate::inputs::load_aws;
+use crate::ui::{json, outputs::print_outputs};
 
 pub async fn run(global: &GlobalArgs, args: &OutputsArgs) -> Result<(), Failure> {
     let deployer = Deployer::new(load_aws(global).await?);
-    let info = deployer
-        .outputs(&args.stack)
-        .await
-        .map_err(|e| Failure::error(anyhow!(e)))?;
+    let info = deployer.outputs(&args.stack).await?;
     match args.output {
-        OutputFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&info.outputs).map_err(|e| Failure::error(anyhow!(e)))?
-        ),
+        OutputFormat::Json => println!("{}", json::pretty(&serde_json::json!(info.outputs))),
         OutputFormat::Text => print_outputs(&info.outputs),
     }
     Ok(())

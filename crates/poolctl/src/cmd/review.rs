@@ -3,18 +3,19 @@
 
 use std::time::Instant as Stopwatch;
 
-use anyhow::{anyhow, Context};
-use deploy::review::{self, GcEvent, Instant, ReviewError, ReviewId, Ttl, UpReport, UpRequest};
+use anyhow::anyhow;
 use deploy::Progress;
+use review::{GcEvent, Instant, ReviewId, Ttl, UpReport, UpRequest};
 
-use super::deploy::{arch, load_aws, load_spec, seconds, to_failure, trigger_zip, EventPrinter};
 use crate::cli::{
     GlobalArgs, OutputFormat, ReviewDownArgs, ReviewGcArgs, ReviewLsArgs, ReviewUpArgs,
 };
 use crate::exit::Failure;
-
-/// Exit code after Ctrl-C (128 + SIGINT), as shells report it.
-const INTERRUPTED: u8 = 130;
+use crate::inputs::{load_aws, load_spec, trigger_zip};
+use crate::ui::outputs::write_outputs_file;
+use crate::ui::progress::EventPrinter;
+use crate::ui::review_table::render_table;
+use crate::ui::{json, seconds};
 
 fn review_id(raw: &str) -> Result<ReviewId, Failure> {
     ReviewId::parse(raw).map_err(|e| Failure::error(anyhow!("invalid --id: {e}")))
@@ -22,13 +23,6 @@ fn review_id(raw: &str) -> Result<ReviewId, Failure> {
 
 fn clock(now: Option<&str>) -> Result<Instant, Failure> {
     Instant::now_or(now).map_err(|e| Failure::error(anyhow!("invalid --now / POOLCTL_NOW: {e}")))
-}
-
-fn review_failure(error: ReviewError) -> Failure {
-    match error {
-        ReviewError::Deploy(error) => to_failure(error),
-        other => Failure::error(other),
-    }
 }
 
 pub async fn up(global: &GlobalArgs, args: &ReviewUpArgs) -> Result<(), Failure> {
@@ -41,12 +35,7 @@ pub async fn up(global: &GlobalArgs, args: &ReviewUpArgs) -> Result<(), Failure>
         .map_err(|e| Failure::error(anyhow!("invalid --ttl: {e}")))?;
     let now = clock(args.now.as_deref())?;
     let spec = load_spec(&args.spec)?;
-    let arch = arch(args.artifact.arch);
-    let trigger_zip = if review::needs_trigger(&spec) {
-        Some(trigger_zip(args.artifact.trigger_zip.as_deref(), arch)?)
-    } else {
-        None
-    };
+    let trigger_zip = trigger_zip(&spec, &args.artifact)?;
     let aws = load_aws(global).await?;
     let request = UpRequest {
         spec,
@@ -55,7 +44,7 @@ pub async fn up(global: &GlobalArgs, args: &ReviewUpArgs) -> Result<(), Failure>
         now,
         trigger_zip,
         artifact_bucket: args.artifact.artifact_bucket.clone(),
-        arch,
+        arch: args.artifact.arch,
     };
 
     let printer = EventPrinter::new();
@@ -69,25 +58,22 @@ pub async fn up(global: &GlobalArgs, args: &ReviewUpArgs) -> Result<(), Failure>
                  so `poolctl review down --id {}` or `poolctl review gc` removes it.",
                 args.id
             );
-            return Err(Failure::silent(INTERRUPTED));
+            return Err(Failure::interrupted());
         }
     };
     printer.finish();
-    let report = result.map_err(review_failure)?;
+    let report = result?;
 
-    let json =
-        serde_json::to_string_pretty(&report).map_err(|e| Failure::error(anyhow!(e)))? + "\n";
+    let json = json::pretty(&json::review_up(&report));
     if let Some(path) = &args.outputs_file {
-        std::fs::write(path, &json)
-            .with_context(|| format!("cannot write the outputs file {}", path.display()))
-            .map_err(Failure::error)?;
+        write_outputs_file(path, &json)?;
     }
     eprintln!(
         "Review pool {} {} (stack {}, {}) in {}; expires {}.{}",
         report.id,
-        report.action,
+        json::action(&report.outcome),
         report.stack,
-        report.status,
+        report.outcome.stack().status.as_str(),
         seconds(started.elapsed()),
         report.expires_at,
         if report.express {
@@ -97,7 +83,7 @@ pub async fn up(global: &GlobalArgs, args: &ReviewUpArgs) -> Result<(), Failure>
         }
     );
     match args.output {
-        OutputFormat::Json => print!("{json}"),
+        OutputFormat::Json => println!("{json}"),
         OutputFormat::Text => print_report(&report),
     }
     Ok(())
@@ -118,7 +104,7 @@ fn print_report(report: &UpReport) {
     if let Some(url) = &report.hosted_ui_url {
         lines.push(("hosted_ui_url".into(), url.clone()));
     }
-    lines.push(("expires_at".into(), report.expires_at.clone()));
+    lines.push(("expires_at".into(), report.expires_at.to_string()));
     let width = lines.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     for (key, value) in lines {
         println!("{key:<width$}  {value}");
@@ -133,7 +119,7 @@ pub async fn down(global: &GlobalArgs, args: &ReviewDownArgs) -> Result<(), Fail
     let mut progress = |p: Progress| printer.progress(p);
     let removed = review::down(&aws, &id, args.pool.as_deref(), &mut progress).await;
     printer.finish();
-    let removed = removed.map_err(review_failure)?;
+    let removed = removed?;
     if removed.is_empty() {
         println!("No review pool {id}; nothing to delete.");
     }
@@ -165,7 +151,10 @@ pub async fn gc(global: &GlobalArgs, args: &ReviewGcArgs) -> Result<(), Failure>
         GcEvent::Busy(pool) => {
             println!(
                 "{:<12}  {}  {}  ({}: left for the next run)",
-                "busy", pool.id, pool.stack_name, pool.status
+                "busy",
+                pool.id,
+                pool.stack_name,
+                pool.status.as_str()
             );
         }
         GcEvent::Deleted(pool, removed) => {
@@ -188,8 +177,7 @@ pub async fn gc(global: &GlobalArgs, args: &ReviewGcArgs) -> Result<(), Failure>
         dry_run,
         &mut report,
     )
-    .await
-    .map_err(to_failure)?;
+    .await?;
     if dry_run {
         eprintln!(
             "gc (dry run): {} expired, {} kept, {} busy; nothing deleted.",
@@ -213,17 +201,14 @@ pub async fn gc(global: &GlobalArgs, args: &ReviewGcArgs) -> Result<(), Failure>
 pub async fn ls(global: &GlobalArgs, args: &ReviewLsArgs) -> Result<(), Failure> {
     let now = clock(args.now.as_deref())?;
     let aws = load_aws(global).await?;
-    let pools = review::list(&aws).await.map_err(to_failure)?;
+    let pools = review::list(&aws).await?;
     match args.output {
         OutputFormat::Json => {
-            let rows: Vec<_> = pools.iter().map(|p| p.to_json_row(now)).collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&rows).map_err(|e| Failure::error(anyhow!(e)))?
-            );
+            let rows: Vec<_> = pools.iter().map(|p| json::review_pool(p, now)).collect();
+            println!("{}", json::pretty(&serde_json::Value::Array(rows)));
         }
         OutputFormat::Text if pools.is_empty() => eprintln!("No review pools."),
-        OutputFormat::Text => print!("{}", review::render_table(&pools, now)),
+        OutputFormat::Text => print!("{}", render_table(&pools, now)),
     }
     Ok(())
 }

@@ -3,11 +3,15 @@
 
 use std::io::Write;
 
+use anyhow::Context;
+
 use crate::exit::Failure;
 
 pub fn run() -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(spec::json_schema_pretty().as_bytes())?;
-    stdout.flush()?;
+    stdout
+        .write_all(spec::json_schema_pretty().as_bytes())
+        .context("writing to stdout")?;
+    stdout.flush().context("writing to stdout")?;
     Ok(())
 }

@@ -15,16 +15,10 @@ use sha2::{Digest, Sha256};
 pub const STACK_PREFIX: &str = "poolctl-review-";
 
 /// The longest review stack name: review pools may have a trigger.
-pub const MAX_STACK_NAME: usize = crate::stack_name::MAX_STACK_NAME_WITH_TRIGGER;
+pub const MAX_STACK_NAME: usize = deploy::stack_name::MAX_STACK_NAME_WITH_TRIGGER;
 
 /// The longest review id accepted.
 pub const MAX_ID_LEN: usize = 64;
-
-/// Cognito domain prefixes: at most 63 characters.
-pub const MAX_DOMAIN_PREFIX: usize = 63;
-
-/// Words Cognito refuses inside a domain prefix.
-const RESERVED_DOMAIN_WORDS: [&str; 3] = ["aws", "amazon", "cognito"];
 
 /// Hex digits of sha256 appended to disambiguate rewritten or shortened names.
 const HASH_LEN: usize = 8;
@@ -126,20 +120,16 @@ pub fn stack_name(pool: &str, id: &ReviewId) -> String {
 /// long or contains a word Cognito reserves, the prefix cut to fit plus a hash of the id.
 pub fn domain_prefix(prefix: &str, id: &ReviewId) -> String {
     let readable = format!("{prefix}-{}", id.slug());
-    if readable.len() <= MAX_DOMAIN_PREFIX && !has_reserved_word(id.slug()) {
+    if spec::domain_prefix_problem(&readable).is_none() {
         return readable;
     }
     let hash = short_hash(&[prefix, id.as_str()]);
-    let keep = MAX_DOMAIN_PREFIX - HASH_LEN - 1;
+    let keep = spec::MAX_DOMAIN_PREFIX - HASH_LEN - 1;
     let head = prefix
         .get(..keep.min(prefix.len()))
         .unwrap_or(prefix)
         .trim_end_matches('-');
     format!("{head}-{hash}")
-}
-
-fn has_reserved_word(text: &str) -> bool {
-    RESERVED_DOMAIN_WORDS.iter().any(|word| text.contains(word))
 }
 
 /// Lowercase; every run of characters other than ASCII letters and digits becomes one `-`;
@@ -198,22 +188,11 @@ mod tests {
 
     /// CloudFormation: a letter, then letters, digits and hyphens, at most 128.
     fn is_valid_stack_name(name: &str) -> bool {
-        let mut chars = name.chars();
-        chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-            && chars.all(|c| c.is_ascii_alphanumeric() || c == '-')
-            && name.len() <= 128
+        deploy::check_stack_name(name, true).is_ok()
     }
 
-    /// Cognito: lowercase letters, digits, hyphens; no hyphen at either end; at most 63.
     fn is_valid_domain_prefix(prefix: &str) -> bool {
-        !prefix.is_empty()
-            && prefix.len() <= MAX_DOMAIN_PREFIX
-            && prefix
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            && !prefix.starts_with('-')
-            && !prefix.ends_with('-')
-            && !has_reserved_word(prefix)
+        spec::domain_prefix_problem(prefix).is_none()
     }
 
     #[test]

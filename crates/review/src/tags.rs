@@ -2,17 +2,17 @@
 //! pools by these tags alone, never by parsing stack names, so renaming rules can change
 //! without orphaning pools.
 
-use serde::Serialize;
+use aws_sdk_cloudformation::types::StackStatus;
 
-use super::time::{human_duration, Instant};
+use crate::time::Instant;
 
 /// `review` on every review stack.
 pub const TAG_KIND: &str = "poolctl:kind";
 pub const KIND_REVIEW: &str = "review";
 /// The review id, verbatim.
 pub const TAG_REVIEW_ID: &str = "poolctl:review-id";
-/// The spec's pool name.
-pub const TAG_POOL: &str = "poolctl:pool";
+/// The spec's pool name: the tag every poolctl stack carries.
+pub const TAG_POOL: &str = template::POOL_TAG;
 /// RFC 3339, UTC: when the review pool was first created.
 pub const TAG_CREATED_AT: &str = "poolctl:created-at";
 /// RFC 3339, UTC: from when `review gc` may delete it.
@@ -47,8 +47,7 @@ pub struct ReviewPool {
     pub stack_id: String,
     pub id: String,
     pub pool: String,
-    /// CloudFormation's stack status, e.g. `CREATE_COMPLETE`.
-    pub status: String,
+    pub status: StackStatus,
     /// From the tag; `None` when the tag is missing or unreadable.
     pub created_at: Option<Instant>,
     /// From the tag; `None` when the tag is missing or unreadable (never expires by itself).
@@ -77,8 +76,8 @@ impl ReviewPool {
             pool: tag(TAG_POOL).unwrap_or_default(),
             status: stack
                 .stack_status()
-                .map(|s| s.as_str().to_owned())
-                .unwrap_or_default(),
+                .cloned()
+                .unwrap_or_else(|| StackStatus::from("")),
             created_at: instant(TAG_CREATED_AT),
             expires_at: instant(TAG_EXPIRES_AT),
         })
@@ -88,39 +87,12 @@ impl ReviewPool {
         self.expires_at.is_some_and(|expiry| expiry <= now)
     }
 
-    /// An operation is running on it: deleting now would fail (or is already happening).
-    /// REVIEW_IN_PROGRESS is not an operation but a change set never executed (a cancelled
-    /// job): such a stack can and should be deleted.
+    /// An operation is running on it: deleting now would fail (or is already happening). A
+    /// change set never executed (a cancelled job) is not an operation: such a stack can and
+    /// should be deleted.
     pub fn is_busy(&self) -> bool {
-        self.status.ends_with("_IN_PROGRESS") && self.status != "REVIEW_IN_PROGRESS"
+        deploy::stack::is_busy(&self.status)
     }
-
-    /// The machine-readable row of `review ls --output json`.
-    pub fn to_json_row(&self, now: Instant) -> ReviewPoolRow {
-        ReviewPoolRow {
-            id: self.id.clone(),
-            pool: self.pool.clone(),
-            stack: self.stack_name.clone(),
-            status: self.status.clone(),
-            created_at: self.created_at.map(|t| t.to_string()),
-            expires_at: self.expires_at.map(|t| t.to_string()),
-            age_seconds: self.created_at.map(|t| now.seconds_since(t)),
-            expired: self.is_expired(now),
-        }
-    }
-}
-
-/// One review pool in JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReviewPoolRow {
-    pub id: String,
-    pub pool: String,
-    pub stack: String,
-    pub status: String,
-    pub created_at: Option<String>,
-    pub expires_at: Option<String>,
-    pub age_seconds: Option<i64>,
-    pub expired: bool,
 }
 
 /// What `review gc` does with the review pools it found.
@@ -148,53 +120,6 @@ pub fn plan_gc(pools: Vec<ReviewPool>, now: Instant) -> GcPlan {
         }
     }
     plan
-}
-
-/// `review ls` as a table: id, pool, status, age, expiry and stack, one pool a line, oldest
-/// first is the caller's choice of order.
-pub fn render_table(pools: &[ReviewPool], now: Instant) -> String {
-    let header = ["ID", "POOL", "STATUS", "AGE", "EXPIRES", "STACK"].map(str::to_owned);
-    let rows: Vec<[String; 6]> = pools
-        .iter()
-        .map(|pool| {
-            let age = pool
-                .created_at
-                .map(|t| human_duration(now.seconds_since(t)))
-                .unwrap_or_else(|| "?".into());
-            let expires = match pool.expires_at {
-                None => "never (no expiry tag)".to_owned(),
-                Some(t) if t <= now => {
-                    format!("expired {} ago", human_duration(now.seconds_since(t)))
-                }
-                Some(t) => format!("in {}", human_duration(t.seconds_since(now))),
-            };
-            [
-                pool.id.clone(),
-                pool.pool.clone(),
-                pool.status.clone(),
-                age,
-                expires,
-                pool.stack_name.clone(),
-            ]
-        })
-        .collect();
-    let mut widths = header.clone().map(|h| h.len());
-    for row in &rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    for row in std::iter::once(&header).chain(&rows) {
-        let line: Vec<String> = row
-            .iter()
-            .zip(widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
-            .collect();
-        out.push_str(line.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 #[cfg(test)]
@@ -240,7 +165,7 @@ mod tests {
             ReviewPool::from_stack(&stack("s", StackStatus::CreateComplete, &pairs)).unwrap();
         assert_eq!(read.id, "feature/login");
         assert_eq!(read.pool, "review");
-        assert_eq!(read.status, "CREATE_COMPLETE");
+        assert_eq!(read.status, StackStatus::CreateComplete);
         assert_eq!(read.created_at, Some(written.created_at));
         assert_eq!(read.expires_at, Some(written.expires_at));
     }
@@ -315,55 +240,5 @@ mod tests {
         );
         assert_eq!(names(&plan.busy), ["updating"]);
         assert_eq!(names(&plan.keep), ["fresh", "untagged-expiry", "garbled"]);
-    }
-
-    #[test]
-    fn the_table_shows_age_and_expiry_relative_to_now() {
-        let now = at("2026-11-23T12:00:00Z");
-        let fresh = tags("pr-1", "2026-11-23T10:00:00Z", "2026-11-26T10:00:00Z");
-        let stale = tags(
-            "feature/login",
-            "2026-11-20T10:00:00Z",
-            "2026-11-23T10:00:00Z",
-        );
-        let pools: Vec<ReviewPool> = [
-            ("poolctl-review-review-pr-1", fresh),
-            ("poolctl-review-review-feature-login-0a1b2c3d", stale),
-        ]
-        .into_iter()
-        .map(|(name, t)| {
-            ReviewPool::from_stack(&stack(name, StackStatus::CreateComplete, &t.to_pairs()))
-                .unwrap()
-        })
-        .collect();
-        let table = render_table(&pools, now);
-        let lines: Vec<&str> = table.lines().collect();
-        assert_eq!(lines.len(), 3);
-        assert!(lines[0].starts_with("ID "), "{table}");
-        assert!(
-            lines[1].starts_with("pr-1 ")
-                && lines[1].contains("2h")
-                && lines[1].contains("in 2d22h"),
-            "{table}"
-        );
-        assert!(
-            lines[2].contains("3d2h") && lines[2].contains("expired 2h ago"),
-            "{table}"
-        );
-        // Columns line up: every row has the STATUS column at the same offset.
-        let column = lines[0].find("STATUS").unwrap();
-        assert!(
-            lines[1..]
-                .iter()
-                .all(|l| l[column..].starts_with("CREATE_COMPLETE")),
-            "{table}"
-        );
-
-        let row = pools[1].to_json_row(now);
-        assert!(row.expired);
-        assert_eq!(row.age_seconds, Some(3 * 86_400 + 2 * 3600));
-        let json = serde_json::to_value(&row).unwrap();
-        assert_eq!(json["expires_at"], "2026-11-23T10:00:00Z");
-        assert_eq!(json["id"], "feature/login");
     }
 }

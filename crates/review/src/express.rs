@@ -17,8 +17,7 @@ use aws_sdk_cloudformation::operation::create_change_set::CreateChangeSetInput;
 use aws_sdk_cloudformation::operation::delete_stack::DeleteStackInput;
 use aws_sdk_cloudformation::types::{DeploymentConfig, DeploymentConfigMode};
 
-use crate::aws::Aws;
-use crate::error::DeployError;
+use deploy::{Aws, DeployError};
 
 #[derive(Debug)]
 struct ExpressMode;

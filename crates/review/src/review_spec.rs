@@ -2,7 +2,7 @@
 
 use spec::{DeletionProtection, PoolSpec, Protection};
 
-use super::naming::{domain_prefix, ReviewId};
+use crate::naming::{domain_prefix, ReviewId};
 
 /// Why a spec cannot be deployed as a review pool.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

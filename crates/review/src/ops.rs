@@ -3,25 +3,23 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde::Serialize;
+use aws_sdk_s3::types::{Delete, ObjectIdentifier};
+use deploy::{
+    ApplyOutcome, ArtifactUpload, Aws, DeleteOutcome, DeployError, DeployRequest, Deployer,
+    Progress, SpecDeployment, StackInfo,
+};
 use spec::PoolSpec;
-use template::RenderOptions;
+use template::{Architecture, RenderOptions};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::express::{is_express_refused, with_express_mode};
-use super::naming::{stack_name, ReviewId};
-use super::spec::{environment_name, review_spec, ReviewSpecError};
-use super::tags::{
+use crate::express::{is_express_refused, with_express_mode};
+use crate::naming::{stack_name, ReviewId};
+use crate::review_spec::{environment_name, review_spec, ReviewSpecError};
+use crate::tags::{
     plan_gc, GcPlan, ReviewPool, ReviewTags, KIND_REVIEW, TAG_CREATED_AT, TAG_EXPIRES_AT, TAG_KIND,
 };
-use super::time::{Instant, Ttl};
-use crate::apply::{spec_template, ApplyOutcome, DeleteOutcome, DeployRequest, Deployer, Progress};
-use crate::artifact::{object_key, sha256_hex, Arch};
-use crate::aws::Aws;
-use crate::error::DeployError;
-use crate::stack::StackInfo;
-use crate::store::ArtifactLocation;
+use crate::time::{Instant, Ttl};
 
 /// Review artifacts live under `review/<stack>/` in the artifact bucket, one copy per review
 /// pool, so that `down` can delete a pool's artifacts without asking whether another stack
@@ -50,25 +48,23 @@ pub struct UpRequest {
     pub id: ReviewId,
     pub ttl: Ttl,
     pub now: Instant,
-    /// The PreSignUp trigger zip, when the spec has the trigger ([`needs_trigger`]).
+    /// The PreSignUp trigger zip, when the spec has the trigger.
     pub trigger_zip: Option<Vec<u8>>,
     /// `None` = the account's default artifact bucket (created on first use).
     pub artifact_bucket: Option<String>,
-    pub arch: Arch,
+    pub arch: Architecture,
 }
 
 /// What `review up` did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpReport {
     pub id: String,
     pub stack: String,
-    /// created | updated | unchanged
-    pub action: String,
-    pub status: String,
+    pub outcome: ApplyOutcome,
     /// Whether the change set was sent in express mode (the service may still ignore it).
     pub express: bool,
-    pub created_at: String,
-    pub expires_at: String,
+    pub created_at: Instant,
+    pub expires_at: Instant,
     pub user_pool_id: Option<String>,
     /// Client name (as in the spec) -> client id.
     pub client_ids: BTreeMap<String, String>,
@@ -77,30 +73,13 @@ pub struct UpReport {
     pub outputs: BTreeMap<String, String>,
 }
 
-/// Whether the spec's template takes a trigger artifact.
-pub fn needs_trigger(spec: &PoolSpec) -> bool {
-    template::render(spec, &RenderOptions::default())
-        .parameter_names()
-        .contains(&template::PARAM_ARTIFACT_KEY)
-}
-
-/// Every review pool in the account and region (DescribeStacks, all pages), oldest first.
+/// Every review pool in the account and region, oldest first.
 pub async fn list(aws: &Aws) -> Result<Vec<ReviewPool>, DeployError> {
     let mut pools = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let page = aws
-            .cloudformation
-            .describe_stacks()
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| DeployError::aws("cloudformation:DescribeStacks", e))?;
+    let mut pages = aws.cloudformation.describe_stacks().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| DeployError::aws("cloudformation:DescribeStacks", e))?;
         pools.extend(page.stacks().iter().filter_map(ReviewPool::from_stack));
-        match page.next_token() {
-            Some(next) if !next.is_empty() => token = Some(next.to_owned()),
-            _ => break,
-        }
     }
     pools.sort_by(|a, b| (a.created_at, &a.stack_name).cmp(&(b.created_at, &b.stack_name)));
     Ok(pools)
@@ -151,42 +130,24 @@ pub async fn up(
         expires_at,
     };
 
-    let mut auto_parameters = BTreeMap::new();
-    auto_parameters.insert(
-        template::PARAM_ENVIRONMENT_NAME.to_owned(),
-        environment_name(&request.id),
-    );
-    auto_parameters.insert(
-        template::PARAM_TRIGGER_ARCHITECTURE.to_owned(),
-        request.arch.as_str().to_owned(),
-    );
-    if let Some(zip) = request.trigger_zip {
-        let key = object_key(&format!("{ARTIFACT_PREFIX}/{stack}"), &sha256_hex(&zip));
-        let location: ArtifactLocation = aws
-            .upload_artifact(zip, &key, request.artifact_bucket.as_deref())
-            .await?;
-        if location.uploaded {
-            progress(Progress::Notice(format!(
-                "uploaded the trigger to s3://{}/{}",
-                location.bucket, location.key
-            )));
-        }
-        auto_parameters.insert(template::PARAM_ARTIFACT_BUCKET.to_owned(), location.bucket);
-        auto_parameters.insert(template::PARAM_ARTIFACT_KEY.to_owned(), location.key);
-    }
-
-    let mut stack_tags: BTreeMap<String, String> = review.tags.clone();
-    stack_tags.extend(tags.to_pairs());
-    let deploy_request = DeployRequest {
-        stack_name: stack.clone(),
-        template: spec_template(review.clone()),
-        auto_parameters,
-        parameters: BTreeMap::new(),
-        tags: stack_tags,
+    let deployer = Deployer::new(aws.clone());
+    let deployment = SpecDeployment {
+        stack_name: Some(stack.clone()),
+        environment_name: Some(environment_name(&request.id)),
+        extra_tags: tags.to_pairs().into_iter().collect(),
+        arch: request.arch,
+        trigger_zip: request.trigger_zip,
+        artifact_bucket: request.artifact_bucket,
+        // Each review pool keeps its own copy, deleted with it (see ARTIFACT_PREFIX).
+        artifact_prefix: format!("{ARTIFACT_PREFIX}/{stack}"),
         // A review pool holds nothing worth keeping: a spec change that needs a new pool
         // gets one.
         allow_pool_replacement: true,
+        ..SpecDeployment::new(review.clone())
     };
+    let deploy_request = deployer
+        .request(deployment, ArtifactUpload::Upload, progress)
+        .await?;
 
     let (result, express) = match apply(
         &Deployer::new(with_express_mode(aws)),
@@ -228,15 +189,14 @@ pub async fn up(
     Ok(UpReport {
         id: request.id.as_str().to_owned(),
         stack: stack.clone(),
-        action: outcome.action().to_owned(),
-        status: info.status.clone(),
-        express,
-        created_at: created_at.to_string(),
-        expires_at: expires_at.to_string(),
         user_pool_id: info.outputs.get(template::OUTPUT_USER_POOL_ID).cloned(),
-        client_ids,
         hosted_ui_url: info.outputs.get(template::OUTPUT_HOSTED_UI_URL).cloned(),
         outputs: info.outputs.clone(),
+        outcome,
+        express,
+        created_at,
+        expires_at,
+        client_ids,
     })
 }
 
@@ -259,15 +219,12 @@ async fn delete_failed_create(aws: &Aws, stack: &str, progress: &mut (dyn FnMut(
     let Ok(Some(state)) = aws.describe_stack(stack).await else {
         return;
     };
-    if !matches!(
-        state.status.as_str(),
-        "ROLLBACK_COMPLETE" | "CREATE_FAILED" | "ROLLBACK_FAILED" | "REVIEW_IN_PROGRESS"
-    ) {
+    if !deploy::stack::is_failed_create(&state.status) {
         return;
     }
     progress(Progress::Notice(format!(
         "the new review stack {stack} failed ({}); deleting it",
-        state.status
+        state.status.as_str()
     )));
     match delete_stack_and_artifacts(aws, stack).await {
         Ok(_) => progress(Progress::Notice(format!("deleted {stack}"))),
@@ -278,7 +235,7 @@ async fn delete_failed_create(aws: &Aws, stack: &str, progress: &mut (dyn FnMut(
 }
 
 /// What `review down` or `gc` did to one review pool.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Removed {
     pub id: String,
     pub stack: String,
@@ -361,35 +318,55 @@ async fn delete_stack(deployer: &Deployer, stack: &str) -> Result<DeleteOutcome,
     deployer.delete(stack).await?.finish().await
 }
 
-/// Deletes every object under `prefix` in `bucket`.
+/// Deletes every object under `prefix` in `bucket`, a page (up to 1,000 keys) per request.
 async fn delete_artifacts(aws: &Aws, bucket: &str, prefix: &str) -> Result<usize, DeployError> {
     let mut deleted = 0;
-    let mut token: Option<String> = None;
-    loop {
-        let page = aws
+    let mut pages = aws
+        .s3
+        .list_objects_v2()
+        .bucket(bucket)
+        .prefix(prefix)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| DeployError::aws("s3:ListObjectsV2", e))?;
+        let objects: Vec<ObjectIdentifier> = page
+            .contents()
+            .iter()
+            .filter_map(|object| object.key())
+            .filter_map(|key| ObjectIdentifier::builder().key(key).build().ok())
+            .collect();
+        if objects.is_empty() {
+            continue;
+        }
+        let count = objects.len();
+        let batch = Delete::builder()
+            .set_objects(Some(objects))
+            .quiet(true)
+            .build()
+            .map_err(|e| DeployError::Unexpected(format!("s3:DeleteObjects request: {e}")))?;
+        let answer = aws
             .s3
-            .list_objects_v2()
+            .delete_objects()
             .bucket(bucket)
-            .prefix(prefix)
-            .set_continuation_token(token.take())
+            .delete(batch)
             .send()
             .await
-            .map_err(|e| DeployError::aws("s3:ListObjectsV2", e))?;
-        for object in page.contents() {
-            let Some(key) = object.key() else { continue };
-            aws.s3
-                .delete_object()
-                .bucket(bucket)
-                .key(key)
-                .send()
-                .await
-                .map_err(|e| DeployError::aws("s3:DeleteObject", e))?;
-            deleted += 1;
+            .map_err(|e| DeployError::aws("s3:DeleteObjects", e))?;
+        // Quiet mode lists only the keys that could not be deleted.
+        if let Some(failed) = answer.errors().first() {
+            return Err(DeployError::Aws {
+                operation: "s3:DeleteObjects",
+                code: failed.code().map(str::to_owned),
+                message: format!(
+                    "{} of {count} artifact object(s) under {prefix} were not deleted; first: {} ({})",
+                    answer.errors().len(),
+                    failed.key().unwrap_or_default(),
+                    failed.message().unwrap_or_default()
+                ),
+            });
         }
-        match page.next_continuation_token() {
-            Some(next) if page.is_truncated() == Some(true) => token = Some(next.to_owned()),
-            _ => break,
-        }
+        deleted += count;
     }
     Ok(deleted)
 }

@@ -1,0 +1,374 @@
+//! The deploy state machine: [`Deployer::prepare`] settles the stack (waits, or deletes a
+//! leftover that holds nothing), runs the pre-change guard, skips when nothing changed, else
+//! makes a change set; [`Deployer::delete`] refuses protected stacks and deletes the rest.
+
+use aws_sdk_cloudformation::types::{Capability, ChangeSetType, Parameter, StackStatus, Tag};
+
+use crate::aws::Aws;
+use crate::changes::ResourceChange;
+use crate::error::{DeployError, Refusal, StackFailure};
+use crate::events::{self, StackEvent};
+use crate::guard;
+use crate::plan::Plan;
+use crate::request::{is_unchanged, resolve_parameters, unique_name, DeployRequest};
+use crate::stack::{self, StackInfo, StackState, Standing};
+use crate::store::ArtifactLocation;
+use crate::watch::Watch;
+
+/// CloudFormation's limit for an inline template body.
+const TEMPLATE_BODY_LIMIT: usize = 51_200;
+
+/// Something a person should know while the driver works (printed, not an error).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Progress {
+    Notice(String),
+    /// The trigger artifact was uploaded (it was not in the bucket yet).
+    Uploaded(ArtifactLocation),
+    Event(StackEvent),
+}
+
+/// How a deploy ended when it did not fail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApplyOutcome {
+    Created(StackInfo),
+    Updated(StackInfo),
+    /// The service found nothing to change (the change set was deleted).
+    NoChanges(StackInfo),
+    /// Template, parameters, tags and artifact equal the deployed stack: no change set made.
+    Skipped(StackInfo),
+}
+
+impl ApplyOutcome {
+    pub fn stack(&self) -> &StackInfo {
+        match self {
+            ApplyOutcome::Created(s)
+            | ApplyOutcome::Updated(s)
+            | ApplyOutcome::NoChanges(s)
+            | ApplyOutcome::Skipped(s) => s,
+        }
+    }
+}
+
+/// The result of [`Deployer::prepare`].
+pub enum Prepared {
+    /// Nothing to execute.
+    Done(ApplyOutcome),
+    /// A change set ready to execute (or to discard).
+    Plan(Box<Plan>),
+}
+
+/// How `destroy` ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeleteOutcome {
+    Deleted {
+        stack_name: String,
+        stack_id: String,
+    },
+    /// There was no such stack.
+    Absent { stack_name: String },
+}
+
+/// The driver: an [`Aws`] context and the operations on stacks.
+#[derive(Clone)]
+pub struct Deployer {
+    pub aws: Aws,
+}
+
+impl Deployer {
+    pub fn new(aws: Aws) -> Deployer {
+        Deployer { aws }
+    }
+
+    /// Stack outputs (and status) of an existing stack.
+    pub async fn outputs(&self, stack_name: &str) -> Result<StackInfo, DeployError> {
+        match self.aws.describe_stack(stack_name).await? {
+            Some(state) => Ok(state.into()),
+            None => Err(DeployError::StackNotFound(stack_name.to_owned())),
+        }
+    }
+
+    /// Prepare and execute without asking anyone (review pools, scripts).
+    pub async fn apply(
+        &self,
+        request: &DeployRequest,
+        progress: &mut (dyn FnMut(Progress) + Send),
+    ) -> Result<(Option<Vec<ResourceChange>>, Watch<ApplyOutcome>), DeployError> {
+        match self.prepare(request, progress).await? {
+            Prepared::Done(outcome) => Ok((None, Watch::settled(outcome))),
+            Prepared::Plan(plan) => {
+                let changes = plan.changes.clone();
+                Ok((Some(changes), plan.execute().await?))
+            }
+        }
+    }
+
+    /// Settles the stack (cleans up, waits), applies the guard, skips when unchanged, else
+    /// creates a change set and summarises it.
+    pub async fn prepare(
+        &self,
+        request: &DeployRequest,
+        progress: &mut (dyn FnMut(Progress) + Send),
+    ) -> Result<Prepared, DeployError> {
+        let stack_name = request.stack_name.as_str();
+        let state = self.settle(stack_name, progress).await?;
+
+        let deployed = match &state {
+            Some(_) => {
+                let deployed = self.aws.deployed_template(stack_name).await?;
+                if deployed.is_none() {
+                    progress(Progress::Notice(format!(
+                        "the template deployed in {stack_name} is not JSON; the pre-change checks \
+                         are skipped (the change-set guard still applies)"
+                    )));
+                }
+                deployed
+            }
+            None => None,
+        };
+
+        // Guard part 3: keep the deployed pool's logical ID.
+        let deployed_pool = deployed.as_ref().and_then(guard::pool_logical_id);
+        let mut template = request.template.render(deployed_pool.as_deref());
+
+        // Guard part 2: what Cognito cannot change, and protection being dropped.
+        if let (Some(deployed), Some(pool)) = (&deployed, &deployed_pool) {
+            let found = guard::compare_pools(deployed, &template, pool);
+            if let Some(first) = found.first() {
+                if !request.allow_pool_replacement {
+                    return Err(DeployError::Refused(first.refusal(pool)));
+                }
+                if found.iter().any(guard::PoolChange::needs_new_pool) {
+                    let new_id = guard::next_free_logical_id(deployed, pool);
+                    progress(Progress::Notice(format!(
+                        "--allow-pool-replacement: the pool is rendered as {new_id}, so CloudFormation \
+                         creates a new, empty pool and removes {pool} (kept if its policy is Retain)"
+                    )));
+                    template = request.template.render(Some(&new_id));
+                    guard::check_domain_kept_across_replacement(deployed, &template)
+                        .map_err(DeployError::Refused)?;
+                }
+            }
+        }
+
+        let parameters =
+            resolve_parameters(&template, &request.auto_parameters, &request.parameters)?;
+        if let Some(state) = &state {
+            if is_unchanged(
+                state,
+                deployed.as_ref(),
+                &template,
+                &parameters,
+                &request.tags,
+            ) {
+                return Ok(Prepared::Done(ApplyOutcome::Skipped(state.clone().into())));
+            }
+        }
+
+        let body = serde_json::to_string(&template)
+            .map_err(|e| DeployError::Unexpected(format!("serialise the template: {e}")))?;
+        if body.len() > TEMPLATE_BODY_LIMIT {
+            return Err(DeployError::Unexpected(format!(
+                "the template is {} bytes, over CloudFormation's inline limit of {TEMPLATE_BODY_LIMIT}",
+                body.len()
+            )));
+        }
+        let change_set_type = if state.is_some() {
+            ChangeSetType::Update
+        } else {
+            ChangeSetType::Create
+        };
+        let created = self
+            .aws
+            .cloudformation
+            .create_change_set()
+            .stack_name(stack_name)
+            .change_set_name(unique_name())
+            .change_set_type(change_set_type.clone())
+            .description("poolctl deploy")
+            .template_body(body)
+            .set_parameters(Some(
+                parameters
+                    .iter()
+                    .map(|(k, v)| {
+                        Parameter::builder()
+                            .parameter_key(k)
+                            .parameter_value(v)
+                            .build()
+                    })
+                    .collect(),
+            ))
+            .set_tags(Some(
+                request
+                    .tags
+                    .iter()
+                    .map(|(k, v)| Tag::builder().key(k).value(v).build())
+                    .collect(),
+            ))
+            .capabilities(Capability::CapabilityIam)
+            .capabilities(Capability::CapabilityNamedIam)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws("cloudformation:CreateChangeSet", e))?;
+        let change_set_id = created
+            .id()
+            .ok_or_else(|| DeployError::Unexpected("CreateChangeSet returned no id".into()))?
+            .to_owned();
+        let stack_id = created.stack_id().unwrap_or(stack_name).to_owned();
+        let plan = Plan {
+            aws: self.aws.clone(),
+            stack_name: stack_name.to_owned(),
+            stack_id,
+            change_set_id,
+            change_set_type,
+            changes: Vec::new(),
+            template,
+        };
+        plan.complete(request.allow_pool_replacement).await
+    }
+
+    /// Brings the stack to a state a change set can start from: waits for a running operation,
+    /// deletes a rolled-back create or a never-executed review stack, refuses stuck states.
+    async fn settle(
+        &self,
+        stack_name: &str,
+        progress: &mut (dyn FnMut(Progress) + Send),
+    ) -> Result<Option<StackState>, DeployError> {
+        // Bounded: each round either returns or waits for one operation to end.
+        for _ in 0..5 {
+            let Some(state) = self.aws.describe_stack(stack_name).await? else {
+                return Ok(None);
+            };
+            match stack::standing(&state.status) {
+                Standing::Healthy => return Ok(Some(state)),
+                Standing::Deleted => return Ok(None),
+                Standing::Stuck => {
+                    return Err(DeployError::StackState(stack::stuck_help(
+                        stack_name,
+                        &state.status,
+                    )))
+                }
+                Standing::Busy => {
+                    progress(Progress::Notice(format!(
+                        "stack {stack_name} is {}: waiting for that operation to finish",
+                        state.status.as_str()
+                    )));
+                    let marker = self.aws.newest_event_id(&state.stack_id).await?;
+                    let mut sink = |event| progress(Progress::Event(event));
+                    self.aws
+                        .watch(&state.stack_id, marker, None, &mut sink)
+                        .await?;
+                }
+                Standing::RolledBackCreate | Standing::NeverExecuted => {
+                    let why = if state.status == StackStatus::RollbackComplete {
+                        "was left in ROLLBACK_COMPLETE by a failed create (it holds no resources)"
+                    } else {
+                        "is REVIEW_IN_PROGRESS, left by a change set that was never executed"
+                    };
+                    progress(Progress::Notice(format!(
+                        "stack {stack_name} {why}: deleting it and creating it again"
+                    )));
+                    self.delete_and_wait(&state, progress).await?;
+                    return Ok(None);
+                }
+            }
+        }
+        Err(DeployError::StackState(format!(
+            "stack {stack_name} kept starting new operations while this deploy waited; try again later"
+        )))
+    }
+
+    async fn delete_and_wait(
+        &self,
+        state: &StackState,
+        progress: &mut (dyn FnMut(Progress) + Send),
+    ) -> Result<(), DeployError> {
+        let token = unique_name();
+        let marker = self.aws.newest_event_id(&state.stack_id).await?;
+        self.aws
+            .cloudformation
+            .delete_stack()
+            .stack_name(&state.stack_id)
+            .client_request_token(&token)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws("cloudformation:DeleteStack", e))?;
+        let mut sink = |event| progress(Progress::Event(event));
+        let (settled, events) = self
+            .aws
+            .watch(&state.stack_id, marker, Some(&token), &mut sink)
+            .await?;
+        if settled.status != StackStatus::DeleteComplete {
+            return Err(DeployError::StackFailed(Box::new(StackFailure {
+                stack_name: state.stack_name.clone(),
+                status: settled.status,
+                cause: events::first_failure(&events),
+            })));
+        }
+        Ok(())
+    }
+
+    /// Deletes a stack. Refuses while termination protection is on (never turned off here) or
+    /// while a pool in it has deletion protection ACTIVE, saying how to turn it off.
+    pub async fn delete(&self, stack_name: &str) -> Result<Watch<DeleteOutcome>, DeployError> {
+        let Some(state) = self.aws.describe_stack(stack_name).await? else {
+            return Ok(Watch::settled(DeleteOutcome::Absent {
+                stack_name: stack_name.to_owned(),
+            }));
+        };
+        if state.termination_protection {
+            return Err(DeployError::Refused(Refusal {
+                reason: format!("stack {stack_name} has termination protection on"),
+                help: format!(
+                    "if deleting it is intended, turn it off yourself: `aws cloudformation \
+                     update-termination-protection --no-enable-termination-protection --stack-name {stack_name}`"
+                ),
+            }));
+        }
+        if stack::standing(&state.status) == Standing::Busy {
+            return Err(DeployError::StackState(format!(
+                "stack {stack_name} is {}: wait for that operation to finish, then destroy",
+                state.status.as_str()
+            )));
+        }
+        if let Some(deployed) = self.aws.deployed_template(stack_name).await? {
+            for pool in guard::pool_logical_ids(&deployed) {
+                let protected = deployed["Resources"][&pool]["Properties"]["DeletionProtection"]
+                    .as_str()
+                    == Some("ACTIVE");
+                if protected {
+                    return Err(DeployError::Refused(Refusal {
+                        reason: format!(
+                            "user pool {pool} in stack {stack_name} has deletion protection ACTIVE, \
+                             so CloudFormation cannot delete it"
+                        ),
+                        help: "set `protection: { deletion: inactive }` in the spec and deploy it \
+                               with --allow-pool-replacement, then destroy"
+                            .into(),
+                    }));
+                }
+            }
+        }
+        let token = unique_name();
+        let marker = self.aws.newest_event_id(&state.stack_id).await?;
+        self.aws
+            .cloudformation
+            .delete_stack()
+            .stack_name(&state.stack_id)
+            .client_request_token(&token)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws("cloudformation:DeleteStack", e))?;
+        Ok(Watch::spawn(
+            self.aws.clone(),
+            state.stack_id,
+            state.stack_name,
+            marker,
+            token,
+            |status| *status == StackStatus::DeleteComplete,
+            |settled, _| DeleteOutcome::Deleted {
+                stack_name: settled.stack_name,
+                stack_id: settled.stack_id,
+            },
+        ))
+    }
+}

@@ -1,0 +1,168 @@
+//! A created change set: waited for, summarised, checked by the guard, then executed or
+//! discarded.
+
+use aws_sdk_cloudformation::types::{ChangeSetStatus, ChangeSetType};
+use serde_json::Value;
+
+use crate::aws::Aws;
+use crate::changes::{self, ResourceChange};
+use crate::deployer::{ApplyOutcome, Deployer, Prepared};
+use crate::error::DeployError;
+use crate::events;
+use crate::guard;
+use crate::poll::Backoff;
+use crate::request::unique_name;
+use crate::stack::{self, StackInfo};
+use crate::watch::Watch;
+
+/// A created, guard-checked change set.
+pub struct Plan {
+    pub(crate) aws: Aws,
+    pub stack_name: String,
+    pub stack_id: String,
+    pub change_set_id: String,
+    /// CREATE for a new stack, UPDATE for an existing one.
+    pub change_set_type: ChangeSetType,
+    pub changes: Vec<ResourceChange>,
+    /// The template that will be deployed (after logical-ID decisions).
+    pub template: Value,
+}
+
+/// True for the service's "nothing to change" answers.
+pub fn is_no_change_reason(reason: &str) -> bool {
+    reason.contains("didn't contain changes") || reason.contains("No updates are to be performed")
+}
+
+impl Plan {
+    /// Waits for the change set, reads its changes, applies guard part 1.
+    pub(crate) async fn complete(
+        mut self,
+        allow_pool_replacement: bool,
+    ) -> Result<Prepared, DeployError> {
+        let mut backoff = Backoff::stack();
+        let sdk_changes = loop {
+            backoff.wait().await;
+            let mut pages = self
+                .aws
+                .cloudformation
+                .describe_change_set()
+                .change_set_name(&self.change_set_id)
+                .stack_name(&self.stack_id)
+                .into_paginator()
+                .send();
+            let mut status = None;
+            let mut reason = String::new();
+            let mut listed = Vec::new();
+            while let Some(page) = pages.next().await {
+                let page =
+                    page.map_err(|e| DeployError::aws("cloudformation:DescribeChangeSet", e))?;
+                status = page.status().cloned();
+                page.status_reason()
+                    .unwrap_or_default()
+                    .clone_into(&mut reason);
+                listed.extend(page.changes().iter().cloned());
+                // Only a complete change set has further pages worth reading.
+                if status != Some(ChangeSetStatus::CreateComplete) {
+                    break;
+                }
+            }
+            match status {
+                Some(ChangeSetStatus::CreateComplete) => break listed,
+                Some(ChangeSetStatus::Failed) => {
+                    let stack_name = self.stack_name.clone();
+                    self.discard().await?;
+                    if is_no_change_reason(&reason) {
+                        let deployer = Deployer {
+                            aws: self.aws.clone(),
+                        };
+                        let state = deployer.outputs(&stack_name).await?;
+                        return Ok(Prepared::Done(ApplyOutcome::NoChanges(state)));
+                    }
+                    return Err(DeployError::Unexpected(format!(
+                        "CloudFormation could not create the change set for {stack_name}: {reason}"
+                    )));
+                }
+                _ => {}
+            }
+        };
+        self.changes = changes::summarise(&sdk_changes);
+        if !allow_pool_replacement {
+            if let Err(refusal) = guard::check_change_set(&self.changes) {
+                self.discard().await?;
+                return Err(DeployError::Refused(refusal));
+            }
+        }
+        Ok(Prepared::Plan(Box::new(self)))
+    }
+
+    /// Deletes the change set (and the empty stack a CREATE change set made).
+    pub async fn discard(&self) -> Result<(), DeployError> {
+        if self.change_set_type == ChangeSetType::Create {
+            self.aws
+                .cloudformation
+                .delete_stack()
+                .stack_name(&self.stack_id)
+                .send()
+                .await
+                .map_err(|e| DeployError::aws("cloudformation:DeleteStack", e))?;
+        } else {
+            self.aws
+                .cloudformation
+                .delete_change_set()
+                .change_set_name(&self.change_set_id)
+                .stack_name(&self.stack_id)
+                .send()
+                .await
+                .map_err(|e| DeployError::aws("cloudformation:DeleteChangeSet", e))?;
+        }
+        Ok(())
+    }
+
+    /// Executes the change set and watches the operation.
+    pub async fn execute(self) -> Result<Watch<ApplyOutcome>, DeployError> {
+        let token = unique_name();
+        let marker = self.aws.newest_event_id(&self.stack_id).await?;
+        self.aws
+            .cloudformation
+            .execute_change_set()
+            .change_set_name(&self.change_set_id)
+            .stack_name(&self.stack_id)
+            .client_request_token(&token)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws("cloudformation:ExecuteChangeSet", e))?;
+        let created = self.change_set_type == ChangeSetType::Create;
+        let (stack_id, stack_name) = (self.stack_id, self.stack_name);
+        Ok(Watch::spawn(
+            self.aws,
+            stack_id,
+            stack_name,
+            marker,
+            token,
+            stack::is_success,
+            move |settled, seen| {
+                let mut info: StackInfo = settled.into();
+                info.resource_errors = events::resource_failures(seen);
+                if created {
+                    ApplyOutcome::Created(info)
+                } else {
+                    ApplyOutcome::Updated(info)
+                }
+            },
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_change_answers_are_recognised() {
+        assert!(is_no_change_reason(
+            "The submitted information didn't contain changes. Submit different information to create a change set."
+        ));
+        assert!(is_no_change_reason("No updates are to be performed."));
+        assert!(!is_no_change_reason("Template format error"));
+    }
+}

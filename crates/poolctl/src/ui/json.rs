@@ -1,0 +1,185 @@
+//! The `--output json` shapes: stable keys that scripts read. Built here from the libraries'
+//! typed values; the libraries know nothing of them.
+
+use std::collections::BTreeMap;
+
+use deploy::changes::{Action, Replaces, ResourceChange};
+use deploy::{ApplyOutcome, DeployError, FailureCause, StackInfo};
+use review::{Instant, ReviewPool, UpReport};
+use serde_json::{json, Value};
+
+/// `created`, `updated` or `unchanged`.
+pub fn action(outcome: &ApplyOutcome) -> &'static str {
+    match outcome {
+        ApplyOutcome::Created(_) => "created",
+        ApplyOutcome::Updated(_) => "updated",
+        ApplyOutcome::NoChanges(_) | ApplyOutcome::Skipped(_) => "unchanged",
+    }
+}
+
+fn change(change: &ResourceChange) -> Value {
+    let action = match change.action {
+        Action::Add => "add",
+        Action::Modify => "modify",
+        Action::Remove => "remove",
+        Action::Import => "import",
+        Action::Other => "other",
+    };
+    let replacement = match change.replacement {
+        Replaces::No => "no",
+        Replaces::Conditional => "conditional",
+        Replaces::Yes => "yes",
+    };
+    json!({
+        "action": action,
+        "logical_id": change.logical_id,
+        "type": change.resource_type,
+        "replacement": replacement,
+        "properties": change.properties,
+        "replacing_properties": change.replacing_properties,
+    })
+}
+
+fn cause(cause: &FailureCause) -> Value {
+    json!({
+        "logical_id": cause.logical_id,
+        "type": cause.resource_type,
+        "status": cause.status.as_str(),
+        "reason": cause.reason,
+    })
+}
+
+/// The report of a deploy that succeeded (or had nothing to do).
+pub fn deploy_success(outcome: &ApplyOutcome, changes: &[ResourceChange]) -> Value {
+    let stack: &StackInfo = outcome.stack();
+    json!({
+        "stack": stack.stack_name,
+        "status": stack.status.as_str(),
+        "action": action(outcome),
+        "changes": changes.iter().map(change).collect::<Vec<_>>(),
+        "outputs": stack.outputs,
+        "failure": null,
+        "resource_errors": stack.resource_errors.iter().map(cause).collect::<Vec<_>>(),
+    })
+}
+
+/// The report of a deploy that was refused or failed.
+pub fn deploy_failure(stack: &str, changes: &[ResourceChange], error: &DeployError) -> Value {
+    let (action, status, failure) = match error {
+        DeployError::Refused(refusal) => (
+            "refused",
+            None,
+            json!({ "reason": refusal.reason, "help": refusal.help }),
+        ),
+        DeployError::StackFailed(failed) => (
+            "failed",
+            Some(failed.status.as_str()),
+            match &failed.cause {
+                Some(found) => cause(found),
+                None => json!({
+                    "logical_id": null,
+                    "type": null,
+                    "status": failed.status.as_str(),
+                    "reason": null,
+                }),
+            },
+        ),
+        other => ("failed", None, json!({ "reason": other.to_string() })),
+    };
+    json!({
+        "stack": stack,
+        "status": status,
+        "action": action,
+        "changes": changes.iter().map(change).collect::<Vec<_>>(),
+        "outputs": BTreeMap::<String, String>::new(),
+        "failure": failure,
+        "resource_errors": [],
+    })
+}
+
+/// `review up --output json` (and its `--outputs-file`).
+pub fn review_up(report: &UpReport) -> Value {
+    json!({
+        "id": report.id,
+        "stack": report.stack,
+        "action": action(&report.outcome),
+        "status": report.outcome.stack().status.as_str(),
+        "express": report.express,
+        "created_at": report.created_at.to_string(),
+        "expires_at": report.expires_at.to_string(),
+        "user_pool_id": report.user_pool_id,
+        "client_ids": report.client_ids,
+        "hosted_ui_url": report.hosted_ui_url,
+        "outputs": report.outputs,
+    })
+}
+
+/// One row of `review ls --output json`.
+pub fn review_pool(pool: &ReviewPool, now: Instant) -> Value {
+    json!({
+        "id": pool.id,
+        "pool": pool.pool,
+        "stack": pool.stack_name,
+        "status": pool.status.as_str(),
+        "created_at": pool.created_at.map(|t| t.to_string()),
+        "expires_at": pool.expires_at.map(|t| t.to_string()),
+        "age_seconds": pool.created_at.map(|t| now.seconds_since(t)),
+        "expired": pool.is_expired(now),
+    })
+}
+
+/// Pretty JSON text of a report.
+pub fn pretty(value: &Value) -> String {
+    // A `Value` always serialises.
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::changes::tests::recorded;
+
+    #[test]
+    fn change_keys_are_stable() {
+        assert_eq!(
+            change(&recorded()[3]),
+            json!({
+                "action": "modify", "logical_id": "PreSignUpFunction", "type": "AWS::Lambda::Function",
+                "replacement": "yes", "properties": ["FunctionName", "Code"],
+                "replacing_properties": ["FunctionName"]
+            })
+        );
+    }
+
+    #[test]
+    fn a_failed_stack_names_its_first_cause() {
+        let error = DeployError::StackFailed(Box::new(deploy::StackFailure {
+            stack_name: "poolctl-demo".into(),
+            status: "ROLLBACK_COMPLETE".into(),
+            cause: Some(FailureCause {
+                logical_id: "UserPoolDomain".into(),
+                resource_type: "AWS::Cognito::UserPoolDomain".into(),
+                status: "CREATE_FAILED".into(),
+                reason: "Domain already exists".into(),
+            }),
+        }));
+        let report = deploy_failure("poolctl-demo", &[], &error);
+        assert_eq!(report["action"], "failed");
+        assert_eq!(report["status"], "ROLLBACK_COMPLETE");
+        assert_eq!(report["failure"]["logical_id"], "UserPoolDomain");
+        assert_eq!(report["failure"]["type"], "AWS::Cognito::UserPoolDomain");
+        let keys: Vec<&String> = report.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "stack",
+                "status",
+                "action",
+                "changes",
+                "outputs",
+                "failure",
+                "resource_errors"
+            ]
+        );
+    }
+}

@@ -1,0 +1,146 @@
+//! Live progress on stderr: a spinner with the latest event above the printed lines on a
+//! terminal, plain timestamped lines otherwise (CI logs).
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use deploy::events::DateTime;
+use deploy::{DeployError, Progress, StackEvent, Watch};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::exit::Failure;
+
+pub struct EventPrinter {
+    bar: Option<ProgressBar>,
+}
+
+impl EventPrinter {
+    pub fn new() -> EventPrinter {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new_spinner();
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar.set_message("working");
+            bar
+        });
+        EventPrinter { bar }
+    }
+
+    pub fn progress(&self, progress: Progress) {
+        match progress {
+            Progress::Notice(text) => self.line(format!("note: {text}")),
+            Progress::Uploaded(location) => self.line(format!(
+                "Uploaded the trigger to s3://{}/{}",
+                location.bucket, location.key
+            )),
+            Progress::Event(event) => self.event(&event),
+        }
+    }
+
+    pub fn event(&self, event: &StackEvent) {
+        let timestamp = event
+            .timestamp
+            .as_ref()
+            .map(rfc3339_millis)
+            .unwrap_or_default();
+        let mut line = format!(
+            "{timestamp}  {:<30} {:<36} {}",
+            event.status.as_str(),
+            event.resource_type,
+            event.logical_id
+        );
+        if let Some(reason) = &event.reason {
+            line.push_str("  ");
+            line.push_str(reason);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_message(format!("{} {}", event.logical_id, event.status.as_str()));
+        }
+        self.line(line);
+    }
+
+    fn line(&self, line: String) {
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    /// Runs `f` with the spinner hidden (for prompts and summaries).
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.bar {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Streams a watch's events until it ends; Ctrl-C stops watching (exit 130), never the
+/// operation, and says how to pick it up again with `resume`.
+pub async fn follow<T>(
+    mut watch: Watch<T>,
+    printer: &EventPrinter,
+    resume: &str,
+) -> Result<Result<T, DeployError>, Failure> {
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        tokio::select! {
+            event = watch.next_event() => match event {
+                Some(event) => printer.event(&event),
+                None => break,
+            },
+            _ = &mut ctrl_c => return Err(interrupted(printer, resume)),
+        }
+    }
+    printer.finish();
+    Ok(watch.finish().await)
+}
+
+/// The exit after Ctrl-C while a stack operation runs on.
+pub fn interrupted(printer: &EventPrinter, resume: &str) -> Failure {
+    printer.finish();
+    eprintln!(
+        "Stopped watching; the stack operation continues in CloudFormation. Resume with: {resume} \
+         (it waits for the operation in progress)"
+    );
+    Failure::interrupted()
+}
+
+/// RFC 3339 with exactly three fraction digits, so event lines stay aligned.
+fn rfc3339_millis(time: &DateTime) -> String {
+    use deploy::events::DateTimeFormat;
+    let whole = DateTime::from_secs(time.secs())
+        .fmt(DateTimeFormat::DateTime)
+        .unwrap_or_default();
+    match whole.strip_suffix('Z') {
+        Some(seconds) => format!("{seconds}.{:03}Z", time.subsec_nanos() / 1_000_000),
+        None => whole,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_times_have_three_fraction_digits() {
+        assert_eq!(
+            rfc3339_millis(&DateTime::from_millis(1_795_000_000_050)),
+            "2026-11-18T11:06:40.050Z"
+        );
+        assert_eq!(
+            rfc3339_millis(&DateTime::from_millis(1_795_000_000_000)),
+            "2026-11-18T11:06:40.000Z"
+        );
+    }
+}
