@@ -21,5 +21,5 @@ pub mod validate;
 pub use diagnostic::{Diagnostic, Severity, SpecError};
 pub use load::{load, load_str, Loaded};
 pub use model::*;
-pub use validate::{domain_prefix_problem, MAX_DOMAIN_PREFIX, RESERVED_DOMAIN_WORDS};
 pub use schema::{json_schema, json_schema_pretty, reference_markdown};
+pub use validate::{domain_prefix_problem, MAX_DOMAIN_PREFIX, RESERVED_DOMAIN_WORDS};
