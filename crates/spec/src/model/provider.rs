@@ -131,7 +131,8 @@ impl IdentityProvider {
 
     /// The complete attribute mapping (pool attribute -> provider attribute): the kind's
     /// defaults (`email`, and `email_verified` per the policy) plus the spec's own entries,
-    /// which win over the defaults.
+    /// which win over the defaults. The one definition: validation checks it and the template
+    /// renders it as the provider's `AttributeMapping`.
     pub fn effective_attribute_mapping(&self) -> BTreeMap<String, String> {
         let mut mapping = BTreeMap::new();
         mapping.insert("email".to_owned(), self.email_source().to_owned());

@@ -1,9 +1,8 @@
-//! Identity providers (`Provider<Name>`): the kind's details and the attribute mapping.
-
-use std::collections::BTreeMap;
+//! Identity providers (`Provider<Name>`): the kind's details, and the attribute mapping as the
+//! spec defines it ([`spec::IdentityProvider::effective_attribute_mapping`]).
 
 use serde_json::{json, Map, Value};
-use spec::{EmailVerifiedPolicy, HttpMethod, IdentityProvider, ProviderKind};
+use spec::{HttpMethod, IdentityProvider, ProviderKind};
 
 use crate::intrinsic::reference;
 
@@ -101,46 +100,7 @@ pub(super) fn identity_provider(cx: &Context, provider: &IdentityProvider) -> Va
             "ProviderName": provider.name,
             "ProviderType": provider.kind.provider_type(),
             "ProviderDetails": details,
-            "AttributeMapping": attribute_mapping(provider),
+            "AttributeMapping": provider.effective_attribute_mapping(),
         }
     })
-}
-
-/// The provider's attribute mapping: `email` and, per the email_verified policy,
-/// `email_verified`, then the spec's own entries (which win).
-fn attribute_mapping(provider: &IdentityProvider) -> Value {
-    let mut mapping: BTreeMap<&str, &str> = BTreeMap::new();
-    match &provider.kind {
-        ProviderKind::Saml {
-            email_attribute, ..
-        } => {
-            mapping.insert("email", email_attribute);
-        }
-        _ => {
-            mapping.insert("email", "email");
-        }
-    }
-    let policy = match &provider.email_verified {
-        Some(policy) => Some(policy),
-        None if provider.kind.sends_email_verified() => Some(&EmailVerifiedPolicy::Claim),
-        None => None,
-    };
-    match policy {
-        Some(EmailVerifiedPolicy::Claim) => {
-            mapping.insert("email_verified", "email_verified");
-        }
-        Some(EmailVerifiedPolicy::ClaimNamed(claim)) => {
-            mapping.insert("email_verified", claim);
-        }
-        Some(EmailVerifiedPolicy::Trigger | EmailVerifiedPolicy::Unverified) | None => {}
-    }
-    for (pool_attribute, provider_attribute) in &provider.attribute_mapping {
-        mapping.insert(pool_attribute, provider_attribute);
-    }
-    Value::Object(
-        mapping
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), json!(v)))
-            .collect(),
-    )
 }
