@@ -121,7 +121,8 @@ impl Default for TokenValidity {
 }
 
 impl AppClient {
-    /// The OAuth flows in effect: as written, or `[code]` when callback URLs are given.
+    /// The OAuth flows in effect: as written, or `[code]` when callback URLs are given. The one
+    /// definition: validation checks it and the template renders it.
     pub fn effective_oauth_flows(&self) -> Vec<OAuthFlow> {
         match &self.oauth_flows {
             Some(flows) => flows.clone(),

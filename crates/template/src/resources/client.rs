@@ -14,11 +14,7 @@ pub(super) fn app_client(cx: &Context, client: &AppClient) -> Value {
     props.insert("GenerateSecret".into(), json!(client.generate_secret));
     props.insert("SupportedIdentityProviders".into(), json!(client.providers));
 
-    let flows: Vec<OAuthFlow> = match &client.oauth_flows {
-        Some(flows) => flows.clone(),
-        None if !client.callback_urls.is_empty() => vec![OAuthFlow::Code],
-        None => Vec::new(),
-    };
+    let flows = client.effective_oauth_flows();
     if !flows.is_empty() {
         props.insert("AllowedOAuthFlowsUserPoolClient".into(), json!(true));
         let names: Vec<&str> = flows
