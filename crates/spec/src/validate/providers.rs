@@ -226,14 +226,15 @@ fn kind_label(kind: &ProviderKind) -> &'static str {
     }
 }
 
-/// Cognito requires social providers to be named after their type.
+/// Cognito requires social providers to be named after their `ProviderType`; OIDC and SAML
+/// providers are named freely.
 fn required_social_name(kind: &ProviderKind) -> Option<&'static str> {
     match kind {
-        ProviderKind::Google { .. } => Some("Google"),
-        ProviderKind::Apple { .. } => Some("SignInWithApple"),
-        ProviderKind::Facebook { .. } => Some("Facebook"),
-        ProviderKind::Amazon { .. } => Some("LoginWithAmazon"),
         ProviderKind::Oidc { .. } | ProviderKind::Saml { .. } => None,
+        ProviderKind::Google { .. }
+        | ProviderKind::Apple { .. }
+        | ProviderKind::Facebook { .. }
+        | ProviderKind::Amazon { .. } => Some(kind.provider_type()),
     }
 }
 
