@@ -103,7 +103,7 @@ impl Checker<'_> {
                     self.error(
                         path,
                         format!("{pattern:?} is not a domain pattern: {why}"),
-                        "write `example.com` for that domain or `*.example.com` for its subdomains",
+                        policy::DOMAIN_PATTERN_HELP,
                     );
                 } else if !seen.insert(pattern.as_str()) {
                     self.error(
