@@ -72,6 +72,10 @@ pub enum DomainPattern<'a> {
     Subdomains(&'a str),
 }
 
+/// How to write a domain pattern, for messages about one that is malformed.
+pub const DOMAIN_PATTERN_HELP: &str =
+    "write `example.com` for that domain or `*.example.com` for its subdomains";
+
 /// Parses a domain pattern, or says in a phrase what is wrong with it. The one definition of
 /// the notation: the spec validates with it and the trigger compiles its policy with it.
 pub fn parse_domain_pattern(pattern: &str) -> Result<DomainPattern<'_>, &'static str> {

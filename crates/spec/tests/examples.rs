@@ -56,36 +56,6 @@ fn every_example_loads_without_errors_or_warnings() {
 }
 
 #[test]
-fn demo_and_review_deploy_on_the_emulator_and_can_be_destroyed() {
-    for name in ["demo.yaml", "review.yaml"] {
-        let spec = load(name).spec;
-        // The local emulator has no AWS::Cognito::UserPoolIdentityProvider.
-        assert!(
-            spec.identity_providers.is_empty(),
-            "{name} has identity providers"
-        );
-        assert_eq!(
-            spec.protection.deletion,
-            spec::DeletionProtection::Inactive,
-            "{name}"
-        );
-        assert!(!spec.protection.retain_on_delete, "{name}");
-        let policy = spec
-            .triggers
-            .pre_sign_up
-            .as_ref()
-            .expect("a PreSignUp trigger");
-        assert_eq!(policy.trusted_clients, ["agent"]);
-        let agent = spec
-            .clients
-            .iter()
-            .find(|c| c.name == "agent")
-            .expect("an agent client");
-        assert!(agent.generate_secret);
-    }
-}
-
-#[test]
 fn production_shows_every_email_verified_policy() {
     let spec = load("production.yaml").spec;
     let policy_of = |name: &str| {

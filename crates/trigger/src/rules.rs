@@ -12,7 +12,7 @@ pub enum PolicyError {
         #[source]
         source: serde_json::Error,
     },
-    #[error("{list}: {pattern:?} is not a domain pattern ({why}); write `example.com` for that domain or `*.example.com` for its subdomains")]
+    #[error("{list}: {pattern:?} is not a domain pattern ({why}); {help}", help = policy::DOMAIN_PATTERN_HELP)]
     Domain {
         list: &'static str,
         pattern: String,
@@ -212,6 +212,15 @@ mod tests {
                 "{bad:?} gave {error}"
             );
         }
+    }
+
+    #[test]
+    fn a_bad_pattern_is_explained_and_the_notation_shown() {
+        let error = DomainSet::parse("deny_domains", &["a@example.com".to_string()]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "deny_domains: \"a@example.com\" is not a domain pattern (write the domain without the `@` and the part before it); write `example.com` for that domain or `*.example.com` for its subdomains"
+        );
     }
 
     #[test]

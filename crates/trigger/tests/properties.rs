@@ -1,5 +1,5 @@
-//! Properties over generated events and policies: nothing panics, and autoVerifyEmail is true
-//! only when the event carries a trusted basis for it.
+//! Properties over generated events and policies: autoVerifyEmail is true only when the event
+//! carries a trusted basis for it, and nothing panics, whatever the event holds.
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -92,6 +92,59 @@ fn event() -> impl Strategy<Value = Value> {
         })
 }
 
+/// The sources Cognito sends to a PreSignUp trigger.
+const PRE_SIGN_UP_SOURCES: &[&str] = &[
+    "PreSignUp_SignUp",
+    "PreSignUp_AdminCreateUser",
+    "PreSignUp_ExternalProvider",
+];
+
+/// Up to a few fields with arbitrary names and values.
+fn random_fields() -> impl Strategy<Value = Vec<(String, Value)>> {
+    prop::collection::vec(("[a-zA-Z_]{1,14}", any_json()), 0..4)
+}
+
+/// Adds `fields` to the object `target`, keeping the fields it already has.
+fn add_fields(target: &mut Value, fields: Vec<(String, Value)>) {
+    if let Value::Object(map) = target {
+        for (key, value) in fields {
+            map.entry(key).or_insert(value);
+        }
+    }
+}
+
+/// A PreSignUp event as Cognito sends it, always with a real trigger source, its fields drawn
+/// from a vocabulary close to the policy's and sometimes arbitrary, and random extra fields at
+/// every level.
+fn noisy_pre_sign_up_event() -> impl Strategy<Value = Value> {
+    (
+        prop::sample::select(PRE_SIGN_UP_SOURCES),
+        near(USER_NAMES),
+        near(CLIENTS),
+        near(EMAILS),
+        prop_oneof![near(CLAIMS), any::<bool>().prop_map(Value::Bool)],
+        (random_fields(), random_fields(), random_fields()),
+    )
+        .prop_map(|(source, user, client, email, claim, (top, caller, attributes))| {
+            let mut event = json!({
+                "version": "1",
+                "triggerSource": source,
+                "userName": user,
+                "callerContext": {"awsSdkVersion": "x", "clientId": client},
+                "request": {
+                    "userAttributes": {"email": email, "email_verified": claim},
+                    "validationData": null,
+                    "clientMetadata": null
+                },
+                "response": {"autoConfirmUser": null, "autoVerifyEmail": false, "autoVerifyPhone": false}
+            });
+            add_fields(&mut event, top);
+            add_fields(&mut event["callerContext"], caller);
+            add_fields(&mut event["request"]["userAttributes"], attributes);
+            event
+        })
+}
+
 fn subset(items: &'static [&'static str]) -> impl Strategy<Value = Vec<String>> {
     prop::sample::subsequence(items, 0..=items.len())
         .prop_map(|v| v.into_iter().map(str::to_string).collect())
@@ -164,16 +217,35 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
     #[test]
-    fn arbitrary_json_never_panics_and_never_verifies_without_basis(
+    fn noisy_pre_sign_up_events_never_verify_without_a_trusted_basis(
+        event in noisy_pre_sign_up_event(),
+        policy in policy(),
+    ) {
+        let compiled = CompiledPolicy::new(&policy).unwrap();
+        let view = SignUpEvent::from_json(&event);
+        prop_assert_ne!(view.source, TriggerSource::Unknown);
+        if let Ok(decision) = decide(&compiled, &view) {
+            if decision.auto_verify_email {
+                prop_assert!(has_basis(&policy, &event), "verified without a basis: {}", event);
+            }
+            prop_assert!(!decision.auto_verify_phone);
+            if view.source == TriggerSource::AdminCreateUser {
+                prop_assert!(!decision.auto_verify_email && !decision.auto_confirm_user);
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_json_never_panics_and_gets_no_flags(
         event in any_json(),
         policy in policy(),
     ) {
         let compiled = CompiledPolicy::new(&policy).unwrap();
         let view = SignUpEvent::from_json(&event);
+        // The strings are too short for a `PreSignUp_*` source: unknown, hence no basis.
+        prop_assert_eq!(view.source, TriggerSource::Unknown);
         if let Ok(decision) = decide(&compiled, &view) {
-            // Random JSON has no "PreSignUp_*" source, hence no basis.
-            prop_assert!(!decision.auto_verify_email);
-            prop_assert!(!decision.auto_confirm_user);
+            prop_assert!(!decision.auto_verify_email && !decision.auto_confirm_user);
         }
     }
 

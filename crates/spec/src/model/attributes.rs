@@ -1,0 +1,95 @@
+//! User attributes: the standard ones a pool configures, custom ones, and the names Cognito
+//! knows.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::yes;
+
+/// User attributes.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attributes {
+    /// Standard (OpenID Connect) attributes to configure, by name (`email`, `name`,
+    /// `given_name`, `family_name`, `phone_number`, `preferred_username`, ...). Attributes not
+    /// listed keep Cognito's defaults (optional, mutable). `email_verified` and
+    /// `phone_number_verified` are not schema attributes and may not appear here.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub standard: BTreeMap<String, StandardAttribute>,
+
+    /// Custom attributes, by name without the `custom:` prefix.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub custom: BTreeMap<String, CustomAttribute>,
+}
+
+/// A standard attribute's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StandardAttribute {
+    /// Every user must have it at sign-up.
+    #[serde(default)]
+    pub required: bool,
+    /// It can change after sign-up. Must be true for any attribute an identity provider maps.
+    #[serde(default = "yes")]
+    pub mutable: bool,
+}
+
+/// A custom attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomAttribute {
+    /// The attribute's type.
+    #[serde(rename = "type")]
+    pub kind: CustomAttributeType,
+    /// It can change after sign-up.
+    #[serde(default = "yes")]
+    pub mutable: bool,
+    /// For strings: minimum length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u32>,
+    /// For strings: maximum length (at most 2048).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+    /// For numbers: minimum value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_value: Option<i64>,
+    /// For numbers: maximum value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<i64>,
+}
+
+/// A custom attribute's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomAttributeType {
+    String,
+    Number,
+    Boolean,
+    DateTime,
+}
+
+/// The standard (OpenID Connect) attributes a Cognito user pool schema has.
+pub const STANDARD_ATTRIBUTES: &[&str] = &[
+    "address",
+    "birthdate",
+    "email",
+    "family_name",
+    "gender",
+    "given_name",
+    "locale",
+    "middle_name",
+    "name",
+    "nickname",
+    "phone_number",
+    "picture",
+    "preferred_username",
+    "profile",
+    "updated_at",
+    "website",
+    "zoneinfo",
+];
+
+/// Verification flags: readable user attributes that are never part of the pool schema.
+pub const VERIFICATION_ATTRIBUTES: &[&str] = &["email_verified", "phone_number_verified"];

@@ -1,0 +1,133 @@
+//! App clients: OAuth and authentication flows, attribute permissions, token lifetimes.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{strings, COGNITO_PROVIDER};
+
+/// An app client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppClient {
+    /// The client's name; lowercase letters, digits and hyphens.
+    pub name: String,
+
+    /// Give the client a secret (for confidential backends, such as an agent that signs users
+    /// up for them). Browser and mobile apps must not have one.
+    #[serde(default)]
+    pub generate_secret: bool,
+
+    /// Identity providers (by name) this client offers; `COGNITO` is the pool's own
+    /// username/password sign-in.
+    #[serde(default = "default_client_providers")]
+    pub providers: Vec<String>,
+
+    /// OAuth callback URLs (https, or http://localhost for development).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub callback_urls: Vec<String>,
+
+    /// Sign-out URLs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub logout_urls: Vec<String>,
+
+    /// OAuth flows. Defaults to `[code]` when callback URLs are given, none otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_flows: Option<Vec<OAuthFlow>>,
+
+    /// OAuth scopes.
+    #[serde(default = "default_client_scopes")]
+    pub oauth_scopes: Vec<String>,
+
+    /// Authentication flows besides refresh tokens, which are always allowed.
+    #[serde(default = "default_auth_flows")]
+    pub auth_flows: Vec<AuthFlow>,
+
+    /// Attributes the client may read. Default: all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_attributes: Option<Vec<String>>,
+
+    /// Attributes the client may write. Default: all writable ones. Every attribute mapped by
+    /// a provider this client uses must be writable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub write_attributes: Option<Vec<String>>,
+
+    /// Token validity.
+    #[serde(default)]
+    pub tokens: TokenValidity,
+}
+
+fn default_client_providers() -> Vec<String> {
+    vec![COGNITO_PROVIDER.to_owned()]
+}
+
+fn default_client_scopes() -> Vec<String> {
+    strings(&["openid", "email", "profile"])
+}
+
+fn default_auth_flows() -> Vec<AuthFlow> {
+    vec![AuthFlow::UserSrp]
+}
+/// OAuth 2.0 flows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OAuthFlow {
+    Code,
+    Implicit,
+    ClientCredentials,
+}
+
+/// Authentication flows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthFlow {
+    UserSrp,
+    UserPassword,
+    AdminUserPassword,
+    Custom,
+    UserAuth,
+}
+
+/// Token lifetimes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenValidity {
+    /// Access token lifetime in minutes, 5 to 1440.
+    #[serde(default = "default_token_minutes")]
+    pub access_minutes: u32,
+    /// ID token lifetime in minutes, 5 to 1440.
+    #[serde(default = "default_token_minutes")]
+    pub id_minutes: u32,
+    /// Refresh token lifetime in days, 1 to 3650.
+    #[serde(default = "default_refresh_days")]
+    pub refresh_days: u32,
+}
+
+fn default_token_minutes() -> u32 {
+    60
+}
+
+fn default_refresh_days() -> u32 {
+    30
+}
+
+impl Default for TokenValidity {
+    fn default() -> Self {
+        Self {
+            access_minutes: default_token_minutes(),
+            id_minutes: default_token_minutes(),
+            refresh_days: default_refresh_days(),
+        }
+    }
+}
+
+impl AppClient {
+    /// The OAuth flows in effect: as written, or `[code]` when callback URLs are given. The one
+    /// definition: validation checks it and the template renders it.
+    pub fn effective_oauth_flows(&self) -> Vec<OAuthFlow> {
+        match &self.oauth_flows {
+            Some(flows) => flows.clone(),
+            None if !self.callback_urls.is_empty() => vec![OAuthFlow::Code],
+            None => Vec::new(),
+        }
+    }
+}

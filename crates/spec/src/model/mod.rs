@@ -1,0 +1,34 @@
+//! The pool spec as typed Rust: what `infra/pools/<pool>.yaml` may say.
+//!
+//! Doc comments in this module become the descriptions of the JSON Schema (`poolctl schema`)
+//! and of the README's spec reference, so they are written for the person editing a spec.
+//! Every struct rejects unknown keys: a misspelt key is an error, never silently ignored.
+//!
+//! The pool, its attributes, its identity providers (with their written form and
+//! `email_verified` policy) and its app clients each have a file; everything is re-exported
+//! here, so the types are `spec::model::X` and `spec::X`.
+
+mod attributes;
+mod client;
+mod email_verified;
+mod pool;
+mod provider;
+mod provider_doc;
+
+pub use attributes::*;
+pub use client::*;
+pub use email_verified::*;
+pub use pool::*;
+pub use provider::*;
+pub use provider_doc::*;
+
+pub use policy::PreSignUpPolicy;
+
+/// Serde's default for flags that are on unless the spec says otherwise.
+fn yes() -> bool {
+    true
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}

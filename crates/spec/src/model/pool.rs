@@ -1,0 +1,424 @@
+//! The pool: sign-in, email sending, verification, passwords, MFA, domain, triggers and
+//! protection.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{yes, AppClient, Attributes, IdentityProvider, PreSignUpPolicy};
+
+/// A Cognito user pool, its identity providers, app clients, domain and PreSignUp trigger.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "poolctl pool spec")]
+pub struct PoolSpec {
+    /// The pool's name; also the base of logical IDs and resource names. Lowercase letters,
+    /// digits and hyphens, 1 to 64 characters, starting with a letter.
+    pub name: String,
+
+    /// A line for people: what this pool is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// How users identify themselves when they sign in. Fixed once the pool is deployed:
+    /// changing it needs a new pool and a user migration.
+    pub sign_in: SignIn,
+
+    /// How Cognito sends email.
+    #[serde(default)]
+    pub email: EmailSending,
+
+    /// Verification of email and phone: what is verified, how, and what happens on change.
+    #[serde(default)]
+    pub verification: Verification,
+
+    /// The password rules for users who sign in with a password.
+    #[serde(default)]
+    pub password: PasswordPolicy,
+
+    /// Multi-factor authentication.
+    #[serde(default)]
+    pub mfa: Mfa,
+
+    /// Standard and custom user attributes. Existing attributes cannot be changed once the
+    /// pool is deployed.
+    #[serde(default)]
+    pub attributes: Attributes,
+
+    /// Federated identity providers users may sign in through.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identity_providers: Vec<IdentityProvider>,
+
+    /// App clients: the applications and backends that talk to the pool.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clients: Vec<AppClient>,
+
+    /// The hosted sign-in domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+
+    /// Lambda triggers the pool calls.
+    #[serde(default)]
+    pub triggers: Triggers,
+
+    /// Protection against losing the pool and its users.
+    #[serde(default)]
+    pub protection: Protection,
+
+    /// Tags for the pool and every resource that takes tags.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+}
+
+impl PoolSpec {
+    /// Whether the pool has poolctl's PreSignUp trigger, and so a function, an artifact to
+    /// upload and a stack name short enough for the function's name. The one place this is
+    /// asked.
+    pub fn has_pre_sign_up_trigger(&self) -> bool {
+        self.triggers.pre_sign_up.is_some()
+    }
+}
+
+/// Sign-in identifiers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    /// What the user types as their username: `email`, `phone`, `email_or_phone` (the address
+    /// or number is the username), or `username` (a chosen username, optionally with aliases).
+    pub username: UsernameKind,
+
+    /// With `username: username`, other attributes that may also be used to sign in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<Alias>,
+
+    /// Whether usernames are case sensitive. `false` is recommended: `Bob` and `bob` are one user.
+    #[serde(default)]
+    pub case_sensitive: bool,
+
+    /// What the application does when a second account confirms an email already used as
+    /// another account's alias. State it whenever `email` is an alias (`poolctl check` warns
+    /// otherwise); recorded in the stack outputs for the application to apply (Cognito's
+    /// `ForceAliasCreation`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_email: Option<DuplicateEmailPolicy>,
+}
+
+/// The kind of username.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UsernameKind {
+    /// The email address is the username.
+    Email,
+    /// The phone number is the username.
+    Phone,
+    /// Either the email address or the phone number is the username.
+    EmailOrPhone,
+    /// A username the user chooses.
+    Username,
+}
+
+/// An attribute that can be used to sign in besides the username.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Alias {
+    Email,
+    Phone,
+    PreferredUsername,
+}
+
+/// The duplicate-email policy when email is an alias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicateEmailPolicy {
+    /// Refuse the second confirmation (`AliasExistsException`); the first account keeps it.
+    Reject,
+    /// Move the alias to the newly confirmed account; the old account's email becomes
+    /// unverified.
+    MoveAlias,
+}
+
+/// Email sending.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailSending {
+    /// `cognito` (the default sender, low daily quota; fine for review pools) or `ses`.
+    #[serde(default)]
+    pub sending: EmailSender,
+
+    /// Amazon SES settings; required with `sending: ses`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ses: Option<SesSettings>,
+}
+
+/// Who sends the pool's email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EmailSender {
+    #[default]
+    Cognito,
+    Ses,
+}
+
+/// Amazon SES sending.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SesSettings {
+    /// ARN of the verified SES identity, `arn:aws:ses:<region>:<account>:identity/<identity>`.
+    pub source_arn: String,
+    /// The From address, e.g. `Acme <no-reply@acme.example>`.
+    pub from: String,
+    /// Optional Reply-To address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
+    /// Optional SES configuration set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration_set: Option<String>,
+}
+
+/// Verification settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Verification {
+    /// Attributes Cognito verifies by sending a code or link at sign-up.
+    #[serde(default = "default_auto_verify")]
+    pub auto_verify: Vec<VerifiableAttribute>,
+
+    /// Attributes whose old value stays active until the user verifies a new one, so that an
+    /// email change never leaves the user with an unverified address. Must be a subset of
+    /// `auto_verify`.
+    #[serde(default = "default_auto_verify")]
+    pub keep_original_until_verified: Vec<VerifiableAttribute>,
+
+    /// The verification email.
+    #[serde(default)]
+    pub message: VerificationMessage,
+
+    /// How users recover their account, in order of priority.
+    #[serde(default = "default_recovery")]
+    pub account_recovery: Vec<RecoveryMechanism>,
+}
+
+fn default_auto_verify() -> Vec<VerifiableAttribute> {
+    vec![VerifiableAttribute::Email]
+}
+
+fn default_recovery() -> Vec<RecoveryMechanism> {
+    vec![RecoveryMechanism::VerifiedEmail]
+}
+
+impl Default for Verification {
+    fn default() -> Self {
+        Self {
+            auto_verify: default_auto_verify(),
+            keep_original_until_verified: default_auto_verify(),
+            message: VerificationMessage::default(),
+            account_recovery: default_recovery(),
+        }
+    }
+}
+
+/// An attribute Cognito can verify.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum VerifiableAttribute {
+    Email,
+    Phone,
+}
+
+/// The verification email's content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerificationMessage {
+    /// `code`: the body must contain `{####}`; `link`: the body must contain a link
+    /// placeholder `{##Click here##}`.
+    #[serde(default)]
+    pub style: MessageStyle,
+    /// The email subject.
+    #[serde(default = "default_subject")]
+    pub subject: String,
+    /// The email body.
+    #[serde(default = "default_body")]
+    pub body: String,
+}
+
+fn default_subject() -> String {
+    "Your verification code".to_owned()
+}
+
+fn default_body() -> String {
+    "Your verification code is {####}".to_owned()
+}
+
+impl Default for VerificationMessage {
+    fn default() -> Self {
+        Self {
+            style: MessageStyle::Code,
+            subject: default_subject(),
+            body: default_body(),
+        }
+    }
+}
+
+/// Code or link verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageStyle {
+    #[default]
+    Code,
+    Link,
+}
+
+/// An account recovery mechanism.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RecoveryMechanism {
+    VerifiedEmail,
+    VerifiedPhone,
+    /// Only an administrator can recover the account; excludes the others.
+    AdminOnly,
+}
+
+/// Password rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordPolicy {
+    /// Minimum length, 6 to 99.
+    #[serde(default = "default_min_length")]
+    pub min_length: u8,
+    /// At least one lowercase letter.
+    #[serde(default = "yes")]
+    pub require_lowercase: bool,
+    /// At least one uppercase letter.
+    #[serde(default = "yes")]
+    pub require_uppercase: bool,
+    /// At least one digit.
+    #[serde(default = "yes")]
+    pub require_numbers: bool,
+    /// At least one symbol.
+    #[serde(default = "yes")]
+    pub require_symbols: bool,
+    /// Days a temporary password (from an administrator) stays valid, 0 to 365.
+    #[serde(default = "default_temporary_days")]
+    pub temporary_password_validity_days: u16,
+}
+
+fn default_min_length() -> u8 {
+    12
+}
+
+fn default_temporary_days() -> u16 {
+    7
+}
+
+impl Default for PasswordPolicy {
+    fn default() -> Self {
+        Self {
+            min_length: default_min_length(),
+            require_lowercase: true,
+            require_uppercase: true,
+            require_numbers: true,
+            require_symbols: true,
+            temporary_password_validity_days: default_temporary_days(),
+        }
+    }
+}
+
+/// Multi-factor authentication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Mfa {
+    #[default]
+    Off,
+    /// Users may enrol a TOTP authenticator.
+    Optional,
+    /// Every user must use a TOTP authenticator.
+    Required,
+}
+
+/// The hosted sign-in domain: exactly one of `prefix` (a Cognito domain) and `custom`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Domain {
+    /// `<prefix>.auth.<region>.amazoncognito.com`. Lowercase letters, digits and hyphens,
+    /// 1 to 63 characters, not starting or ending with a hyphen, and without the reserved
+    /// words `aws`, `amazon` or `cognito`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// A domain of your own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom: Option<CustomDomain>,
+}
+
+/// A custom sign-in domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomDomain {
+    /// The fully qualified domain name, e.g. `auth.acme.example`.
+    pub name: String,
+    /// ARN of the ACM certificate for it (must be in us-east-1).
+    pub certificate_arn: String,
+}
+
+/// Lambda triggers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Triggers {
+    /// The PreSignUp trigger and its auto-verification policy. App clients are named by their
+    /// spec name in `trusted_clients`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre_sign_up: Option<PreSignUpPolicy>,
+
+    /// Days the trigger's logs are kept.
+    #[serde(default = "default_log_retention")]
+    pub log_retention_days: u16,
+}
+
+fn default_log_retention() -> u16 {
+    30
+}
+
+impl Default for Triggers {
+    fn default() -> Self {
+        Self {
+            pre_sign_up: None,
+            log_retention_days: default_log_retention(),
+        }
+    }
+}
+
+/// Protection of the pool and its users.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Protection {
+    /// Cognito deletion protection: `active` refuses to delete the pool. Use `active` for
+    /// production and `inactive` for short-lived review pools.
+    #[serde(default)]
+    pub deletion: DeletionProtection,
+    /// Keep the pool when the stack is deleted or the pool leaves the template
+    /// (`DeletionPolicy: Retain`, `UpdateReplacePolicy: Retain`).
+    #[serde(default = "yes")]
+    pub retain_on_delete: bool,
+}
+
+impl Default for Protection {
+    fn default() -> Self {
+        Self {
+            deletion: DeletionProtection::Active,
+            retain_on_delete: true,
+        }
+    }
+}
+
+/// Cognito deletion protection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeletionProtection {
+    #[default]
+    Active,
+    Inactive,
+}

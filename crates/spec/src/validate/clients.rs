@@ -1,0 +1,359 @@
+//! App clients: names, providers, redirect URLs, OAuth flows and scopes, attribute
+//! permissions, token lifetimes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{AppClient, OAuthFlow, COGNITO_PROVIDER, VERIFICATION_ATTRIBUTES};
+
+use super::Checker;
+
+impl Checker<'_> {
+    pub(super) fn clients(&mut self) {
+        let mut names: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, client) in self.spec.clients.iter().enumerate() {
+            let base = format!("clients[{i}]");
+            let name = client.name.as_str();
+            let valid = (1..=64).contains(&name.len())
+                && name.starts_with(|c: char| c.is_ascii_lowercase())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !valid {
+                self.error(
+                    format!("{base}.name"),
+                    format!("client name {name:?} is not valid"),
+                    "use lowercase letters, digits and hyphens, starting with a letter, e.g. `web` or `agent`",
+                );
+            }
+            // Logical IDs are `Client<PascalName>`: `web-1` and `web1` would collide.
+            if let Some(first) = names.insert(name.replace('-', ""), i) {
+                let other = &self.spec.clients[first].name;
+                let message = if other == name {
+                    format!("client name `{name}` is already used by clients[{first}]")
+                } else {
+                    format!("client names `{other}` and `{name}` differ only in hyphens and would get the same CloudFormation logical ID")
+                };
+                self.error(
+                    format!("{base}.name"),
+                    message,
+                    "give each client a distinct name",
+                );
+            }
+
+            self.client_providers(i, client);
+            self.client_urls(i, client);
+            self.client_oauth(i, client);
+            self.client_attributes(i, client);
+            self.client_tokens(i, client);
+        }
+    }
+
+    fn client_providers(&mut self, i: usize, client: &AppClient) {
+        let mut seen = BTreeSet::new();
+        for (j, provider) in client.providers.iter().enumerate() {
+            let path = format!("clients[{i}].providers[{j}]");
+            if !seen.insert(provider.as_str()) {
+                self.error(
+                    &path,
+                    format!("`{provider}` is listed twice"),
+                    "remove the duplicate",
+                );
+                continue;
+            }
+            if provider == COGNITO_PROVIDER
+                || self
+                    .spec
+                    .identity_providers
+                    .iter()
+                    .any(|p| &p.name == provider)
+            {
+                continue;
+            }
+            let known: Vec<&str> = std::iter::once(COGNITO_PROVIDER)
+                .chain(self.spec.identity_providers.iter().map(|p| p.name.as_str()))
+                .collect();
+            self.error(
+                path,
+                format!(
+                    "client `{}` names provider `{provider}`, which is not defined",
+                    client.name
+                ),
+                format!(
+                    "use one of: {} (or add `{provider}` to identity_providers)",
+                    known.join(", ")
+                ),
+            );
+        }
+        let federated = client.providers.iter().any(|p| p != COGNITO_PROVIDER);
+        if federated
+            && client
+                .effective_oauth_flows()
+                .iter()
+                .all(|f| *f == OAuthFlow::ClientCredentials)
+        {
+            self.warning(
+                format!("clients[{i}].providers"),
+                "federated providers are offered but the client has no user OAuth flow (`code`), so nobody can sign in through them",
+                "add `callback_urls` (the `code` flow is then the default)",
+            );
+        }
+    }
+
+    fn client_urls(&mut self, i: usize, client: &AppClient) {
+        for (field, urls) in [
+            ("callback_urls", &client.callback_urls),
+            ("logout_urls", &client.logout_urls),
+        ] {
+            for (j, url) in urls.iter().enumerate() {
+                if !is_allowed_redirect(url) {
+                    self.error(
+                        format!("clients[{i}].{field}[{j}]"),
+                        format!("{url:?} is not allowed: Cognito accepts https URLs, and http only for localhost"),
+                        "use `https://...`, or `http://localhost:<port>/...` for development",
+                    );
+                } else if url.contains('#') {
+                    self.error(
+                        format!("clients[{i}].{field}[{j}]"),
+                        "a redirect URL may not contain a fragment (`#`)",
+                        "remove the fragment",
+                    );
+                }
+            }
+        }
+    }
+
+    fn client_oauth(&mut self, i: usize, client: &AppClient) {
+        let base = format!("clients[{i}]");
+        let flows = client.effective_oauth_flows();
+        let user_flow = flows
+            .iter()
+            .any(|f| matches!(f, OAuthFlow::Code | OAuthFlow::Implicit));
+        if user_flow && client.callback_urls.is_empty() {
+            self.error(
+                format!("{base}.callback_urls"),
+                "the `code` and `implicit` OAuth flows need at least one callback URL",
+                "add `callback_urls: [https://app.example.com/callback]`, or remove the flow",
+            );
+        }
+        if flows.contains(&OAuthFlow::ClientCredentials) {
+            if !client.generate_secret {
+                self.error(
+                    format!("{base}.oauth_flows"),
+                    "the `client_credentials` flow needs a client secret",
+                    "set `generate_secret: true` on this client",
+                );
+            }
+            if user_flow {
+                self.error(
+                    format!("{base}.oauth_flows"),
+                    "`client_credentials` cannot be combined with `code` or `implicit`",
+                    "use a separate client for machine-to-machine access",
+                );
+            }
+            if client
+                .oauth_scopes
+                .iter()
+                .any(|s| BUILT_IN_SCOPES.contains(&s.as_str()))
+            {
+                self.error(
+                    format!("{base}.oauth_scopes"),
+                    "the `client_credentials` flow accepts only resource-server scopes (`<server>/<scope>`), not openid, email, phone, profile or aws.cognito.signin.user.admin",
+                    "list the resource-server scopes this client needs",
+                );
+            }
+        }
+        if !flows.is_empty() {
+            if client.oauth_scopes.is_empty() {
+                self.error(
+                    format!("{base}.oauth_scopes"),
+                    "OAuth flows need at least one scope",
+                    "use `[openid, email, profile]`",
+                );
+            }
+            for (j, scope) in client.oauth_scopes.iter().enumerate() {
+                if !BUILT_IN_SCOPES.contains(&scope.as_str()) && !scope.contains('/') {
+                    self.error(
+                        format!("{base}.oauth_scopes[{j}]"),
+                        format!("`{scope}` is neither a Cognito scope nor a resource-server scope"),
+                        format!(
+                            "use {} or `<resource server>/<scope>`",
+                            BUILT_IN_SCOPES.join(", ")
+                        ),
+                    );
+                }
+            }
+            let needs_openid = client
+                .oauth_scopes
+                .iter()
+                .any(|s| matches!(s.as_str(), "email" | "phone" | "profile"));
+            if needs_openid && !client.oauth_scopes.iter().any(|s| s == "openid") {
+                self.error(
+                    format!("{base}.oauth_scopes"),
+                    "the email, phone and profile scopes require `openid`",
+                    "add `openid` to oauth_scopes",
+                );
+            }
+            if self.spec.domain.is_none() && user_flow {
+                self.warning(
+                    format!("{base}.oauth_flows"),
+                    "OAuth sign-in goes through the pool's hosted domain, and this pool has no `domain`",
+                    "add `domain: { prefix: <name> }`",
+                );
+            }
+        }
+        let mut seen = Vec::new();
+        for (j, flow) in client.auth_flows.iter().enumerate() {
+            if seen.contains(flow) {
+                self.error(
+                    format!("{base}.auth_flows[{j}]"),
+                    "listed twice",
+                    "remove the duplicate",
+                );
+            }
+            seen.push(*flow);
+        }
+    }
+
+    fn client_attributes(&mut self, i: usize, client: &AppClient) {
+        let base = format!("clients[{i}]");
+        for (field, list, readable) in [
+            ("read_attributes", &client.read_attributes, true),
+            ("write_attributes", &client.write_attributes, false),
+        ] {
+            let Some(list) = list else { continue };
+            for (j, attribute) in list.iter().enumerate() {
+                let verification_flag = VERIFICATION_ATTRIBUTES.contains(&attribute.as_str());
+                if !(self.attribute_exists(attribute) || verification_flag) {
+                    self.error(
+                        format!("{base}.{field}[{j}]"),
+                        format!("`{attribute}` is not an attribute of this pool"),
+                        "use a standard attribute name, or `custom:<name>` for an attribute declared under attributes.custom",
+                    );
+                } else if verification_flag && !readable {
+                    self.error(
+                        format!("{base}.{field}[{j}]"),
+                        format!("`{attribute}` may not be writable by a client: users could mark their own address verified"),
+                        format!("remove `{attribute}` from write_attributes (it may be read)"),
+                    );
+                }
+            }
+        }
+        let Some(writable) = &client.write_attributes else {
+            return;
+        };
+        // Required attributes must be writable, or nobody can sign up through this client.
+        for (name, attribute) in &self.spec.attributes.standard {
+            if attribute.required && !writable.contains(name) {
+                self.error(
+                    format!("{base}.write_attributes"),
+                    format!("`{name}` is required but client `{}` cannot write it; Cognito rejects the client", client.name),
+                    format!("add `{name}` to write_attributes"),
+                );
+            }
+        }
+        // Attributes that a provider this client offers maps must be writable, or that
+        // provider's sign-ins through this client fail.
+        for provider_name in &client.providers {
+            let Some(provider) = self
+                .spec
+                .identity_providers
+                .iter()
+                .find(|p| &p.name == provider_name)
+            else {
+                continue;
+            };
+            for attribute in provider.effective_attribute_mapping().keys() {
+                if attribute == "username" || VERIFICATION_ATTRIBUTES.contains(&attribute.as_str())
+                {
+                    continue;
+                }
+                if !writable.contains(attribute) {
+                    self.error(
+                        format!("{base}.write_attributes"),
+                        format!(
+                            "client `{}` offers provider `{provider_name}`, which maps `{attribute}`, but cannot write it: federated sign-ins through this client fail",
+                            client.name
+                        ),
+                        format!("add `{attribute}` to write_attributes, or stop mapping it from `{provider_name}`"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn client_tokens(&mut self, i: usize, client: &AppClient) {
+        let base = format!("clients[{i}].tokens");
+        let t = &client.tokens;
+        for (field, minutes) in [
+            ("access_minutes", t.access_minutes),
+            ("id_minutes", t.id_minutes),
+        ] {
+            if !(5..=1440).contains(&minutes) {
+                self.error(
+                    format!("{base}.{field}"),
+                    format!("{minutes} minutes is outside Cognito's range 5 to 1440"),
+                    "use 5 to 1440 minutes (1 day)",
+                );
+            }
+        }
+        if !(1..=3650).contains(&t.refresh_days) {
+            self.error(
+                format!("{base}.refresh_days"),
+                format!(
+                    "{} days is outside Cognito's range 1 to 3650",
+                    t.refresh_days
+                ),
+                "use 1 to 3650 days",
+            );
+        } else if u64::from(t.refresh_days) * 1440 <= u64::from(t.access_minutes.max(t.id_minutes))
+        {
+            self.error(
+                format!("{base}.refresh_days"),
+                "the refresh token must outlive the access and ID tokens",
+                "raise refresh_days or lower access_minutes/id_minutes",
+            );
+        }
+    }
+}
+
+/// Scopes Cognito defines itself; anything else must be a resource-server scope `server/scope`.
+const BUILT_IN_SCOPES: &[&str] = &[
+    "openid",
+    "email",
+    "phone",
+    "profile",
+    "aws.cognito.signin.user.admin",
+];
+
+fn is_allowed_redirect(url: &str) -> bool {
+    if let Some(rest) = url.strip_prefix("https://") {
+        return !rest.is_empty() && !rest.starts_with('/');
+    }
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?']).next().unwrap_or_default();
+    let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+        if port.chars().all(|c| c.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
+    });
+    host == "localhost"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirects() {
+        assert!(is_allowed_redirect("https://app.example.com/cb"));
+        assert!(is_allowed_redirect("http://localhost:3000/callback"));
+        assert!(is_allowed_redirect("http://localhost/cb"));
+        assert!(!is_allowed_redirect("http://app.example.com/cb"));
+        assert!(!is_allowed_redirect("http://localhost.evil.com/cb"));
+        assert!(!is_allowed_redirect("ftp://x"));
+    }
+}

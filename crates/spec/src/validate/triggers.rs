@@ -1,0 +1,147 @@
+//! The PreSignUp trigger: log retention, and a policy whose names resolve and whose trusted
+//! bases are sound.
+
+use std::collections::BTreeSet;
+
+use super::Checker;
+
+impl Checker<'_> {
+    pub(super) fn triggers(&mut self) {
+        let triggers = &self.spec.triggers;
+        if !LOG_RETENTION_DAYS.contains(&triggers.log_retention_days) {
+            self.error(
+                "triggers.log_retention_days",
+                format!(
+                    "{} days is not a retention CloudWatch Logs offers",
+                    triggers.log_retention_days
+                ),
+                format!(
+                    "use one of {}",
+                    LOG_RETENTION_DAYS
+                        .iter()
+                        .map(u16::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+        let Some(policy) = &triggers.pre_sign_up else {
+            return;
+        };
+        let base = "triggers.pre_sign_up";
+
+        for (field, list) in [
+            ("trusted_providers", &policy.trusted_providers),
+            ("vouched_providers", &policy.vouched_providers),
+        ] {
+            for (j, name) in list.iter().enumerate() {
+                let path = format!("{base}.{field}[{j}]");
+                let Some(provider) = self
+                    .spec
+                    .identity_providers
+                    .iter()
+                    .find(|p| &p.name == name)
+                else {
+                    let known: Vec<&str> = self
+                        .spec
+                        .identity_providers
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect();
+                    let help = if known.is_empty() {
+                        "this pool has no identity providers: remove the entry".to_owned()
+                    } else {
+                        format!("use one of: {}", known.join(", "))
+                    };
+                    self.error(
+                        path,
+                        format!("`{name}` is not an identity provider of this pool"),
+                        help,
+                    );
+                    continue;
+                };
+                if field == "trusted_providers" && policy.vouched_providers.contains(name) {
+                    self.error(
+                        path,
+                        format!("`{name}` is both trusted and vouched for"),
+                        "keep it in one list: vouched_providers verifies every address, trusted_providers only those the provider asserted",
+                    );
+                } else if field == "trusted_providers" && provider.email_verified_source().is_none()
+                {
+                    self.warning(
+                        path,
+                        format!("the trigger verifies users from a trusted provider only when the provider's email_verified claim says so, and `{name}` maps no such claim: its users are confirmed but never verified"),
+                        format!("map the claim on `{name}`, or move `{name}` to vouched_providers if you vouch for every address it sends"),
+                    );
+                }
+            }
+        }
+        for (j, name) in policy.trusted_clients.iter().enumerate() {
+            let path = format!("{base}.trusted_clients[{j}]");
+            match self.spec.clients.iter().find(|c| &c.name == name) {
+                None => {
+                    let known: Vec<&str> = self.spec.clients.iter().map(|c| c.name.as_str()).collect();
+                    self.error(path, format!("`{name}` is not a client of this pool"), format!("use one of: {}", known.join(", ")));
+                }
+                Some(client) if !client.generate_secret => self.error(
+                    path,
+                    format!("trusted client `{name}` has no secret: anyone who knows its client id could sign up with any address and have it verified"),
+                    format!("set `generate_secret: true` on client `{name}` (a backend client), or remove it from trusted_clients"),
+                ),
+                Some(_) => {}
+            }
+        }
+        for (field, list) in [
+            ("allow_domains", &policy.allow_domains),
+            ("deny_domains", &policy.deny_domains),
+            ("verify_domains", &policy.verify_domains),
+        ] {
+            let mut seen = BTreeSet::new();
+            for (j, pattern) in list.iter().enumerate() {
+                let path = format!("{base}.{field}[{j}]");
+                if let Err(why) = policy::parse_domain_pattern(pattern) {
+                    self.error(
+                        path,
+                        format!("{pattern:?} is not a domain pattern: {why}"),
+                        policy::DOMAIN_PATTERN_HELP,
+                    );
+                } else if !seen.insert(pattern.as_str()) {
+                    self.error(
+                        path,
+                        format!("`{pattern}` is listed twice"),
+                        "remove the duplicate",
+                    );
+                }
+            }
+        }
+        for (j, pattern) in policy.allow_domains.iter().enumerate() {
+            if policy.deny_domains.contains(pattern) {
+                self.warning(
+                    format!("{base}.allow_domains[{j}]"),
+                    format!("`{pattern}` is both allowed and denied; deny wins, so nobody from it can sign up"),
+                    "remove it from one of the lists",
+                );
+            }
+        }
+        if !policy.verify_domains.is_empty() {
+            self.warning(
+                format!("{base}.verify_domains"),
+                "verify_domains marks self-service sign-ups from these domains verified without proof that the user controls the mailbox",
+                "keep it only for domains whose mailboxes you control, and prefer a vouched SAML or OIDC provider for them",
+            );
+        }
+        if !policy.has_trusted_basis() {
+            self.warning(
+                base,
+                "the PreSignUp policy has no trusted basis (no trusted or vouched providers, trusted clients or verify domains): it confirms and verifies nobody, and only filters email domains",
+                "that is fine if domain filtering is all you want; to verify agent sign-ups, add the agent client to trusted_clients",
+            );
+        }
+    }
+}
+
+/// CloudWatch Logs' allowed retention periods, in days.
+const LOG_RETENTION_DAYS: &[u16] = &[
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];

@@ -1,0 +1,170 @@
+//! Verification: auto-verified attributes, keeping the old email until the new one is
+//! verified, the verification message, and account recovery.
+
+use std::collections::BTreeSet;
+
+use crate::model::{MessageStyle, RecoveryMechanism, VerifiableAttribute};
+
+use super::Checker;
+
+impl Checker<'_> {
+    pub(super) fn verification(&mut self) {
+        let v = &self.spec.verification;
+        let mut seen = BTreeSet::new();
+        for (i, attribute) in v.auto_verify.iter().enumerate() {
+            if !seen.insert(*attribute) {
+                self.error(
+                    format!("verification.auto_verify[{i}]"),
+                    "listed twice",
+                    "remove the duplicate",
+                );
+            }
+            if *attribute == VerifiableAttribute::Phone {
+                self.error(
+                    format!("verification.auto_verify[{i}]"),
+                    "phone verification sends SMS, and poolctl does not configure SMS sending (an SNS role) for the pool",
+                    "remove `phone` from verification.auto_verify",
+                );
+            }
+        }
+        for (i, attribute) in v.keep_original_until_verified.iter().enumerate() {
+            if !v.auto_verify.contains(attribute) {
+                let name = verifiable_name(*attribute);
+                self.error(
+                    format!("verification.keep_original_until_verified[{i}]"),
+                    format!(
+                        "`{name}` is kept until verified but is not auto-verified; CloudFormation rejects this (AttributesRequireVerificationBeforeUpdate must be a subset of AutoVerifiedAttributes)"
+                    ),
+                    format!(
+                        "add `{name}` to verification.auto_verify, or remove it from verification.keep_original_until_verified"
+                    ),
+                );
+            }
+        }
+        let email_mutable = self.standard_mutable("email");
+        if v.auto_verify.contains(&VerifiableAttribute::Email)
+            && email_mutable
+            && !v
+                .keep_original_until_verified
+                .contains(&VerifiableAttribute::Email)
+        {
+            self.warning(
+                "verification.keep_original_until_verified",
+                "email can change but the old address is not kept until the new one is verified: a user who changes their email (or mistypes it) is left with an unverified address and cannot reset their password",
+                "add `email` to verification.keep_original_until_verified",
+            );
+        }
+
+        // The message.
+        let message = &v.message;
+        match message.style {
+            MessageStyle::Code if !message.body.contains("{####}") => self.error(
+                "verification.message.body",
+                "a code verification message must contain the code placeholder `{####}`; Cognito rejects the pool otherwise",
+                "put `{####}` in the body, e.g. \"Your verification code is {####}\"",
+            ),
+            MessageStyle::Link if !has_link_placeholder(&message.body) => self.error(
+                "verification.message.body",
+                "a link verification message must contain a link placeholder `{##...##}`; Cognito rejects the pool otherwise",
+                "put the link text between `{##` and `##}` in the body, e.g. \"{##Verify your email##}\"",
+            ),
+            _ => {}
+        }
+        if message.style == MessageStyle::Link && self.spec.domain.is_none() {
+            self.warning(
+                "verification.message.style",
+                "verification links point at the pool's hosted domain, and this pool has no `domain`",
+                "add a `domain`, or use `style: code`",
+            );
+        }
+        if message.subject.trim().is_empty() || message.subject.chars().count() > 140 {
+            self.error(
+                "verification.message.subject",
+                "the subject must have 1 to 140 characters",
+                "write a short subject such as \"Your verification code\"",
+            );
+        }
+        if message.body.chars().count() > 20_000 {
+            self.error(
+                "verification.message.body",
+                "the body is longer than 20000 characters",
+                "shorten it",
+            );
+        }
+
+        // Account recovery.
+        let recovery = &v.account_recovery;
+        if recovery.is_empty() {
+            self.error(
+                "verification.account_recovery",
+                "no account recovery mechanism: users who forget their password are locked out",
+                "use `[verified_email]`, or `[admin_only]` if only administrators may recover accounts",
+            );
+        }
+        if recovery.contains(&RecoveryMechanism::AdminOnly) && recovery.len() > 1 {
+            self.error(
+                "verification.account_recovery",
+                "`admin_only` excludes the other recovery mechanisms",
+                "use `[admin_only]` alone, or remove it",
+            );
+        }
+        if recovery.len() > 2 {
+            self.error(
+                "verification.account_recovery",
+                "Cognito allows at most two recovery mechanisms",
+                "keep two",
+            );
+        }
+        let mut seen = Vec::new();
+        for (i, mechanism) in recovery.iter().enumerate() {
+            let path = format!("verification.account_recovery[{i}]");
+            if seen.contains(mechanism) {
+                self.error(&path, "listed twice", "remove the duplicate");
+            }
+            seen.push(*mechanism);
+            if *mechanism == RecoveryMechanism::VerifiedPhone
+                && !v.auto_verify.contains(&VerifiableAttribute::Phone)
+            {
+                self.error(
+                    path,
+                    "recovery by verified phone, but phone numbers are never verified in this pool",
+                    "use `verified_email`",
+                );
+            } else if *mechanism == RecoveryMechanism::VerifiedEmail
+                && !v.auto_verify.contains(&VerifiableAttribute::Email)
+            {
+                self.warning(
+                    path,
+                    "recovery by verified email, but email is not auto-verified: users who sign themselves up never get a verified address and cannot reset their password",
+                    "add `email` to verification.auto_verify",
+                );
+            }
+        }
+    }
+}
+
+fn verifiable_name(attribute: VerifiableAttribute) -> &'static str {
+    match attribute {
+        VerifiableAttribute::Email => "email",
+        VerifiableAttribute::Phone => "phone",
+    }
+}
+
+fn has_link_placeholder(body: &str) -> bool {
+    // `{####}` (the code placeholder) also starts with `{##` and ends with `##}`: not a link.
+    let body = body.replace("{####}", "");
+    body.find("{##")
+        .is_some_and(|start| body[start + 3..].contains("##}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_placeholders() {
+        assert!(has_link_placeholder("Click {##Verify Email##}"));
+        assert!(!has_link_placeholder("Your code is {####}"));
+        assert!(!has_link_placeholder("no placeholder"));
+    }
+}

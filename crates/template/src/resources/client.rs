@@ -1,0 +1,84 @@
+//! App clients (`Client<Name>`).
+
+use serde_json::{json, Map, Value};
+use spec::{AppClient, AuthFlow, OAuthFlow, COGNITO_PROVIDER};
+
+use crate::intrinsic::reference;
+
+use super::Context;
+
+pub(super) fn app_client(cx: &Context, client: &AppClient) -> Value {
+    let mut props = Map::new();
+    props.insert("UserPoolId".into(), reference(&cx.pool_id));
+    props.insert("ClientName".into(), json!(client.name));
+    props.insert("GenerateSecret".into(), json!(client.generate_secret));
+    props.insert("SupportedIdentityProviders".into(), json!(client.providers));
+
+    let flows = client.effective_oauth_flows();
+    if !flows.is_empty() {
+        props.insert("AllowedOAuthFlowsUserPoolClient".into(), json!(true));
+        let names: Vec<&str> = flows
+            .iter()
+            .map(|f| match f {
+                OAuthFlow::Code => "code",
+                OAuthFlow::Implicit => "implicit",
+                OAuthFlow::ClientCredentials => "client_credentials",
+            })
+            .collect();
+        props.insert("AllowedOAuthFlows".into(), json!(names));
+        props.insert("AllowedOAuthScopes".into(), json!(client.oauth_scopes));
+        if !client.callback_urls.is_empty() {
+            props.insert("CallbackURLs".into(), json!(client.callback_urls));
+        }
+        if !client.logout_urls.is_empty() {
+            props.insert("LogoutURLs".into(), json!(client.logout_urls));
+        }
+    }
+
+    let mut auth_flows: Vec<&str> = client
+        .auth_flows
+        .iter()
+        .map(|f| match f {
+            AuthFlow::UserSrp => "ALLOW_USER_SRP_AUTH",
+            AuthFlow::UserPassword => "ALLOW_USER_PASSWORD_AUTH",
+            AuthFlow::AdminUserPassword => "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+            AuthFlow::Custom => "ALLOW_CUSTOM_AUTH",
+            AuthFlow::UserAuth => "ALLOW_USER_AUTH",
+        })
+        .collect();
+    auth_flows.push("ALLOW_REFRESH_TOKEN_AUTH");
+    props.insert("ExplicitAuthFlows".into(), json!(auth_flows));
+
+    if let Some(read) = &client.read_attributes {
+        props.insert("ReadAttributes".into(), json!(read));
+    }
+    if let Some(write) = &client.write_attributes {
+        props.insert("WriteAttributes".into(), json!(write));
+    }
+    let tokens = &client.tokens;
+    props.insert("AccessTokenValidity".into(), json!(tokens.access_minutes));
+    props.insert("IdTokenValidity".into(), json!(tokens.id_minutes));
+    props.insert("RefreshTokenValidity".into(), json!(tokens.refresh_days));
+    props.insert(
+        "TokenValidityUnits".into(),
+        json!({ "AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "days" }),
+    );
+    props.insert("PreventUserExistenceErrors".into(), json!("ENABLED"));
+    props.insert("EnableTokenRevocation".into(), json!(true));
+
+    let mut resource = Map::new();
+    resource.insert("Type".into(), json!("AWS::Cognito::UserPoolClient"));
+    // Provider names are plain strings here: without DependsOn, the client could be created
+    // before the providers it names, which Cognito refuses.
+    let depends: Vec<&str> = client
+        .providers
+        .iter()
+        .filter(|p| p.as_str() != COGNITO_PROVIDER)
+        .filter_map(|p| cx.provider_id(p))
+        .collect();
+    if !depends.is_empty() {
+        resource.insert("DependsOn".into(), json!(depends));
+    }
+    resource.insert("Properties".into(), Value::Object(props));
+    Value::Object(resource)
+}

@@ -1,0 +1,279 @@
+//! The user pool (`AWS::Cognito::UserPool`), one piece per part of the spec. The pieces add
+//! their properties in a fixed order, which is the order they have in the template.
+
+use serde_json::{json, Map, Value};
+use spec::{
+    Alias, Attributes, CustomAttribute, CustomAttributeType, DeletionProtection, EmailSender,
+    EmailSending, MessageStyle, Mfa, PasswordPolicy, RecoveryMechanism, SignIn, UsernameKind,
+    VerifiableAttribute, Verification, VerificationMessage, VERIFICATION_ATTRIBUTES,
+};
+
+use super::trigger::function_arn;
+use super::Context;
+
+pub(super) fn user_pool(cx: &Context) -> Value {
+    let spec = cx.spec;
+    let mut props = Map::new();
+    props.insert("UserPoolName".into(), json!(spec.name));
+    sign_in(&mut props, &spec.sign_in);
+    verification(&mut props, &spec.verification);
+    props.insert(
+        "EmailConfiguration".into(),
+        email_configuration(&spec.email),
+    );
+    props.insert("Policies".into(), policies(&spec.password));
+    mfa(&mut props, spec.mfa);
+    if let Some(schema) = schema(&spec.attributes) {
+        props.insert("Schema".into(), schema);
+    }
+    if spec.has_pre_sign_up_trigger() {
+        props.insert(
+            "LambdaConfig".into(),
+            json!({ "PreSignUp": function_arn() }),
+        );
+    }
+    props.insert(
+        "DeletionProtection".into(),
+        json!(deletion_protection(spec.protection.deletion)),
+    );
+    props.insert("UserPoolTags".into(), cx.tag_map());
+
+    let policy = if spec.protection.retain_on_delete {
+        "Retain"
+    } else {
+        "Delete"
+    };
+    json!({
+        "Type": "AWS::Cognito::UserPool",
+        "DeletionPolicy": policy,
+        "UpdateReplacePolicy": policy,
+        "Properties": props,
+    })
+}
+
+/// Sign-in identifiers: `UsernameAttributes` or `AliasAttributes`, and case sensitivity.
+fn sign_in(props: &mut Map<String, Value>, sign_in: &SignIn) {
+    match sign_in.username {
+        UsernameKind::Email => {
+            props.insert("UsernameAttributes".into(), json!(["email"]));
+        }
+        UsernameKind::Phone => {
+            props.insert("UsernameAttributes".into(), json!(["phone_number"]));
+        }
+        UsernameKind::EmailOrPhone => {
+            props.insert(
+                "UsernameAttributes".into(),
+                json!(["email", "phone_number"]),
+            );
+        }
+        UsernameKind::Username => {
+            if !sign_in.aliases.is_empty() {
+                let aliases: Vec<&str> = sign_in
+                    .aliases
+                    .iter()
+                    .map(|a| match a {
+                        Alias::Email => "email",
+                        Alias::Phone => "phone_number",
+                        Alias::PreferredUsername => "preferred_username",
+                    })
+                    .collect();
+                props.insert("AliasAttributes".into(), json!(aliases));
+            }
+        }
+    }
+    props.insert(
+        "UsernameConfiguration".into(),
+        json!({ "CaseSensitive": sign_in.case_sensitive }),
+    );
+}
+
+/// What is verified, what is kept until verified, the message, and account recovery.
+fn verification(props: &mut Map<String, Value>, verification: &Verification) {
+    if !verification.auto_verify.is_empty() {
+        let auto: Vec<&str> = verification
+            .auto_verify
+            .iter()
+            .map(verifiable_name)
+            .collect();
+        props.insert("AutoVerifiedAttributes".into(), json!(auto));
+    }
+    if !verification.keep_original_until_verified.is_empty() {
+        let keep: Vec<&str> = verification
+            .keep_original_until_verified
+            .iter()
+            .map(verifiable_name)
+            .collect();
+        props.insert(
+            "UserAttributeUpdateSettings".into(),
+            json!({ "AttributesRequireVerificationBeforeUpdate": keep }),
+        );
+    }
+    props.insert(
+        "VerificationMessageTemplate".into(),
+        verification_message(&verification.message),
+    );
+    if let Some(recovery) = account_recovery(&verification.account_recovery) {
+        props.insert("AccountRecoverySetting".into(), recovery);
+    }
+}
+
+/// The Cognito attribute name of a verifiable attribute.
+fn verifiable_name(attribute: &VerifiableAttribute) -> &'static str {
+    match attribute {
+        VerifiableAttribute::Email => "email",
+        VerifiableAttribute::Phone => "phone_number",
+    }
+}
+
+fn verification_message(message: &VerificationMessage) -> Value {
+    match message.style {
+        MessageStyle::Code => json!({
+            "DefaultEmailOption": "CONFIRM_WITH_CODE",
+            "EmailMessage": message.body,
+            "EmailSubject": message.subject,
+        }),
+        MessageStyle::Link => json!({
+            "DefaultEmailOption": "CONFIRM_WITH_LINK",
+            "EmailMessageByLink": message.body,
+            "EmailSubjectByLink": message.subject,
+        }),
+    }
+}
+
+/// The recovery mechanisms, prioritised in spec order; `None` when there are none.
+fn account_recovery(mechanisms: &[RecoveryMechanism]) -> Option<Value> {
+    if mechanisms.is_empty() {
+        return None;
+    }
+    let mechanisms: Vec<Value> = mechanisms
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let name = match m {
+                RecoveryMechanism::VerifiedEmail => "verified_email",
+                RecoveryMechanism::VerifiedPhone => "verified_phone_number",
+                RecoveryMechanism::AdminOnly => "admin_only",
+            };
+            json!({ "Name": name, "Priority": i + 1 })
+        })
+        .collect();
+    Some(json!({ "RecoveryMechanisms": mechanisms }))
+}
+
+fn email_configuration(email: &EmailSending) -> Value {
+    match (email.sending, &email.ses) {
+        (EmailSender::Ses, Some(ses)) => {
+            let mut config = Map::new();
+            config.insert("EmailSendingAccount".into(), json!("DEVELOPER"));
+            config.insert("SourceArn".into(), json!(ses.source_arn));
+            config.insert("From".into(), json!(ses.from));
+            if let Some(reply_to) = &ses.reply_to {
+                config.insert("ReplyToEmailAddress".into(), json!(reply_to));
+            }
+            if let Some(set) = &ses.configuration_set {
+                config.insert("ConfigurationSet".into(), json!(set));
+            }
+            Value::Object(config)
+        }
+        // `ses` without settings does not pass validation; Cognito's sender is the safe reading.
+        _ => json!({ "EmailSendingAccount": "COGNITO_DEFAULT" }),
+    }
+}
+
+fn policies(password: &PasswordPolicy) -> Value {
+    json!({
+        "PasswordPolicy": {
+            "MinimumLength": password.min_length,
+            "RequireLowercase": password.require_lowercase,
+            "RequireUppercase": password.require_uppercase,
+            "RequireNumbers": password.require_numbers,
+            "RequireSymbols": password.require_symbols,
+            "TemporaryPasswordValidityDays": password.temporary_password_validity_days,
+        }
+    })
+}
+
+/// `MfaConfiguration`, and with MFA the one factor poolctl offers: a TOTP authenticator.
+fn mfa(props: &mut Map<String, Value>, mfa: Mfa) {
+    match mfa {
+        Mfa::Off => {
+            props.insert("MfaConfiguration".into(), json!("OFF"));
+        }
+        Mfa::Optional => {
+            props.insert("MfaConfiguration".into(), json!("OPTIONAL"));
+            props.insert("EnabledMfas".into(), json!(["SOFTWARE_TOKEN_MFA"]));
+        }
+        Mfa::Required => {
+            props.insert("MfaConfiguration".into(), json!("ON"));
+            props.insert("EnabledMfas".into(), json!(["SOFTWARE_TOKEN_MFA"]));
+        }
+    }
+}
+
+/// The pool's `Schema`: the configured standard attributes, then the custom ones; `None`
+/// when there are none. The verification flags are not schema attributes: never listed.
+fn schema(attributes: &Attributes) -> Option<Value> {
+    let mut schema = Vec::new();
+    for (name, attribute) in &attributes.standard {
+        if VERIFICATION_ATTRIBUTES.contains(&name.as_str()) {
+            continue;
+        }
+        schema.push(
+            json!({ "Name": name, "Required": attribute.required, "Mutable": attribute.mutable }),
+        );
+    }
+    for (name, attribute) in &attributes.custom {
+        schema.push(custom_attribute(name, attribute));
+    }
+    (!schema.is_empty()).then_some(Value::Array(schema))
+}
+
+fn custom_attribute(name: &str, attribute: &CustomAttribute) -> Value {
+    let mut entry = Map::new();
+    entry.insert("Name".into(), json!(name));
+    let data_type = match attribute.kind {
+        CustomAttributeType::String => "String",
+        CustomAttributeType::Number => "Number",
+        CustomAttributeType::Boolean => "Boolean",
+        CustomAttributeType::DateTime => "DateTime",
+    };
+    entry.insert("AttributeDataType".into(), json!(data_type));
+    entry.insert("Mutable".into(), json!(attribute.mutable));
+    // The constraint values are strings in the CloudFormation schema.
+    match attribute.kind {
+        CustomAttributeType::String
+            if attribute.min_length.is_some() || attribute.max_length.is_some() =>
+        {
+            let mut c = Map::new();
+            if let Some(min) = attribute.min_length {
+                c.insert("MinLength".into(), json!(min.to_string()));
+            }
+            if let Some(max) = attribute.max_length {
+                c.insert("MaxLength".into(), json!(max.to_string()));
+            }
+            entry.insert("StringAttributeConstraints".into(), Value::Object(c));
+        }
+        CustomAttributeType::Number
+            if attribute.min_value.is_some() || attribute.max_value.is_some() =>
+        {
+            let mut c = Map::new();
+            if let Some(min) = attribute.min_value {
+                c.insert("MinValue".into(), json!(min.to_string()));
+            }
+            if let Some(max) = attribute.max_value {
+                c.insert("MaxValue".into(), json!(max.to_string()));
+            }
+            entry.insert("NumberAttributeConstraints".into(), Value::Object(c));
+        }
+        _ => {}
+    }
+    Value::Object(entry)
+}
+
+/// Cognito's own deletion protection; the stack's retain policy is set on the resource.
+fn deletion_protection(deletion: DeletionProtection) -> &'static str {
+    match deletion {
+        DeletionProtection::Active => "ACTIVE",
+        DeletionProtection::Inactive => "INACTIVE",
+    }
+}

@@ -1,0 +1,202 @@
+//! The PreSignUp trigger: its log group, role, logs policy, function (with the policy as
+//! JSON) and the permission for the pool to invoke it.
+
+use serde_json::{json, Map, Value};
+
+use crate::intrinsic::{get_att, join, reference, sub};
+use crate::{
+    PARAM_ARTIFACT_BUCKET, PARAM_ARTIFACT_KEY, PARAM_TRIGGER_ARCHITECTURE, PRE_SIGN_UP_FUNCTION_ID,
+    PRE_SIGN_UP_FUNCTION_SUFFIX, PRE_SIGN_UP_LOGS_POLICY_ID, PRE_SIGN_UP_LOG_GROUP_ID,
+    PRE_SIGN_UP_PERMISSION_ID, PRE_SIGN_UP_ROLE_ID,
+};
+
+use super::Context;
+
+/// The trigger's resources, in template order.
+pub(super) fn insert_resources(
+    res: &mut Map<String, Value>,
+    cx: &Context,
+    policy: &policy::PreSignUpPolicy,
+) {
+    res.insert(PRE_SIGN_UP_LOG_GROUP_ID.into(), log_group(cx));
+    res.insert(PRE_SIGN_UP_ROLE_ID.into(), role(cx));
+    res.insert(PRE_SIGN_UP_LOGS_POLICY_ID.into(), logs_policy());
+    res.insert(PRE_SIGN_UP_FUNCTION_ID.into(), function(cx, policy));
+    res.insert(PRE_SIGN_UP_PERMISSION_ID.into(), permission(cx));
+}
+
+/// The function's name, fixed by its stack's: `${AWS::StackName}-pre-sign-up`, as `Fn::Sub`
+/// text.
+fn function_name() -> String {
+    format!("${{AWS::StackName}}-{PRE_SIGN_UP_FUNCTION_SUFFIX}")
+}
+
+/// `arn:...:function:${AWS::StackName}-pre-sign-up` as a string, so that the pool does not
+/// depend on the function (which depends on the clients, which depend on the pool).
+pub(super) fn function_arn() -> Value {
+    sub(format!(
+        "arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{}",
+        function_name()
+    ))
+}
+
+fn log_group(cx: &Context) -> Value {
+    json!({
+        "Type": "AWS::Logs::LogGroup",
+        "DeletionPolicy": "Delete",
+        "UpdateReplacePolicy": "Delete",
+        "Properties": {
+            "LogGroupName": sub(format!("/aws/lambda/{}", function_name())),
+            "RetentionInDays": cx.spec.triggers.log_retention_days,
+            "Tags": cx.tag_list(),
+        }
+    })
+}
+
+fn role(cx: &Context) -> Value {
+    // Only the trust policy: what the function may do is granted by PreSignUpLogsPolicy,
+    // a separate resource, so that no pool-scoped statement can ever close a cycle here.
+    json!({
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "Description": "Runs the PreSignUp trigger",
+            "AssumeRolePolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Principal": { "Service": "lambda.amazonaws.com" },
+                    "Action": "sts:AssumeRole",
+                }],
+            },
+            "Tags": cx.tag_list(),
+        }
+    })
+}
+
+fn logs_policy() -> Value {
+    json!({
+        "Type": "AWS::IAM::Policy",
+        "Properties": {
+            "PolicyName": "pre-sign-up-logs",
+            "Roles": [reference(PRE_SIGN_UP_ROLE_ID)],
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    "Resource": get_att(PRE_SIGN_UP_LOG_GROUP_ID, "Arn"),
+                }],
+            },
+        }
+    })
+}
+
+fn function(cx: &Context, policy: &policy::PreSignUpPolicy) -> Value {
+    json!({
+        "Type": "AWS::Lambda::Function",
+        // Logs work from the first invocation on.
+        "DependsOn": [PRE_SIGN_UP_LOGS_POLICY_ID],
+        "Properties": {
+            "FunctionName": sub(function_name()),
+            "Description": format!("PreSignUp trigger of the {} user pool", cx.spec.name),
+            "Runtime": "provided.al2023",
+            "Handler": "bootstrap",
+            "Architectures": [reference(PARAM_TRIGGER_ARCHITECTURE)],
+            "Code": {
+                "S3Bucket": reference(PARAM_ARTIFACT_BUCKET),
+                "S3Key": reference(PARAM_ARTIFACT_KEY),
+            },
+            "Role": get_att(PRE_SIGN_UP_ROLE_ID, "Arn"),
+            "MemorySize": 128,
+            // Cognito gives a trigger 5 seconds before it retries.
+            "Timeout": 5,
+            "Environment": { "Variables": { (policy::POLICY_ENV): policy_value(cx, policy) } },
+            "Tags": cx.tag_list(),
+        }
+    })
+}
+
+/// The policy JSON for the function, trusted clients named by their client ids.
+///
+/// Normally `!Sub '{"trusted_clients":["${ClientAgent}"],...}'`: Fn::Sub only reads `${`, so
+/// JSON braces are fine. Should the JSON itself contain `${` or a backtick (neither of which a
+/// valid spec produces), it falls back to Fn::Join with Refs, which needs no escape; the
+/// `${!` escape is avoided because the CDK export cannot carry it.
+fn policy_value(cx: &Context, policy: &policy::PreSignUpPolicy) -> Value {
+    let base = serde_json::to_string(policy).unwrap_or_default();
+    // A placeholder that occurs nowhere in the policy text.
+    let mut marker = String::from("@client@");
+    while base.contains(&marker) {
+        marker.insert(0, '@');
+    }
+    let mut with_placeholders = policy.clone();
+    let mut refs: Vec<Value> = Vec::new();
+    for (i, name) in policy.trusted_clients.iter().enumerate() {
+        match cx.client_id(name) {
+            Some(id) => {
+                with_placeholders.trusted_clients[i] = format!("{marker}{i}{marker}");
+                refs.push(reference(id));
+            }
+            // Validation rules this out; a name matches no client id, so it trusts nobody.
+            None => refs.push(Value::Null),
+        }
+    }
+    let text = serde_json::to_string(&with_placeholders).unwrap_or_default();
+    if refs.iter().all(Value::is_null) {
+        return Value::String(text);
+    }
+    // Split the text at the placeholders into literal pieces and client refs.
+    let mut pieces: Vec<Value> = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find(&marker) {
+        let after = &rest[start + marker.len()..];
+        let Some(end) = after.find(&marker) else {
+            break;
+        };
+        let index: usize = after[..end].parse().unwrap_or(usize::MAX);
+        pieces.push(Value::String(rest[..start].to_owned()));
+        pieces.push(refs.get(index).cloned().unwrap_or(Value::Null));
+        rest = &after[end + marker.len()..];
+    }
+    pieces.push(Value::String(rest.to_owned()));
+
+    let literal_is_sub_safe = pieces
+        .iter()
+        .filter_map(Value::as_str)
+        .all(|s| !s.contains("${") && !s.contains('`'));
+    if literal_is_sub_safe {
+        let mut format = String::new();
+        for piece in &pieces {
+            match piece {
+                Value::String(s) => format.push_str(s),
+                other => {
+                    if let Some(id) = other.get("Ref").and_then(Value::as_str) {
+                        format.push_str(&format!("${{{id}}}"));
+                    }
+                }
+            }
+        }
+        sub(format)
+    } else {
+        join(
+            "",
+            pieces
+                .into_iter()
+                .filter(|p| !p.is_null() && p.as_str() != Some(""))
+                .collect(),
+        )
+    }
+}
+
+fn permission(cx: &Context) -> Value {
+    json!({
+        "Type": "AWS::Lambda::Permission",
+        "Properties": {
+            "Action": "lambda:InvokeFunction",
+            "FunctionName": get_att(PRE_SIGN_UP_FUNCTION_ID, "Arn"),
+            "Principal": "cognito-idp.amazonaws.com",
+            "SourceArn": get_att(&cx.pool_id, "Arn"),
+            "SourceAccount": reference("AWS::AccountId"),
+        }
+    })
+}
