@@ -30,7 +30,7 @@ fn a_bad_flag_is_exit_1_with_clap_usage() {
 
 #[test]
 fn a_bad_flag_value_is_exit_1_naming_the_allowed_values() {
-    let output = run(&["package", "--arch", "sparc"], &[]);
+    let output = run(&["deploy", "infra/pools/demo.yaml", "--arch", "sparc"], &[]);
     assert_eq!(output.status.code(), Some(1));
     let text = stderr(&output);
     assert!(

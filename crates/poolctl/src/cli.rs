@@ -35,8 +35,6 @@ pub enum Command {
     Render(RenderArgs),
     /// Print the JSON Schema of the pool spec.
     Schema,
-    /// Build the PreSignUp trigger and write its deterministic zip.
-    Package(PackageArgs),
     /// Deploy a pool spec through a change set.
     Deploy(DeployArgs),
     /// Show what a deploy would change, without changing anything.
@@ -90,16 +88,6 @@ pub enum Architecture {
     X86_64,
 }
 
-#[derive(Debug, Args)]
-pub struct PackageArgs {
-    /// CPU architecture of the function.
-    #[arg(long, value_enum, default_value_t = Architecture::Arm64)]
-    pub arch: Architecture,
-    /// Where to write `pre-sign-up-<arch>.zip`.
-    #[arg(long, default_value = "dist")]
-    pub out_dir: PathBuf,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Text,
@@ -126,7 +114,8 @@ pub struct ArtifactArgs {
     /// created on first use).
     #[arg(long)]
     pub artifact_bucket: Option<String>,
-    /// A prebuilt trigger zip (default: build it from this workspace).
+    /// The trigger zip, needed when the spec has the PreSignUp trigger (build it with
+    /// `cargo xtask trigger ARCH` or `just trigger ARCH`).
     #[arg(long)]
     pub trigger_zip: Option<PathBuf>,
     /// Architecture of the trigger function.

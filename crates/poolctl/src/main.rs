@@ -28,7 +28,6 @@ fn main() -> std::process::ExitCode {
         Command::Check(args) => cmd::check::run(&args),
         Command::Render(args) => cmd::render::run(&args),
         Command::Schema => cmd::schema::run(),
-        Command::Package(args) => cmd::package::run(&args),
         Command::Deploy(args) => block_on(cmd::deploy::run(&cli.global, &args)),
         Command::Diff(args) => block_on(cmd::diff::run(&cli.global, &args)),
         Command::Destroy(args) => block_on(cmd::destroy::run(&cli.global, &args)),

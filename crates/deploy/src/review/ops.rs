@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use spec::PoolSpec;
-use template::RenderOptions;
+use template::{Architecture, RenderOptions};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -17,7 +17,7 @@ use super::tags::{
 };
 use super::time::{Instant, Ttl};
 use crate::apply::{spec_template, ApplyOutcome, DeleteOutcome, DeployRequest, Deployer, Progress};
-use crate::artifact::{object_key, sha256_hex, Arch};
+use crate::artifact::{object_key, sha256_hex};
 use crate::aws::Aws;
 use crate::error::DeployError;
 use crate::stack::StackInfo;
@@ -54,7 +54,7 @@ pub struct UpRequest {
     pub trigger_zip: Option<Vec<u8>>,
     /// `None` = the account's default artifact bucket (created on first use).
     pub artifact_bucket: Option<String>,
-    pub arch: Arch,
+    pub arch: Architecture,
 }
 
 /// What `review up` did.

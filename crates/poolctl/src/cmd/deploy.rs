@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context};
-use deploy::artifact::{self, Arch, TriggerArtifact};
+use deploy::artifact;
 use deploy::{
     ApplyOutcome, Aws, AwsOptions, DeployError, DeployReport, DeployRequest, Deployer, Prepared,
     Progress, ResourceChange, StackEvent, Watch,
@@ -300,10 +300,10 @@ pub(crate) async fn load_aws(global: &GlobalArgs) -> Result<Aws, Failure> {
         .map_err(|e| Failure::error(anyhow!(e)))
 }
 
-pub(crate) fn arch(architecture: Architecture) -> Arch {
+pub(crate) fn arch(architecture: Architecture) -> template::Architecture {
     match architecture {
-        Architecture::Arm64 => Arch::Arm64,
-        Architecture::X86_64 => Arch::X86_64,
+        Architecture::Arm64 => template::Architecture::Arm64,
+        Architecture::X86_64 => template::Architecture::X86_64,
     }
 }
 
@@ -374,35 +374,20 @@ pub(crate) async fn build_request(
     })
 }
 
-/// The trigger zip: the given file, or built from the poolctl checkout around the current
-/// directory.
-pub(crate) fn trigger_zip(path: Option<&Path>, arch: Arch) -> Result<Vec<u8>, Failure> {
-    if let Some(path) = path {
-        return std::fs::read(path)
-            .with_context(|| format!("cannot read the trigger zip {}", path.display()))
-            .map_err(Failure::error);
-    }
-    let root = workspace_root().ok_or_else(|| {
+/// The trigger zip given by `--trigger-zip` (building it is a build task, not poolctl's).
+pub(crate) fn trigger_zip(
+    path: Option<&Path>,
+    arch: template::Architecture,
+) -> Result<Vec<u8>, Failure> {
+    let path = path.ok_or_else(|| {
         Failure::error(anyhow!(
-            "no trigger zip: pass --trigger-zip PATH (made by `poolctl package`), or run from a \
-             poolctl checkout so the trigger can be built"
+            "no trigger zip: pass --trigger-zip PATH (build one with `cargo xtask trigger {arch}` \
+             or `just trigger {arch}`)"
         ))
     })?;
-    eprintln!("Building the trigger for {arch}...");
-    TriggerArtifact::build(&root, arch)
-        .map(|a| a.bytes)
-        .map_err(|e| Failure::error(anyhow!(e)))
-}
-
-/// The poolctl workspace containing the current directory, if any.
-pub(crate) fn workspace_root() -> Option<PathBuf> {
-    let start = std::env::current_dir().ok()?;
-    start
-        .ancestors()
-        .find(|dir| {
-            dir.join("Cargo.toml").is_file() && dir.join("crates/trigger/Cargo.toml").is_file()
-        })
-        .map(Path::to_path_buf)
+    std::fs::read(path)
+        .with_context(|| format!("cannot read the trigger zip {}", path.display()))
+        .map_err(Failure::error)
 }
 
 /// Asks a yes/no question on the terminal; an error when there is no terminal to ask on.

@@ -6,7 +6,6 @@ pub mod deploy;
 pub mod destroy;
 pub mod diff;
 pub mod outputs;
-pub mod package;
 pub mod render;
 pub mod review;
 pub mod schema;
