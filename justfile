@@ -105,8 +105,9 @@ e2e-artifacts:
     #!/usr/bin/env bash
     set -euo pipefail
     # One selection (--workspace, with test/example targets) for every debug build in `just
-    # test`: cargo unifies features per selection, so `-p poolctl` or `cargo run -p deploy` here
-    # would compile the AWS SDK again with other features (minutes on 2 cores).
+    # test`: cargo unifies features per selection, so `-p poolctl` here would compile the AWS
+    # SDK again with other features (minutes on 2 cores). The zip comes from `cargo xtask`,
+    # which pulls no AWS crate, so its own selection costs seconds, not a second SDK build.
     cargo build --workspace --bins --tests --examples
     if {{just_executable()}} --summary | tr ' ' '\n' | grep -qx trigger; then
         {{just_executable()}} trigger x86_64
@@ -303,22 +304,21 @@ bench-render runs="50":
     print("median %s over %d runs (min %s, max %s)" % (ms(r["median"]), len(r["times"]), ms(r["min"]), ms(r["max"])))
     PY
 
-# ---- PreSignUp trigger (crates/trigger, packaged by crates/deploy/src/artifact.rs) ----
+# ---- PreSignUp trigger (crates/trigger, built and packaged by xtask/) ----
 
-# (The packager is built with the whole workspace selected, as `cargo test --workspace` builds
-# it: `cargo run -p deploy` would unify other features and compile the AWS SDK a second time.)
+# (`cargo xtask` is `cargo run -p xtask`: a build tool with no AWS crate among its
+# dependencies, so it needs no workspace-wide selection to avoid compiling the SDK again.)
 # Build the trigger for Lambda (arm64 or x86_64) into dist/pre-sign-up-<arch>.zip; print its sha256 and size.
 trigger arch="arm64":
-    cargo build -q --workspace --examples
-    "${CARGO_TARGET_DIR:-{{root}}/target}/debug/examples/package_trigger" {{arch}} --out-dir "{{root}}/dist"
+    cargo xtask trigger {{arch}} --out-dir "{{root}}/dist"
 
 # Prove the zip is reproducible: a clean build in another target directory gives the same sha256.
 trigger-reproducible arch="x86_64": (trigger arch)
     #!/usr/bin/env bash
     set -euo pipefail
     repro="{{root}}/target/trigger-repro"
-    # The packager `just trigger` built; only the bootstrap is built again, in $repro.
-    "${CARGO_TARGET_DIR:-{{root}}/target}/debug/examples/package_trigger" {{arch}} --out-dir "$repro/dist" --target-dir "$repro"
+    # Only the bootstrap is built again, in $repro.
+    cargo xtask trigger {{arch}} --out-dir "$repro/dist" --target-dir "$repro"
     first=$(cut -d' ' -f1 "{{root}}/dist/pre-sign-up-{{arch}}.zip.sha256")
     second=$(cut -d' ' -f1 "$repro/dist/pre-sign-up-{{arch}}.zip.sha256")
     if [[ "$first" != "$second" ]]; then
@@ -356,7 +356,8 @@ demo: setup-python setup-rust
     export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo \
         AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
     "$just" trigger x86_64
-    # Same cargo selection as `just trigger`: reuses its build instead of compiling the SDK again.
+    # poolctl and the sign-up example with the whole workspace selected, as `just test` builds
+    # them: another selection would compile the AWS SDK again.
     cargo build -q --workspace --bins --examples
     poolctl="{{root}}/target/debug/poolctl"
     echo; echo "== poolctl deploy infra/pools/demo.yaml"

@@ -120,8 +120,8 @@ pub struct ArtifactArgs {
     /// created on first use).
     #[arg(long)]
     pub artifact_bucket: Option<String>,
-    /// The PreSignUp trigger zip (`just trigger ARCH` builds it); needed when the spec has
-    /// the trigger.
+    /// The trigger zip, needed when the spec has the PreSignUp trigger (build it with
+    /// `cargo xtask trigger ARCH` or `just trigger ARCH`).
     #[arg(long)]
     pub trigger_zip: Option<PathBuf>,
     /// Architecture of the trigger function: arm64 (Graviton, the default on AWS) or x86_64
