@@ -1,6 +1,10 @@
 //! `poolctl deploy | diff | destroy | outputs` end to end: the real binary, the real trigger
 //! zip, against a private ministack. Every test uses its own stack name and hosted-UI domain
 //! prefix (prefixes are unique per region), so the tests share one emulator.
+//!
+//! The `exit_3_…` and `exit_4_…` tests pin the exit-code contract with scripts: a guard's
+//! refusal exits 3 and a failed stack exits 4, whichever command (deploy, diff, destroy) and
+//! however many layers the error passed through on its way out.
 
 use std::path::{Path, PathBuf};
 
@@ -337,7 +341,7 @@ async fn a_pool_is_created_used_updated_guarded_replaced_and_destroyed() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_failing_resource_exits_4_naming_it_and_the_next_deploy_recreates_the_stack() {
+async fn exit_4_when_a_resource_fails_naming_it_and_the_next_deploy_recreates_the_stack() {
     let emulator = Emulator::shared();
     let prefix = unique_name("taken");
     // The first stack holds the domain prefix; the second asks for the same one.
@@ -386,8 +390,9 @@ async fn a_failing_resource_exits_4_naming_it_and_the_next_deploy_recreates_the_
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn deletion_protection_is_guarded_on_deploy_and_destroy() {
+async fn exit_3_when_deletion_protection_refuses_destroy_deploy_or_diff() {
     let emulator = Emulator::shared();
+    let cfn = aws::cloudformation(emulator).await;
     let stack = unique_name("deploy-protected");
     let prefix = unique_name("protected");
     let protected = demo_variant(&[
@@ -422,6 +427,23 @@ async fn deletion_protection_is_guarded_on_deploy_and_destroy() {
             .contains("deletion protection would be turned off"),
         "{}",
         dropped.stderr
+    );
+
+    // diff meets the same guard: exit 3 as well, and no change set is left behind.
+    let before = change_set_count(&cfn, &stack).await;
+    let diffed = diff(emulator, &unprotected, &stack, &[]);
+    expect_code(&diffed, 3, "diff that would drop deletion protection");
+    assert!(
+        diffed
+            .stderr
+            .contains("deletion protection would be turned off"),
+        "{}",
+        diffed.stderr
+    );
+    assert_eq!(
+        change_set_count(&cfn, &stack).await,
+        before,
+        "a refused diff leaves no change set"
     );
 
     expect_code(

@@ -367,7 +367,7 @@ async fn bad_ids_get_a_clear_error_and_create_nothing() {
 }
 
 #[tokio::test]
-async fn a_failed_create_is_deleted_not_left_in_rollback_complete() {
+async fn exit_4_when_a_review_create_fails_and_the_failed_stack_is_deleted() {
     let emulator = Emulator::start();
     expect_code(&up(&emulator, "pr-1", &[]), 0, "review up pr-1");
     // Another pool with the same domain prefix: its review domain for the same id is taken,
