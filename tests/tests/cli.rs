@@ -38,9 +38,11 @@ fn help_and_version_are_exit_0_on_stdout() {
 #[test]
 fn logs_to_a_pipe_carry_no_terminal_escape_codes() {
     // A config file that does not exist makes the AWS SDK log a warning before poolctl reports
-    // the missing credentials: both must read cleanly in a CI log.
+    // the missing credentials: both must read cleanly in a CI log. NO_COLOR is removed so that
+    // only stderr being a pipe, not the variable, keeps the escape codes out.
     let output = run(poolctl_offline()
         .args(["outputs", "--stack", "poolctl-demo"])
+        .env_remove("NO_COLOR")
         .envs([
             ("AWS_CONFIG_FILE", "/nonexistent/poolctl-config"),
             (

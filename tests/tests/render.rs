@@ -85,12 +85,13 @@ fn render_to_stdout_prints_yaml_or_json() {
 
 #[test]
 fn render_refuses_a_bad_spec_with_located_errors_and_exit_1() {
-    let out = scratch_dir("render");
+    // The spec in a directory of its own: the output directory must stay empty.
     let spec = write_file(
-        &out,
+        &scratch_dir("render-spec"),
         "broken.yaml",
         "name: broken\nsign_in:\n  username: email\nclients:\n  - name: Web_Client\n",
     );
+    let out = scratch_dir("render");
     let output = run_offline(&[
         "render",
         "--out-dir",
@@ -103,6 +104,11 @@ fn render_refuses_a_bad_spec_with_located_errors_and_exit_1() {
         stderr.contains(&format!("{}:5:", spec.display())) && stderr.contains("error:"),
         "{stderr}"
     );
-    assert!(!out.join("broken.yaml.json").exists() && !out.join("broken.json").exists());
+    assert!(!out.join("broken.json").exists());
+    let written: Vec<_> = std::fs::read_dir(&out)
+        .expect("read the output directory")
+        .map(|entry| entry.expect("a directory entry").file_name())
+        .collect();
+    assert!(written.is_empty(), "written for a bad spec: {written:?}");
     let _ = std::fs::remove_dir_all(&out);
 }

@@ -327,12 +327,12 @@ async fn ten_review_up_processes_at_once_all_succeed() {
     assert_eq!(ids, expected);
     let ls = review(&emulator, &["ls", "--output", "json"]);
     let rows = expect_code(&ls, 0, "review ls").json();
+    let rows = rows.as_array().expect("an array");
+    // Ten rows, so that `all` below cannot pass on an empty list.
+    assert_eq!(rows.len(), 10, "{rows:?}");
     assert!(
-        rows.as_array()
-            .unwrap()
-            .iter()
-            .all(|row| row["status"] == "CREATE_COMPLETE"),
-        "{rows}"
+        rows.iter().all(|row| row["status"] == "CREATE_COMPLETE"),
+        "{rows:?}"
     );
 }
 
