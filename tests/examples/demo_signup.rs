@@ -8,8 +8,7 @@
 use std::process::ExitCode;
 
 use aws_sdk_cognitoidentityprovider as cognito;
-
-const PASSWORD: &str = "Correct-horse-battery-9";
+use e2e::aws::{client_secret, sign_up_with_secret, stack_outputs};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -32,34 +31,15 @@ async fn run() -> Result<(), String> {
     let cfn = aws_sdk_cloudformation::Client::new(&config);
     let idp = cognito::Client::new(&config);
 
-    let described = cfn
-        .describe_stacks()
-        .stack_name(&stack)
-        .send()
-        .await
-        .map_err(|e| format!("describe stack {stack}: {e}"))?;
+    let outputs = stack_outputs(&cfn, &stack).await?;
     let output = |key: &str| {
-        described
-            .stacks()
-            .first()
-            .and_then(|s| s.outputs().iter().find(|o| o.output_key() == Some(key)))
-            .and_then(|o| o.output_value())
-            .map(str::to_owned)
+        outputs
+            .get(key)
             .ok_or_else(|| format!("stack {stack} has no output {key}"))
     };
     let pool_id = output("UserPoolId")?;
     let agent_id = output("ClientAgentId")?;
-    let secret = idp
-        .describe_user_pool_client()
-        .user_pool_id(&pool_id)
-        .client_id(&agent_id)
-        .send()
-        .await
-        .map_err(|e| format!("describe the agent client: {e}"))?
-        .user_pool_client()
-        .and_then(|c| c.client_secret())
-        .map(str::to_owned)
-        .ok_or("the agent client has no secret")?;
+    let secret = client_secret(&idp, pool_id, agent_id).await?;
 
     let millis = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -67,12 +47,12 @@ async fn run() -> Result<(), String> {
         .unwrap_or_default();
     let user = format!("ada-{millis}@example.com");
     println!("\nSign-up through the trusted agent client: {user}");
-    sign_up(&idp, &agent_id, &secret, &user)
+    sign_up_with_secret(&idp, agent_id, &secret, &user)
         .await
         .map_err(|e| format!("agent sign-up failed: {}", describe(&e)))?;
     let got = idp
         .admin_get_user()
-        .user_pool_id(&pool_id)
+        .user_pool_id(pool_id)
         .username(&user)
         .send()
         .await
@@ -96,35 +76,12 @@ async fn run() -> Result<(), String> {
 
     let denied = format!("eve-{millis}@mailinator.com");
     println!("\nSign-up from a denied domain: {denied}");
-    match sign_up(&idp, &agent_id, &secret, &denied).await {
+    match sign_up_with_secret(&idp, agent_id, &secret, &denied).await {
         Ok(()) => return Err("the denied domain was accepted".into()),
         Err(error) => println!("  refused: {}", describe(&error)),
     }
     println!();
     Ok(())
-}
-
-async fn sign_up(
-    idp: &cognito::Client,
-    client_id: &str,
-    secret: &str,
-    email: &str,
-) -> Result<(), cognito::error::SdkError<cognito::operation::sign_up::SignUpError>> {
-    let secret_hash = e2e::secret_hash(email, client_id, secret);
-    let email_attribute = cognito::types::AttributeType::builder()
-        .name("email")
-        .value(email)
-        .build()
-        .expect("name is set");
-    idp.sign_up()
-        .client_id(client_id)
-        .secret_hash(secret_hash)
-        .username(email)
-        .password(PASSWORD)
-        .user_attributes(email_attribute)
-        .send()
-        .await
-        .map(|_| ())
 }
 
 /// `Code: message` of a service error.

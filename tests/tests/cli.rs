@@ -1,38 +1,24 @@
 //! The command line's contract with scripts: exit codes for bad flags and help, and logs a
 //! CI job can read (no terminal escape codes when stderr is not a terminal).
 
-use std::process::Output;
-
-use e2e::poolctl_offline;
-
-fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
-    poolctl_offline()
-        .args(args)
-        .envs(env.iter().copied())
-        .output()
-        .expect("poolctl runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use e2e::cli::{expect_code, poolctl_offline, run, run_offline};
 
 #[test]
 fn a_bad_flag_is_exit_1_with_clap_usage() {
-    let output = run(&["deploy", "infra/pools/demo.yaml", "--frobnicate"], &[]);
-    assert_eq!(output.status.code(), Some(1), "stderr: {}", stderr(&output));
+    let output = run_offline(&["deploy", "infra/pools/demo.yaml", "--frobnicate"]);
+    expect_code(&output, 1, "an unknown flag");
     assert!(
-        stderr(&output).contains("unexpected argument '--frobnicate'"),
+        output.stderr.contains("unexpected argument '--frobnicate'"),
         "{}",
-        stderr(&output)
+        output.stderr
     );
 }
 
 #[test]
 fn a_bad_flag_value_is_exit_1_naming_the_allowed_values() {
-    let output = run(&["deploy", "infra/pools/demo.yaml", "--arch", "sparc"], &[]);
-    assert_eq!(output.status.code(), Some(1));
-    let text = stderr(&output);
+    let output = run_offline(&["deploy", "infra/pools/demo.yaml", "--arch", "sparc"]);
+    expect_code(&output, 1, "an unknown --arch");
+    let text = &output.stderr;
     assert!(
         text.contains("invalid value 'sparc'") && text.contains("x86_64"),
         "{text}"
@@ -41,21 +27,23 @@ fn a_bad_flag_value_is_exit_1_naming_the_allowed_values() {
 
 #[test]
 fn help_and_version_are_exit_0_on_stdout() {
-    let help = run(&["--help"], &[]);
-    assert_eq!(help.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&help.stdout).contains("Usage: poolctl"));
-    let version = run(&["--version"], &[]);
-    assert_eq!(version.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&version.stdout).starts_with("poolctl "));
+    let help = run_offline(&["--help"]);
+    expect_code(&help, 0, "--help");
+    assert!(help.stdout.contains("Usage: poolctl"), "{}", help.stdout);
+    let version = run_offline(&["--version"]);
+    expect_code(&version, 0, "--version");
+    assert!(version.stdout.starts_with("poolctl "), "{}", version.stdout);
 }
 
 #[test]
 fn logs_to_a_pipe_carry_no_terminal_escape_codes() {
     // A config file that does not exist makes the AWS SDK log a warning before poolctl reports
-    // the missing credentials: both must read cleanly in a CI log.
-    let output = run(
-        &["outputs", "--stack", "poolctl-demo"],
-        &[
+    // the missing credentials: both must read cleanly in a CI log. NO_COLOR is removed so that
+    // only stderr being a pipe, not the variable, keeps the escape codes out.
+    let output = run(poolctl_offline()
+        .args(["outputs", "--stack", "poolctl-demo"])
+        .env_remove("NO_COLOR")
+        .envs([
             ("AWS_CONFIG_FILE", "/nonexistent/poolctl-config"),
             (
                 "AWS_SHARED_CREDENTIALS_FILE",
@@ -64,10 +52,9 @@ fn logs_to_a_pipe_carry_no_terminal_escape_codes() {
             ("AWS_EC2_METADATA_DISABLED", "true"),
             ("AWS_REGION", "us-east-1"),
             ("POOLCTL_LOG", "warn"),
-        ],
-    );
-    let text = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "{text}");
+        ]));
+    let text = &output.stderr;
+    expect_code(&output, 1, "outputs without credentials");
     assert!(
         text.contains("WARN"),
         "expected the SDK's warning in: {text}"
@@ -80,23 +67,13 @@ fn a_stack_name_lambda_would_refuse_fails_before_any_aws_call() {
     // No credentials and no region: the name check must come first, so the message is about
     // the name, not about credentials.
     let long = format!("poolctl-{}", "x".repeat(45));
-    let output = run(
-        &["deploy", "infra/pools/demo.yaml", "--stack", &long, "--yes"],
-        &[],
-    );
-    let text = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "{text}");
+    let output = run_offline(&["deploy", "infra/pools/demo.yaml", "--stack", &long, "--yes"]);
+    let text = &output.stderr;
+    expect_code(&output, 1, "deploy with a 53-character stack name");
     assert!(text.contains("has 53 characters; at most 52"), "{text}");
     assert!(text.contains("pre-sign-up"), "{text}");
 
-    let output = run(
-        &["diff", "infra/pools/demo.yaml", "--stack", "pool_users"],
-        &[],
-    );
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("contains '_'"),
-        "{}",
-        stderr(&output)
-    );
+    let output = run_offline(&["diff", "infra/pools/demo.yaml", "--stack", "pool_users"]);
+    expect_code(&output, 1, "diff with '_' in the stack name");
+    assert!(output.stderr.contains("contains '_'"), "{}", output.stderr);
 }

@@ -1,64 +1,30 @@
 //! `poolctl deploy | diff | destroy | outputs` end to end: the real binary, the real trigger
 //! zip, against a private ministack. Every test uses its own stack name and hosted-UI domain
 //! prefix (prefixes are unique per region), so the tests share one emulator.
+//!
+//! The `exit_3_…` and `exit_4_…` tests pin the exit-code contract with scripts: a guard's
+//! refusal exits 3 and a failed stack exits 4, whichever command (deploy, diff, destroy) and
+//! however many layers the error passed through on its way out.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 use aws_sdk_cognitoidentityprovider as cognito;
-use e2e::{poolctl, repo_root, secret_hash, target_dir, trigger_zip_x86_64, unique_name, Emulator};
+use e2e::aws::{self, client_secret, sign_up_with_secret};
+use e2e::cli::{expect_code, poolctl, run_on, run_poolctl, trigger_zip_x86_64, Run};
+use e2e::emulator::Emulator;
+use e2e::{scratch_dir, spec_variant, unique_name};
 use serde_json::Value;
 
 const DEMO_SUBJECT: &str = "subject: Your demo verification code";
 const DEMO_DOMAIN: &str = "prefix: poolctl-demo-7f3a";
-const PASSWORD: &str = "Correct-horse-battery-9";
 
 /// A copy of infra/pools/demo.yaml with text replaced (each anchor must be there).
-fn demo_variant(name: &str, edits: &[(&str, &str)]) -> PathBuf {
-    let mut text =
-        std::fs::read_to_string(repo_root().join("infra/pools/demo.yaml")).expect("read demo.yaml");
-    for (from, to) in edits {
-        assert!(text.contains(from), "demo.yaml no longer contains {from:?}");
-        text = text.replacen(from, to, 1);
-    }
-    let dir = target_dir().join("e2e").join("deploy-specs");
-    std::fs::create_dir_all(&dir).expect("create spec dir");
-    let path = dir.join(format!("{name}.yaml"));
-    std::fs::write(&path, text).expect("write spec variant");
-    path
+fn demo_variant(edits: &[(&str, &str)]) -> PathBuf {
+    spec_variant("infra/pools/demo.yaml", "demo.yaml", edits)
 }
 
 fn domain(prefix: &str) -> String {
     format!("prefix: {prefix}")
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-                self.stdout, self.stderr
-            )
-        })
-    }
-}
-
-fn finish(output: Output) -> Run {
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-fn run(emulator: &Emulator, args: &[&str]) -> Run {
-    finish(poolctl(emulator).args(args).output().expect("run poolctl"))
 }
 
 /// `poolctl deploy SPEC --stack STACK --arch x86_64 --trigger-zip ... --yes --output json`.
@@ -78,15 +44,24 @@ fn deploy(emulator: &Emulator, spec: &Path, stack: &str, extra: &[&str]) -> Run 
         "json",
     ];
     args.extend_from_slice(extra);
-    run(emulator, &args)
+    run_poolctl(emulator, &args)
 }
 
-fn expect_code(run: &Run, code: i32, what: &str) {
-    assert_eq!(
-        run.code, code,
-        "{what}: exit {} (expected {code})\nstdout:\n{}\nstderr:\n{}",
-        run.code, run.stdout, run.stderr
-    );
+/// `poolctl diff SPEC --stack STACK --arch x86_64 --trigger-zip ...`.
+fn diff(emulator: &Emulator, spec: &Path, stack: &str, extra: &[&str]) -> Run {
+    let zip = trigger_zip_x86_64();
+    let mut args = vec![
+        "diff",
+        spec.to_str().unwrap(),
+        "--stack",
+        stack,
+        "--arch",
+        "x86_64",
+        "--trigger-zip",
+        zip.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    run_poolctl(emulator, &args)
 }
 
 async fn change_set_count(cfn: &aws_sdk_cloudformation::Client, stack: &str) -> usize {
@@ -97,41 +72,6 @@ async fn change_set_count(cfn: &aws_sdk_cloudformation::Client, stack: &str) -> 
         .expect("list change sets")
         .summaries()
         .len()
-}
-
-/// Signs `email` up through the agent client (a confidential client: SECRET_HASH needed).
-async fn agent_sign_up(
-    idp: &cognito::Client,
-    pool_id: &str,
-    client_id: &str,
-    email: &str,
-) -> Result<(), cognito::error::SdkError<cognito::operation::sign_up::SignUpError>> {
-    let client = idp
-        .describe_user_pool_client()
-        .user_pool_id(pool_id)
-        .client_id(client_id)
-        .send()
-        .await
-        .expect("describe the agent client");
-    let secret = client
-        .user_pool_client()
-        .and_then(|c| c.client_secret())
-        .expect("agent client has a secret");
-    idp.sign_up()
-        .client_id(client_id)
-        .secret_hash(secret_hash(email, client_id, secret))
-        .username(email)
-        .password(PASSWORD)
-        .user_attributes(
-            cognito::types::AttributeType::builder()
-                .name("email")
-                .value(email)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .map(|_| ())
 }
 
 async fn email_verified(idp: &cognito::Client, pool_id: &str, username: &str) -> Option<String> {
@@ -152,16 +92,13 @@ async fn email_verified(idp: &cognito::Client, pool_id: &str, username: &str) ->
 #[tokio::test(flavor = "multi_thread")]
 async fn a_pool_is_created_used_updated_guarded_replaced_and_destroyed() {
     let emulator = Emulator::shared();
-    let config = emulator.sdk_config().await;
+    let config = aws::sdk_config(emulator).await;
     let cfn = aws_sdk_cloudformation::Client::new(&config);
     let idp = cognito::Client::new(&config);
     let stack = unique_name("deploy-life");
     let prefix = unique_name("life");
-    let spec = demo_variant(&stack, &[(DEMO_DOMAIN, &domain(&prefix))]);
-    let outputs_file = target_dir()
-        .join("e2e")
-        .join("deploy-specs")
-        .join(format!("{stack}-outputs.json"));
+    let spec = demo_variant(&[(DEMO_DOMAIN, &domain(&prefix))]);
+    let outputs_file = scratch_dir(&stack).join("outputs.json");
 
     // Create: outputs present, also in the outputs file.
     let created = deploy(
@@ -237,8 +174,11 @@ async fn a_pool_is_created_used_updated_guarded_replaced_and_destroyed() {
     );
 
     // Sign-up through the trusted agent client: confirmed with a verified email.
+    let secret = client_secret(&idp, &pool_id, &agent_id)
+        .await
+        .expect("the agent client has a secret");
     let user = format!("{prefix}@example.com");
-    agent_sign_up(&idp, &pool_id, &agent_id, &user)
+    sign_up_with_secret(&idp, &agent_id, &secret, &user)
         .await
         .expect("agent sign-up");
     assert_eq!(
@@ -246,10 +186,10 @@ async fn a_pool_is_created_used_updated_guarded_replaced_and_destroyed() {
         Some("true")
     );
     // A denied domain is refused by the trigger.
-    let denied = agent_sign_up(
+    let denied = sign_up_with_secret(
         &idp,
-        &pool_id,
         &agent_id,
+        &secret,
         &format!("{prefix}@mailinator.com"),
     )
     .await
@@ -270,38 +210,21 @@ async fn a_pool_is_created_used_updated_guarded_replaced_and_destroyed() {
     );
 
     // diff shows a safe change and --fail makes it exit 1; nothing is executed.
-    let safe = demo_variant(
-        &format!("{stack}-subject"),
-        &[
-            (DEMO_DOMAIN, &domain(&prefix)),
-            (DEMO_SUBJECT, "subject: Your new demo code"),
-        ],
-    );
-    let zip = trigger_zip_x86_64();
-    let diff = run(
-        emulator,
-        &[
-            "diff",
-            safe.to_str().unwrap(),
-            "--stack",
-            &stack,
-            "--arch",
-            "x86_64",
-            "--trigger-zip",
-            zip.to_str().unwrap(),
-            "--fail",
-        ],
-    );
-    expect_code(&diff, 1, "diff --fail with a change");
+    let safe = demo_variant(&[
+        (DEMO_DOMAIN, &domain(&prefix)),
+        (DEMO_SUBJECT, "subject: Your new demo code"),
+    ]);
+    let changes = diff(emulator, &safe, &stack, &["--fail"]);
+    expect_code(&changes, 1, "diff --fail with a change");
     assert!(
-        diff.stdout.contains("~ modify   UserPool"),
+        changes.stdout.contains("~ modify   UserPool"),
         "{}",
-        diff.stdout
+        changes.stdout
     );
     assert!(
-        diff.stdout.contains("VerificationMessageTemplate"),
+        changes.stdout.contains("VerificationMessageTemplate"),
         "{}",
-        diff.stdout
+        changes.stdout
     );
 
     // A safe change updates in place; the user is still there.
@@ -338,14 +261,11 @@ async fn a_pool_is_created_used_updated_guarded_replaced_and_destroyed() {
     // Changing the sign-in identifier would need a new pool: refused, exit 3, nothing created.
     let before = change_set_count(&cfn, &stack).await;
     let other_prefix = unique_name("life-new");
-    let replacing = demo_variant(
-        &format!("{stack}-username"),
-        &[
-            (DEMO_DOMAIN, &domain(&other_prefix)),
-            (DEMO_SUBJECT, "subject: Your new demo code"),
-            ("username: email", "username: username"),
-        ],
-    );
+    let replacing = demo_variant(&[
+        (DEMO_DOMAIN, &domain(&other_prefix)),
+        (DEMO_SUBJECT, "subject: Your new demo code"),
+        ("username: email", "username: username"),
+    ]);
     let refused = deploy(emulator, &replacing, &stack, &[]);
     expect_code(&refused, 3, "sign-in identifier change");
     assert_eq!(refused.json()["action"], "refused");
@@ -401,17 +321,17 @@ async fn a_pool_is_created_used_updated_guarded_replaced_and_destroyed() {
     assert_eq!(again.json()["action"], "unchanged");
 
     // outputs and destroy.
-    let shown = run(
+    let shown = run_poolctl(
         emulator,
         &["outputs", "--stack", &stack, "--output", "json"],
     );
     expect_code(&shown, 0, "outputs");
     assert_eq!(shown.json(), report["outputs"]);
-    let destroyed = run(emulator, &["destroy", "--stack", &stack, "--yes"]);
+    let destroyed = run_poolctl(emulator, &["destroy", "--stack", &stack, "--yes"]);
     expect_code(&destroyed, 0, "destroy");
     let gone = cfn.describe_stacks().stack_name(&stack).send().await;
     assert!(gone.is_err(), "stack still listed: {gone:?}");
-    let absent = run(emulator, &["destroy", "--stack", &stack, "--yes"]);
+    let absent = run_poolctl(emulator, &["destroy", "--stack", &stack, "--yes"]);
     expect_code(&absent, 0, "destroy of an absent stack");
     assert!(
         absent.stderr.contains("does not exist"),
@@ -421,12 +341,12 @@ async fn a_pool_is_created_used_updated_guarded_replaced_and_destroyed() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_failing_resource_exits_4_naming_it_and_the_next_deploy_recreates_the_stack() {
+async fn exit_4_when_a_resource_fails_naming_it_and_the_next_deploy_recreates_the_stack() {
     let emulator = Emulator::shared();
     let prefix = unique_name("taken");
     // The first stack holds the domain prefix; the second asks for the same one.
     let holder = unique_name("deploy-holder");
-    let spec = demo_variant(&holder, &[(DEMO_DOMAIN, &domain(&prefix))]);
+    let spec = demo_variant(&[(DEMO_DOMAIN, &domain(&prefix))]);
     expect_code(&deploy(emulator, &spec, &holder, &[]), 0, "first stack");
 
     let stack = unique_name("deploy-fail");
@@ -451,7 +371,7 @@ async fn a_failing_resource_exits_4_naming_it_and_the_next_deploy_recreates_the_
     );
 
     // The rolled-back stack is deleted and created again, saying so.
-    let fixed = demo_variant(&stack, &[(DEMO_DOMAIN, &domain(&unique_name("free")))]);
+    let fixed = demo_variant(&[(DEMO_DOMAIN, &domain(&unique_name("free")))]);
     let recreated = deploy(emulator, &fixed, &stack, &[]);
     expect_code(&recreated, 0, "redeploy after a failed create");
     assert_eq!(recreated.json()["action"], "created");
@@ -470,24 +390,22 @@ async fn a_failing_resource_exits_4_naming_it_and_the_next_deploy_recreates_the_
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn deletion_protection_is_guarded_on_deploy_and_destroy() {
+async fn exit_3_when_deletion_protection_refuses_destroy_deploy_or_diff() {
     let emulator = Emulator::shared();
+    let cfn = aws::cloudformation(emulator).await;
     let stack = unique_name("deploy-protected");
     let prefix = unique_name("protected");
-    let protected = demo_variant(
-        &format!("{stack}-on"),
-        &[
-            (DEMO_DOMAIN, &domain(&prefix)),
-            ("deletion: inactive", "deletion: active"),
-        ],
-    );
+    let protected = demo_variant(&[
+        (DEMO_DOMAIN, &domain(&prefix)),
+        ("deletion: inactive", "deletion: active"),
+    ]);
     expect_code(
         &deploy(emulator, &protected, &stack, &[]),
         0,
         "protected pool",
     );
 
-    let destroy = run(emulator, &["destroy", "--stack", &stack, "--yes"]);
+    let destroy = run_poolctl(emulator, &["destroy", "--stack", &stack, "--yes"]);
     expect_code(&destroy, 3, "destroy while deletion protection is on");
     assert!(
         destroy.stderr.contains("deletion protection ACTIVE"),
@@ -500,7 +418,7 @@ async fn deletion_protection_is_guarded_on_deploy_and_destroy() {
         destroy.stderr
     );
 
-    let unprotected = demo_variant(&format!("{stack}-off"), &[(DEMO_DOMAIN, &domain(&prefix))]);
+    let unprotected = demo_variant(&[(DEMO_DOMAIN, &domain(&prefix))]);
     let dropped = deploy(emulator, &unprotected, &stack, &[]);
     expect_code(&dropped, 3, "dropping deletion protection");
     assert!(
@@ -509,6 +427,23 @@ async fn deletion_protection_is_guarded_on_deploy_and_destroy() {
             .contains("deletion protection would be turned off"),
         "{}",
         dropped.stderr
+    );
+
+    // diff meets the same guard: exit 3 as well, and no change set is left behind.
+    let before = change_set_count(&cfn, &stack).await;
+    let diffed = diff(emulator, &unprotected, &stack, &[]);
+    expect_code(&diffed, 3, "diff that would drop deletion protection");
+    assert!(
+        diffed
+            .stderr
+            .contains("deletion protection would be turned off"),
+        "{}",
+        diffed.stderr
+    );
+    assert_eq!(
+        change_set_count(&cfn, &stack).await,
+        before,
+        "a refused diff leaves no change set"
     );
 
     expect_code(
@@ -522,7 +457,7 @@ async fn deletion_protection_is_guarded_on_deploy_and_destroy() {
         "drop it on purpose",
     );
     // Without a terminal and without --yes, destroy does not guess.
-    let unconfirmed = run(emulator, &["destroy", "--stack", &stack]);
+    let unconfirmed = run_poolctl(emulator, &["destroy", "--stack", &stack]);
     expect_code(&unconfirmed, 1, "destroy without --yes off a terminal");
     assert!(
         unconfirmed.stderr.contains("pass --yes"),
@@ -530,7 +465,7 @@ async fn deletion_protection_is_guarded_on_deploy_and_destroy() {
         unconfirmed.stderr
     );
     expect_code(
-        &run(emulator, &["destroy", "--stack", &stack, "--yes"]),
+        &run_poolctl(emulator, &["destroy", "--stack", &stack, "--yes"]),
         0,
         "destroy",
     );
@@ -539,13 +474,12 @@ async fn deletion_protection_is_guarded_on_deploy_and_destroy() {
 #[test]
 fn missing_credentials_or_region_is_one_sentence_and_exit_1() {
     let emulator = Emulator::shared();
-    let no_credentials = finish(
+    let no_credentials = run_on(
+        emulator,
         poolctl(emulator)
             .env_remove("AWS_ACCESS_KEY_ID")
             .env_remove("AWS_SECRET_ACCESS_KEY")
-            .args(["outputs", "--stack", "anything"])
-            .output()
-            .unwrap(),
+            .args(["outputs", "--stack", "anything"]),
     );
     expect_code(&no_credentials, 1, "no credentials");
     let error_lines: Vec<&str> = no_credentials
@@ -565,13 +499,12 @@ fn missing_credentials_or_region_is_one_sentence_and_exit_1() {
         error_lines[0]
     );
 
-    let no_region = finish(
+    let no_region = run_on(
+        emulator,
         poolctl(emulator)
             .env_remove("AWS_REGION")
             .env_remove("AWS_DEFAULT_REGION")
-            .args(["outputs", "--stack", "anything"])
-            .output()
-            .unwrap(),
+            .args(["outputs", "--stack", "anything"]),
     );
     expect_code(&no_region, 1, "no region");
     assert!(
@@ -584,8 +517,7 @@ fn missing_credentials_or_region_is_one_sentence_and_exit_1() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_leftover_review_in_progress_stack_is_cleaned_up() {
     let emulator = Emulator::shared();
-    let config = emulator.sdk_config().await;
-    let cfn = aws_sdk_cloudformation::Client::new(&config);
+    let cfn = aws::cloudformation(emulator).await;
     let stack = unique_name("deploy-review-leftover");
     // A CREATE change set that nobody executes leaves the stack in REVIEW_IN_PROGRESS.
     cfn.create_change_set()
@@ -608,7 +540,7 @@ async fn a_leftover_review_in_progress_stack_is_cleaned_up() {
         .clone();
     assert_eq!(status.as_str(), "REVIEW_IN_PROGRESS");
 
-    let spec = demo_variant(&stack, &[(DEMO_DOMAIN, &domain(&unique_name("leftover")))]);
+    let spec = demo_variant(&[(DEMO_DOMAIN, &domain(&unique_name("leftover")))]);
     let deployed = deploy(emulator, &spec, &stack, &[]);
     expect_code(&deployed, 0, "deploy over a REVIEW_IN_PROGRESS leftover");
     assert_eq!(deployed.json()["action"], "created");

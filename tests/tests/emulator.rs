@@ -5,7 +5,9 @@ use std::process::Command;
 
 use aws_sdk_cloudformation::types::StackStatus;
 use aws_sdk_cognitoidentityprovider::types::VerifiedAttributeType;
-use e2e::{repo_root, unique_name, wait_for_stack, Emulator, UNSET_VARS};
+use e2e::aws::{self, stack_outputs, wait_for_stack};
+use e2e::emulator::{Emulator, UNSET_VARS};
+use e2e::{repo_root, unique_name};
 
 fn pool_template(pool_name: &str) -> String {
     serde_json::json!({
@@ -28,7 +30,7 @@ fn pool_template(pool_name: &str) -> String {
 #[tokio::test]
 async fn user_pool_stack_is_created_and_deleted_through_the_sdk() {
     let emulator = Emulator::start();
-    let config = emulator.sdk_config().await;
+    let config = aws::sdk_config(&emulator).await;
     let cloudformation = aws_sdk_cloudformation::Client::new(&config);
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(&config);
 
@@ -51,23 +53,14 @@ async fn user_pool_stack_is_created_and_deleted_through_the_sdk() {
         emulator.log_tail()
     );
 
-    let described = cloudformation
-        .describe_stacks()
-        .stack_name(&stack_id)
-        .send()
+    let outputs = stack_outputs(&cloudformation, &stack_id)
         .await
         .expect("describe stack");
-    let pool_id = described.stacks()[0]
-        .outputs()
-        .iter()
-        .find(|o| o.output_key() == Some("PoolId"))
-        .and_then(|o| o.output_value())
-        .expect("PoolId output")
-        .to_owned();
+    let pool_id = outputs.get("PoolId").expect("PoolId output");
 
     let pool = cognito
         .describe_user_pool()
-        .user_pool_id(&pool_id)
+        .user_pool_id(pool_id)
         .send()
         .await
         .expect("describe user pool")
@@ -95,7 +88,7 @@ async fn user_pool_stack_is_created_and_deleted_through_the_sdk() {
 
     let after_delete = cognito
         .describe_user_pool()
-        .user_pool_id(&pool_id)
+        .user_pool_id(pool_id)
         .send()
         .await;
     assert!(
@@ -109,7 +102,7 @@ async fn user_pool_stack_is_created_and_deleted_through_the_sdk() {
 #[tokio::test]
 async fn aws_cli_reaches_the_emulator_with_its_env() {
     let emulator = Emulator::start();
-    let cloudformation = aws_sdk_cloudformation::Client::new(&emulator.sdk_config().await);
+    let cloudformation = aws::cloudformation(&emulator).await;
     let stack_name = unique_name("e2e-cli");
     let created = cloudformation
         .create_stack()
@@ -169,7 +162,7 @@ fn emulators_run_side_by_side_and_stop_on_drop() {
 async fn shared_emulator_is_one_instance_per_test_binary() {
     let shared = Emulator::shared();
     assert_eq!(shared.port(), Emulator::shared().port());
-    let cognito = aws_sdk_cognitoidentityprovider::Client::new(&shared.sdk_config().await);
+    let cognito = aws::cognito(shared).await;
     let pool_name = unique_name("shared-pool");
     let created = cognito
         .create_user_pool()

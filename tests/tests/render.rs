@@ -2,24 +2,8 @@
 //! only changed files, prints to stdout on request, and exits 1 with located errors on a bad
 //! spec without writing anything for it.
 
-use std::path::PathBuf;
-use std::process::Output;
-
-use e2e::{poolctl_offline, repo_root, unique_name};
-
-fn run(args: &[&str]) -> Output {
-    poolctl_offline().args(args).output().expect("poolctl runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn scratch_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(unique_name("poolctl-render"));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
+use e2e::cli::{expect_code, run_offline};
+use e2e::{repo_root, scratch_dir, write_file};
 
 const POOLS: [&str; 3] = [
     "infra/pools/demo.yaml",
@@ -29,18 +13,13 @@ const POOLS: [&str; 3] = [
 
 #[test]
 fn render_writes_the_committed_templates_and_skips_unchanged_files() {
-    let out = scratch_dir();
+    let out = scratch_dir("render");
     let out_arg = out.to_str().expect("UTF-8 path");
     let mut args = vec!["render", "--out-dir", out_arg];
     args.extend(POOLS);
 
-    let first = run(&args);
-    assert_eq!(
-        first.status.code(),
-        Some(0),
-        "stderr: {}",
-        text(&first.stderr)
-    );
+    let first = run_offline(&args);
+    expect_code(&first, 0, "first render");
     for pool in ["demo", "production", "review"] {
         for ext in ["yaml", "json"] {
             let name = format!("{pool}.{ext}");
@@ -48,7 +27,13 @@ fn render_writes_the_committed_templates_and_skips_unchanged_files() {
             let committed = std::fs::read_to_string(repo_root().join("templates").join(&name))
                 .expect("committed");
             assert_eq!(written, committed, "{name} differs from templates/{name}");
-            assert!(text(&first.stdout).contains(&format!("wrote {}", out.join(&name).display())));
+            assert!(
+                first
+                    .stdout
+                    .contains(&format!("wrote {}", out.join(&name).display())),
+                "{}",
+                first.stdout
+            );
         }
     }
 
@@ -56,9 +41,9 @@ fn render_writes_the_committed_templates_and_skips_unchanged_files() {
     let before = std::fs::metadata(out.join("demo.yaml"))
         .and_then(|m| m.modified())
         .expect("mtime");
-    let second = run(&args);
-    assert_eq!(second.status.code(), Some(0));
-    let stdout = text(&second.stdout);
+    let second = run_offline(&args);
+    expect_code(&second, 0, "second render");
+    let stdout = &second.stdout;
     assert_eq!(
         stdout
             .lines()
@@ -77,26 +62,21 @@ fn render_writes_the_committed_templates_and_skips_unchanged_files() {
 
 #[test]
 fn render_to_stdout_prints_yaml_or_json() {
-    let yaml = run(&["render", "--stdout", "infra/pools/production.yaml"]);
-    assert_eq!(
-        yaml.status.code(),
-        Some(0),
-        "stderr: {}",
-        text(&yaml.stderr)
-    );
+    let yaml = run_offline(&["render", "--stdout", "infra/pools/production.yaml"]);
+    expect_code(&yaml, 0, "render --stdout");
     let committed_yaml =
         std::fs::read_to_string(repo_root().join("templates/production.yaml")).expect("committed");
-    assert_eq!(text(&yaml.stdout), committed_yaml);
+    assert_eq!(yaml.stdout, committed_yaml);
 
-    let json = run(&[
+    let json = run_offline(&[
         "render",
         "--stdout",
         "--format",
         "json",
         "infra/pools/production.yaml",
     ]);
-    assert_eq!(json.status.code(), Some(0));
-    let parsed: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON on stdout");
+    expect_code(&json, 0, "render --stdout --format json");
+    let parsed = json.json();
     assert_eq!(
         parsed["Resources"]["UserPool"]["Type"],
         "AWS::Cognito::UserPool"
@@ -105,25 +85,30 @@ fn render_to_stdout_prints_yaml_or_json() {
 
 #[test]
 fn render_refuses_a_bad_spec_with_located_errors_and_exit_1() {
-    let out = scratch_dir();
-    let spec = out.join("broken.yaml");
-    std::fs::write(
-        &spec,
+    // The spec in a directory of its own: the output directory must stay empty.
+    let spec = write_file(
+        &scratch_dir("render-spec"),
+        "broken.yaml",
         "name: broken\nsign_in:\n  username: email\nclients:\n  - name: Web_Client\n",
-    )
-    .expect("write spec");
-    let output = run(&[
+    );
+    let out = scratch_dir("render");
+    let output = run_offline(&[
         "render",
         "--out-dir",
         out.to_str().expect("UTF-8"),
         spec.to_str().expect("UTF-8"),
     ]);
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = text(&output.stderr);
+    expect_code(&output, 1, "render of a bad spec");
+    let stderr = &output.stderr;
     assert!(
         stderr.contains(&format!("{}:5:", spec.display())) && stderr.contains("error:"),
         "{stderr}"
     );
-    assert!(!out.join("broken.yaml.json").exists() && !out.join("broken.json").exists());
+    assert!(!out.join("broken.json").exists());
+    let written: Vec<_> = std::fs::read_dir(&out)
+        .expect("read the output directory")
+        .map(|entry| entry.expect("a directory entry").file_name())
+        .collect();
+    assert!(written.is_empty(), "written for a bad spec: {written:?}");
     let _ = std::fs::remove_dir_all(&out);
 }

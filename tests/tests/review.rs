@@ -2,10 +2,13 @@
 //! review pool in the account, so tests do not share one).
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use aws_sdk_cloudformation::types::StackStatus;
-use e2e::{poolctl, repo_root, trigger_zip_x86_64, Emulator};
+use e2e::aws;
+use e2e::cli::{expect_code, poolctl, run_on, run_poolctl, trigger_zip_x86_64, Run};
+use e2e::emulator::Emulator;
+use e2e::{repo_root, scratch_dir, spec_variant};
 use serde_json::Value;
 
 /// The clock every test runs at (`--now`), so expiry does not depend on the machine's time.
@@ -15,11 +18,11 @@ fn spec() -> PathBuf {
     repo_root().join("infra/pools/review.yaml")
 }
 
-fn up_command(emulator: &Emulator, id: &str, extra: &[&str]) -> Command {
+fn up_command(emulator: &Emulator, spec: PathBuf, id: &str, extra: &[&str]) -> Command {
     let mut command = poolctl(emulator);
     command
         .args(["review", "up"])
-        .arg(spec())
+        .arg(spec)
         // `--id=` so that an empty id or one starting with `-` stays a value.
         .arg(format!("--id={id}"))
         .args(["--arch", "x86_64", "--trigger-zip"])
@@ -29,45 +32,21 @@ fn up_command(emulator: &Emulator, id: &str, extra: &[&str]) -> Command {
     command
 }
 
-fn run(mut command: Command) -> Output {
-    command.output().expect("run poolctl")
+/// `review up` of infra/pools/review.yaml at [`NOW`].
+fn up(emulator: &Emulator, id: &str, extra: &[&str]) -> Run {
+    run_on(emulator, &mut up_command(emulator, spec(), id, extra))
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Runs and asserts exit 0, showing everything poolctl and the emulator said otherwise.
-fn ok(emulator: &Emulator, command: Command) -> Output {
-    let output = run(command);
-    assert!(
-        output.status.success(),
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}\nemulator:\n{}",
-        output.status.code(),
-        text(&output.stdout),
-        text(&output.stderr),
-        emulator.log_tail()
-    );
-    output
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", text(&output.stdout)))
-}
-
-fn review(emulator: &Emulator, args: &[&str]) -> Command {
-    let mut command = poolctl(emulator);
-    command.arg("review").args(args);
-    command
+/// `poolctl review ARGS`.
+fn review(emulator: &Emulator, args: &[&str]) -> Run {
+    let args: Vec<&str> = ["review"].iter().chain(args).copied().collect();
+    run_poolctl(emulator, &args)
 }
 
 /// `review ls --output json`, as (id, stack) pairs sorted by id.
 fn listed(emulator: &Emulator, now: &str) -> Vec<(String, String)> {
-    let rows = json(&ok(
-        emulator,
-        review(emulator, &["ls", "--output", "json", "--now", now]),
-    ));
+    let ls = review(emulator, &["ls", "--output", "json", "--now", now]);
+    let rows = expect_code(&ls, 0, "review ls").json();
     let mut pairs: Vec<(String, String)> = rows
         .as_array()
         .expect("an array")
@@ -85,8 +64,8 @@ fn listed(emulator: &Emulator, now: &str) -> Vec<(String, String)> {
 
 /// Every stack the emulator knows that is not deleted.
 async fn stack_names(emulator: &Emulator) -> Vec<String> {
-    let cloudformation = aws_sdk_cloudformation::Client::new(&emulator.sdk_config().await);
-    let stacks = cloudformation
+    let stacks = aws::cloudformation(emulator)
+        .await
         .describe_stacks()
         .send()
         .await
@@ -104,12 +83,16 @@ async fn stack_names(emulator: &Emulator) -> Vec<String> {
 #[tokio::test]
 async fn up_ls_up_again_down_and_down_again() {
     let emulator = Emulator::start();
-    let outputs_file = emulator.log_path().with_file_name("review-outputs.json");
+    let outputs_file = scratch_dir("review").join("review-outputs.json");
 
     // up: created, with what a test job needs on stdout and in the outputs file.
-    let mut command = up_command(&emulator, "pr-7", &["--output", "json", "--outputs-file"]);
-    command.arg(&outputs_file);
-    let created = json(&ok(&emulator, command));
+    let outputs_arg = outputs_file.to_str().expect("UTF-8 path");
+    let up_7 = up(
+        &emulator,
+        "pr-7",
+        &["--output", "json", "--outputs-file", outputs_arg],
+    );
+    let created = expect_code(&up_7, 0, "review up pr-7").json();
     assert_eq!(created["action"], "created");
     assert_eq!(created["stack"], "poolctl-review-review-pr-7");
     assert_eq!(created["created_at"], NOW);
@@ -143,7 +126,7 @@ async fn up_ls_up_again_down_and_down_again() {
     assert_eq!(written, created);
 
     // The pool can be deleted and the stack carries the review tags.
-    let config = emulator.sdk_config().await;
+    let config = aws::sdk_config(&emulator).await;
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(&config);
     let described = cognito
         .describe_user_pool()
@@ -187,24 +170,17 @@ async fn up_ls_up_again_down_and_down_again() {
     }
 
     // ls: the pool, with its age and expiry relative to the clock.
-    let rows = json(&ok(
+    let ls = review(
         &emulator,
-        review(
-            &emulator,
-            &["ls", "--output", "json", "--now", "2026-11-23T10:00:00Z"],
-        ),
-    ));
+        &["ls", "--output", "json", "--now", "2026-11-23T10:00:00Z"],
+    );
+    let rows = expect_code(&ls, 0, "review ls --output json").json();
     assert_eq!(rows.as_array().map(Vec::len), Some(1), "{rows}");
     assert_eq!(rows[0]["id"], "pr-7");
     assert_eq!(rows[0]["age_seconds"], 86_400);
     assert_eq!(rows[0]["expired"], false);
-    let table = text(
-        &ok(
-            &emulator,
-            review(&emulator, &["ls", "--now", "2026-11-23T10:00:00Z"]),
-        )
-        .stdout,
-    );
+    let ls = review(&emulator, &["ls", "--now", "2026-11-23T10:00:00Z"]);
+    let table = &expect_code(&ls, 0, "review ls").stdout;
     assert!(
         table
             .lines()
@@ -230,26 +206,25 @@ async fn up_ls_up_again_down_and_down_again() {
             "--trigger-zip",
         ])
         .arg(trigger_zip_x86_64());
-    let unchanged = json(&ok(&emulator, again));
+    let again = run_on(&emulator, &mut again);
+    let unchanged = expect_code(&again, 0, "review up pr-7 again").json();
     assert_eq!(unchanged["action"], "unchanged", "{unchanged}");
     assert_eq!(unchanged["user_pool_id"], pool_id.as_str());
     assert_eq!(unchanged["expires_at"], "2026-11-25T10:00:00Z");
 
     // down for another pool's review of the same id: nothing there, success, this one kept.
-    let other = ok(
-        &emulator,
-        review(&emulator, &["down", "--id", "pr-7", "--pool", "other"]),
-    );
+    let other = review(&emulator, &["down", "--id", "pr-7", "--pool", "other"]);
+    expect_code(&other, 0, "review down --pool other");
     assert!(
-        text(&other.stdout).contains("nothing to delete"),
+        other.stdout.contains("nothing to delete"),
         "{}",
-        text(&other.stdout)
+        other.stdout
     );
     assert_eq!(stack_names(&emulator).await, ["poolctl-review-review-pr-7"]);
 
     // down: gone, with its artifact; down again: still success.
-    let down = ok(&emulator, review(&emulator, &["down", "--id", "pr-7"]));
-    let said = text(&down.stdout);
+    let down = review(&emulator, &["down", "--id", "pr-7"]);
+    let said = &expect_code(&down, 0, "review down").stdout;
     assert!(
         said.contains("Deleted review pool pr-7") && said.contains("1 artifact object"),
         "{said}"
@@ -264,11 +239,12 @@ async fn up_ls_up_again_down_and_down_again() {
             .is_err(),
         "the pool is gone"
     );
-    let again = ok(&emulator, review(&emulator, &["down", "--id", "pr-7"]));
+    let again = review(&emulator, &["down", "--id", "pr-7"]);
+    expect_code(&again, 0, "review down again");
     assert!(
-        text(&again.stdout).contains("nothing to delete"),
+        again.stdout.contains("nothing to delete"),
         "{}",
-        text(&again.stdout)
+        again.stdout
     );
     assert_eq!(listed(&emulator, NOW), Vec::new());
 }
@@ -276,17 +252,14 @@ async fn up_ls_up_again_down_and_down_again() {
 #[tokio::test]
 async fn gc_deletes_expired_pools_and_keeps_fresh_ones() {
     let emulator = Emulator::start();
-    ok(&emulator, up_command(&emulator, "old-1", &["--ttl", "1h"]));
-    ok(&emulator, up_command(&emulator, "old-2", &["--ttl", "30m"]));
-    ok(&emulator, up_command(&emulator, "fresh", &["--ttl", "3d"]));
+    expect_code(&up(&emulator, "old-1", &["--ttl", "1h"]), 0, "up old-1");
+    expect_code(&up(&emulator, "old-2", &["--ttl", "30m"]), 0, "up old-2");
+    expect_code(&up(&emulator, "fresh", &["--ttl", "3d"]), 0, "up fresh");
     let two_hours_later = "2026-11-22T12:00:00Z";
 
     // A dry run reports and deletes nothing.
-    let dry = ok(
-        &emulator,
-        review(&emulator, &["gc", "--dry-run", "--now", two_hours_later]),
-    );
-    let report = text(&dry.stdout);
+    let dry = review(&emulator, &["gc", "--dry-run", "--now", two_hours_later]);
+    let report = &expect_code(&dry, 0, "gc --dry-run").stdout;
     assert!(
         report.contains("would delete") && report.contains("old-1") && report.contains("old-2"),
         "{report}"
@@ -295,20 +268,18 @@ async fn gc_deletes_expired_pools_and_keeps_fresh_ones() {
     assert_eq!(listed(&emulator, NOW).len(), 3);
 
     // Before expiry, nothing goes.
-    ok(
-        &emulator,
-        review(&emulator, &["gc", "--now", "2026-11-22T10:20:00Z"]),
+    expect_code(
+        &review(&emulator, &["gc", "--now", "2026-11-22T10:20:00Z"]),
+        0,
+        "gc before expiry",
     );
     assert_eq!(listed(&emulator, NOW).len(), 3);
 
-    let gc = ok(
+    let gc = review(
         &emulator,
-        review(
-            &emulator,
-            &["gc", "--concurrency", "2", "--now", two_hours_later],
-        ),
+        &["gc", "--concurrency", "2", "--now", two_hours_later],
     );
-    let report = text(&gc.stdout);
+    let report = &expect_code(&gc, 0, "gc after expiry").stdout;
     assert_eq!(
         report.lines().filter(|l| l.starts_with("deleted")).count(),
         2,
@@ -331,7 +302,7 @@ async fn ten_review_up_processes_at_once_all_succeed() {
     // call CloudFormation at the same time.
     let children: Vec<_> = (0..10)
         .map(|n| {
-            let mut command = up_command(&emulator, &format!("pr-{n}"), &[]);
+            let mut command = up_command(&emulator, spec(), &format!("pr-{n}"), &[]);
             command
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped());
@@ -344,7 +315,7 @@ async fn ten_review_up_processes_at_once_all_succeed() {
             output.status.success(),
             "review up pr-{n} exit {:?}\n{}\n{}",
             output.status.code(),
-            text(&output.stderr),
+            String::from_utf8_lossy(&output.stderr),
             emulator.log_tail()
         );
     }
@@ -354,16 +325,14 @@ async fn ten_review_up_processes_at_once_all_succeed() {
         .collect();
     let expected: Vec<String> = (0..10).map(|n| format!("pr-{n}")).collect();
     assert_eq!(ids, expected);
-    let rows = json(&ok(
-        &emulator,
-        review(&emulator, &["ls", "--output", "json"]),
-    ));
+    let ls = review(&emulator, &["ls", "--output", "json"]);
+    let rows = expect_code(&ls, 0, "review ls").json();
+    let rows = rows.as_array().expect("an array");
+    // Ten rows, so that `all` below cannot pass on an empty list.
+    assert_eq!(rows.len(), 10, "{rows:?}");
     assert!(
-        rows.as_array()
-            .unwrap()
-            .iter()
-            .all(|row| row["status"] == "CREATE_COMPLETE"),
-        "{rows}"
+        rows.iter().all(|row| row["status"] == "CREATE_COMPLETE"),
+        "{rows:?}"
     );
 }
 
@@ -381,50 +350,36 @@ async fn bad_ids_get_a_clear_error_and_create_nothing() {
         ("--/", "no letter or digit"),
     ];
     for (id, reason) in cases {
-        let mut command = up_command(&emulator, id, &[]);
+        let mut command = up_command(&emulator, spec(), id, &[]);
         command.env("POOLCTL_LOG", "error");
-        let output = run(command);
-        let stderr = text(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{id:?}: {stderr}");
+        let output = run_on(&emulator, &mut command);
+        expect_code(&output, 1, &format!("review up --id={id:?}"));
+        let stderr = &output.stderr;
         assert!(
             stderr.contains("invalid --id") && stderr.contains(reason),
             "{id:?}: {stderr}"
         );
     }
-    let down = run(review(&emulator, &["down", "--id", "a b"]));
-    assert_eq!(down.status.code(), Some(1));
-    assert!(text(&down.stderr).contains("invalid --id"));
+    let down = review(&emulator, &["down", "--id", "a b"]);
+    expect_code(&down, 1, "review down --id 'a b'");
+    assert!(down.stderr.contains("invalid --id"), "{}", down.stderr);
     assert_eq!(stack_names(&emulator).await, Vec::<String>::new());
 }
 
 #[tokio::test]
-async fn a_failed_create_is_deleted_not_left_in_rollback_complete() {
+async fn exit_4_when_a_review_create_fails_and_the_failed_stack_is_deleted() {
     let emulator = Emulator::start();
-    ok(&emulator, up_command(&emulator, "pr-1", &[]));
+    expect_code(&up(&emulator, "pr-1", &[]), 0, "review up pr-1");
     // Another pool with the same domain prefix: its review domain for the same id is taken,
     // so its create fails and rolls back.
-    let spec_text = std::fs::read_to_string(spec())
-        .unwrap()
-        .replace("\nname: review\n", "\nname: twin\n");
-    let twin = emulator.log_path().with_file_name("twin.yaml");
-    std::fs::write(&twin, spec_text).unwrap();
-    let mut command = poolctl(&emulator);
-    command
-        .args(["review", "up"])
-        .arg(&twin)
-        .args([
-            "--id",
-            "pr-1",
-            "--arch",
-            "x86_64",
-            "--now",
-            NOW,
-            "--trigger-zip",
-        ])
-        .arg(trigger_zip_x86_64());
-    let output = run(command);
-    let stderr = text(&output.stderr);
-    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    let twin = spec_variant(
+        "infra/pools/review.yaml",
+        "twin.yaml",
+        &[("\nname: review\n", "\nname: twin\n")],
+    );
+    let output = run_on(&emulator, &mut up_command(&emulator, twin, "pr-1", &[]));
+    expect_code(&output, 4, "review up of a pool whose domain is taken");
+    let stderr = &output.stderr;
     assert!(
         stderr.contains("UserPoolDomain") && stderr.contains("deleting it"),
         "{stderr}"
@@ -436,7 +391,7 @@ async fn a_failed_create_is_deleted_not_left_in_rollback_complete() {
 async fn a_stack_that_is_not_a_review_pool_is_never_touched() {
     let emulator = Emulator::start();
     // A stack that happens to have the name review pool `x` would get, without review tags.
-    let cloudformation = aws_sdk_cloudformation::Client::new(&emulator.sdk_config().await);
+    let cloudformation = aws::cloudformation(&emulator).await;
     let template = serde_json::json!({
         "Resources": { "Topic": { "Type": "AWS::SNS::Topic" } }
     });
@@ -447,30 +402,36 @@ async fn a_stack_that_is_not_a_review_pool_is_never_touched() {
         .send()
         .await
         .expect("create stack");
-    e2e::wait_for_stack(&cloudformation, "poolctl-review-review-x").await;
+    aws::wait_for_stack(&cloudformation, "poolctl-review-review-x").await;
 
-    let output = run(up_command(&emulator, "x", &[]));
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        text(&output.stderr).contains("is not a review pool"),
-        "{}",
-        text(&output.stderr)
+    let output = up(&emulator, "x", &[]);
+    expect_code(
+        &output,
+        1,
+        "review up over a stack that is not a review pool",
     );
-    let output = run(review(
-        &emulator,
-        &["down", "--id", "x", "--pool", "review"],
-    ));
-    assert_eq!(output.status.code(), Some(1));
     assert!(
-        text(&output.stderr).contains("is not a review pool"),
+        output.stderr.contains("is not a review pool"),
         "{}",
-        text(&output.stderr)
+        output.stderr
+    );
+    let output = review(&emulator, &["down", "--id", "x", "--pool", "review"]);
+    expect_code(
+        &output,
+        1,
+        "review down of a stack that is not a review pool",
+    );
+    assert!(
+        output.stderr.contains("is not a review pool"),
+        "{}",
+        output.stderr
     );
     // Not listed, not collected, still there.
     assert_eq!(listed(&emulator, NOW), Vec::new());
-    ok(
-        &emulator,
-        review(&emulator, &["gc", "--now", "2030-01-01T00:00:00Z"]),
+    expect_code(
+        &review(&emulator, &["gc", "--now", "2030-01-01T00:00:00Z"]),
+        0,
+        "gc far in the future",
     );
     assert_eq!(stack_names(&emulator).await, ["poolctl-review-review-x"]);
 }
