@@ -148,7 +148,7 @@ async fn a_pool_is_created_used_updated_guarded_replaced_and_destroyed() {
     let auto: Vec<&str> = pool
         .auto_verified_attributes()
         .iter()
-        .map(|a| a.as_str())
+        .map(cognito::types::VerifiedAttributeType::as_str)
         .collect();
     assert_eq!(auto, ["email"]);
     let keep: Vec<&str> = pool
@@ -156,7 +156,7 @@ async fn a_pool_is_created_used_updated_guarded_replaced_and_destroyed() {
         .map(|s| {
             s.attributes_require_verification_before_update()
                 .iter()
-                .map(|a| a.as_str())
+                .map(cognito::types::VerifiedAttributeType::as_str)
                 .collect()
         })
         .unwrap_or_default();

@@ -232,7 +232,7 @@ mod tests {
         let time = entry.last_modified().unwrap();
         assert_eq!((time.year(), time.month(), time.day()), (1980, 1, 1));
         assert_eq!((time.hour(), time.minute(), time.second()), (0, 0, 0));
-        assert!(entry.extra_data().is_none_or(|extra| extra.is_empty()));
+        assert!(entry.extra_data().is_none_or(<[u8]>::is_empty));
         let mut unpacked = Vec::new();
         std::io::Read::read_to_end(&mut entry, &mut unpacked).unwrap();
         assert_eq!(unpacked, binary);

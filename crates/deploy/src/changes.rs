@@ -83,7 +83,7 @@ pub fn summarise(changes: &[Change]) -> Vec<ResourceChange> {
                 };
                 let recreates = matches!(
                     target.requires_recreation(),
-                    Some(RequiresRecreation::Always) | Some(RequiresRecreation::Conditionally)
+                    Some(RequiresRecreation::Always | RequiresRecreation::Conditionally)
                 );
                 if recreates && !replacing_properties.contains(&name) {
                     replacing_properties.push(name.clone());

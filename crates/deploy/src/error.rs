@@ -62,6 +62,8 @@ pub enum DeployError {
 
 impl DeployError {
     /// An API error as the driver reports it: the operation, the service's code and message.
+    // Takes the error as a conversion does, so callers can write `map_err(|e| aws(op, e))`.
+    #[allow(clippy::needless_pass_by_value)]
     pub fn aws<E>(operation: &'static str, error: SdkError<E, HttpResponse>) -> DeployError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,

@@ -46,18 +46,18 @@ impl StackEvent {
 
     pub fn is_failure(&self) -> bool {
         use ResourceStatus as R;
-        match &self.status {
+        matches!(
+            &self.status,
             R::CreateFailed
-            | R::DeleteFailed
-            | R::ExportFailed
-            | R::ExportRollbackFailed
-            | R::ImportFailed
-            | R::ImportRollbackFailed
-            | R::RollbackFailed
-            | R::UpdateFailed
-            | R::UpdateRollbackFailed => true,
-            _ => false,
-        }
+                | R::DeleteFailed
+                | R::ExportFailed
+                | R::ExportRollbackFailed
+                | R::ImportFailed
+                | R::ImportRollbackFailed
+                | R::RollbackFailed
+                | R::UpdateFailed
+                | R::UpdateRollbackFailed
+        )
     }
 
     /// A rollback status of the stack: where CloudFormation names why it rolled back.

@@ -191,7 +191,7 @@ pub fn compare_pools(deployed: &Value, proposed: &Value, logical_id: &str) -> Ve
                     property: format!("Schema attribute {name}"),
                     from: attribute.to_string(),
                     to: new_attribute.to_string(),
-                })
+                });
             }
             Some(_) => {}
         }
@@ -354,7 +354,7 @@ mod tests {
     use crate::changes::Replaces;
     use serde_json::json;
 
-    fn template(pool: Value) -> Value {
+    fn template(pool: &Value) -> Value {
         json!({
             "Resources": {
                 "UserPool": pool,
@@ -395,7 +395,7 @@ mod tests {
             .unwrap()
             .push(json!({ "Name": "plan", "AttributeDataType": "String" }));
         assert_eq!(
-            compare_pools(&template(pool()), &template(changed), "UserPool"),
+            compare_pools(&template(&pool()), &template(&changed), "UserPool"),
             []
         );
     }
@@ -409,7 +409,7 @@ mod tests {
             .remove("UsernameAttributes");
         changed["Properties"]["AliasAttributes"] = json!(["email"]);
         changed["Properties"]["UsernameConfiguration"]["CaseSensitive"] = json!(true);
-        let found = compare_pools(&template(pool()), &template(changed), "UserPool");
+        let found = compare_pools(&template(&pool()), &template(&changed), "UserPool");
         let properties: Vec<&str> = found
             .iter()
             .filter_map(|c| match c {
@@ -443,7 +443,7 @@ mod tests {
         changed["Properties"]["Schema"] = json!([
             { "Name": "email", "AttributeDataType": "String", "Required": true, "Mutable": false }
         ]);
-        let found = compare_pools(&template(pool()), &template(changed), "UserPool");
+        let found = compare_pools(&template(&pool()), &template(&changed), "UserPool");
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(
             matches!(&found[0], PoolChange::Immutable { property, .. } if property == "Schema attribute email")
@@ -462,7 +462,7 @@ mod tests {
             .as_object_mut()
             .unwrap()
             .remove("UpdateReplacePolicy");
-        let found = compare_pools(&template(pool()), &template(changed), "UserPool");
+        let found = compare_pools(&template(&pool()), &template(&changed), "UserPool");
         assert_eq!(
             found,
             [
@@ -480,7 +480,7 @@ mod tests {
 
     #[test]
     fn logical_ids_are_found_and_new_ones_are_free() {
-        let deployed = template(pool());
+        let deployed = template(&pool());
         assert_eq!(pool_logical_id(&deployed).as_deref(), Some("UserPool"));
         assert_eq!(next_free_logical_id(&deployed, "UserPool"), "UserPool2");
         let mut two = deployed.clone();
@@ -493,7 +493,7 @@ mod tests {
     #[test]
     fn a_replacement_pool_may_not_keep_the_domain() {
         let with_domain = |prefix: &str| {
-            let mut t = template(pool());
+            let mut t = template(&pool());
             t["Resources"]["UserPoolDomain"] = json!({
                 "Type": USER_POOL_DOMAIN_TYPE,
                 "Properties": { "Domain": prefix, "UserPoolId": { "Ref": "UserPool" } }
@@ -509,7 +509,7 @@ mod tests {
                 .is_ok()
         );
         assert!(
-            check_domain_kept_across_replacement(&with_domain("acme"), &template(pool())).is_ok()
+            check_domain_kept_across_replacement(&with_domain("acme"), &template(&pool())).is_ok()
         );
     }
 

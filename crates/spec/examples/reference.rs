@@ -25,14 +25,14 @@ fn main() -> std::process::ExitCode {
         return std::process::ExitCode::FAILURE;
     };
     let updated = format!("{}{START}{reference}{}", &readme[..start], &readme[end..]);
-    if updated != readme {
+    if updated == readme {
+        println!("README.md: spec reference up to date");
+    } else {
         if let Err(error) = std::fs::write(&path, updated) {
             eprintln!("error: cannot write {}: {error}", path.display());
             return std::process::ExitCode::FAILURE;
         }
         println!("README.md: spec reference updated");
-    } else {
-        println!("README.md: spec reference up to date");
     }
     std::process::ExitCode::SUCCESS
 }

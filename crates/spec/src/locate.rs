@@ -118,7 +118,7 @@ impl PositionIndex {
                 Event::MappingEnd | Event::SequenceEnd => {
                     match stack.pop() {
                         Some(Frame::Skip { depth }) if depth > 1 => {
-                            stack.push(Frame::Skip { depth: depth - 1 })
+                            stack.push(Frame::Skip { depth: depth - 1 });
                         }
                         Some(Frame::Skip { .. }) => {
                             // The complex key ended; its value comes next under a dummy key.
@@ -126,7 +126,7 @@ impl PositionIndex {
                                 *pending_key = Some(("?".to_owned(), position));
                             }
                         }
-                        _ => index.value_done(&mut stack),
+                        _ => Self::value_done(&mut stack),
                     }
                     continue;
                 }
@@ -198,7 +198,7 @@ impl PositionIndex {
                     path,
                     next_index: 0,
                 }),
-                None => index.value_done(&mut stack),
+                None => Self::value_done(&mut stack),
             }
         }
         Some(index)
@@ -207,7 +207,7 @@ impl PositionIndex {
     /// A value in the enclosing container is complete: a mapping waits for its next key, a
     /// sequence moves to its next index. (Mapping frames clear their pending key when the
     /// value starts, so only sequences need updating.)
-    fn value_done(&mut self, stack: &mut [Frame]) {
+    fn value_done(stack: &mut [Frame]) {
         if let Some(Frame::Seq { next_index, .. }) = stack.last_mut() {
             *next_index += 1;
         }

@@ -17,18 +17,18 @@ fn render_production(c: &mut Criterion) {
         b.iter(|| {
             let template = template::render(black_box(&spec), &options);
             black_box((template.to_yaml(), template.to_json()))
-        })
+        });
     });
     // The parts, to see where the time goes.
     c.bench_function("render_production_document_only", |b| {
-        b.iter(|| template::render(black_box(&spec), &options))
+        b.iter(|| template::render(black_box(&spec), &options));
     });
     let template = template::render(&spec, &options);
     c.bench_function("render_production_to_yaml", |b| {
-        b.iter(|| black_box(&template).to_yaml())
+        b.iter(|| black_box(&template).to_yaml());
     });
     c.bench_function("render_production_to_json", |b| {
-        b.iter(|| black_box(&template).to_json())
+        b.iter(|| black_box(&template).to_json());
     });
     c.bench_function("load_and_render_production", |b| {
         b.iter(|| {
@@ -37,7 +37,7 @@ fn render_production(c: &mut Criterion) {
                 .unwrap_or_else(|e| panic!("{e}"));
             let template = template::render(&spec, &options);
             black_box((template.to_yaml(), template.to_json()))
-        })
+        });
     });
 }
 

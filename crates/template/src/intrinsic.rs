@@ -22,6 +22,6 @@ pub fn sub(text: impl Into<String>) -> Value {
 }
 
 /// `{"Fn::Join": [delimiter, parts]}`.
-pub fn join(delimiter: &str, parts: Vec<Value>) -> Value {
+pub fn join(delimiter: &str, parts: &[Value]) -> Value {
     json!({ "Fn::Join": [delimiter, parts] })
 }

@@ -41,7 +41,7 @@ fn cold_start(c: &mut Criterion) {
                 let _ = child.wait();
             }
             total
-        })
+        });
     });
     group.finish();
 }

@@ -23,7 +23,7 @@ fn benches(c: &mut Criterion) {
         let event: Value = serde_json::from_str(&text).unwrap();
         let view = SignUpEvent::from_json(&event);
         c.bench_function(&format!("decide/{name}"), |b| {
-            b.iter(|| black_box(decide(black_box(&policy), black_box(&view)).is_ok()))
+            b.iter(|| black_box(decide(black_box(&policy), black_box(&view)).is_ok()));
         });
         c.bench_function(&format!("parse_decide_reply/{name}"), |b| {
             b.iter(|| {
@@ -31,7 +31,7 @@ fn benches(c: &mut Criterion) {
                 let reply =
                     respond(&policy, event, |_, _| {}).map(|r| serde_json::to_vec(&r).unwrap());
                 black_box(reply.is_ok())
-            })
+            });
         });
     }
 }

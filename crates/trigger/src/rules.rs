@@ -44,7 +44,7 @@ impl DomainSet {
             match policy::parse_domain_pattern(pattern).map_err(fail)? {
                 DomainPattern::Exact(domain) => set.exact.push(domain.to_owned()),
                 DomainPattern::Subdomains(domain) => {
-                    set.subdomain_suffixes.push(format!(".{domain}"))
+                    set.subdomain_suffixes.push(format!(".{domain}"));
                 }
             }
         }
@@ -151,7 +151,7 @@ mod tests {
     use super::*;
 
     fn set(patterns: &[&str]) -> DomainSet {
-        let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
+        let patterns: Vec<String> = patterns.iter().map(ToString::to_string).collect();
         DomainSet::parse("allow_domains", &patterns).unwrap()
     }
 

@@ -92,8 +92,11 @@ pub(crate) mod tests {
             logical_id: logical_id.into(),
             resource_type: resource_type.into(),
             replacement,
-            properties: properties.iter().map(|p| p.to_string()).collect(),
-            replacing_properties: replacing_properties.iter().map(|p| p.to_string()).collect(),
+            properties: properties.iter().map(ToString::to_string).collect(),
+            replacing_properties: replacing_properties
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
         }
     }
 

@@ -147,7 +147,7 @@ impl Checker<'_> {
                 }
             }
             Some(EmailVerifiedPolicy::Unverified) if provider.kind.sends_email_verified() => {
-                self.unmapped_claim_warning(&base, provider)
+                self.unmapped_claim_warning(&base, provider);
             }
             _ => {}
         }

@@ -93,6 +93,7 @@ fn verification(props: &mut Map<String, Value>, verification: &Verification) {
         let auto: Vec<&str> = verification
             .auto_verify
             .iter()
+            .copied()
             .map(verifiable_name)
             .collect();
         props.insert("AutoVerifiedAttributes".into(), json!(auto));
@@ -101,6 +102,7 @@ fn verification(props: &mut Map<String, Value>, verification: &Verification) {
         let keep: Vec<&str> = verification
             .keep_original_until_verified
             .iter()
+            .copied()
             .map(verifiable_name)
             .collect();
         props.insert(
@@ -118,7 +120,7 @@ fn verification(props: &mut Map<String, Value>, verification: &Verification) {
 }
 
 /// The Cognito attribute name of a verifiable attribute.
-fn verifiable_name(attribute: &VerifiableAttribute) -> &'static str {
+fn verifiable_name(attribute: VerifiableAttribute) -> &'static str {
     match attribute {
         VerifiableAttribute::Email => "email",
         VerifiableAttribute::Phone => "phone_number",

@@ -178,13 +178,8 @@ fn policy_value(cx: &Context, policy: &policy::PreSignUpPolicy) -> Value {
         }
         sub(format)
     } else {
-        join(
-            "",
-            pieces
-                .into_iter()
-                .filter(|p| !p.is_null() && p.as_str() != Some(""))
-                .collect(),
-        )
+        pieces.retain(|p| !p.is_null() && p.as_str() != Some(""));
+        join("", &pieces)
     }
 }
 

@@ -59,7 +59,7 @@ impl FakeRuntimeApi {
                 let Ok(stream) = stream else { return };
                 let queue = queue.clone();
                 let tx = tx.clone();
-                thread::spawn(move || serve_connection(stream, queue, tx));
+                thread::spawn(move || serve_connection(stream, &queue, &tx));
             }
         });
         FakeRuntimeApi {
@@ -134,8 +134,8 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
 
 fn serve_connection(
     stream: TcpStream,
-    queue: Arc<Mutex<VecDeque<(String, String)>>>,
-    tx: Sender<Posted>,
+    queue: &Mutex<VecDeque<(String, String)>>,
+    tx: &Sender<Posted>,
 ) {
     let _ = stream.set_nodelay(true);
     let Ok(mut writer) = stream.try_clone() else {
