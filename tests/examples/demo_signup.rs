@@ -5,6 +5,9 @@
 //! `cargo run -p e2e --example demo_signup -- [STACK]` (default `poolctl-demo`), with the AWS
 //! environment (AWS_ENDPOINT_URL, credentials, region) of the deploy.
 
+// A demo program: it shows its results on the terminal.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::process::ExitCode;
 
 use aws_sdk_cognitoidentityprovider as cognito;

@@ -256,6 +256,8 @@ impl Emulator {
 }
 
 impl Drop for Emulator {
+    // kill(2) on the emulator's process group has no safe std equivalent.
+    #[allow(unsafe_code)]
     fn drop(&mut self) {
         // The wrapper leads the group (process_group(0)), so its pid is the group id.
         // SAFETY: plain kill(2) on a process group this harness created.

@@ -9,6 +9,9 @@
 //! - [`aws`]: SDK clients against an emulator, stack and app-client lookups, sign-ups.
 //! - Here: paths in the repository, unique names, and scratch files (spec variants).
 
+// Test code: the e2e harness may print.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod aws;
 pub mod cli;
 pub mod emulator;

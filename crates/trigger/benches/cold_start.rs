@@ -5,6 +5,9 @@
 //! Measures the bootstrap in `POOLCTL_TRIGGER_ZIP` when set (the packaged `lambda` profile build, as
 //! `just bench-trigger` does), else the bench-profile build cargo makes for this bench.
 
+// A bench: it names the binary it measures.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 #[path = "../tests/support/mod.rs"]
 mod support;
 
