@@ -6,8 +6,8 @@ use aws_sdk_cloudformation::types::{Capability, ChangeSetType, Parameter, StackS
 
 use crate::aws::Aws;
 use crate::changes::ResourceChange;
-use crate::error::{DeployError, Refusal, StackFailure};
-use crate::events::{self, StackEvent};
+use crate::error::{DeployError, Refusal};
+use crate::events::StackEvent;
 use crate::guard;
 use crate::plan::Plan;
 use crate::request::{is_unchanged, resolve_parameters, unique_name, DeployRequest};
@@ -277,34 +277,17 @@ impl Deployer {
         )))
     }
 
+    /// Deletes a stack that holds nothing worth keeping, streaming its events to `progress`.
     async fn delete_and_wait(
         &self,
         state: &StackState,
         progress: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<(), DeployError> {
-        let token = unique_name();
-        let marker = self.aws.newest_event_id(&state.stack_id).await?;
-        self.aws
-            .cloudformation
-            .delete_stack()
-            .stack_name(&state.stack_id)
-            .client_request_token(&token)
-            .send()
-            .await
-            .map_err(|e| DeployError::aws("cloudformation:DeleteStack", e))?;
-        let mut sink = |event| progress(Progress::Event(event));
-        let (settled, events) = self
-            .aws
-            .watch(&state.stack_id, marker, Some(&token), &mut sink)
-            .await?;
-        if settled.status != StackStatus::DeleteComplete {
-            return Err(DeployError::StackFailed(Box::new(StackFailure {
-                stack_name: state.stack_name.clone(),
-                status: settled.status,
-                cause: events::first_failure(&events),
-            })));
+        let mut watch = self.start_delete(state.clone()).await?;
+        while let Some(event) = watch.next_event().await {
+            progress(Progress::Event(event));
         }
-        Ok(())
+        watch.finish().await.map(|_| ())
     }
 
     /// Deletes a stack. Refuses while termination protection is on (never turned off here) or
@@ -348,6 +331,11 @@ impl Deployer {
                 }
             }
         }
+        self.start_delete(state).await
+    }
+
+    /// Sends DeleteStack and watches it; anything but DELETE_COMPLETE is a [`StackFailure`].
+    async fn start_delete(&self, state: StackState) -> Result<Watch<DeleteOutcome>, DeployError> {
         let token = unique_name();
         let marker = self.aws.newest_event_id(&state.stack_id).await?;
         self.aws
