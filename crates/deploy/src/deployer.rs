@@ -166,12 +166,28 @@ impl Deployer {
 
         let body = serde_json::to_string(&template)
             .map_err(|e| DeployError::Unexpected(format!("serialise the template: {e}")))?;
-        if body.len() > TEMPLATE_BODY_LIMIT {
-            return Err(DeployError::Unexpected(format!(
-                "the template is {} bytes, over CloudFormation's inline limit of {TEMPLATE_BODY_LIMIT}",
-                body.len()
+        // Over the inline limit, the template goes to the artifact bucket, named by its hash.
+        let (template_body, template_url) = if body.len() > TEMPLATE_BODY_LIMIT {
+            let size = body.len();
+            let key = crate::artifact::template_key(&request.template_prefix, body.as_bytes());
+            let location = self
+                .aws
+                .upload_object(
+                    body.into_bytes(),
+                    "application/json",
+                    &key,
+                    request.template_bucket.as_deref(),
+                )
+                .await?;
+            progress(Progress::Notice(format!(
+                "the template is {size} bytes, over CloudFormation's inline limit of \
+                 {TEMPLATE_BODY_LIMIT}: deploying it from s3://{}/{}",
+                location.bucket, location.key
             )));
-        }
+            (None, Some(location.https_url(&self.aws.region)))
+        } else {
+            (Some(body), None)
+        };
         let change_set_type = if state.is_some() {
             ChangeSetType::Update
         } else {
@@ -185,7 +201,8 @@ impl Deployer {
             .change_set_name(unique_name())
             .change_set_type(change_set_type.clone())
             .description("poolctl deploy")
-            .template_body(body)
+            .set_template_body(template_body)
+            .set_template_url(template_url)
             .set_parameters(Some(
                 parameters
                     .iter()
