@@ -193,12 +193,13 @@ impl Deployer {
         } else {
             ChangeSetType::Create
         };
+        let change_set_name = unique_name();
         let created = self
             .aws
             .cloudformation
             .create_change_set()
             .stack_name(stack_name)
-            .change_set_name(unique_name())
+            .change_set_name(&change_set_name)
             .change_set_type(change_set_type.clone())
             .description("poolctl deploy")
             .set_template_body(template_body)
@@ -225,12 +226,38 @@ impl Deployer {
             .capabilities(Capability::CapabilityNamedIam)
             .send()
             .await
-            .map_err(|e| DeployError::aws("cloudformation:CreateChangeSet", e))?;
-        let change_set_id = created
-            .id()
-            .ok_or_else(|| DeployError::Unexpected("CreateChangeSet returned no id".into()))?
-            .to_owned();
-        let stack_id = created.stack_id().unwrap_or(stack_name).to_owned();
+            .map_err(|e| DeployError::aws("cloudformation:CreateChangeSet", e));
+        let (change_set_id, stack_id) = match created {
+            Ok(created) => (
+                created.id().map(str::to_owned),
+                created.stack_id().map(str::to_owned),
+            ),
+            // A retry whose first attempt made the change set but was never answered (a
+            // connection reset after the request went out) finds its own name taken: the
+            // change set is this deploy's, so carry on with it.
+            Err(error)
+                if error.aws_code() == Some("AlreadyExistsException")
+                    && error.to_string().contains(&change_set_name) =>
+            {
+                let found = self
+                    .aws
+                    .cloudformation
+                    .describe_change_set()
+                    .change_set_name(&change_set_name)
+                    .stack_name(stack_name)
+                    .send()
+                    .await
+                    .map_err(|e| DeployError::aws("cloudformation:DescribeChangeSet", e))?;
+                (
+                    found.change_set_id().map(str::to_owned),
+                    found.stack_id().map(str::to_owned),
+                )
+            }
+            Err(error) => return Err(error),
+        };
+        let change_set_id = change_set_id
+            .ok_or_else(|| DeployError::Unexpected("CreateChangeSet returned no id".into()))?;
+        let stack_id = stack_id.unwrap_or_else(|| stack_name.to_owned());
         let plan = Plan {
             aws: self.aws.clone(),
             stack_name: stack_name.to_owned(),

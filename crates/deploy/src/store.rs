@@ -33,7 +33,10 @@ impl ArtifactLocation {
     /// The object's path-style HTTPS URL, the form CloudFormation's `TemplateURL` takes in every
     /// region (and the one local emulators resolve).
     pub fn https_url(&self, region: &str) -> String {
-        format!("https://s3.{region}.amazonaws.com/{}/{}", self.bucket, self.key)
+        format!(
+            "https://s3.{region}.amazonaws.com/{}/{}",
+            self.bucket, self.key
+        )
     }
 }
 
