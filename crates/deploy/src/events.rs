@@ -46,37 +46,37 @@ impl StackEvent {
 
     pub fn is_failure(&self) -> bool {
         use ResourceStatus as R;
-        match &self.status {
+        matches!(
+            &self.status,
             R::CreateFailed
-            | R::DeleteFailed
-            | R::ExportFailed
-            | R::ExportRollbackFailed
-            | R::ImportFailed
-            | R::ImportRollbackFailed
-            | R::RollbackFailed
-            | R::UpdateFailed
-            | R::UpdateRollbackFailed => true,
-            _ => false,
-        }
+                | R::DeleteFailed
+                | R::ExportFailed
+                | R::ExportRollbackFailed
+                | R::ImportFailed
+                | R::ImportRollbackFailed
+                | R::RollbackFailed
+                | R::UpdateFailed
+                | R::UpdateRollbackFailed
+        )
     }
 
     /// A rollback status of the stack: where CloudFormation names why it rolled back.
     fn is_rollback(&self) -> bool {
         use ResourceStatus as R;
-        match &self.status {
+        // The stack-only UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS has no variant, and
+        // names no cause.
+        matches!(
+            &self.status,
             R::RollbackComplete
-            | R::RollbackFailed
-            | R::RollbackInProgress
-            | R::UpdateRollbackComplete
-            | R::UpdateRollbackFailed
-            | R::UpdateRollbackInProgress
-            | R::ImportRollbackComplete
-            | R::ImportRollbackFailed
-            | R::ImportRollbackInProgress => true,
-            // The stack-only UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS has no variant, and
-            // names no cause.
-            _ => false,
-        }
+                | R::RollbackFailed
+                | R::RollbackInProgress
+                | R::UpdateRollbackComplete
+                | R::UpdateRollbackFailed
+                | R::UpdateRollbackInProgress
+                | R::ImportRollbackComplete
+                | R::ImportRollbackFailed
+                | R::ImportRollbackInProgress
+        )
     }
 }
 
