@@ -8,6 +8,7 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
+use aws_sdk_cloudformation::config::retry::{RetryPartition, TokenBucket};
 use aws_sdk_s3::config::ProvideCredentials;
 
 use crate::error::DeployError;
@@ -33,14 +34,28 @@ pub struct Aws {
     pub sts: aws_sdk_sts::Client,
 }
 
-/// Retries live here and only here: the SDK retries throttling ("Rate exceeded") and transient
-/// errors with exponential backoff and jitter; adaptive mode adds a client-side rate limiter
-/// shared by every call of this process, which is what fifty parallel CI deploys need.
+/// Retries live here and only here. Standard mode: throttling ("Rate exceeded") and transient
+/// errors are retried with exponential backoff and full jitter, from 25 ms up to 5 s, 15
+/// attempts in all (about a minute of backing off at worst, enough to ride out a throttling
+/// storm). Not adaptive mode: its client-side rate limiter cuts the sending rate of a client
+/// that sends few requests so far that one throttled call cost a deploy tens of seconds
+/// (BENCHMARKS.md, "Under faults").
 fn retry_config() -> RetryConfig {
-    RetryConfig::adaptive()
-        .with_max_attempts(8)
-        .with_initial_backoff(Duration::from_millis(200))
-        .with_max_backoff(Duration::from_secs(20))
+    RetryConfig::standard()
+        .with_max_attempts(15)
+        .with_initial_backoff(Duration::from_millis(25))
+        .with_max_backoff(Duration::from_secs(5))
+}
+
+/// The retry quota of one client. The SDK's default charges throttled retries against a
+/// bucket that only time refills, so a long run at a steady throttling rate ends with
+/// "retry quota exceeded" although every call would have gone through after backing off.
+/// Throttled retries are free here (the backoff is what slows them down); retries after
+/// errors and timeouts still cost, which stops a storm against a failing service.
+fn retry_partition(service: &'static str) -> RetryPartition {
+    RetryPartition::custom(service)
+        .token_bucket(TokenBucket::builder().throttling_retry_cost(0).build())
+        .build()
 }
 
 impl Aws {
@@ -82,11 +97,18 @@ impl Aws {
         // Emulators serve buckets by path (http://host:port/bucket), not by virtual host.
         let s3_config = aws_sdk_s3::config::Builder::from(&config)
             .force_path_style(custom_endpoint)
+            .retry_partition(retry_partition("poolctl-s3"))
+            .build();
+        let cloudformation_config = aws_sdk_cloudformation::config::Builder::from(&config)
+            .retry_partition(retry_partition("poolctl-cloudformation"))
+            .build();
+        let sts_config = aws_sdk_sts::config::Builder::from(&config)
+            .retry_partition(retry_partition("poolctl-sts"))
             .build();
         Ok(Aws {
-            cloudformation: aws_sdk_cloudformation::Client::new(&config),
+            cloudformation: aws_sdk_cloudformation::Client::from_conf(cloudformation_config),
             s3: aws_sdk_s3::Client::from_conf(s3_config),
-            sts: aws_sdk_sts::Client::new(&config),
+            sts: aws_sdk_sts::Client::from_conf(sts_config),
             region,
             custom_endpoint,
             config,

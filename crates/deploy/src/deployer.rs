@@ -6,8 +6,8 @@ use aws_sdk_cloudformation::types::{Capability, ChangeSetType, Parameter, StackS
 
 use crate::aws::Aws;
 use crate::changes::ResourceChange;
-use crate::error::{DeployError, Refusal, StackFailure};
-use crate::events::{self, StackEvent};
+use crate::error::{DeployError, Refusal};
+use crate::events::StackEvent;
 use crate::guard;
 use crate::plan::Plan;
 use crate::request::{is_unchanged, resolve_parameters, unique_name, DeployRequest};
@@ -166,26 +166,44 @@ impl Deployer {
 
         let body = serde_json::to_string(&template)
             .map_err(|e| DeployError::Unexpected(format!("serialise the template: {e}")))?;
-        if body.len() > TEMPLATE_BODY_LIMIT {
-            return Err(DeployError::Unexpected(format!(
-                "the template is {} bytes, over CloudFormation's inline limit of {TEMPLATE_BODY_LIMIT}",
-                body.len()
+        // Over the inline limit, the template goes to the artifact bucket, named by its hash.
+        let (template_body, template_url) = if body.len() > TEMPLATE_BODY_LIMIT {
+            let size = body.len();
+            let key = crate::artifact::template_key(&request.template_prefix, body.as_bytes());
+            let location = self
+                .aws
+                .upload_object(
+                    body.into_bytes(),
+                    "application/json",
+                    &key,
+                    request.template_bucket.as_deref(),
+                )
+                .await?;
+            progress(Progress::Notice(format!(
+                "the template is {size} bytes, over CloudFormation's inline limit of \
+                 {TEMPLATE_BODY_LIMIT}: deploying it from s3://{}/{}",
+                location.bucket, location.key
             )));
-        }
+            (None, Some(location.https_url(&self.aws.region)))
+        } else {
+            (Some(body), None)
+        };
         let change_set_type = if state.is_some() {
             ChangeSetType::Update
         } else {
             ChangeSetType::Create
         };
+        let change_set_name = unique_name();
         let created = self
             .aws
             .cloudformation
             .create_change_set()
             .stack_name(stack_name)
-            .change_set_name(unique_name())
+            .change_set_name(&change_set_name)
             .change_set_type(change_set_type.clone())
             .description("poolctl deploy")
-            .template_body(body)
+            .set_template_body(template_body)
+            .set_template_url(template_url)
             .set_parameters(Some(
                 parameters
                     .iter()
@@ -208,12 +226,38 @@ impl Deployer {
             .capabilities(Capability::CapabilityNamedIam)
             .send()
             .await
-            .map_err(|e| DeployError::aws("cloudformation:CreateChangeSet", e))?;
-        let change_set_id = created
-            .id()
-            .ok_or_else(|| DeployError::Unexpected("CreateChangeSet returned no id".into()))?
-            .to_owned();
-        let stack_id = created.stack_id().unwrap_or(stack_name).to_owned();
+            .map_err(|e| DeployError::aws("cloudformation:CreateChangeSet", e));
+        let (change_set_id, stack_id) = match created {
+            Ok(created) => (
+                created.id().map(str::to_owned),
+                created.stack_id().map(str::to_owned),
+            ),
+            // A retry whose first attempt made the change set but was never answered (a
+            // connection reset after the request went out) finds its own name taken: the
+            // change set is this deploy's, so carry on with it.
+            Err(error)
+                if error.aws_code() == Some("AlreadyExistsException")
+                    && error.to_string().contains(&change_set_name) =>
+            {
+                let found = self
+                    .aws
+                    .cloudformation
+                    .describe_change_set()
+                    .change_set_name(&change_set_name)
+                    .stack_name(stack_name)
+                    .send()
+                    .await
+                    .map_err(|e| DeployError::aws("cloudformation:DescribeChangeSet", e))?;
+                (
+                    found.change_set_id().map(str::to_owned),
+                    found.stack_id().map(str::to_owned),
+                )
+            }
+            Err(error) => return Err(error),
+        };
+        let change_set_id = change_set_id
+            .ok_or_else(|| DeployError::Unexpected("CreateChangeSet returned no id".into()))?;
+        let stack_id = stack_id.unwrap_or_else(|| stack_name.to_owned());
         let plan = Plan {
             aws: self.aws.clone(),
             stack_name: stack_name.to_owned(),
@@ -277,34 +321,17 @@ impl Deployer {
         )))
     }
 
+    /// Deletes a stack that holds nothing worth keeping, streaming its events to `progress`.
     async fn delete_and_wait(
         &self,
         state: &StackState,
         progress: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<(), DeployError> {
-        let token = unique_name();
-        let marker = self.aws.newest_event_id(&state.stack_id).await?;
-        self.aws
-            .cloudformation
-            .delete_stack()
-            .stack_name(&state.stack_id)
-            .client_request_token(&token)
-            .send()
-            .await
-            .map_err(|e| DeployError::aws("cloudformation:DeleteStack", e))?;
-        let mut sink = |event| progress(Progress::Event(event));
-        let (settled, events) = self
-            .aws
-            .watch(&state.stack_id, marker, Some(&token), &mut sink)
-            .await?;
-        if settled.status != StackStatus::DeleteComplete {
-            return Err(DeployError::StackFailed(Box::new(StackFailure {
-                stack_name: state.stack_name.clone(),
-                status: settled.status,
-                cause: events::first_failure(&events),
-            })));
+        let mut watch = self.start_delete(state.clone()).await?;
+        while let Some(event) = watch.next_event().await {
+            progress(Progress::Event(event));
         }
-        Ok(())
+        watch.finish().await.map(|_| ())
     }
 
     /// Deletes a stack. Refuses while termination protection is on (never turned off here) or
@@ -348,6 +375,11 @@ impl Deployer {
                 }
             }
         }
+        self.start_delete(state).await
+    }
+
+    /// Sends DeleteStack and watches it; anything but DELETE_COMPLETE is a [`StackFailure`].
+    async fn start_delete(&self, state: StackState) -> Result<Watch<DeleteOutcome>, DeployError> {
         let token = unique_name();
         let marker = self.aws.newest_event_id(&state.stack_id).await?;
         self.aws

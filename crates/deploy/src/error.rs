@@ -38,6 +38,17 @@ pub enum DeployError {
     #[error("{0}")]
     StackFailed(Box<StackFailure>),
 
+    /// Watching a running stack operation failed (the network, the credentials, the service):
+    /// the operation itself may well still be running.
+    #[error(
+        "lost track of stack {stack_name} while its operation ran: {cause}; the operation may \
+         still be running in CloudFormation"
+    )]
+    LostTrack {
+        stack_name: String,
+        cause: Box<DeployError>,
+    },
+
     /// The stack is in a state this driver cannot deploy over without a person deciding.
     #[error("{0}")]
     StackState(String),

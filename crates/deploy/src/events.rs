@@ -63,20 +63,20 @@ impl StackEvent {
     /// A rollback status of the stack: where CloudFormation names why it rolled back.
     fn is_rollback(&self) -> bool {
         use ResourceStatus as R;
-        match &self.status {
+        // The stack-only UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS has no variant, and
+        // names no cause.
+        matches!(
+            &self.status,
             R::RollbackComplete
-            | R::RollbackFailed
-            | R::RollbackInProgress
-            | R::UpdateRollbackComplete
-            | R::UpdateRollbackFailed
-            | R::UpdateRollbackInProgress
-            | R::ImportRollbackComplete
-            | R::ImportRollbackFailed
-            | R::ImportRollbackInProgress => true,
-            // The stack-only UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS has no variant, and
-            // names no cause.
-            _ => false,
-        }
+                | R::RollbackFailed
+                | R::RollbackInProgress
+                | R::UpdateRollbackComplete
+                | R::UpdateRollbackFailed
+                | R::UpdateRollbackInProgress
+                | R::ImportRollbackComplete
+                | R::ImportRollbackFailed
+                | R::ImportRollbackInProgress
+        )
     }
 }
 

@@ -39,6 +39,8 @@ pub struct SpecDeployment {
     pub artifact_bucket: Option<String>,
     /// Key prefix of the artifact in the bucket.
     pub artifact_prefix: String,
+    /// Key prefix of a template too large to send inline; `None`: `templates/<stack>`.
+    pub template_prefix: Option<String>,
     /// Permit losing a pool: replacement, removal, dropped deletion protection or retain.
     pub allow_pool_replacement: bool,
 }
@@ -64,6 +66,7 @@ impl SpecDeployment {
             trigger_zip: None,
             artifact_bucket: None,
             artifact_prefix: DEFAULT_ARTIFACT_PREFIX.to_owned(),
+            template_prefix: None,
             allow_pool_replacement: false,
         }
     }
@@ -113,7 +116,8 @@ impl Deployer {
                 )
             })?;
             let key = object_key(&deployment.artifact_prefix, &sha256_hex(&zip));
-            let bucket = deployment.artifact_bucket.as_deref();
+            let bucket = deployment.artifact_bucket.clone();
+            let bucket = bucket.as_deref();
             let location = match upload {
                 ArtifactUpload::Upload => self.aws.upload_artifact(zip, &key, bucket).await?,
                 ArtifactUpload::LocateOnly => self.aws.artifact_location(&key, bucket).await?,
@@ -124,7 +128,12 @@ impl Deployer {
             auto_parameters.insert(template::PARAM_ARTIFACT_BUCKET.to_owned(), location.bucket);
             auto_parameters.insert(template::PARAM_ARTIFACT_KEY.to_owned(), location.key);
         }
+        let template_prefix = deployment
+            .template_prefix
+            .unwrap_or_else(|| format!("templates/{stack_name}"));
         Ok(DeployRequest {
+            template_bucket: deployment.artifact_bucket,
+            template_prefix,
             stack_name,
             template: spec_template(deployment.spec),
             auto_parameters,

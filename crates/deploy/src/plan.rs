@@ -1,7 +1,7 @@
 //! A created change set: waited for, summarised, checked by the guard, then executed or
 //! discarded.
 
-use aws_sdk_cloudformation::types::{ChangeSetStatus, ChangeSetType};
+use aws_sdk_cloudformation::types::{ChangeSetStatus, ChangeSetType, ExecutionStatus};
 use serde_json::Value;
 
 use crate::aws::Aws;
@@ -95,6 +95,27 @@ impl Plan {
         Ok(Prepared::Plan(Box::new(self)))
     }
 
+    /// Whether execution of the change set has started (or ended).
+    async fn was_executed(&self) -> Result<bool, DeployError> {
+        let described = self
+            .aws
+            .cloudformation
+            .describe_change_set()
+            .change_set_name(&self.change_set_id)
+            .stack_name(&self.stack_id)
+            .send()
+            .await
+            .map_err(|e| DeployError::aws("cloudformation:DescribeChangeSet", e))?;
+        Ok(matches!(
+            described.execution_status(),
+            Some(
+                ExecutionStatus::ExecuteInProgress
+                    | ExecutionStatus::ExecuteComplete
+                    | ExecutionStatus::ExecuteFailed
+            )
+        ))
+    }
+
     /// Deletes the change set (and the empty stack a CREATE change set made).
     pub async fn discard(&self) -> Result<(), DeployError> {
         if self.change_set_type == ChangeSetType::Create {
@@ -122,7 +143,8 @@ impl Plan {
     pub async fn execute(self) -> Result<Watch<ApplyOutcome>, DeployError> {
         let token = unique_name();
         let marker = self.aws.newest_event_id(&self.stack_id).await?;
-        self.aws
+        let executed = self
+            .aws
             .cloudformation
             .execute_change_set()
             .change_set_name(&self.change_set_id)
@@ -130,7 +152,15 @@ impl Plan {
             .client_request_token(&token)
             .send()
             .await
-            .map_err(|e| DeployError::aws("cloudformation:ExecuteChangeSet", e))?;
+            .map_err(|e| DeployError::aws("cloudformation:ExecuteChangeSet", e));
+        if let Err(error) = executed {
+            // A retry whose first attempt was executed but never answered (a connection reset
+            // after the request went out) finds the change set no longer available: that is
+            // the execution this deploy asked for, so watch it rather than fail.
+            if error.aws_code() != Some("InvalidChangeSetStatus") || !self.was_executed().await? {
+                return Err(error);
+            }
+        }
         let created = self.change_set_type == ChangeSetType::Create;
         let (stack_id, stack_name) = (self.stack_id, self.stack_name);
         Ok(Watch::spawn(

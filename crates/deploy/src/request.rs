@@ -44,6 +44,10 @@ pub struct DeployRequest {
     pub tags: BTreeMap<String, String>,
     /// Permit losing a pool: replacement, removal, dropped deletion protection or retain.
     pub allow_pool_replacement: bool,
+    /// Where a template too large to send inline is uploaded: the bucket (`None`: the account's
+    /// artifact bucket) and the key prefix.
+    pub template_bucket: Option<String>,
+    pub template_prefix: String,
 }
 
 /// A name CloudFormation accepts for change sets and request tokens, unique per call (the AWS

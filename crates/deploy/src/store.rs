@@ -1,4 +1,5 @@
-//! The artifact bucket: content-addressed trigger zips, uploaded only when absent. Without an
+//! The artifact bucket: content-addressed trigger zips (and templates too large to send
+//! inline), uploaded only when absent. Without an
 //! explicit bucket the driver uses (or creates) `poolctl-artifacts-<account>-<region>`: public
 //! access blocked, SSE-S3 encryption, a TLS-only policy, old artifacts expired. Every call
 //! names the expected bucket owner, so a bucket of the same name in another account is never
@@ -26,6 +27,17 @@ pub struct ArtifactLocation {
     pub key: String,
     /// False when an object with this key (the same content) was already there.
     pub uploaded: bool,
+}
+
+impl ArtifactLocation {
+    /// The object's path-style HTTPS URL, the form CloudFormation's `TemplateURL` takes in every
+    /// region (and the one local emulators resolve).
+    pub fn https_url(&self, region: &str) -> String {
+        format!(
+            "https://s3.{region}.amazonaws.com/{}/{}",
+            self.bucket, self.key
+        )
+    }
 }
 
 /// The default bucket name for an account and region.
@@ -66,6 +78,19 @@ impl Aws {
         key: &str,
         bucket: Option<&str>,
     ) -> Result<ArtifactLocation, DeployError> {
+        self.upload_object(zip, "application/zip", key, bucket)
+            .await
+    }
+
+    /// Uploads `body` as [`Aws::upload_artifact`] does, with its content type; `key` must
+    /// name the content (carry its hash).
+    pub async fn upload_object(
+        &self,
+        body: Vec<u8>,
+        content_type: &str,
+        key: &str,
+        bucket: Option<&str>,
+    ) -> Result<ArtifactLocation, DeployError> {
         let owner = self.account_id().await?;
         let (bucket, is_default) = match bucket {
             Some(bucket) => (bucket.to_owned(), false),
@@ -103,9 +128,9 @@ impl Aws {
             .bucket(&bucket)
             .key(key)
             .expected_bucket_owner(&owner)
-            .content_type("application/zip")
+            .content_type(content_type)
             .server_side_encryption(ServerSideEncryption::Aes256)
-            .body(ByteStream::from(zip))
+            .body(ByteStream::from(body))
             .send()
             .await
             .map_err(|e| DeployError::aws("s3:PutObject", e))?;

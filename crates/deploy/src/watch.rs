@@ -44,7 +44,11 @@ impl<T: Send + 'static> Watch<T> {
             };
             let (settled, seen) = aws
                 .watch(&stack_id, marker, Some(&token), &mut sink)
-                .await?;
+                .await
+                .map_err(|cause| DeployError::LostTrack {
+                    stack_name: stack_name.clone(),
+                    cause: Box::new(cause),
+                })?;
             if succeeded(&settled.status) {
                 Ok(outcome(settled, &seen))
             } else {

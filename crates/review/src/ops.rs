@@ -140,6 +140,7 @@ pub async fn up(
         artifact_bucket: request.artifact_bucket,
         // Each review pool keeps its own copy, deleted with it (see ARTIFACT_PREFIX).
         artifact_prefix: format!("{ARTIFACT_PREFIX}/{stack}"),
+        template_prefix: Some(format!("{ARTIFACT_PREFIX}/{stack}")),
         // A review pool holds nothing worth keeping: a spec change that needs a new pool
         // gets one.
         allow_pool_replacement: true,

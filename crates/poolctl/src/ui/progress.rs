@@ -103,7 +103,11 @@ pub async fn follow<T>(
         }
     }
     printer.finish();
-    Ok(watch.finish().await)
+    let outcome = watch.finish().await;
+    if let Err(DeployError::LostTrack { .. }) = &outcome {
+        eprintln!("Resume with: {resume} (it waits for the operation in progress)");
+    }
+    Ok(outcome)
 }
 
 /// The exit after Ctrl-C while a stack operation runs on.
