@@ -11,6 +11,13 @@ cfn_lint_version := "1.58.0"
 jsonschema_version := "4.26.0"
 awscli_version := "1.46.2"
 rust_just_version := "1.59.0"
+# checkov, in a venv of its own (.venv-checkov): it pins boto3 1.35, whose botocore cannot
+# coexist with the one ministack pins, so pip finds no set that holds both.
+checkov_version := "3.3.30"
+checkov_venv := root / ".venv-checkov"
+# cfn-guard (AWS CloudFormation Guard) comes only as a crate: compiled into .tools/bin once.
+cfn_guard_version := "3.2.1"
+tools_dir := root / ".tools"
 rust_targets := "x86_64-unknown-linux-musl aarch64-unknown-linux-musl"
 # Debian packages the build needs beyond a stock Rust/Python/Node machine (space separated).
 apt_packages := ""
@@ -23,7 +30,7 @@ default:
     @{{just_executable()}} --list --unsorted
 
 # Install everything the build and the tests need; fast when already done.
-setup: setup-apt setup-python setup-rust setup-node
+setup: setup-apt setup-python setup-checkov setup-rust setup-guard setup-node
 
 [private]
 setup-apt:
@@ -55,6 +62,38 @@ setup-python:
     "{{venv}}/bin/pip" install --quiet --disable-pip-version-check $want
     echo "$want" > "$stamp"
     echo "python tools: installed ($want)"
+
+[private]
+setup-checkov:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    want="checkov=={{checkov_version}}"
+    stamp="{{checkov_venv}}/.poolctl-pins"
+    if [[ -x "{{checkov_venv}}/bin/checkov" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+        echo "checkov: up to date ($want)"
+        exit 0
+    fi
+    [[ -x "{{checkov_venv}}/bin/python" ]] || python3 -m venv "{{checkov_venv}}"
+    "{{checkov_venv}}/bin/pip" install --quiet --disable-pip-version-check "$want"
+    echo "$want" > "$stamp"
+    echo "checkov: installed ($want)"
+
+[private]
+setup-guard:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    # The binary's own version is the stamp: a change of pin reinstalls, nothing else does.
+    bin="{{tools_dir}}/bin/cfn-guard"
+    if [[ -x "$bin" && "$("$bin" --version)" == "cfn-guard {{cfn_guard_version}}" ]]; then
+        echo "cfn-guard: up to date ({{cfn_guard_version}})"
+        exit 0
+    fi
+    # No registry we use ships a prebuilt binary, so it is compiled: about 7 minutes on 2 cores,
+    # once. Without CARGO_TARGET_DIR, cargo builds in a temporary directory it then removes.
+    echo "cfn-guard: compiling {{cfn_guard_version}} from crates.io into .tools (once)"
+    env -u CARGO_TARGET_DIR cargo install cfn-guard --version "{{cfn_guard_version}}" --locked \
+        --root "{{tools_dir}}" --quiet --force
+    echo "cfn-guard: installed ($("$bin" --version))"
 
 [private]
 setup-rust:
@@ -99,6 +138,51 @@ lint-templates:
     "{{venv}}/bin/cfn-lint" "${files[@]}"
     echo "lint-templates: ${#files[@]} template(s) clean"
 
+# ---- Policy checks (guard/, checkov) ----
+
+# The Guard rules: their unit tests (guard/tests/), then every rule on every template in templates/.
+guard: setup-guard
+    #!/usr/bin/env bash
+    set -euo pipefail
+    guard="{{tools_dir}}/bin/cfn-guard"
+    cd "{{root}}"
+    shopt -s nullglob
+    rules=(guard/*.guard)
+    for rule in "${rules[@]}"; do
+        name=$(basename "$rule" .guard)
+        [[ -f "guard/tests/${name}_tests.yaml" ]] || { echo "guard: $rule has no guard/tests/${name}_tests.yaml" >&2; exit 1; }
+    done
+    report=$(mktemp)
+    trap 'rm -f "$report"' EXIT
+    # Each unit test names its expected PASS, FAIL or SKIP per rule; any other outcome fails.
+    if ! "$guard" test --dir guard > "$report" 2>&1; then
+        cat "$report"
+        echo "guard: a rule's unit tests failed (above)" >&2
+        exit 1
+    fi
+    cases=$(grep -c '^Name: ' "$report" || true)
+    echo "guard: ${#rules[@]} rule files, $cases unit tests as expected"
+    # The JSON templates: the YAML ones are the same documents (a test checks it), but Guard
+    # reads `!GetAtt A.B` as the string "A.B", which the reference checks cannot follow.
+    templates=(templates/*.json)
+    if (( ${#templates[@]} == 0 )); then
+        echo "guard: no templates to check"
+        exit 0
+    fi
+    data=()
+    for template in "${templates[@]}"; do data+=(--data "$template"); done
+    "$guard" validate --rules guard "${data[@]}" --show-summary fail
+    echo "guard: ${#templates[@]} template(s) pass every rule"
+
+# checkov over templates/ (YAML and JSON); suppressions live in each resource's Metadata.
+checkov: setup-checkov
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cd "{{root}}"
+    "{{checkov_venv}}/bin/checkov" --directory templates --framework cloudformation \
+        --skip-download --quiet --compact
+    echo "checkov: templates/ clean"
+
 # Build what the end-to-end tests run: the poolctl binary and the x86_64 trigger zip.
 [private]
 e2e-artifacts:
@@ -113,10 +197,11 @@ e2e-artifacts:
         {{just_executable()}} trigger x86_64
     fi
 
-# The one test command (CI and README): format and lint checks, cfn-lint on the templates, the
-# CDK export test, then every cargo test (unit and end-to-end against a private emulator).
+# The one test command (CI and README): format and lint checks, cfn-lint, the Guard rules and
+# checkov on the templates, the CDK export test, then every cargo test (unit and end-to-end
+# against a private emulator; the template crate's run Guard and checkov on the coverage specs).
 # Extra arguments go to cargo test, e.g. `just test -p spec` or `just test -- --nocapture`.
-test *cargo_args: setup fmt-check clippy lint-templates test-cdk e2e-artifacts
+test *cargo_args: setup fmt-check clippy lint-templates guard checkov test-cdk e2e-artifacts
     #!/usr/bin/env bash
     set -euo pipefail
     args=({{cargo_args}})

@@ -864,6 +864,29 @@ fn log_retention_must_be_a_cloudwatch_value() {
     );
 }
 
+#[test]
+fn log_group_kms_key_must_be_a_key_arn() {
+    let error = error_at(
+        &spec("triggers:\n  log_group_kms_key: arn:aws:kms:eu-west-1:123456789012:alias/logs\n"),
+        "is not the ARN of a KMS key",
+        5,
+        22,
+    );
+    assert!(error.help.contains("takes no alias"), "{error}");
+    for key in [
+        "arn:aws:kms:eu-west-1:123456789012:key/0f6c1d2e-3b4a-4c5d-8e9f-a0b1c2d3e4f5",
+        "arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+        "\"{{resolve:ssm:/acme/logs-key-arn}}\"",
+    ] {
+        let text = spec(&format!("triggers:\n  log_group_kms_key: {key}\n"));
+        assert!(
+            diagnostics(&text).is_empty(),
+            "{key}: {:?}",
+            diagnostics(&text)
+        );
+    }
+}
+
 // ------------------------------------------------------------------ tags
 
 #[test]

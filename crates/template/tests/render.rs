@@ -537,6 +537,59 @@ fn pool_protection_and_outputs_follow_the_spec() {
     }
 }
 
+/// The ids of the checkov checks a resource's Metadata suppresses, each with its reason.
+fn checkov_skips(resource: &Value) -> Vec<String> {
+    let Some(skips) = resource["Metadata"]["checkov"]["skip"].as_array() else {
+        return Vec::new();
+    };
+    skips
+        .iter()
+        .map(|skip| {
+            let comment = skip["comment"].as_str().unwrap_or_default();
+            assert!(
+                comment.len() > 20,
+                "a checkov skip without a reason: {skip}"
+            );
+            skip["id"].as_str().expect("skip id").to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn the_log_group_is_encrypted_with_the_spec_key_or_says_why_not() {
+    let mut seen_key = false;
+    let mut seen_default = false;
+    for path in all_specs() {
+        let spec = load(&path);
+        let template = render(&path);
+        let resources = &template.as_value()["Resources"];
+        if spec.triggers.pre_sign_up.is_none() {
+            continue;
+        }
+        let log_group = &resources["PreSignUpLogGroup"];
+        match &spec.triggers.log_group_kms_key {
+            Some(key) => {
+                seen_key = true;
+                assert_eq!(log_group["Properties"]["KmsKeyId"], json!(key));
+                assert!(log_group.get("Metadata").is_none(), "{}", path.display());
+            }
+            None => {
+                seen_default = true;
+                assert!(log_group["Properties"].get("KmsKeyId").is_none());
+                assert_eq!(checkov_skips(log_group), ["CKV_AWS_158"]);
+            }
+        }
+        // What does not apply to a synchronous Cognito trigger is suppressed, with reasons.
+        assert_eq!(
+            checkov_skips(&resources["PreSignUpFunction"]),
+            ["CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117", "CKV_AWS_173"],
+            "{}",
+            path.display()
+        );
+    }
+    assert!(seen_key && seen_default, "specs cover both log group kinds");
+}
+
 #[test]
 fn a_deployed_pool_keeps_its_logical_id() {
     let path = pool_specs()

@@ -376,6 +376,14 @@ pub struct Triggers {
     /// Days the trigger's logs are kept.
     #[serde(default = "default_log_retention")]
     pub log_retention_days: u16,
+
+    /// The customer managed KMS key that encrypts the trigger's log group: a key ARN
+    /// (`arn:aws:kms:<region>:<account>:key/<key id>`, in the stack's region; not an alias), or
+    /// `{{resolve:ssm:<parameter>}}` holding one. Its key policy must let
+    /// `logs.<region>.amazonaws.com` use it. Without it, CloudWatch Logs encrypts the logs with
+    /// its own key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_group_kms_key: Option<String>,
 }
 
 fn default_log_retention() -> u16 {
@@ -387,6 +395,7 @@ impl Default for Triggers {
         Self {
             pre_sign_up: None,
             log_retention_days: default_log_retention(),
+            log_group_kms_key: None,
         }
     }
 }

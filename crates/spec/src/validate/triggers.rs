@@ -25,6 +25,15 @@ impl Checker<'_> {
                 ),
             );
         }
+        if let Some(key) = &triggers.log_group_kms_key {
+            if !is_kms_key_arn(key) && !is_ssm_reference(key) {
+                self.error(
+                    "triggers.log_group_kms_key",
+                    format!("{key:?} is not the ARN of a KMS key"),
+                    "write the key's ARN, `arn:aws:kms:<region>:<account>:key/<key id>` (CloudWatch Logs takes no alias), or `{{resolve:ssm:<parameter>}}`",
+                );
+            }
+        }
         let Some(policy) = &triggers.pre_sign_up else {
             return;
         };
@@ -138,6 +147,29 @@ impl Checker<'_> {
             );
         }
     }
+}
+
+/// `arn:<partition>:kms:<region>:<account>:key/<key id>`.
+fn is_kms_key_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    parts.len() == 6
+        && parts[0] == "arn"
+        && parts[1].starts_with("aws")
+        && parts[2] == "kms"
+        && !parts[3].is_empty()
+        && parts[4].len() == 12
+        && parts[4].chars().all(|c| c.is_ascii_digit())
+        && parts[5].strip_prefix("key/").is_some_and(|id| {
+            !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+/// `{{resolve:ssm:<parameter>}}`, and nothing around it.
+fn is_ssm_reference(value: &str) -> bool {
+    value
+        .strip_prefix("{{resolve:ssm:")
+        .and_then(|rest| rest.strip_suffix("}}"))
+        .is_some_and(|name| !name.is_empty() && !name.contains(['{', '}']))
 }
 
 /// CloudWatch Logs' allowed retention periods, in days.

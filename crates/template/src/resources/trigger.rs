@@ -40,17 +40,40 @@ pub(super) fn function_arn() -> Value {
     ))
 }
 
+/// checkov's suppression of its checks on one resource, each with the reason, in the resource's
+/// `Metadata` (the form checkov documents: `checkov: { skip: [{ id, comment }] }`).
+fn checkov_skips(skips: &[(&str, &str)]) -> Value {
+    let skip: Vec<Value> = skips
+        .iter()
+        .map(|(id, comment)| json!({ "id": id, "comment": comment }))
+        .collect();
+    json!({ "checkov": { "skip": skip } })
+}
+
 fn log_group(cx: &Context) -> Value {
-    json!({
+    let mut group = json!({
         "Type": "AWS::Logs::LogGroup",
         "DeletionPolicy": "Delete",
         "UpdateReplacePolicy": "Delete",
-        "Properties": {
-            "LogGroupName": sub(format!("/aws/lambda/{}", function_name())),
-            "RetentionInDays": cx.spec.triggers.log_retention_days,
-            "Tags": cx.tag_list(),
+    });
+    let mut properties = json!({
+        "LogGroupName": sub(format!("/aws/lambda/{}", function_name())),
+        "RetentionInDays": cx.spec.triggers.log_retention_days,
+    });
+    match &cx.spec.triggers.log_group_kms_key {
+        Some(key) => {
+            properties["KmsKeyId"] = json!(key);
         }
-    })
+        None => {
+            group["Metadata"] = checkov_skips(&[(
+                "CKV_AWS_158",
+                "CloudWatch Logs encrypts these logs at rest with its own key; they hold one line per sign-up decision (email domain, provider, client id, never an address or a secret). Set triggers.log_group_kms_key for a customer managed key",
+            )]);
+        }
+    }
+    properties["Tags"] = cx.tag_list();
+    group["Properties"] = properties;
+    group
 }
 
 fn role(cx: &Context) -> Value {
@@ -96,6 +119,7 @@ fn function(cx: &Context, policy: &policy::PreSignUpPolicy) -> Value {
         "Type": "AWS::Lambda::Function",
         // Logs work from the first invocation on.
         "DependsOn": [PRE_SIGN_UP_LOGS_POLICY_ID],
+        "Metadata": checkov_skips(FUNCTION_CHECKOV_SKIPS),
         "Properties": {
             "FunctionName": sub(function_name()),
             "Description": format!("PreSignUp trigger of the {} user pool", cx.spec.name),
@@ -115,6 +139,26 @@ fn function(cx: &Context, policy: &policy::PreSignUpPolicy) -> Value {
         }
     })
 }
+
+/// The checkov checks that do not apply to a synchronous Cognito trigger, and why.
+const FUNCTION_CHECKOV_SKIPS: &[(&str, &str)] = &[
+    (
+        "CKV_AWS_115",
+        "No reserved concurrency: it would cap sign-ups, since Cognito fails a sign-up whose trigger is throttled",
+    ),
+    (
+        "CKV_AWS_116",
+        "No dead-letter queue: Cognito invokes the trigger synchronously and retries it itself, so there is no asynchronous event to dead-letter",
+    ),
+    (
+        "CKV_AWS_117",
+        "Not in a VPC: the function reaches no network resource; it only answers the Lambda runtime API and writes its logs",
+    ),
+    (
+        "CKV_AWS_173",
+        "The one environment variable, POOLCTL_POLICY, holds no secret (client ids, provider names and email domains); Lambda encrypts it at rest with its own key",
+    ),
+];
 
 /// The policy JSON for the function, trusted clients named by their client ids.
 ///
