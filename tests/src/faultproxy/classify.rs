@@ -384,7 +384,9 @@ mod tests {
     #[test]
     fn s3_operations_from_method_path_and_query() {
         let a = auth("s3");
-        let cases: &[(&str, &str, &[(&str, &str)], &str)] = &[
+        // (method, target, extra headers, operation)
+        type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], &'a str);
+        let cases: &[Case] = &[
             ("GET", "/", &[], "ListBuckets"),
             ("PUT", "/bucket", &[], "CreateBucket"),
             ("HEAD", "/bucket", &[], "HeadBucket"),

@@ -33,7 +33,7 @@ pub mod wire;
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Instant;
@@ -96,6 +96,7 @@ impl FaultProxy {
             upstream,
             client,
             sequence: AtomicU64::new(0),
+            log: AtomicBool::new(false),
         });
         let (shutdown, mut stop) = tokio::sync::oneshot::channel::<()>();
         let accept_shared = Arc::clone(&shared);
@@ -150,6 +151,12 @@ impl FaultProxy {
             .lock()
             .expect("engine lock")
             .set_plan(plan, Instant::now());
+    }
+
+    /// Writes one line per decided request to stderr (method, target, service:Operation, what
+    /// the proxy did), or stops.
+    pub fn set_logging(&self, on: bool) {
+        self.shared.log.store(on, Ordering::Relaxed);
     }
 
     /// What the proxy has passed, faulted and throttled so far.

@@ -3,7 +3,7 @@
 //! (hyper's pooled client).
 
 use std::io;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -26,6 +26,8 @@ pub(crate) struct Shared {
     pub(crate) upstream: String,
     pub(crate) client: Upstream,
     pub(crate) sequence: AtomicU64,
+    /// One line per decided request on stderr.
+    pub(crate) log: AtomicBool,
 }
 
 /// Request heads larger than this are refused.
@@ -123,6 +125,12 @@ async fn handle(shared: &Shared, request: Request) -> Reply {
         .expect("engine lock")
         .decide(&info, Instant::now());
     let sequence = shared.sequence.fetch_add(1, Ordering::Relaxed);
+    if shared.log.load(Ordering::Relaxed) {
+        eprintln!(
+            "faultproxy: {} {} -> {}:{} {action:?}",
+            request.method, request.target, info.service, info.operation
+        );
+    }
     let request_id = format!("faultproxy-{sequence:012}");
     let error = |kind| Reply::Full(error_response(&info, kind, &request_id));
     match action {
