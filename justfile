@@ -271,6 +271,69 @@ emulator-stop:
     rm -f "$pidfile"
     echo "emulator stopped"
 
+# Start the fault-injection proxy (tests/src/faultproxy) in front of `just emulator`, starting
+# the emulator too if needed, and print the endpoint to use. ARGS go to the proxy, e.g.
+# `just emulator-faults --throttle 0.3 --quota --seed 7 --log` or
+# `just emulator-faults --rule 'cloudformation:Describe*:503:0.5'`; `--help` lists them.
+# FAULTPROXY_PORT sets its port (4567). Counts: GET $AWS_ENDPOINT_URL/_faultproxy/stats.
+emulator-faults *args:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    set -f  # rule globs such as List* reach the proxy as written
+    port="${FAULTPROXY_PORT:-4567}"
+    pidfile="{{emulator_dir}}/faultproxy.pid"
+    log="{{emulator_dir}}/faultproxy.log"
+    endpoint="http://127.0.0.1:$port"
+    # The whole workspace selected, as `just test` builds it: another selection would compile
+    # the AWS SDK again.
+    cargo build -q --workspace --bins
+    proxy="${CARGO_TARGET_DIR:-{{root}}/target}/debug/faultproxy"
+    [[ "$proxy" = /* ]] || proxy="{{root}}/$proxy"
+    if [[ " {{args}} " == *" --help "* || " {{args}} " == *" -h "* ]]; then
+        "$proxy" --help
+        exit 0
+    fi
+    if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+        echo "fault proxy already running (pid $(cat "$pidfile")): $endpoint"
+        echo "(\`just emulator-faults-stop\` first to change its plan)"
+        exit 0
+    fi
+    "{{just_executable()}}" emulator >/dev/null
+    setsid "$proxy" --upstream "http://127.0.0.1:{{emulator_port}}" --listen "127.0.0.1:$port" {{args}} \
+        >"$log" 2>&1 < /dev/null &
+    pid=$!
+    echo "$pid" > "$pidfile"
+    for _ in $(seq 1 100); do
+        if curl -fsS -o /dev/null --max-time 1 "$endpoint/_faultproxy/stats" 2>/dev/null; then
+            echo "fault proxy ready (pid $pid, log $log) in front of http://127.0.0.1:{{emulator_port}}"
+            echo "AWS_ENDPOINT_URL=$endpoint"
+            exit 0
+        fi
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "fault proxy exited during start:" >&2
+            cat "$log" >&2
+            rm -f "$pidfile"
+            exit 1
+        fi
+        sleep 0.1
+    done
+    echo "fault proxy did not answer within 10 s; see $log" >&2
+    exit 1
+
+# Stop the fault proxy started by `just emulator-faults` (the emulator keeps running).
+emulator-faults-stop:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    pidfile="{{emulator_dir}}/faultproxy.pid"
+    if [[ ! -f "$pidfile" ]]; then
+        echo "fault proxy not running"
+        exit 0
+    fi
+    pid=$(cat "$pidfile")
+    kill -TERM "$pid" 2>/dev/null || true
+    rm -f "$pidfile"
+    echo "fault proxy stopped"
+
 # ---- AWS CDK export (infra/cdk) ----
 
 # Offline CDK CLI: no version check, no telemetry, no notices (cdk.json turns off the rest).

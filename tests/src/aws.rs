@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use aws_config::retry::RetryConfig;
 use aws_sdk_cloudformation::types::StackStatus;
 use aws_sdk_cognitoidentityprovider as cognito;
 
@@ -18,14 +19,28 @@ const STACK_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// SDK configuration for `emulator`, with dummy credentials.
 pub async fn sdk_config(emulator: &Emulator) -> aws_config::SdkConfig {
+    sdk_config_for(emulator.endpoint(), None).await
+}
+
+/// SDK configuration for `emulator` that sends every call once: with no retries, a test
+/// behind a fault proxy sees each fault it injects.
+pub async fn sdk_config_without_retries(emulator: &Emulator) -> aws_config::SdkConfig {
+    sdk_config_for(emulator.endpoint(), Some(RetryConfig::disabled())).await
+}
+
+/// SDK configuration for any endpoint (a bare fault proxy, say), with dummy credentials and,
+/// if given, a retry configuration other than the SDK's default.
+pub async fn sdk_config_for(endpoint: &str, retry: Option<RetryConfig>) -> aws_config::SdkConfig {
     let credentials =
         aws_sdk_cloudformation::config::Credentials::new("test", "test", None, None, "e2e");
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(emulator.endpoint())
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
         .region(aws_config::Region::new(REGION))
-        .credentials_provider(credentials)
-        .load()
-        .await
+        .credentials_provider(credentials);
+    if let Some(retry) = retry {
+        loader = loader.retry_config(retry);
+    }
+    loader.load().await
 }
 
 /// A CloudFormation client for `emulator`.

@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use crate::faultproxy::{FaultPlan, FaultProxy};
 use crate::{repo_root, target_dir};
 
 pub const REGION: &str = "us-east-1";
@@ -47,7 +48,11 @@ pub struct Emulator {
     /// Held open so the wrapper notices when this process dies without dropping us.
     _lifeline: ChildStdin,
     port: u16,
+    /// What clients are given: the emulator itself, or the fault proxy in front of it.
     endpoint: String,
+    /// The emulator's own endpoint.
+    direct_endpoint: String,
+    proxy: Option<FaultProxy>,
     work_dir: PathBuf,
     log_path: PathBuf,
 }
@@ -70,6 +75,27 @@ impl Emulator {
             }
         }
         panic!("ministack did not start after {START_ATTEMPTS} attempts: {last_error}");
+    }
+
+    /// Starts ministack as [`start`](Emulator::start) does, with a fault-injection proxy in
+    /// front of it following `plan`: [`endpoint`](Emulator::endpoint) and [`env`](Emulator::env)
+    /// then point at the proxy, so poolctl and the SDK helpers go through it.
+    /// [`faults`](Emulator::faults) changes the plan and reads the counts.
+    pub fn start_with(plan: FaultPlan) -> Emulator {
+        let mut emulator = Emulator::start();
+        let proxy = FaultProxy::start(&emulator.direct_endpoint, plan)
+            .unwrap_or_else(|e| panic!("start the fault proxy: {e}"));
+        emulator.endpoint = proxy.endpoint().to_owned();
+        emulator.proxy = Some(proxy);
+        emulator
+    }
+
+    /// The fault proxy of an emulator started with [`start_with`](Emulator::start_with).
+    #[track_caller]
+    pub fn faults(&self) -> &FaultProxy {
+        self.proxy
+            .as_ref()
+            .expect("this emulator has no fault proxy: start it with Emulator::start_with")
     }
 
     /// One emulator for the whole test binary, started on first use. Tests that share it must
@@ -139,7 +165,9 @@ impl Emulator {
             child,
             _lifeline: lifeline,
             port,
-            endpoint,
+            endpoint: endpoint.clone(),
+            direct_endpoint: endpoint,
+            proxy: None,
             work_dir,
             log_path,
         };
@@ -206,11 +234,18 @@ impl Emulator {
         matches!(self.child.try_wait(), Ok(None))
     }
 
-    /// Base URL for `AWS_ENDPOINT_URL`, e.g. `http://127.0.0.1:41234`.
+    /// Base URL for `AWS_ENDPOINT_URL`, e.g. `http://127.0.0.1:41234`: the fault proxy's when
+    /// there is one.
     pub fn endpoint(&self) -> &str {
         &self.endpoint
     }
 
+    /// The emulator's own base URL, bypassing any fault proxy.
+    pub fn direct_endpoint(&self) -> &str {
+        &self.direct_endpoint
+    }
+
+    /// The emulator's own port (never the proxy's).
     pub fn port(&self) -> u16 {
         self.port
     }

@@ -7,6 +7,10 @@
 //!   at an emulator; [`run_poolctl`](cli::run_poolctl) and [`expect_code`](cli::expect_code)
 //!   run it and check its exit code, with stdout and stderr in the failure message.
 //! - [`aws`]: SDK clients against an emulator, stack and app-client lookups, sign-ups.
+//! - [`faultproxy`]: a proxy in front of the emulator that injects throttling, errors,
+//!   resets, truncated bodies, latency and request-rate quotas;
+//!   [`Emulator::start_with`](emulator::Emulator::start_with) puts one in front of a new
+//!   emulator, so that everything aimed at it goes through the proxy.
 //! - Here: paths in the repository, unique names, and scratch files (spec variants).
 
 // Test code: the e2e harness may print.
@@ -15,6 +19,7 @@
 pub mod aws;
 pub mod cli;
 pub mod emulator;
+pub mod faultproxy;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
