@@ -1,6 +1,9 @@
 //! The fault-injection proxy by hand: `just emulator-faults` runs it in front of `just
 //! emulator`. Prints the endpoint to use, then serves until killed.
 
+// A command-line tool: its output is the point.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -53,12 +56,12 @@ fn run() -> Result<(), String> {
             "--listen" => {
                 listen = value("--listen")?
                     .parse()
-                    .map_err(|e| format!("--listen: {e}"))?
+                    .map_err(|e| format!("--listen: {e}"))?;
             }
             "--seed" => {
                 plan.seed = value("--seed")?
                     .parse()
-                    .map_err(|e| format!("--seed: {e}"))?
+                    .map_err(|e| format!("--seed: {e}"))?;
             }
             "--log" => log = true,
             "--quota" => plan = plan.quotas(Quotas::aws_defaults()),

@@ -231,7 +231,6 @@ fn s3_operation(
 }
 
 fn s3_bucket_operation(method: &str, keys: &[String]) -> String {
-    let has = |k: &str| keys.iter().any(|q| q == k);
     // Bucket sub-resources named `<Get|Put|Delete>Bucket<Name>`, and one that is not.
     const CONFIGS: &[(&str, &str)] = &[
         ("policy", "BucketPolicy"),
@@ -249,6 +248,7 @@ fn s3_bucket_operation(method: &str, keys: &[String]) -> String {
         ("accelerate", "BucketAccelerateConfiguration"),
         ("public-access-block", "PublicAccessBlock"),
     ];
+    let has = |k: &str| keys.iter().any(|q| q == k);
     let verb = match method {
         "GET" => "Get",
         "PUT" => "Put",
@@ -383,9 +383,9 @@ mod tests {
 
     #[test]
     fn s3_operations_from_method_path_and_query() {
-        let a = auth("s3");
         // (method, target, extra headers, operation)
         type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], &'a str);
+        let a = auth("s3");
         let cases: &[Case] = &[
             ("GET", "/", &[], "ListBuckets"),
             ("PUT", "/bucket", &[], "CreateBucket"),
