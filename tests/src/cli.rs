@@ -104,6 +104,17 @@ pub fn run(command: &mut Command) -> Run {
     }
 }
 
+/// What a poolctl process started by hand (to kill or interrupt it) did, once it ended.
+pub fn finished_on(emulator: &Emulator, child: std::process::Child) -> Run {
+    let output = child.wait_with_output().expect("wait for poolctl");
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        emulator_log: Some(emulator.log_path().to_path_buf()),
+    }
+}
+
 /// Runs `command` (a [`poolctl`] aimed at `emulator`); a failed [`expect_code`] also shows
 /// the end of the emulator's log.
 pub fn run_on(emulator: &Emulator, command: &mut Command) -> Run {

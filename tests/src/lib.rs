@@ -11,6 +11,8 @@
 //!   resets, truncated bodies, latency and request-rate quotas;
 //!   [`Emulator::start_with`](emulator::Emulator::start_with) puts one in front of a new
 //!   emulator, so that everything aimed at it goes through the proxy.
+//! - [`matrix`]: the fault matrix's cases: a deployed pool behind its own proxy, and the
+//!   check that nothing was lost.
 //! - Here: paths in the repository, unique names, and scratch files (spec variants).
 
 // Test code: the e2e harness may print.
@@ -20,6 +22,7 @@ pub mod aws;
 pub mod cli;
 pub mod emulator;
 pub mod faultproxy;
+pub mod matrix;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
