@@ -277,16 +277,30 @@ fn deserialization_diagnostic(
             .then(|| index.and_then(PositionIndex::second_document))
             .flatten()
     });
-    let (line, column) = match (from_index, inner.location()) {
-        (Some(position), _) => (position.line, position.column),
-        (None, Some(location)) if !buffered => (location.line(), location.column()),
-        (None, _) => match index {
-            Some(index) => {
-                let position = index.locate(&path);
-                (position.line, position.column)
-            }
-            None => (0, 0),
-        },
+    // Inside a buffered value serde's position is past it, which is wrong for a type error
+    // but right for a syntax error (the parser's own position).
+    let semantic = SEMANTIC.iter().any(|start| message.starts_with(start));
+    let (line, column) = match (from_index, inner.location(), index) {
+        (Some(position), _, _) => (position.line, position.column),
+        (None, Some(_), Some(index)) if buffered && semantic => {
+            let position = index.locate(&path);
+            (position.line, position.column)
+        }
+        (None, Some(location), _) => (location.line(), location.column()),
+        (None, None, Some(index)) => {
+            let position = index.locate(&path);
+            (position.line, position.column)
+        }
+        (None, None, None) => second_document_line(text)
+            .filter(|_| message.contains("more than one document"))
+            .unwrap_or((1, 1)),
+    };
+    // The parser may point one line past a file without a final line break: the end it is.
+    let end = position_of(text, text.len());
+    let (line, column) = if (line, column) > end {
+        end
+    } else {
+        (line, column)
     };
 
     let empty = text
@@ -326,6 +340,22 @@ fn deserialization_diagnostic(
         "indent with spaces, never tabs".to_owned()
     } else if let Some(help) = syntax_help(&message) {
         help.to_owned()
+    } else if message.contains("expected field identifier") {
+        "write keys as plain names (`key: value`); a list, mapping or `? ` complex key cannot be a key in a spec".to_owned()
+    } else if message.contains("expected a YAML tag")
+        || message.contains("expected variant identifier")
+    {
+        "write one plain value here (e.g. `email`), not a list or mapping; the spec reference lists the values this key takes".to_owned()
+    } else if message.contains("as u128") {
+        "the number is too large to read: quote it if it is text, or write a value in range"
+            .to_owned()
+    } else if message.contains("do not support enum input") {
+        "remove the YAML tag (`!name`) in front of the value: a spec uses plain values".to_owned()
+    } else if message.starts_with("invalid type") {
+        format!(
+            "write a value of the type the spec reference gives for `{}`",
+            field_name(&path)
+        )
     } else {
         "see the pool spec reference in the README, or `poolctl schema`".to_owned()
     };
@@ -333,6 +363,11 @@ fn deserialization_diagnostic(
         "the spec is empty".to_owned()
     } else if message.contains("more than one document") {
         "a second YAML document starts here; a spec is one document".to_owned()
+    } else if message.contains("expected a YAML tag starting with '!'") {
+        format!(
+            "{path}: {}",
+            message.replace("a YAML tag starting with '!'", "a single value")
+        )
     } else if whole_number {
         let name = field_name(&path);
         let value = backticked(&message).unwrap_or_default();
@@ -359,6 +394,44 @@ fn deserialization_diagnostic(
         message,
         help,
     }
+}
+
+/// How serde's messages about a value of the wrong shape start (the rest are YAML syntax).
+const SEMANTIC: &[&str] = &[
+    "invalid type",
+    "invalid value",
+    "invalid length",
+    "missing field",
+    "unknown field",
+    "unknown variant",
+    "duplicate field",
+];
+
+/// The line and column of a second document's `---` (or of the content after a `...`), found
+/// by reading lines, for when the text could not be indexed.
+fn second_document_line(text: &str) -> Option<(usize, usize)> {
+    let mut content = false;
+    let mut ended = false;
+    for (i, line) in text.lines().enumerate() {
+        let marker = |m: &str| {
+            line.strip_prefix(m)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+        };
+        if marker("---") {
+            if content || ended {
+                return Some((i + 1, 1));
+            }
+            content = true;
+        } else if marker("...") {
+            ended = true;
+        } else if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
+            if ended {
+                return Some((i + 1, 1));
+            }
+            content = true;
+        }
+    }
+    None
 }
 
 /// Whether line `line` (1-based) is indented with a tab.
@@ -425,7 +498,9 @@ fn syntax_help(message: &str) -> Option<&'static str> {
         ("anchor", "quote the value that starts with `&` or `*`"),
         ("while scanning a block scalar", "after `|` or `>` put only an indentation digit or `-`/`+`, then the text on the following lines, indented"),
         ("while scanning a quoted scalar", "close the quoted string, and write a quote inside it as `\\\"` (double quotes) or `''` (single quotes)"),
+        ("mapping keys are not allowed", "a `?` starts a complex key, which a spec never has: remove it, or quote the value that starts with `?`"),
         ("directive", "remove the `%` line, or quote the value that starts with `%`"),
+        ("<document start>", "remove the `%` line at the top (a directive needs a `---` line after it), or quote the value that starts with `%`"),
         ("recursion limit exceeded", "nesting is too deep: a spec is a few levels deep at most"),
         ("repetition limit exceeded", "aliases expand to too much: write the values out instead of repeating `*alias`"),
         ("while parsing", "check the indentation (spaces only; the keys of one mapping in one column) and quote values that contain `: `, ` #` or start with a special character"),
@@ -455,6 +530,14 @@ fn bare_message(error: &serde_norway::Error) -> String {
         if looks_like_path {
             message = rest.to_owned();
         }
+    }
+    // A path prefix with spaces in a key (`tags.my key: missing field ...`).
+    if let Some(start) = SEMANTIC
+        .iter()
+        .filter_map(|phrase| message.find(&format!(": {phrase}")))
+        .min()
+    {
+        message.replace_range(..start + 2, "");
     }
     message
 }
