@@ -101,7 +101,20 @@ fn a_spec_with_a_duplicate_key_never_reaches_rendering() {
     let text = spec("attributes:\n  standard:\n    email: {}\n    email: { mutable: false }\n");
     assert!(load_str("pool.yaml", &text).is_err());
     let without = spec("attributes:\n  standard:\n    email: { mutable: false }\n");
-    assert!(load_str("pool.yaml", &without).is_ok());
+    let loaded = load_str("pool.yaml", &without).unwrap();
+    let rendered = template::render(&loaded.spec, &template::RenderOptions::default()).to_json();
+    assert!(rendered.contains("\"Mutable\": false"), "{rendered}");
+}
+
+#[test]
+fn the_longest_description_that_loads_renders_within_cloudformations_limit() {
+    let room = MAX_TEMPLATE_DESCRIPTION - "Cognito user pool demo:  (poolctl)".len();
+    let loaded = load_str("pool.yaml", &description_of(room)).unwrap();
+    let rendered = template::render(&loaded.spec, &template::RenderOptions::default());
+    let document: serde_json::Value = serde_json::from_str(&rendered.to_json()).unwrap();
+    let description = document["Description"].as_str().unwrap();
+    assert_eq!(description.len(), MAX_TEMPLATE_DESCRIPTION);
+    assert_eq!(description, loaded.spec.template_description());
 }
 
 // ------------------------------------------------------------------ description
