@@ -1,4 +1,5 @@
-//! The decision table. Pure: no I/O, no clock, no allocation on the accepting paths.
+//! The decision table. Pure: no I/O, no clock, and no allocation on the accepting paths of
+//! ASCII addresses (a Unicode domain is encoded to its `xn--` form).
 
 use crate::event::{SignUpEvent, TriggerSource};
 use crate::rules::CompiledPolicy;
