@@ -215,6 +215,15 @@ test *cargo_args: setup fmt-check clippy lint-templates guard checkov test-cdk e
     POOLCTL_BIN="{{root}}/target/debug/poolctl" POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" \
         cargo test "${scope[@]}" "${args[@]}"
 
+# Fuzzing, release build: a million mutated example specs (POOLCTL_FUZZ_CASES) and a million
+# Cognito-shaped PreSignUp events (POOLCTL_FUZZ_EVENTS); prints cases, panics and failures.
+# `cargo test` runs the same two checks with a few thousand cases. POOLCTL_FUZZ_SEED: another seed.
+fuzz:
+    POOLCTL_FUZZ_CASES="${POOLCTL_FUZZ_CASES:-1000000}" cargo test --release -q -p spec --test fuzz \
+        -- --nocapture --exact mutated_specs_never_panic_and_every_error_is_located
+    POOLCTL_FUZZ_EVENTS="${POOLCTL_FUZZ_EVENTS:-1000000}" cargo test --release -q -p trigger --test properties \
+        -- --nocapture --exact fuzzed_events_never_panic_and_never_verify_without_a_basis
+
 # Benchmarks.
 bench:
     cargo bench --workspace

@@ -106,17 +106,30 @@ pub fn dns_name_problem(name: &str) -> Option<&'static str> {
     if !name.contains('.') {
         return Some("a domain has at least two labels, like `example.com`");
     }
-    name.split('.').find_map(label_problem)
+    name.split('.')
+        .find_map(|label| label_problem(label, false))
 }
 
-fn label_problem(label: &str) -> Option<&'static str> {
+/// Whether `name` is a DNS name in any letter case (as an email address may write it): the
+/// notation of [`dns_name_problem`] with uppercase letters allowed.
+pub fn is_dns_name_any_case(name: &str) -> bool {
+    name.len() <= 253
+        && name.contains('.')
+        && name
+            .split('.')
+            .all(|label| label_problem(label, true).is_none())
+}
+
+fn label_problem(label: &str, any_case: bool) -> Option<&'static str> {
     if label.is_empty() || label.len() > 63 {
         return Some("each label has 1 to 63 characters");
     }
-    if !label
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
+    if !label.bytes().all(|b| {
+        b.is_ascii_lowercase()
+            || b.is_ascii_digit()
+            || b == b'-'
+            || (any_case && b.is_ascii_uppercase())
+    }) {
         return Some(
             "only lowercase letters, digits and hyphens are allowed (IDNs in their xn-- form)",
         );

@@ -19,7 +19,7 @@ mod schema;
 pub mod validate;
 
 pub use diagnostic::{Diagnostic, Severity, SpecError};
-pub use load::{load, load_str, Loaded};
+pub use load::{load, load_bytes, load_str, Loaded};
 pub use model::*;
 pub use schema::{json_schema, json_schema_pretty, reference_markdown};
 pub use validate::{domain_prefix_problem, MAX_DOMAIN_PREFIX, RESERVED_DOMAIN_WORDS};

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Severity, SpecError};
-use crate::locate::{child_path, PositionIndex};
+use crate::locate::{child_path, DuplicateKey, PositionIndex};
 use crate::model::PoolSpec;
 use crate::validate::{self, Finding};
 
@@ -17,8 +17,8 @@ pub struct Loaded {
 /// Read, parse and validate the spec at `path`. Diagnostics name the file as `path` is written.
 pub fn load(path: &Path) -> Result<Loaded, SpecError> {
     let file = path.display().to_string();
-    match std::fs::read_to_string(path) {
-        Ok(text) => load_str(&file, &text),
+    match std::fs::read(path) {
+        Ok(bytes) => load_bytes(&file, &bytes),
         Err(error) => Err(SpecError {
             diagnostics: vec![Diagnostic {
                 severity: Severity::Error,
@@ -33,18 +33,50 @@ pub fn load(path: &Path) -> Result<Loaded, SpecError> {
     }
 }
 
+/// Parse and validate spec file contents, which must be UTF-8; `file_name` is used in
+/// diagnostics only.
+pub fn load_bytes(file_name: &str, bytes: &[u8]) -> Result<Loaded, SpecError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => load_str(file_name, text),
+        Err(error) => Err(SpecError {
+            diagnostics: vec![encoding_diagnostic(file_name, bytes, &error)],
+        }),
+    }
+}
+
 /// Parse and validate spec text; `file_name` is used in diagnostics only.
 pub fn load_str(file_name: &str, text: &str) -> Result<Loaded, SpecError> {
+    if let Some(diagnostic) = unusable_character(file_name, text) {
+        return Err(SpecError {
+            diagnostics: vec![diagnostic],
+        });
+    }
+    let index = PositionIndex::build(text);
+    // A key written twice is an error wherever it is: YAML would keep the last value silently
+    // (in a map such as `attributes.standard`, an `email` entry that makes email immutable).
+    let mut diagnostics: Vec<Diagnostic> = index
+        .iter()
+        .flat_map(PositionIndex::duplicate_keys)
+        .map(|duplicate| duplicate_key_diagnostic(file_name, duplicate))
+        .collect();
     let deserializer = serde_norway::Deserializer::from_str(text);
-    let spec: PoolSpec = match serde_path_to_error::deserialize(deserializer) {
+    let parsed: Result<PoolSpec, _> = serde_path_to_error::deserialize(deserializer);
+    let spec = match parsed {
         Ok(spec) => spec,
         Err(error) => {
-            return Err(SpecError {
-                diagnostics: vec![deserialization_diagnostic(file_name, text, &error)],
-            });
+            let diagnostic = deserialization_diagnostic(file_name, text, index.as_ref(), &error);
+            // serde's own `duplicate field` is the same finding as one of the above.
+            if diagnostics.is_empty() || !error.inner().to_string().contains("duplicate field") {
+                diagnostics.push(diagnostic);
+            }
+            diagnostics.sort_by_key(|d| (d.line, d.column));
+            return Err(SpecError { diagnostics });
         }
     };
-    let index = PositionIndex::build(text).unwrap_or_default();
+    if !diagnostics.is_empty() {
+        return Err(SpecError { diagnostics });
+    }
+    let index = index.unwrap_or_default();
     let mut diagnostics: Vec<Diagnostic> = validate::validate(&spec)
         .into_iter()
         .map(|finding| locate(file_name, &index, finding))
@@ -58,6 +90,117 @@ pub fn load_str(file_name: &str, text: &str) -> Result<Loaded, SpecError> {
             spec,
             warnings: diagnostics,
         })
+    }
+}
+
+fn duplicate_key_diagnostic(file_name: &str, duplicate: DuplicateKey) -> Diagnostic {
+    let DuplicateKey {
+        path,
+        key,
+        first,
+        second,
+    } = duplicate;
+    Diagnostic {
+        severity: Severity::Error,
+        file: file_name.to_owned(),
+        line: second.line,
+        column: second.column,
+        message: format!(
+            "duplicate key `{key}` (first at {}:{})",
+            first.line, first.column
+        ),
+        help: format!(
+            "keep one `{key}` key and remove the other: YAML would silently keep only the last one"
+        ),
+        path,
+    }
+}
+
+/// Where a text position is: the line and column (1-based, in characters) of byte `offset`,
+/// counting `\n`, `\r\n` and a lone `\r` as line breaks, as the YAML parser does.
+fn position_of(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let mut line = 1;
+    let mut line_start = 0;
+    let bytes = before.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let breaks = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        if breaks {
+            line += 1;
+            line_start = i + 1;
+        }
+    }
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// The first character YAML does not allow in a document (NUL and other control characters),
+/// as a located error. YAML allows tab, line breaks and printable Unicode only.
+fn unusable_character(file_name: &str, text: &str) -> Option<Diagnostic> {
+    let allowed = |c: char| {
+        matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}')
+            || ('\u{A0}'..='\u{D7FF}').contains(&c)
+            || ('\u{E000}'..='\u{FFFD}').contains(&c)
+            || c >= '\u{10000}'
+    };
+    let (offset, c) = text.char_indices().find(|&(_, c)| !allowed(c))?;
+    let (line, column) = position_of(text, offset);
+    let (message, help) = if c == '\0' {
+        (
+            "the spec contains a NUL byte; a spec is UTF-8 text".to_owned(),
+            "remove it; if the file is full of them it was saved as UTF-16: save it as UTF-8"
+                .to_owned(),
+        )
+    } else {
+        (
+            format!(
+                "control character U+{:04X} is not allowed in YAML",
+                u32::from(c)
+            ),
+            "remove it (inside double quotes a control character can be written as an escape, e.g. \"\\t\")"
+                .to_owned(),
+        )
+    };
+    Some(Diagnostic {
+        severity: Severity::Error,
+        file: file_name.to_owned(),
+        line,
+        column,
+        path: String::new(),
+        message,
+        help,
+    })
+}
+
+/// Bytes that are not UTF-8: where the first bad byte is, and how to save the file.
+fn encoding_diagnostic(file_name: &str, bytes: &[u8], error: &std::str::Utf8Error) -> Diagnostic {
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    let (line, column, message, help) = if utf16 {
+        (
+            0,
+            0,
+            "the spec is UTF-16 text; poolctl reads UTF-8".to_owned(),
+            "save the file as UTF-8 (an editor's \"Save with encoding\", or `iconv -f utf-16 -t utf-8`)",
+        )
+    } else {
+        let valid = error.valid_up_to();
+        // Safe to slice: everything before `valid` is UTF-8.
+        let text = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+        let (line, column) = position_of(text, text.len());
+        (
+            line,
+            column,
+            format!("the spec is not valid UTF-8: byte 0x{:02X} here", bytes[valid]),
+            "save the file as UTF-8 (an editor's \"Save with encoding\"; `iconv -f latin1 -t utf-8` converts Latin-1 text)",
+        )
+    };
+    Diagnostic {
+        severity: Severity::Error,
+        file: file_name.to_owned(),
+        line,
+        column,
+        path: String::new(),
+        message,
+        help: help.to_owned(),
     }
 }
 
@@ -82,6 +225,7 @@ fn locate(file_name: &str, index: &PositionIndex, finding: Finding) -> Diagnosti
 fn deserialization_diagnostic(
     file_name: &str,
     text: &str,
+    index: Option<&PositionIndex>,
     error: &serde_path_to_error::Error<serde_norway::Error>,
 ) -> Diagnostic {
     let mut path = String::new();
@@ -94,7 +238,6 @@ fn deserialization_diagnostic(
     }
     let inner = error.inner();
     let message = bare_message(inner);
-    let index = PositionIndex::build(text);
 
     // serde_norway knows where it was when the error arose, except inside values that serde
     // buffers before deserializing (identity providers, selected by `kind`): there its
@@ -102,7 +245,7 @@ fn deserialization_diagnostic(
     let buffered = path.starts_with("identity_providers[") && !path.contains('.');
     let field = backticked(&message);
     let type_error = message.starts_with("invalid type") || message.starts_with("invalid value");
-    let from_index = index.as_ref().and_then(|index| {
+    let from_index = index.and_then(|index| {
         if message.starts_with("unknown field") {
             let key_path = child_path(&path, field.as_deref()?);
             index
@@ -128,49 +271,115 @@ fn deserialization_diagnostic(
             None
         }
     });
-    let (line, column) = match (from_index, inner.location()) {
-        (Some(position), _) => (position.line, position.column),
-        (None, Some(location)) if !buffered => (location.line(), location.column()),
-        (None, _) => match &index {
-            Some(index) => {
-                let position = index.locate(&path);
-                (position.line, position.column)
-            }
-            None => (0, 0),
-        },
+    let from_index = from_index.or_else(|| {
+        message
+            .contains("more than one document")
+            .then(|| index.and_then(PositionIndex::second_document))
+            .flatten()
+    });
+    // Inside a buffered value serde's position is past it, which is wrong for a type error
+    // but right for a syntax error (the parser's own position).
+    let semantic = SEMANTIC.iter().any(|start| message.starts_with(start));
+    let (line, column) = match (from_index, inner.location(), index) {
+        (Some(position), _, _) => (position.line, position.column),
+        (None, Some(_), Some(index)) if buffered && semantic => {
+            let position = index.locate(&path);
+            (position.line, position.column)
+        }
+        (None, Some(location), _) => (location.line(), location.column()),
+        (None, None, Some(index)) => {
+            let position = index.locate(&path);
+            (position.line, position.column)
+        }
+        (None, None, None) => second_document_line(text)
+            .filter(|_| message.contains("more than one document"))
+            .unwrap_or((1, 1)),
+    };
+    // The parser may point one line past a file without a final line break: the end it is.
+    let end = position_of(text, text.len());
+    let (line, column) = if (line, column) > end {
+        end
+    } else {
+        (line, column)
     };
 
     let empty = text
         .lines()
         .all(|line| line.trim().is_empty() || line.trim_start().starts_with('#'));
+    let whole_number = message.contains("expected u") || message.contains("expected i");
     let help = if empty {
         "start from a copy of infra/pools/demo.yaml".to_owned()
     } else if message.starts_with("unknown field") {
         "remove the key or correct its spelling (the keys allowed here are listed above)".to_owned()
     } else if message.starts_with("missing field") {
-        format!("add `{}` here", field.unwrap_or_default())
+        format!("add `{}` here", field.as_deref().unwrap_or_default())
     } else if message.starts_with("duplicate field") {
         format!(
             "keep one `{}` key and remove the other",
-            field.unwrap_or_default()
+            field.as_deref().unwrap_or_default()
         )
     } else if message.starts_with("unknown variant") || message.contains("expected `") {
         "use one of the values listed above".to_owned()
     } else if message.contains("expected a sequence") {
         "write a list: `[a, b]`, or one `- item` per line".to_owned()
-    } else if message.contains("expected u") || message.contains("expected i") {
-        "write a whole number in the range given in the spec reference".to_owned()
+    } else if whole_number {
+        format!("write a whole number, {}", integer_range(&path))
     } else if message.contains("expected a boolean") {
         "write `true` or `false`".to_owned()
     } else if message.contains("expected a string") {
         "quote the value, e.g. \"4711\" or \"yes\", so that it stays a string".to_owned()
-    } else if message.contains("while parsing") || message.contains("while scanning") {
-        "fix the YAML syntax at the position shown".to_owned()
+    } else if message.contains("expected struct") || message.contains("expected a map") {
+        "write a mapping here: `key: value` lines indented under this key, or `{ key: value }`"
+            .to_owned()
+    } else if message.contains("more than one document") {
+        "a spec is one YAML document: remove the `---` line and what follows it, or move the second pool to its own file in infra/pools".to_owned()
+    } else if inner
+        .location()
+        .is_some_and(|at| tab_indented(text, at.line()))
+    {
+        "indent with spaces, never tabs".to_owned()
+    } else if let Some(help) = syntax_help(&message) {
+        help.to_owned()
+    } else if message.contains("expected field identifier") {
+        "write keys as plain names (`key: value`); a list, mapping or `? ` complex key cannot be a key in a spec".to_owned()
+    } else if message.contains("expected a YAML tag")
+        || message.contains("expected variant identifier")
+    {
+        "write one plain value here (e.g. `email`), not a list or mapping; the spec reference lists the values this key takes".to_owned()
+    } else if message.contains("as u128") {
+        "the number is too large to read: quote it if it is text, or write a value in range"
+            .to_owned()
+    } else if message.contains("do not support enum input") {
+        "remove the YAML tag (`!name`) in front of the value: a spec uses plain values".to_owned()
+    } else if message.starts_with("invalid type") {
+        format!(
+            "write a value of the type the spec reference gives for `{}`",
+            field_name(&path)
+        )
     } else {
         "see the pool spec reference in the README, or `poolctl schema`".to_owned()
     };
     let message = if empty {
         "the spec is empty".to_owned()
+    } else if message.contains("more than one document") {
+        "a second YAML document starts here; a spec is one document".to_owned()
+    } else if message.contains("expected a YAML tag starting with '!'") {
+        format!(
+            "{path}: {}",
+            message.replace("a YAML tag starting with '!'", "a single value")
+        )
+    } else if whole_number {
+        let name = field_name(&path);
+        let value = backticked(&message).unwrap_or_default();
+        let why = if message.contains("floating point") {
+            "is not a whole number"
+        } else {
+            "is out of range"
+        };
+        format!(
+            "{path}: `{value}` {why}: `{name}` takes {}",
+            integer_range(&path)
+        )
     } else if path.is_empty() {
         message
     } else {
@@ -185,6 +394,125 @@ fn deserialization_diagnostic(
         message,
         help,
     }
+}
+
+/// How serde's messages about a value of the wrong shape start (the rest are YAML syntax).
+const SEMANTIC: &[&str] = &[
+    "invalid type",
+    "invalid value",
+    "invalid length",
+    "missing field",
+    "unknown field",
+    "unknown variant",
+    "duplicate field",
+];
+
+/// The line and column of a second document's `---` (or of the content after a `...`), found
+/// by reading lines, for when the text could not be indexed.
+fn second_document_line(text: &str) -> Option<(usize, usize)> {
+    let mut content = false;
+    let mut ended = false;
+    for (i, line) in text.lines().enumerate() {
+        let marker = |m: &str| {
+            line.strip_prefix(m)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+        };
+        if marker("---") {
+            if content || ended {
+                return Some((i + 1, 1));
+            }
+            content = true;
+        } else if marker("...") {
+            ended = true;
+        } else if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
+            if ended {
+                return Some((i + 1, 1));
+            }
+            content = true;
+        }
+    }
+    None
+}
+
+/// Whether line `line` (1-based) is indented with a tab.
+fn tab_indented(text: &str, line: usize) -> bool {
+    text.lines().nth(line.wrapping_sub(1)).is_some_and(|line| {
+        line.chars()
+            .take_while(|c| c.is_whitespace())
+            .any(|c| c == '\t')
+    })
+}
+
+/// The last key of `path` (`clients[0].tokens.id_minutes` gives `id_minutes`).
+fn field_name(path: &str) -> &str {
+    let trimmed = path.trim_end_matches(|c: char| c == ']' || c.is_ascii_digit());
+    let trimmed = trimmed.strip_suffix('[').unwrap_or(trimmed);
+    trimmed.rsplit('.').next().unwrap_or(trimmed)
+}
+
+/// The values a whole-number field takes, as the spec reference states them.
+fn integer_range(path: &str) -> String {
+    let name = field_name(path);
+    let range = match name {
+        "min_length" if path.starts_with("password.") => "6 to 99",
+        "temporary_password_validity_days" => "0 to 365",
+        "access_minutes" | "id_minutes" => "5 to 1440",
+        "refresh_days" => "1 to 3650",
+        "min_length" | "max_length" => "0 to 2048",
+        "min_value" | "max_value" => "-9223372036854775808 to 9223372036854775807",
+        "log_retention_days" => {
+            return format!(
+                "one of CloudWatch Logs' retention periods: {}",
+                validate::LOG_RETENTION_DAYS
+                    .iter()
+                    .map(u16::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+        _ => "in the range the spec reference gives",
+    };
+    range.to_owned()
+}
+
+/// What to do about a YAML syntax error, by the parser's description of it.
+fn syntax_help(message: &str) -> Option<&'static str> {
+    const TABLE: &[(&str, &str)] = &[
+        ("tab character", "indent with spaces, never tabs"),
+        ("did not find expected key", "check the indentation: the keys of one mapping start in the same column, and a value that starts with `@`, `` ` ``, `%`, `*`, `&`, `!`, `|` or `>` must be quoted"),
+        ("mapping values are not allowed", "quote a value that contains `: ` (e.g. description: \"a: b\"), or indent the nested keys under their own key"),
+        ("block sequence entries are not allowed", "start a `- item` list on the line after its key, indented the same for every item"),
+        ("did not find expected '-' indicator", "indent every `- item` of a list in the same column"),
+        ("did not find expected ',' or ']'", "close the list with `]` and separate its items with commas; quote items that contain `,` `[` `]` `{` `}` or `: `"),
+        ("did not find expected ',' or '}'", "close the mapping with `}` and separate its entries with commas; quote values that contain `,` `[` `]` `{` `}` or `: `"),
+        ("could not find expected ':'", "put `: ` after every key; a key must fit on one line"),
+        ("found character that cannot start any token", "quote the value: it starts with a character YAML reserves (`@` or `` ` ``), or a tab indents the line"),
+        ("found unknown escape character", "inside double quotes use only YAML escapes (\\n, \\t, \\\\, \\\", \\uXXXX), or use single quotes, where backslashes are literal"),
+        ("found unexpected end of stream", "close the quoted string or the `[`/`{` that is still open at the end of the file"),
+        ("found unexpected document indicator", "a line that starts with `---` or `...` ends the document; indent it or quote the text"),
+        ("did not find expected node content", "give the key a value, and quote values that start with a special character"),
+        ("did not find expected comment or line break", "put a line break after the closing quote or bracket, and write comments as ` # comment`"),
+        ("found undefined tag handle", "remove the `!` tag (or quote the value that starts with `!`)"),
+        ("did not find expected whitespace", "put a space after `-`, `:` and `!tag`"),
+        ("unknown anchor", "define the anchor with `&name` before using it as `*name`, or quote the value that starts with `*`"),
+        ("anchor", "quote the value that starts with `&` or `*`"),
+        ("while scanning a block scalar", "after `|` or `>` put only an indentation digit or `-`/`+`, then the text on the following lines, indented"),
+        ("while scanning a quoted scalar", "close the quoted string, and write a quote inside it as `\\\"` (double quotes) or `''` (single quotes)"),
+        ("mapping keys are not allowed", "a `?` starts a complex key, which a spec never has: remove it, or quote the value that starts with `?`"),
+        ("directive", "remove the `%` line, or quote the value that starts with `%`"),
+        ("<document start>", "remove the `%` line at the top (a directive needs a `---` line after it), or quote the value that starts with `%`"),
+        ("recursion limit exceeded", "nesting is too deep: a spec is a few levels deep at most"),
+        ("repetition limit exceeded", "aliases expand to too much: write the values out instead of repeating `*alias`"),
+        ("while parsing", "check the indentation (spaces only; the keys of one mapping in one column) and quote values that contain `: `, ` #` or start with a special character"),
+        ("while scanning", "check the indentation (spaces only; the keys of one mapping in one column) and quote values that contain `: `, ` #` or start with a special character"),
+        ("EOF while parsing", "the file ends in the middle of a value: complete it"),
+        ("merging", "`<<` merges mappings: give it `*anchor` of a mapping, or remove it"),
+        ("merge", "`<<` merges mappings: give it `*anchor` of a mapping, or remove it"),
+    ];
+    TABLE
+        .iter()
+        .find(|(needle, _)| message.contains(needle))
+        .map(|(_, help)| *help)
 }
 
 /// serde_norway's message without the position and path it appends (we print both our way).
@@ -202,6 +530,14 @@ fn bare_message(error: &serde_norway::Error) -> String {
         if looks_like_path {
             message = rest.to_owned();
         }
+    }
+    // A path prefix with spaces in a key (`tags.my key: missing field ...`).
+    if let Some(start) = SEMANTIC
+        .iter()
+        .filter_map(|phrase| message.find(&format!(": {phrase}")))
+        .min()
+    {
+        message.replace_range(..start + 2, "");
     }
     message
 }

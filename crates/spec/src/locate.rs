@@ -41,7 +41,20 @@ struct Node {
 pub struct PositionIndex {
     nodes: HashMap<String, Node>,
     /// The key of the second occurrence of a path written twice (a duplicate key).
-    duplicates: HashMap<String, Position>,
+    duplicates: HashMap<String, (String, Position)>,
+    /// Where a second YAML document starts, if the text has one.
+    second_document: Option<Position>,
+}
+
+/// A key written twice in one mapping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The path both occurrences name.
+    pub path: String,
+    /// The key as written.
+    pub key: String,
+    pub first: Position,
+    pub second: Position,
 }
 
 /// One path segment as written in a path: `.key` (or `["odd key"]`) or `[index]`.
@@ -88,7 +101,9 @@ pub fn parent_path(path: &str) -> &str {
 enum Frame {
     Map {
         path: String,
-        pending_key: Option<(String, Position)>,
+        /// The key waiting for its value: its text (`None` for a complex or alias key, which
+        /// a spec never has and which are never reported as duplicates) and position.
+        pending_key: Option<(Option<String>, Position)>,
     },
     Seq {
         path: String,
@@ -108,6 +123,7 @@ impl PositionIndex {
         let mut stack: Vec<Frame> = Vec::new();
         let mut parser = Parser::new_from_str(text);
         let mut root_seen = false;
+        let mut documents = 0;
         while let Some(next) = parser.next_event() {
             let (event, span) = next.ok()?;
             let position = Position::from_span(&span);
@@ -115,6 +131,14 @@ impl PositionIndex {
                 Event::MappingStart(..) => Some(true),
                 Event::SequenceStart(..) => Some(false),
                 Event::Scalar(..) | Event::Alias(..) => None,
+                Event::DocumentStart(..) => {
+                    documents += 1;
+                    if documents == 2 {
+                        index.second_document = Some(position);
+                        return Some(index);
+                    }
+                    continue;
+                }
                 Event::MappingEnd | Event::SequenceEnd => {
                     match stack.pop() {
                         Some(Frame::Skip { depth }) if depth > 1 => {
@@ -123,7 +147,7 @@ impl PositionIndex {
                         Some(Frame::Skip { .. }) => {
                             // The complex key ended; its value comes next under a dummy key.
                             if let Some(Frame::Map { pending_key, .. }) = stack.last_mut() {
-                                *pending_key = Some(("?".to_owned(), position));
+                                *pending_key = Some((None, position));
                             }
                         }
                         _ => Self::value_done(&mut stack),
@@ -146,19 +170,26 @@ impl PositionIndex {
             }) = stack.last_mut()
             {
                 match event {
-                    Event::Scalar(ref key, ..) => *pending = Some((key.to_string(), position)),
+                    Event::Scalar(ref key, ..) => {
+                        *pending = Some((Some(key.to_string()), position))
+                    }
                     _ if !is_scalar => stack.push(Frame::Skip { depth: 1 }),
-                    _ => *pending = Some(("?".to_owned(), position)),
+                    _ => *pending = Some((None, position)),
                 }
                 continue;
             }
             // It is a value: of a mapping entry, a sequence item or the document root.
-            let (path, key) = match stack.last_mut() {
+            let (path, key, plain_key) = match stack.last_mut() {
                 Some(Frame::Map { path, pending_key }) => match pending_key.take() {
-                    Some((key, key_position)) => (child_path(path, &key), Some(key_position)),
+                    Some((Some(key), key_position)) => {
+                        (child_path(path, &key), Some(key_position), Some(key))
+                    }
+                    Some((None, key_position)) => (child_path(path, "?"), Some(key_position), None),
                     None => continue,
                 },
-                Some(Frame::Seq { path, next_index }) => (format!("{path}[{next_index}]"), None),
+                Some(Frame::Seq { path, next_index }) => {
+                    (format!("{path}[{next_index}]"), None, None)
+                }
                 Some(Frame::Skip { .. }) => continue,
                 None => {
                     if root_seen {
@@ -166,7 +197,7 @@ impl PositionIndex {
                         return Some(index);
                     }
                     root_seen = true;
-                    (String::new(), None)
+                    (String::new(), None, None)
                 }
             };
             let text = match &event {
@@ -174,10 +205,12 @@ impl PositionIndex {
                 _ => None,
             };
             if index.nodes.contains_key(&path) {
-                index
-                    .duplicates
-                    .entry(path.clone())
-                    .or_insert(key.unwrap_or(position));
+                if let Some(key_text) = plain_key {
+                    index
+                        .duplicates
+                        .entry(path.clone())
+                        .or_insert((key_text, key.unwrap_or(position)));
+                }
             } else {
                 index.nodes.insert(
                     path.clone(),
@@ -255,7 +288,43 @@ impl PositionIndex {
 
     /// Where `path` is written a second time, if it is (a duplicate key).
     pub fn duplicate(&self, path: &str) -> Option<Position> {
-        self.duplicates.get(path).copied()
+        self.duplicates.get(path).map(|(_, position)| *position)
+    }
+
+    /// Every key written twice in its mapping, in file order of the second occurrence.
+    pub fn duplicate_keys(&self) -> Vec<DuplicateKey> {
+        let mut found: Vec<DuplicateKey> = self
+            .duplicates
+            .iter()
+            .filter_map(|(path, (key, second))| {
+                let first = self.nodes.get(path)?.key?;
+                Some(DuplicateKey {
+                    path: path.clone(),
+                    key: key.clone(),
+                    first,
+                    second: *second,
+                })
+            })
+            .collect();
+        // Inside a duplicated mapping every key repeats the first one's: report the outer key.
+        let outer: Vec<String> = found.iter().map(|d| d.path.clone()).collect();
+        found.retain(|d| {
+            let mut ancestor = parent_path(&d.path);
+            while !ancestor.is_empty() {
+                if outer.iter().any(|p| p == ancestor) {
+                    return false;
+                }
+                ancestor = parent_path(ancestor);
+            }
+            true
+        });
+        found.sort_by_key(|d| (d.second.line, d.second.column));
+        found
+    }
+
+    /// Where a second YAML document starts (`---` after the first), if there is one.
+    pub fn second_document(&self) -> Option<Position> {
+        self.second_document
     }
 
     /// Whether `path` is written in the file (rather than left to its default).

@@ -118,7 +118,7 @@ fn missing_required_key_points_at_the_enclosing_mapping() {
 fn duplicate_key_points_at_the_second_one() {
     let d = error_at(
         "name: demo\nsign_in:\n  username: email\nname: other\n",
-        "duplicate field `name`",
+        "duplicate key `name` (first at 1:1)",
         4,
         1,
     );
@@ -130,7 +130,7 @@ fn negative_number_is_a_located_type_error() {
     let text = spec("clients:\n  - name: web\n    tokens: { access_minutes: -5 }\n");
     let d = error_at(
         &text,
-        "clients[0].tokens.access_minutes: invalid type: integer `-5`",
+        "clients[0].tokens.access_minutes: `-5` is out of range: `access_minutes` takes 5 to 1440",
         6,
         31,
     );
@@ -141,11 +141,11 @@ fn negative_number_is_a_located_type_error() {
 fn syntax_error_is_located() {
     let d = error_at(
         "name: demo\nsign_in: {username: email\n",
-        "did not find expected",
+        "did not find expected ',' or '}'",
         3,
         1,
     );
-    assert!(d.help.contains("syntax"));
+    assert!(d.help.contains("close the mapping with `}`"), "{d}");
 }
 
 #[test]
@@ -354,7 +354,7 @@ fn password_temporary_validity() {
     let text = spec("password:\n  temporary_password_validity_days: 400\n");
     error_at(
         &text,
-        "400 days is more than Cognito's maximum of 365",
+        "temporary_password_validity_days: 400 days is more than Cognito's maximum of 365",
         5,
         37,
     );
@@ -742,16 +742,17 @@ fn required_attributes_must_be_writable() {
 #[test]
 fn token_validity_ranges() {
     let text = client("    tokens: { access_minutes: 2 }\n");
-    error_at(
+    let d = error_at(
         &text,
-        "2 minutes is outside Cognito's range 5 to 1440",
+        "access_minutes: 2 minutes is outside Cognito's range 5 to 1440",
         8,
         31,
     );
+    assert_eq!(d.path, "clients[0].tokens.access_minutes");
     let text = client("    tokens: { access_minutes: 1440, id_minutes: 60, refresh_days: 1 }\n");
     error_at(
         &text,
-        "the refresh token must outlive the access and ID tokens",
+        "refresh_days: the refresh token must outlive the access and ID tokens",
         8,
         67,
     );
@@ -858,7 +859,7 @@ fn trusted_provider_without_a_mapped_claim_warns() {
 fn log_retention_must_be_a_cloudwatch_value() {
     error_at(
         &spec("triggers:\n  log_retention_days: 10\n"),
-        "10 days is not a retention CloudWatch Logs offers",
+        "log_retention_days: 10 days is not a retention CloudWatch Logs offers",
         5,
         23,
     );

@@ -1,4 +1,5 @@
-//! The decision table. Pure: no I/O, no clock, no allocation on the accepting paths.
+//! The decision table. Pure: no I/O, no clock, and no allocation on the accepting paths of
+//! ASCII addresses (a Unicode domain is encoded to its `xn--` form).
 
 use crate::event::{SignUpEvent, TriggerSource};
 use crate::rules::CompiledPolicy;
@@ -83,8 +84,8 @@ impl RefusalReason {
 /// for confirming and verifying; without one, every flag stays false. An email is verified
 /// only when there is a usable address to verify.
 pub fn decide(policy: &CompiledPolicy, event: &SignUpEvent<'_>) -> Result<Decision, Refusal> {
-    let domain = event.email_domain();
-    check_domain_rules(policy, domain)?;
+    let domain = event.deliverable_domain();
+    check_domain_rules(policy, event, domain.as_deref())?;
 
     let (confirm, verify, reason) = match event.source {
         TriggerSource::ExternalProvider => match event.provider() {
@@ -100,7 +101,10 @@ pub fn decide(policy: &CompiledPolicy, event: &SignUpEvent<'_>) -> Result<Decisi
                 .is_some_and(|id| policy.is_trusted_client(id))
             {
                 (true, true, Reason::TrustedClient)
-            } else if domain.is_some_and(|d| policy.verify_domains.matches(d)) {
+            } else if domain
+                .as_deref()
+                .is_some_and(|d| policy.verify_domains.matches(d))
+            {
                 (true, true, Reason::VerifyDomain)
             } else {
                 (false, false, Reason::SelfService)
@@ -112,36 +116,56 @@ pub fn decide(policy: &CompiledPolicy, event: &SignUpEvent<'_>) -> Result<Decisi
 
     Ok(Decision {
         auto_confirm_user: confirm,
+        // Only a plain address is ever verified: not one with a second `@`, whitespace inside
+        // or a domain that is no DNS name, whatever the basis.
         auto_verify_email: verify && domain.is_some(),
         auto_verify_phone: false,
         reason,
     })
 }
 
-fn check_domain_rules(policy: &CompiledPolicy, domain: Option<&str>) -> Result<(), Refusal> {
+/// Deny rules refuse an address if any reading of it is denied; an allow list admits only a
+/// plain address whose domain it lists. Both fail closed.
+fn check_domain_rules(
+    policy: &CompiledPolicy,
+    event: &SignUpEvent<'_>,
+    domain: Option<&str>,
+) -> Result<(), Refusal> {
+    if let Some(email) = event.email {
+        let mut denied = None;
+        if !policy.deny_domains.is_empty()
+            && crate::address::any_candidate_domain(email, |candidate| {
+                let hit = policy.deny_domains.matches(candidate);
+                if hit {
+                    denied = Some(candidate.to_ascii_lowercase());
+                }
+                hit
+            })
+        {
+            return Err(Refusal {
+                reason: RefusalReason::DeniedDomain,
+                message: format!(
+                    "Sign-up with an email address at {} is not allowed. Please use a different email address.",
+                    denied.unwrap_or_default()
+                ),
+            });
+        }
+    }
+    if policy.allow_domains.is_empty() {
+        return Ok(());
+    }
     match domain {
-        Some(domain) if policy.deny_domains.matches(domain) => Err(Refusal {
-            reason: RefusalReason::DeniedDomain,
+        Some(domain) if policy.allow_domains.matches(domain) => Ok(()),
+        Some(domain) => Err(Refusal {
+            reason: RefusalReason::DomainNotAllowed,
             message: format!(
-                "Sign-up with an email address at {} is not allowed. Please use a different email address.",
+                "Sign-up is limited to approved email domains, and {} is not one of them.",
                 domain.to_ascii_lowercase()
             ),
         }),
-        Some(domain)
-            if !policy.allow_domains.is_empty() && !policy.allow_domains.matches(domain) =>
-        {
-            Err(Refusal {
-                reason: RefusalReason::DomainNotAllowed,
-                message: format!(
-                    "Sign-up is limited to approved email domains, and {} is not one of them.",
-                    domain.to_ascii_lowercase()
-                ),
-            })
-        }
-        None if !policy.allow_domains.is_empty() => Err(Refusal {
+        None => Err(Refusal {
             reason: RefusalReason::EmailRequired,
             message: "Sign-up requires an email address from an approved domain.".to_string(),
         }),
-        _ => Ok(()),
     }
 }

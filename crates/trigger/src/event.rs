@@ -73,8 +73,17 @@ impl<'a> SignUpEvent<'a> {
         (!provider.is_empty()).then_some(provider)
     }
 
+    /// The domain a plain `local@domain` email is delivered to, in the notation of domain
+    /// patterns (see [`crate::deliverable_domain`]); `None` for anything but a plain address.
+    /// Allow rules and verification use this.
+    pub fn deliverable_domain(&self) -> Option<std::borrow::Cow<'a, str>> {
+        crate::address::deliverable_domain(self.email?)
+    }
+
     /// The part of the email after its last `@` (a quoted local part may hold `@`, the domain
-    /// cannot), without a trailing root dot. `None` when there is no usable domain.
+    /// cannot), without a trailing root dot. `None` when there is no usable domain. For
+    /// messages and logs; the rules use [`Self::deliverable_domain`] and, for deny rules,
+    /// every domain the address could be read as.
     pub fn email_domain(&self) -> Option<&'a str> {
         let (local, domain) = self.email?.rsplit_once('@')?;
         let domain = domain.strip_suffix('.').unwrap_or(domain);

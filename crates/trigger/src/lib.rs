@@ -8,10 +8,12 @@
 //! The library is pure (no I/O), so the decision table is unit-tested and benchmarked here;
 //! the `bootstrap` binary only wires it to the Lambda runtime and to logging.
 
+mod address;
 mod decision;
 mod event;
 mod rules;
 
+pub use address::{any_candidate_domain, deliverable_domain};
 pub use decision::{decide, Decision, Reason, Refusal, RefusalReason};
 pub use event::{SignUpEvent, TriggerSource};
 pub use rules::{CompiledPolicy, DomainSet, PolicyError};

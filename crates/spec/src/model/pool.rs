@@ -71,7 +71,20 @@ pub struct PoolSpec {
     pub tags: BTreeMap<String, String>,
 }
 
+/// CloudFormation's limit on a template's `Description`, in bytes.
+pub const MAX_TEMPLATE_DESCRIPTION: usize = 1024;
+
 impl PoolSpec {
+    /// The rendered template's `Description`: the pool's `description` with the text poolctl
+    /// wraps around it. The template uses it as is, and validation holds it to
+    /// [`MAX_TEMPLATE_DESCRIPTION`], so the two cannot disagree.
+    pub fn template_description(&self) -> String {
+        match &self.description {
+            Some(text) => format!("Cognito user pool {}: {text} (poolctl)", self.name),
+            None => format!("Cognito user pool {} (poolctl)", self.name),
+        }
+    }
+
     /// Whether the pool has poolctl's PreSignUp trigger, and so a function, an artifact to
     /// upload and a stack name short enough for the function's name. The one place this is
     /// asked.

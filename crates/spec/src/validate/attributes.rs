@@ -78,6 +78,15 @@ impl Checker<'_> {
                     "remove `min_value`/`max_value`, or make the attribute `type: number`",
                 );
             }
+            if let Some(min) = attribute.min_length {
+                if min > 2048 {
+                    self.error(
+                        format!("{path}.min_length"),
+                        format!("min_length {min} is more than Cognito's limit of 2048"),
+                        "use a value up to 2048",
+                    );
+                }
+            }
             if let Some(max) = attribute.max_length {
                 if max > 2048 {
                     self.error(

@@ -291,7 +291,7 @@ impl Checker<'_> {
             if !(5..=1440).contains(&minutes) {
                 self.error(
                     format!("{base}.{field}"),
-                    format!("{minutes} minutes is outside Cognito's range 5 to 1440"),
+                    format!("{field}: {minutes} minutes is outside Cognito's range 5 to 1440"),
                     "use 5 to 1440 minutes (1 day)",
                 );
             }
@@ -300,7 +300,7 @@ impl Checker<'_> {
             self.error(
                 format!("{base}.refresh_days"),
                 format!(
-                    "{} days is outside Cognito's range 1 to 3650",
+                    "refresh_days: {} days is outside Cognito's range 1 to 3650",
                     t.refresh_days
                 ),
                 "use 1 to 3650 days",
@@ -309,7 +309,7 @@ impl Checker<'_> {
         {
             self.error(
                 format!("{base}.refresh_days"),
-                "the refresh token must outlive the access and ID tokens",
+                "refresh_days: the refresh token must outlive the access and ID tokens",
                 "raise refresh_days or lower access_minutes/id_minutes",
             );
         }

@@ -25,6 +25,7 @@ use crate::model::PoolSpec;
 
 pub use domain::{domain_prefix_problem, MAX_DOMAIN_PREFIX, RESERVED_DOMAIN_WORDS};
 pub use providers::is_dynamic_reference;
+pub(crate) use triggers::LOG_RETENTION_DAYS;
 
 /// One validation finding, by spec path.
 #[derive(Debug, Clone, PartialEq, Eq)]

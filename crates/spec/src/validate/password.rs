@@ -19,7 +19,7 @@ impl Checker<'_> {
             self.error(
                 "password.temporary_password_validity_days",
                 format!(
-                    "{} days is more than Cognito's maximum of 365",
+                    "temporary_password_validity_days: {} days is more than Cognito's maximum of 365",
                     p.temporary_password_validity_days
                 ),
                 "use a value from 0 to 365",

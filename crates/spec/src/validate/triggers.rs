@@ -12,7 +12,7 @@ impl Checker<'_> {
             self.error(
                 "triggers.log_retention_days",
                 format!(
-                    "{} days is not a retention CloudWatch Logs offers",
+                    "log_retention_days: {} days is not a retention CloudWatch Logs offers",
                     triggers.log_retention_days
                 ),
                 format!(
@@ -173,7 +173,7 @@ fn is_ssm_reference(value: &str) -> bool {
 }
 
 /// CloudWatch Logs' allowed retention periods, in days.
-const LOG_RETENTION_DAYS: &[u16] = &[
+pub(crate) const LOG_RETENTION_DAYS: &[u16] = &[
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
     3288, 3653,
 ];

@@ -158,11 +158,12 @@ pub fn document(spec: &PoolSpec, options: &RenderOptions) -> Value {
 
     let mut doc = Map::new();
     doc.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
-    let description = match &spec.description {
-        Some(text) => format!("Cognito user pool {}: {text} (poolctl)", spec.name),
-        None => format!("Cognito user pool {} (poolctl)", spec.name),
-    };
-    doc.insert("Description".into(), Value::String(description));
+    // The spec owns the text around the description: it holds the result to CloudFormation's
+    // length limit.
+    doc.insert(
+        "Description".into(),
+        Value::String(spec.template_description()),
+    );
     doc.insert("Parameters".into(), parameters::parameters(&cx));
     doc.insert("Resources".into(), resources(&cx));
     doc.insert("Outputs".into(), outputs::outputs(&cx));
