@@ -32,6 +32,8 @@ pub struct Case {
     pub emulator: &'static Emulator,
     pub proxy: FaultProxy,
     pub stack: String,
+    /// This case's hosted-UI domain prefix (prefixes are unique per region).
+    pub domain_prefix: String,
     /// The demo spec with this case's domain prefix.
     pub spec: PathBuf,
     /// The same spec with another verification subject: deploying it is an in-place update.
@@ -74,6 +76,7 @@ impl Case {
             emulator,
             proxy,
             stack,
+            domain_prefix: prefix,
             spec,
             updated_spec,
             cfn: aws_sdk_cloudformation::Client::new(&config),

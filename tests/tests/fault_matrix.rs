@@ -1,0 +1,360 @@
+//! The fault matrix, part one: what the network and the service do to a deploy, a diff and a
+//! destroy (throttling, 5xx bursts, connection resets, a cut-off answer), and a template too
+//! large to send inline. Every case asserts what the user is told, the exit code, and that
+//! nothing was lost (`Case::assert_nothing_lost`). RELIABILITY.md has the table.
+//!
+//! Each case has its own stack on the shared emulator and its own fault proxy in front of it;
+//! the checks go to the emulator directly, around the proxy.
+
+use std::time::Duration;
+
+use aws_sdk_cloudformation::types::ResourceStatus;
+use e2e::cli::{expect_code, trigger_zip_x86_64};
+use e2e::emulator::{ACCOUNT_ID, REGION};
+use e2e::faultproxy::{Fault, FaultPlan, Rule};
+use e2e::matrix::Case;
+use e2e::spec_variant;
+
+/// Each service's own throttling answer on 30% of all calls, the same calls every run, and
+/// always on the first DescribeStacks (so that even a command of a few calls meets one).
+fn throttle_30_percent() -> FaultPlan {
+    FaultPlan::seeded(30)
+        .rule(Rule::new("cloudformation", "DescribeStacks", Fault::Throttle).nth(1))
+        .rule(Rule::new("*", "*", Fault::Throttle).probability(0.3))
+}
+
+/// The stack's own UPDATE_COMPLETE events: one per update that ran.
+async fn updates_completed(case: &Case) -> usize {
+    let mut count = 0;
+    let mut pages = case
+        .cfn
+        .describe_stack_events()
+        .stack_name(&case.stack)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        count += page
+            .expect("describe stack events")
+            .stack_events()
+            .iter()
+            .filter(|e| {
+                e.resource_type() == Some("AWS::CloudFormation::Stack")
+                    && e.resource_status() == Some(&ResourceStatus::UpdateComplete)
+            })
+            .count();
+    }
+    count
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deploy_create_under_30_percent_throttling() {
+    let case = Case::new("fm-create").await;
+    case.proxy.set_plan(throttle_30_percent());
+    let run = case.poolctl(&case.deploy_args(&case.spec));
+    expect_code(&run, 0, "a create under throttling");
+    assert!(
+        run.stderr.contains("created (CREATE_COMPLETE)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        case.proxy.stats().fault_total("Throttle") > 0,
+        "no call was throttled"
+    );
+    case.proxy.set_plan(FaultPlan::none());
+    case.add_users().await;
+    case.assert_nothing_lost(&case.pool_id().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deploy_update_under_30_percent_throttling() {
+    let case = Case::deployed("fm-update").await;
+    let pool = case.pool_id().await;
+    case.proxy.set_plan(throttle_30_percent());
+    let run = case.poolctl(&case.deploy_args(&case.updated_spec));
+    expect_code(&run, 0, "an update under throttling");
+    assert!(
+        run.stderr.contains("updated (UPDATE_COMPLETE)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        case.proxy.stats().fault_total("Throttle") > 0,
+        "no call was throttled"
+    );
+    case.assert_nothing_lost(&pool).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deploy_without_changes_under_30_percent_throttling() {
+    let case = Case::deployed("fm-noop").await;
+    let pool = case.pool_id().await;
+    case.proxy.set_plan(throttle_30_percent());
+    let run = case.poolctl(&case.deploy_args(&case.spec));
+    expect_code(&run, 0, "a no-op under throttling");
+    assert!(
+        run.stderr.contains("unchanged") && run.stderr.contains("no change set created"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        case.proxy.stats().fault_total("Throttle") > 0,
+        "no call was throttled"
+    );
+    case.assert_nothing_lost(&pool).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn diff_under_30_percent_throttling_lists_changes_and_leaves_no_change_set() {
+    let case = Case::deployed("fm-diff").await;
+    let pool = case.pool_id().await;
+    case.proxy.set_plan(throttle_30_percent());
+    let zip = trigger_zip_x86_64();
+    let run = case.poolctl(&[
+        "diff",
+        case.updated_spec.to_str().unwrap(),
+        "--stack",
+        &case.stack,
+        "--arch",
+        "x86_64",
+        "--trigger-zip",
+        zip.to_str().unwrap(),
+    ]);
+    expect_code(&run, 0, "a diff under throttling");
+    assert!(
+        run.stdout.contains("Changes to stack") && run.stdout.contains("~ modify   UserPool"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        case.proxy.stats().fault_total("Throttle") > 0,
+        "no call was throttled"
+    );
+    case.assert_nothing_lost(&pool).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn destroy_under_30_percent_throttling_deletes_the_stack() {
+    let case = Case::deployed("fm-destroy").await;
+    case.proxy.set_plan(throttle_30_percent());
+    let run = case.poolctl(&["destroy", "--stack", &case.stack, "--yes"]);
+    expect_code(&run, 0, "a destroy under throttling");
+    assert!(run.stderr.contains("deleted in"), "{}", run.stderr);
+    assert!(
+        case.proxy.stats().fault_total("Throttle") > 0,
+        "no call was throttled"
+    );
+    // What was asked is gone, and nothing half-deleted is left behind.
+    let described = case
+        .cfn
+        .describe_stacks()
+        .stack_name(&case.stack)
+        .send()
+        .await;
+    assert!(described.is_err(), "the stack still exists: {described:?}");
+    assert!(case.pending_change_sets().await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_ten_second_throttling_storm_is_ridden_out() {
+    let case = Case::deployed("fm-storm").await;
+    let pool = case.pool_id().await;
+    case.proxy.set_plan(
+        FaultPlan::seeded(10)
+            .rule(Rule::new("*", "*", Fault::Throttle).for_first(Duration::from_secs(10))),
+    );
+    let run = case.poolctl(&case.deploy_args(&case.updated_spec));
+    expect_code(&run, 0, "an update through a throttling storm");
+    assert!(
+        run.stderr.contains("updated (UPDATE_COMPLETE)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        case.proxy.stats().fault_total("Throttle") > 0,
+        "the storm throttled nothing"
+    );
+    case.assert_nothing_lost(&pool).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_5xx_burst_on_describe_stack_events_is_retried() {
+    let case = Case::deployed("fm-events-5xx").await;
+    let pool = case.pool_id().await;
+    case.proxy.set_plan(
+        FaultPlan::seeded(5).rule(
+            Rule::new(
+                "cloudformation",
+                "DescribeStackEvents",
+                Fault::InternalError,
+            )
+            .calls(1..=4),
+        ),
+    );
+    let run = case.poolctl(&case.deploy_args(&case.updated_spec));
+    expect_code(
+        &run,
+        0,
+        "an update through a 5xx burst on DescribeStackEvents",
+    );
+    assert!(
+        run.stderr.contains("updated (UPDATE_COMPLETE)"),
+        "{}",
+        run.stderr
+    );
+    let events = case
+        .proxy
+        .stats()
+        .op("cloudformation", "DescribeStackEvents");
+    assert_eq!(events.fault("InternalError"), 4, "{events:?}");
+    case.assert_nothing_lost(&pool).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_5xx_burst_on_execute_change_set_is_retried_and_executes_once() {
+    let case = Case::deployed("fm-exec-5xx").await;
+    let pool = case.pool_id().await;
+    let before = updates_completed(&case).await;
+    case.proxy
+        .set_plan(FaultPlan::seeded(6).rule(
+            Rule::new("cloudformation", "ExecuteChangeSet", Fault::Unavailable).calls(1..=2),
+        ));
+    let run = case.poolctl(&case.deploy_args(&case.updated_spec));
+    expect_code(&run, 0, "an update through 503s on ExecuteChangeSet");
+    assert!(
+        run.stderr.contains("updated (UPDATE_COMPLETE)"),
+        "{}",
+        run.stderr
+    );
+    let execute = case.proxy.stats().op("cloudformation", "ExecuteChangeSet");
+    assert_eq!(execute.fault("Unavailable"), 2, "{execute:?}");
+    assert_eq!(updates_completed(&case).await, before + 1, "one update ran");
+    case.assert_nothing_lost(&pool).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reset_after_execute_change_set_was_forwarded_neither_executes_twice_nor_fails() {
+    let case = Case::deployed("fm-exec-reset").await;
+    let pool = case.pool_id().await;
+    let before = updates_completed(&case).await;
+    case.proxy.set_plan(
+        FaultPlan::seeded(7).rule(
+            Rule::new(
+                "cloudformation",
+                "ExecuteChangeSet",
+                Fault::ResetAfterForward,
+            )
+            .nth(1),
+        ),
+    );
+    let run = case.poolctl(&case.deploy_args(&case.updated_spec));
+    expect_code(&run, 0, "an update whose ExecuteChangeSet answer was lost");
+    assert!(
+        run.stderr.contains("updated (UPDATE_COMPLETE)"),
+        "{}",
+        run.stderr
+    );
+    let execute = case.proxy.stats().op("cloudformation", "ExecuteChangeSet");
+    assert_eq!(execute.fault("ResetAfterForward"), 1, "{execute:?}");
+    assert_eq!(updates_completed(&case).await, before + 1, "one update ran");
+    case.assert_nothing_lost(&pool).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reset_after_create_change_set_was_forwarded_carries_on_with_that_change_set() {
+    let case = Case::deployed("fm-create-cs-reset").await;
+    let pool = case.pool_id().await;
+    case.proxy.set_plan(
+        FaultPlan::seeded(8).rule(
+            Rule::new(
+                "cloudformation",
+                "CreateChangeSet",
+                Fault::ResetAfterForward,
+            )
+            .nth(1),
+        ),
+    );
+    let run = case.poolctl(&case.deploy_args(&case.updated_spec));
+    expect_code(&run, 0, "an update whose CreateChangeSet answer was lost");
+    assert!(
+        run.stderr.contains("updated (UPDATE_COMPLETE)"),
+        "{}",
+        run.stderr
+    );
+    let create = case.proxy.stats().op("cloudformation", "CreateChangeSet");
+    assert_eq!(create.fault("ResetAfterForward"), 1, "{create:?}");
+    case.assert_nothing_lost(&pool).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cut_off_describe_stacks_answer_is_retried() {
+    let case = Case::deployed("fm-truncated").await;
+    let pool = case.pool_id().await;
+    case.proxy.set_plan(
+        FaultPlan::seeded(9).rule(
+            Rule::new("cloudformation", "DescribeStacks", Fault::TruncatedBody).calls([1, 3]),
+        ),
+    );
+    let run = case.poolctl(&case.deploy_args(&case.updated_spec));
+    expect_code(&run, 0, "an update through cut-off DescribeStacks answers");
+    assert!(
+        run.stderr.contains("updated (UPDATE_COMPLETE)"),
+        "{}",
+        run.stderr
+    );
+    let describe = case.proxy.stats().op("cloudformation", "DescribeStacks");
+    assert_eq!(describe.fault("TruncatedBody"), 2, "{describe:?}");
+    case.assert_nothing_lost(&pool).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_template_over_the_inline_limit_deploys_through_the_bucket() {
+    let case = Case::new("fm-large").await;
+    // Sixty callback URLs of 900 characters: about 55 KB of template, over the 51,200 bytes
+    // CloudFormation takes inline, and within what Cognito accepts (100 URLs of 1,024).
+    let urls: Vec<String> = (0..60)
+        .map(|n| format!("\"https://app.example.com/{}/{n}\"", "c".repeat(870)))
+        .collect();
+    let callbacks = format!("callback_urls: [{}]", urls.join(", "));
+    let spec = spec_variant(
+        "infra/pools/demo.yaml",
+        "demo-large.yaml",
+        &[
+            (
+                "prefix: poolctl-demo-7f3a",
+                &format!("prefix: {}", case.domain_prefix),
+            ),
+            (
+                r#"callback_urls: ["http://localhost:3000/callback"]"#,
+                &callbacks,
+            ),
+        ],
+    );
+    let run = case.poolctl(&case.deploy_args(&spec));
+    expect_code(&run, 0, "a deploy of an over-limit template");
+    assert!(
+        run.stderr
+            .contains("over CloudFormation's inline limit of 51200"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("created (CREATE_COMPLETE)"),
+        "{}",
+        run.stderr
+    );
+    // The template went to the artifact bucket, named by its hash, under the stack's prefix.
+    let listed = case
+        .s3
+        .list_objects_v2()
+        .bucket(format!("poolctl-artifacts-{ACCOUNT_ID}-{REGION}"))
+        .prefix(format!("templates/{}/", case.stack))
+        .send()
+        .await
+        .expect("list the artifact bucket");
+    let keys: Vec<&str> = listed.contents().iter().filter_map(|o| o.key()).collect();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert!(keys[0].ends_with(".json"), "{keys:?}");
+    case.add_users().await;
+    case.assert_nothing_lost(&case.pool_id().await).await;
+}
