@@ -601,3 +601,35 @@ bench-deploy runs="5": setup-python (trigger "x86_64")
         AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
     cargo build --quiet --release -p poolctl
     python3 crates/deploy/scripts/bench_deploy.py {{runs}}
+
+# Benchmark: poolctl under faults, on a private emulator with fault proxies in front of it
+# (tests/src/bin/faultproxy.rs); POOLCTL_TRIGGER_ZIP names a prebuilt x86_64 trigger zip,
+# otherwise `just trigger x86_64` builds it. Ten `poolctl review up`/`down` at once under the
+# proxy's rate quotas, and, with medians, ratios and the throttling errors each run was given:
+# deploy create/update/no-op, destroy, fault-free and with 30% of calls throttled, vs the AWS CLI.
+bench-faults runs="5": setup-python
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cd "{{root}}"
+    just="{{just_executable()}}"
+    dir="{{emulator_dir}}/bench-faults"
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    if [[ -z "${POOLCTL_TRIGGER_ZIP:-}" ]]; then
+        "$just" trigger x86_64
+        export POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip"
+    fi
+    # The proxy with the whole workspace selected, as `just test` builds it (another selection
+    # would compile the AWS SDK again); poolctl in release, as `just bench-deploy` times it.
+    cargo build --quiet --workspace --bins
+    cargo build --quiet --release -p poolctl
+    target="${CARGO_TARGET_DIR:-{{root}}/target}"
+    [[ "$target" = /* ]] || target="{{root}}/$target"
+    export FAULTPROXY="$target/debug/faultproxy" POOLCTL_BIN="$target/release/poolctl"
+    trap '"$just" emulator_dir="$dir" emulator-stop >/dev/null' EXIT
+    "$just" emulator_dir="$dir" emulator "$port" >/dev/null
+    unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE
+    export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench \
+        AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    python3 crates/deploy/scripts/bench_faults.py {{runs}}
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
