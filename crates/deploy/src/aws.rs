@@ -35,16 +35,17 @@ pub struct Aws {
 }
 
 /// Retries live here and only here. Standard mode: throttling ("Rate exceeded") and transient
-/// errors are retried with exponential backoff and full jitter, from 25 ms up to 5 s, 15
-/// attempts in all (about a minute of backing off at worst, enough to ride out a throttling
-/// storm). Not adaptive mode: its client-side rate limiter cuts the sending rate of a client
-/// that sends few requests so far that one throttled call cost a deploy tens of seconds
-/// (BENCHMARKS.md, "Under faults").
+/// errors are retried with exponential backoff and full jitter, from 25 ms up to 2 s, 20
+/// attempts in all (about 30 s of backing off at worst, enough to ride out a throttling storm).
+/// The 2 s cap keeps a client that lost several races for a shared quota from sleeping while
+/// the quota goes unused. Not adaptive mode: its client-side rate limiter cuts the sending rate
+/// of a client that sends few requests so far that one throttled call cost a deploy tens of
+/// seconds (BENCHMARKS.md, "Under faults").
 fn retry_config() -> RetryConfig {
     RetryConfig::standard()
-        .with_max_attempts(15)
+        .with_max_attempts(20)
         .with_initial_backoff(Duration::from_millis(25))
-        .with_max_backoff(Duration::from_secs(5))
+        .with_max_backoff(Duration::from_secs(2))
 }
 
 /// The retry quota of one client. The SDK's default charges throttled retries against a
