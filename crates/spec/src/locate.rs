@@ -171,7 +171,7 @@ impl PositionIndex {
             {
                 match event {
                     Event::Scalar(ref key, ..) => {
-                        *pending = Some((Some(key.to_string()), position))
+                        *pending = Some((Some(key.to_string()), position));
                     }
                     _ if !is_scalar => stack.push(Frame::Skip { depth: 1 }),
                     _ => *pending = Some((None, position)),
