@@ -103,8 +103,30 @@ impl Deployer {
     }
 
     /// Settles the stack (cleans up, waits), applies the guard, skips when unchanged, else
-    /// creates a change set and summarises it.
+    /// creates a change set and summarises it. When another deploy's change set is executed
+    /// while this one's is being made (which deletes this one), starts again on top of it.
     pub async fn prepare(
+        &self,
+        request: &DeployRequest,
+        progress: &mut (dyn FnMut(Progress) + Send),
+    ) -> Result<Prepared, DeployError> {
+        // Bounded: each round that ends superseded met an operation that settle waits for.
+        for _ in 0..3 {
+            match self.prepare_once(request, progress).await {
+                Err(DeployError::Superseded { stack_name, detail }) => {
+                    progress(Progress::Notice(format!(
+                        "another operation started on stack {stack_name} while this deploy's \
+                         change set was being made ({detail}); waiting for it, then preparing \
+                         again"
+                    )));
+                }
+                other => return other,
+            }
+        }
+        self.prepare_once(request, progress).await
+    }
+
+    async fn prepare_once(
         &self,
         request: &DeployRequest,
         progress: &mut (dyn FnMut(Progress) + Send),
