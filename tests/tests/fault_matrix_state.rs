@@ -12,10 +12,12 @@
 use std::process::Child;
 use std::time::Duration;
 
-use e2e::cli::{expect_code, Run};
-use e2e::faultproxy::{Fault, FaultPlan, Rule};
+use aws_sdk_cloudformation::types::{Capability, Parameter, StackStatus, TemplateStage};
+use e2e::aws::wait_for_stack;
+use e2e::cli::{expect_code, trigger_zip_x86_64, Run};
+use e2e::faultproxy::{Fault, FaultPlan, Quotas, Rule};
 use e2e::matrix::{self, Case};
-use e2e::{spec_variant, unique_name};
+use e2e::{repo_root, spec_variant, unique_name};
 
 /// A call held or delayed this long does not come back while the test looks: the test
 /// releases it (a new plan) or kills the process first.
@@ -357,5 +359,378 @@ async fn emulator_unreachable_mid_watch() {
     assert!(resets >= 2, "the SDK retried the reset call ({resets})");
 
     rerun_update(&case);
+    case.assert_nothing_lost(&pool).await;
+}
+
+/// The clock review cases run at: their pools expire three days later, so `review gc` at
+/// [`GC_NOW`] keeps them.
+const REVIEW_NOW: &str = "2026-11-22T10:00:00Z";
+/// Pools made for the gc case are made at this time with a one-minute lease.
+const GC_CREATED: &str = "2020-01-01T00:00:00Z";
+/// When the gc case collects: only pools made at [`GC_CREATED`] have expired.
+const GC_NOW: &str = "2020-01-02T00:00:00Z";
+/// The artifact bucket poolctl makes for the emulator's account and region.
+const ARTIFACT_BUCKET: &str = "poolctl-artifacts-000000000000-us-east-1";
+
+/// `review up infra/pools/review.yaml --id=ID ... --output json` at `now`.
+fn review_up_args(id: &str, now: &str, ttl: &str) -> Vec<String> {
+    let spec = repo_root().join("infra/pools/review.yaml");
+    [
+        "review".to_owned(),
+        "up".to_owned(),
+        spec.to_string_lossy().into_owned(),
+        format!("--id={id}"),
+        "--arch".to_owned(),
+        "x86_64".to_owned(),
+        "--trigger-zip".to_owned(),
+        trigger_zip_x86_64().to_string_lossy().into_owned(),
+        "--now".to_owned(),
+        now.to_owned(),
+        "--ttl".to_owned(),
+        ttl.to_owned(),
+        "--output".to_owned(),
+        "json".to_owned(),
+    ]
+    .into()
+}
+
+fn strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
+/// A review pool `review up` made: its stack and pool id.
+struct ReviewPool {
+    id: String,
+    stack: String,
+    pool_id: String,
+}
+
+impl ReviewPool {
+    /// From `review up --output json`, which must have exited 0.
+    fn from_up(id: &str, run: &Run) -> ReviewPool {
+        let report = expect_code(run, 0, &format!("review up {id}")).json();
+        assert!(
+            ["created", "updated", "unchanged"].contains(&report["action"].as_str().unwrap_or("")),
+            "{report}"
+        );
+        ReviewPool {
+            id: id.to_owned(),
+            stack: report["stack"].as_str().expect("stack").to_owned(),
+            pool_id: report["user_pool_id"]
+                .as_str()
+                .expect("user_pool_id")
+                .to_owned(),
+        }
+    }
+
+    /// The pool exists on the emulator.
+    async fn assert_up(&self, case: &Case) {
+        case.idp
+            .describe_user_pool()
+            .user_pool_id(&self.pool_id)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("review pool {} is missing: {e:?}", self.id));
+        let status = wait_for_stack(&case.cfn, &self.stack).await;
+        assert_eq!(status, StackStatus::CreateComplete, "{}", self.stack);
+    }
+
+    /// Nothing of the review pool is left: its stack, its user pool, its artifacts.
+    async fn assert_gone(&self, case: &Case) {
+        if let Ok(described) = case
+            .cfn
+            .describe_stacks()
+            .stack_name(&self.stack)
+            .send()
+            .await
+        {
+            for stack in described.stacks() {
+                assert_eq!(
+                    stack.stack_status(),
+                    Some(&StackStatus::DeleteComplete),
+                    "review stack {} is left",
+                    self.stack
+                );
+            }
+        }
+        assert!(
+            case.idp
+                .describe_user_pool()
+                .user_pool_id(&self.pool_id)
+                .send()
+                .await
+                .is_err(),
+            "review pool {}'s user pool {} is left",
+            self.id,
+            self.pool_id
+        );
+        let artifacts = case
+            .s3
+            .list_objects_v2()
+            .bucket(ARTIFACT_BUCKET)
+            .prefix(format!("review/{}/", self.stack))
+            .send()
+            .await
+            .map(|listed| listed.contents().len())
+            .unwrap_or(0);
+        assert_eq!(artifacts, 0, "review pool {}'s artifacts are left", self.id);
+    }
+}
+
+/// The ids `review ls --output json` lists (asked past the proxy's faults: a plain proxy).
+fn listed_ids(case: &Case) -> Vec<String> {
+    let ls = case.poolctl(&["review", "ls", "--output", "json", "--now", REVIEW_NOW]);
+    let rows = expect_code(&ls, 0, "review ls").json();
+    rows.as_array()
+        .expect("an array")
+        .iter()
+        .filter_map(|row| row["id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// 30% of every call throttled, in each service's own shape.
+fn throttle_30(seed: u64) -> FaultPlan {
+    FaultPlan::seeded(seed).rule(Rule::new("*", "*", Fault::Throttle).probability(0.3))
+}
+
+// 5. Ten review pools brought up at once under AWS's request-rate quotas.
+#[tokio::test(flavor = "multi_thread")]
+async fn ten_review_pools_at_once_under_quotas() {
+    let case = Case::new("fm-quota").await;
+    case.proxy
+        .set_plan(FaultPlan::none().quotas(Quotas::aws_defaults()));
+    let ids: Vec<String> = (1..=10).map(|n| format!("fmq-{n}")).collect();
+    let args: Vec<Vec<String>> = ids
+        .iter()
+        .map(|id| review_up_args(id, REVIEW_NOW, "3d"))
+        .collect();
+    let children: Vec<Child> = args.iter().map(|a| case.spawn(&strs(a))).collect();
+    let runs: Vec<Run> = children
+        .into_iter()
+        .map(|child| matrix::finish(case.emulator, child))
+        .collect();
+    let pools: Vec<ReviewPool> = ids
+        .iter()
+        .zip(&runs)
+        .map(|(id, run)| ReviewPool::from_up(id, run))
+        .collect();
+    let stats = case.proxy.stats();
+    let throttled = stats.quota_throttled_total();
+    assert!(
+        throttled > 0,
+        "no call was over quota: {:#?}",
+        stats.categories
+    );
+    case.proxy.set_plan(FaultPlan::none());
+    for pool in &pools {
+        pool.assert_up(&case).await;
+    }
+    let listed = listed_ids(&case);
+    let ours: Vec<&String> = listed.iter().filter(|id| ids.contains(id)).collect();
+    assert_eq!(ours.len(), 10, "review ls lists {listed:?}");
+
+    let downs: Vec<Child> = ids
+        .iter()
+        .map(|id| case.spawn(&["review", "down", &format!("--id={id}")]))
+        .collect();
+    for (id, child) in ids.iter().zip(downs) {
+        let down = matrix::finish(case.emulator, child);
+        expect_code(&down, 0, &format!("review down {id}"));
+        assert_says(&down, &format!("Deleted review pool {id}"));
+    }
+    for pool in &pools {
+        pool.assert_gone(&case).await;
+    }
+    eprintln!("{throttled} calls over quota");
+}
+
+// 11a. review up under 30% throttling.
+#[tokio::test(flavor = "multi_thread")]
+async fn review_up_under_throttling() {
+    let case = Case::new("fm-rv-up").await;
+    case.proxy.set_plan(throttle_30(11));
+    let up = case.poolctl(&strs(&review_up_args("fmt-up", REVIEW_NOW, "3d")));
+    let pool = ReviewPool::from_up("fmt-up", &up);
+    let throttled = case.proxy.stats().fault_total("Throttle");
+    assert!(throttled > 0, "nothing was throttled");
+    case.proxy.set_plan(FaultPlan::none());
+    pool.assert_up(&case).await;
+    assert!(listed_ids(&case).contains(&pool.id));
+
+    let down = case.poolctl(&["review", "down", "--id=fmt-up"]);
+    expect_code(&down, 0, "review down after the throttled up");
+    pool.assert_gone(&case).await;
+}
+
+// 11b. review down under 30% throttling.
+#[tokio::test(flavor = "multi_thread")]
+async fn review_down_under_throttling() {
+    let case = Case::new("fm-rv-down").await;
+    let up = case.poolctl(&strs(&review_up_args("fmt-down", REVIEW_NOW, "3d")));
+    let pool = ReviewPool::from_up("fmt-down", &up);
+    case.proxy.reset_stats();
+    case.proxy.set_plan(throttle_30(12));
+    let down = case.poolctl(&["review", "down", "--id=fmt-down"]);
+    expect_code(&down, 0, "review down under throttling");
+    assert_says(&down, "Deleted review pool fmt-down");
+    assert!(case.proxy.stats().fault_total("Throttle") > 0);
+    case.proxy.set_plan(FaultPlan::none());
+    pool.assert_gone(&case).await;
+}
+
+// 11c. review gc under 30% throttling.
+#[tokio::test(flavor = "multi_thread")]
+async fn review_gc_under_throttling() {
+    let case = Case::new("fm-rv-gc").await;
+    let pools: Vec<ReviewPool> = ["fmt-gc-1", "fmt-gc-2"]
+        .iter()
+        .map(|id| {
+            let up = case.poolctl(&strs(&review_up_args(id, GC_CREATED, "1m")));
+            ReviewPool::from_up(id, &up)
+        })
+        .collect();
+    case.proxy.reset_stats();
+    case.proxy.set_plan(throttle_30(13));
+    let gc = case.poolctl(&["review", "gc", "--now", GC_NOW]);
+    expect_code(&gc, 0, "review gc under throttling");
+    for pool in &pools {
+        assert_says(&gc, &format!("deleted       {}", pool.id));
+    }
+    assert_says(&gc, "gc: 2 deleted, 0 failed");
+    assert!(case.proxy.stats().fault_total("Throttle") > 0);
+    case.proxy.set_plan(FaultPlan::none());
+    for pool in &pools {
+        pool.assert_gone(&case).await;
+    }
+}
+
+/// A custom resource's handler (Python, run by the emulator) that refuses every update to or
+/// from `Fail: yes`: an update that sets it fails, and so does its rollback.
+const STUBBORN_HANDLER: &str = r#"import json, urllib.request
+def handler(event, context):
+    props = event.get("ResourceProperties", {})
+    old = event.get("OldResourceProperties", {})
+    failing = event["RequestType"] == "Update" and "yes" in (props.get("Fail"), old.get("Fail"))
+    body = json.dumps({
+        "Status": "FAILED" if failing else "SUCCESS",
+        "Reason": "this resource refuses every update to or from Fail=yes",
+        "PhysicalResourceId": event.get("PhysicalResourceId") or "stubborn",
+        "StackId": event["StackId"], "RequestId": event["RequestId"],
+        "LogicalResourceId": event["LogicalResourceId"], "Data": {},
+    }).encode()
+    urllib.request.urlopen(urllib.request.Request(event["ResponseURL"], data=body, method="PUT")).read()
+"#;
+
+/// Updates the case's stack directly (not through poolctl) to its deployed template plus a
+/// stubborn custom resource, `failing` or not, keeping every parameter; returns the status it
+/// settles in.
+async fn update_with_stubborn_resource(case: &Case, failing: bool) -> StackStatus {
+    let deployed = case
+        .cfn
+        .get_template()
+        .stack_name(&case.stack)
+        .template_stage(TemplateStage::Original)
+        .send()
+        .await
+        .expect("get template");
+    let mut template: serde_json::Value =
+        serde_json::from_str(deployed.template_body().expect("template body"))
+            .expect("poolctl deploys JSON");
+    let resources = &mut template["Resources"];
+    resources["StubbornHandler"] = serde_json::json!({
+        "Type": "AWS::Lambda::Function",
+        "Properties": {
+            "Runtime": "python3.12",
+            "Handler": "index.handler",
+            "Role": "arn:aws:iam::000000000000:role/fm-stubborn",
+            "Code": { "ZipFile": STUBBORN_HANDLER },
+        },
+    });
+    resources["Stubborn"] = serde_json::json!({
+        "Type": "Custom::Stubborn",
+        "Properties": { "ServiceToken": { "Fn::GetAtt": ["StubbornHandler", "Arn"] } },
+    });
+    if failing {
+        resources["Stubborn"]["Properties"]["Fail"] = "yes".into();
+    }
+    let described = case
+        .cfn
+        .describe_stacks()
+        .stack_name(&case.stack)
+        .send()
+        .await
+        .expect("describe stack");
+    let keep: Vec<Parameter> = described.stacks()[0]
+        .parameters()
+        .iter()
+        .map(|p| {
+            Parameter::builder()
+                .set_parameter_key(p.parameter_key().map(str::to_owned))
+                .use_previous_value(true)
+                .build()
+        })
+        .collect();
+    case.cfn
+        .update_stack()
+        .stack_name(&case.stack)
+        .template_body(template.to_string())
+        .set_parameters(Some(keep))
+        .capabilities(Capability::CapabilityIam)
+        .capabilities(Capability::CapabilityNamedIam)
+        .send()
+        .await
+        .expect("update stack");
+    wait_for_stack(&case.cfn, &case.stack).await
+}
+
+// 8. A stack stuck in UPDATE_ROLLBACK_FAILED.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_update_rollback_failed_stack() {
+    let case = Case::deployed("fm-stuck").await;
+    let pool = case.pool_id().await;
+    assert_eq!(
+        update_with_stubborn_resource(&case, false).await,
+        StackStatus::UpdateComplete
+    );
+    assert_eq!(
+        update_with_stubborn_resource(&case, true).await,
+        StackStatus::UpdateRollbackFailed,
+        "the update fails and so does its rollback"
+    );
+
+    let stuck = case.poolctl(&case.deploy_args(&case.spec));
+    expect_code(&stuck, 1, "deploy over UPDATE_ROLLBACK_FAILED");
+    assert_says(&stuck, "is UPDATE_ROLLBACK_FAILED");
+    assert_says(
+        &stuck,
+        &format!(
+            "aws cloudformation continue-update-rollback --stack-name {}",
+            case.stack
+        ),
+    );
+    // Nothing lost, and the stack waits in the state the message names, for that command.
+    assert_eq!(case.user_count(&pool).await, matrix::USERS);
+    assert_eq!(case.pool_id().await, pool);
+    assert!(case.pending_change_sets().await.is_empty());
+    assert_eq!(
+        wait_for_stack(&case.cfn, &case.stack).await,
+        StackStatus::UpdateRollbackFailed
+    );
+
+    // The way out the message gives, then the deploy again.
+    case.cfn
+        .continue_update_rollback()
+        .stack_name(&case.stack)
+        .resources_to_skip("Stubborn")
+        .send()
+        .await
+        .expect("continue-update-rollback");
+    assert_eq!(
+        wait_for_stack(&case.cfn, &case.stack).await,
+        StackStatus::UpdateRollbackComplete
+    );
+    let again = case.poolctl(&case.deploy_args(&case.spec));
+    expect_code(&again, 0, "deploy after continue-update-rollback");
+    assert_says(&again, &format!("Stack {} updated", case.stack));
     case.assert_nothing_lost(&pool).await;
 }
