@@ -2,7 +2,9 @@
 //! leftover that holds nothing), runs the pre-change guard, skips when nothing changed, else
 //! makes a change set; [`Deployer::delete`] refuses protected stacks and deletes the rest.
 
-use aws_sdk_cloudformation::types::{Capability, ChangeSetType, Parameter, StackStatus, Tag};
+use aws_sdk_cloudformation::types::{
+    Capability, ChangeSetType, ExecutionStatus, Parameter, StackStatus, Tag,
+};
 
 use crate::aws::Aws;
 use crate::changes::ResourceChange;
@@ -10,7 +12,7 @@ use crate::error::{DeployError, Refusal};
 use crate::events::StackEvent;
 use crate::guard;
 use crate::plan::Plan;
-use crate::request::{is_unchanged, resolve_parameters, unique_name, DeployRequest};
+use crate::request::{is_unchanged, resolve_parameters, unique_name, DeployRequest, NAME_PREFIX};
 use crate::stack::{self, StackInfo, StackState, Standing};
 use crate::store::ArtifactLocation;
 use crate::watch::Watch;
@@ -94,7 +96,11 @@ impl Deployer {
         progress: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<(Option<Vec<ResourceChange>>, Watch<ApplyOutcome>), DeployError> {
         match self.prepare(request, progress).await? {
-            Prepared::Done(outcome) => Ok((None, Watch::settled(outcome))),
+            Prepared::Done(outcome) => {
+                self.discard_leftover_change_sets(&request.stack_name, progress)
+                    .await;
+                Ok((None, Watch::settled(outcome)))
+            }
             Prepared::Plan(plan) => {
                 let changes = plan.changes.clone();
                 Ok((Some(changes), plan.execute().await?))
@@ -103,8 +109,30 @@ impl Deployer {
     }
 
     /// Settles the stack (cleans up, waits), applies the guard, skips when unchanged, else
-    /// creates a change set and summarises it.
+    /// creates a change set and summarises it. When another deploy's change set is executed
+    /// while this one's is being made (which deletes this one), starts again on top of it.
     pub async fn prepare(
+        &self,
+        request: &DeployRequest,
+        progress: &mut (dyn FnMut(Progress) + Send),
+    ) -> Result<Prepared, DeployError> {
+        // Bounded: each round that ends superseded met an operation that settle waits for.
+        for _ in 0..3 {
+            match self.prepare_once(request, progress).await {
+                Err(DeployError::Superseded { stack_name, detail }) => {
+                    progress(Progress::Notice(format!(
+                        "another operation started on stack {stack_name} while this deploy's \
+                         change set was being made ({detail}); waiting for it, then preparing \
+                         again"
+                    )));
+                }
+                other => return other,
+            }
+        }
+        self.prepare_once(request, progress).await
+    }
+
+    async fn prepare_once(
         &self,
         request: &DeployRequest,
         progress: &mut (dyn FnMut(Progress) + Send),
@@ -268,6 +296,67 @@ impl Deployer {
             template,
         };
         plan.complete(request.allow_pool_replacement).await
+    }
+
+    /// Deletes the change sets of `stack_name` that poolctl made and nobody executed (left by
+    /// a run that was killed or lost its connection before executing), for a deploy that found
+    /// the stack already as asked: they are stale, as CloudFormation itself deletes a stack's
+    /// other change sets when one is executed. Change sets of other tools, and those still
+    /// being made, are left alone. Best effort: a failure is a notice, never the deploy's.
+    pub async fn discard_leftover_change_sets(
+        &self,
+        stack_name: &str,
+        progress: &mut (dyn FnMut(Progress) + Send),
+    ) {
+        match self.delete_leftover_change_sets(stack_name).await {
+            Ok(names) if names.is_empty() => {}
+            Ok(names) => progress(Progress::Notice(format!(
+                "deleted {} change set{} left by an earlier poolctl run and never executed: {}",
+                names.len(),
+                if names.len() == 1 { "" } else { "s" },
+                names.join(", ")
+            ))),
+            Err(error) => progress(Progress::Notice(format!(
+                "could not delete change sets left by earlier poolctl runs ({error}); they \
+                 change nothing, and CloudFormation deletes them when a change set is executed"
+            ))),
+        }
+    }
+
+    async fn delete_leftover_change_sets(
+        &self,
+        stack_name: &str,
+    ) -> Result<Vec<String>, DeployError> {
+        let mut leftovers = Vec::new();
+        let mut pages = self
+            .aws
+            .cloudformation
+            .list_change_sets()
+            .stack_name(stack_name)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| DeployError::aws("cloudformation:ListChangeSets", e))?;
+            leftovers.extend(
+                page.summaries()
+                    .iter()
+                    .filter(|s| s.execution_status() == Some(&ExecutionStatus::Available))
+                    .filter_map(|s| s.change_set_name())
+                    .filter(|name| name.starts_with(NAME_PREFIX))
+                    .map(str::to_owned),
+            );
+        }
+        for name in &leftovers {
+            self.aws
+                .cloudformation
+                .delete_change_set()
+                .change_set_name(name)
+                .stack_name(stack_name)
+                .send()
+                .await
+                .map_err(|e| DeployError::aws("cloudformation:DeleteChangeSet", e))?;
+        }
+        Ok(leftovers)
     }
 
     /// Brings the stack to a state a change set can start from: waits for a running operation,

@@ -49,6 +49,16 @@ pub enum DeployError {
         cause: Box<DeployError>,
     },
 
+    /// This deploy's change set was deleted or refused before it was executed, because
+    /// another operation ran on the stack meanwhile (CloudFormation deletes a stack's other
+    /// change sets when one is executed). Nothing of this deploy was executed.
+    #[error(
+        "another operation was in progress on stack {stack_name} ({detail}), so this deploy's \
+         change set was not executed; nothing of it was applied. Rerunning the deploy is safe: \
+         it waits for that operation, then deploys on top of it"
+    )]
+    Superseded { stack_name: String, detail: String },
+
     /// The stack is in a state this driver cannot deploy over without a person deciding.
     #[error("{0}")]
     StackState(String),

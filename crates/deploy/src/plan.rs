@@ -54,8 +54,20 @@ impl Plan {
             let mut reason = String::new();
             let mut listed = Vec::new();
             while let Some(page) = pages.next().await {
-                let page =
-                    page.map_err(|e| DeployError::aws("cloudformation:DescribeChangeSet", e))?;
+                let page = match page {
+                    Ok(page) => page,
+                    Err(e) => {
+                        let error = DeployError::aws("cloudformation:DescribeChangeSet", e);
+                        return Err(if is_change_set_gone(&error) {
+                            self.superseded(
+                                "the change set was deleted while it was being made: another \
+                                 change set was executed",
+                            )
+                        } else {
+                            error
+                        });
+                    }
+                };
                 status = page.status().cloned();
                 page.status_reason()
                     .unwrap_or_default()
@@ -95,9 +107,10 @@ impl Plan {
         Ok(Prepared::Plan(Box::new(self)))
     }
 
-    /// Whether execution of the change set has started (or ended).
+    /// Whether execution of the change set has started (or ended). A change set that no longer
+    /// exists was not executed: CloudFormation keeps the one it executes and deletes the others.
     async fn was_executed(&self) -> Result<bool, DeployError> {
-        let described = self
+        let described = match self
             .aws
             .cloudformation
             .describe_change_set()
@@ -105,7 +118,12 @@ impl Plan {
             .stack_name(&self.stack_id)
             .send()
             .await
-            .map_err(|e| DeployError::aws("cloudformation:DescribeChangeSet", e))?;
+            .map_err(|e| DeployError::aws("cloudformation:DescribeChangeSet", e))
+        {
+            Ok(described) => described,
+            Err(error) if is_change_set_gone(&error) => return Ok(false),
+            Err(error) => return Err(error),
+        };
         Ok(matches!(
             described.execution_status(),
             Some(
@@ -156,9 +174,29 @@ impl Plan {
         if let Err(error) = executed {
             // A retry whose first attempt was executed but never answered (a connection reset
             // after the request went out) finds the change set no longer available: that is
-            // the execution this deploy asked for, so watch it rather than fail.
-            if error.aws_code() != Some("InvalidChangeSetStatus") || !self.was_executed().await? {
+            // the execution this deploy asked for, so watch it rather than fail. Otherwise
+            // another operation got there first: its change set was executed (which deleted
+            // this one), or the stack is busy with it.
+            let refused = matches!(
+                error.aws_code(),
+                Some("InvalidChangeSetStatus" | "ChangeSetNotFound")
+            );
+            if !refused {
                 return Err(error);
+            }
+            if !self.was_executed().await? {
+                // Left waiting, it could be executed later over whatever the other operation
+                // did. (A CREATE change set's stack may now be another deploy's: left alone.)
+                if self.change_set_type == ChangeSetType::Update {
+                    let _ = self.discard().await;
+                }
+                let detail = match error {
+                    DeployError::Aws { message, .. } => {
+                        format!("ExecuteChangeSet answered {message}")
+                    }
+                    other => other.to_string(),
+                };
+                return Err(self.superseded(&detail));
             }
         }
         let created = self.change_set_type == ChangeSetType::Create;
@@ -181,6 +219,20 @@ impl Plan {
             },
         ))
     }
+}
+
+impl Plan {
+    fn superseded(&self, detail: &str) -> DeployError {
+        DeployError::Superseded {
+            stack_name: self.stack_name.clone(),
+            detail: detail.to_owned(),
+        }
+    }
+}
+
+/// The change set does not exist (any more).
+fn is_change_set_gone(error: &DeployError) -> bool {
+    error.aws_code() == Some("ChangeSetNotFound")
 }
 
 #[cfg(test)]

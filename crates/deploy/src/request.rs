@@ -50,6 +50,9 @@ pub struct DeployRequest {
     pub template_prefix: String,
 }
 
+/// How every change set and request token poolctl makes is named.
+pub(crate) const NAME_PREFIX: &str = "poolctl-";
+
 /// A name CloudFormation accepts for change sets and request tokens, unique per call (the AWS
 /// CLI's epoch-second names collide when two deploys start within a second).
 pub(crate) fn unique_name() -> String {
@@ -57,7 +60,7 @@ pub(crate) fn unique_name() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis())
         .unwrap_or_default();
-    format!("poolctl-{millis}-{:08x}", random_u64() as u32)
+    format!("{NAME_PREFIX}{millis}-{:08x}", random_u64() as u32)
 }
 
 /// The parameters to pass: auto values the template declares, then the operator's, each of

@@ -19,7 +19,8 @@ usage: faultproxy --upstream URL [--listen 127.0.0.1:PORT] [--seed N] [--quota] 
 
 Sits between AWS SDK clients and the emulator at URL, on loopback, and injects faults.
   --rule      e.g. 'cognito-idp:List*:throttle:0.3' or 'cloudformation:*:reset-after';
-              FAULT is throttle, 500, 503, reset-before, reset-after, truncate or latency=MS;
+              FAULT is throttle, 500, 503, reset-before, reset-after, truncate, expired-token
+              or latency=MS;
               SERVICE and OPERATION are globs. The first rule that fires decides.
   --throttle P and the other shortcuts: that fault on any call, with probability P.
   --latency MS  delay every call by MS milliseconds.

@@ -97,6 +97,7 @@ impl FaultProxy {
             client,
             sequence: AtomicU64::new(0),
             log: AtomicBool::new(false),
+            plan_changed: tokio::sync::Notify::new(),
         });
         let (shutdown, mut stop) = tokio::sync::oneshot::channel::<()>();
         let accept_shared = Arc::clone(&shared);
@@ -144,13 +145,14 @@ impl FaultProxy {
     }
 
     /// Replaces the plan: rule counters, the schedule clock and quota buckets start afresh;
-    /// statistics are kept.
+    /// statistics are kept. Requests held by [`Fault::Hold`] go through.
     pub fn set_plan(&self, plan: FaultPlan) {
         self.shared
             .engine
             .lock()
             .expect("engine lock")
             .set_plan(plan, Instant::now());
+        self.shared.plan_changed.notify_waiters();
     }
 
     /// Writes one line per decided request to stderr (method, target, service:Operation, what

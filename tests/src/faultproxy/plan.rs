@@ -29,6 +29,9 @@ pub enum Fault {
     Unavailable,
     /// Waits this long, then forwards the request as usual.
     Latency(Duration),
+    /// Holds the request until the plan is next replaced (or at most this long), then
+    /// forwards it as usual: a test decides when a held call goes through.
+    Hold(Duration),
     /// Resets the connection (RST) after reading the request, without forwarding it.
     ResetBeforeForward,
     /// Forwards the request, so it takes effect upstream, then resets the connection instead
@@ -37,6 +40,9 @@ pub enum Fault {
     /// Forwards the request, sends the answer's headers with its full Content-Length and the
     /// first half of its body, then closes the connection.
     TruncatedBody,
+    /// The service's answer to expired credentials, not forwarded: `ExpiredToken` (403, "The
+    /// security token included in the request is expired") in the service's shape.
+    ExpiredToken,
 }
 
 impl Fault {
@@ -47,9 +53,11 @@ impl Fault {
             Fault::InternalError => "InternalError",
             Fault::Unavailable => "Unavailable",
             Fault::Latency(_) => "Latency",
+            Fault::Hold(_) => "Hold",
             Fault::ResetBeforeForward => "ResetBeforeForward",
             Fault::ResetAfterForward => "ResetAfterForward",
             Fault::TruncatedBody => "TruncatedBody",
+            Fault::ExpiredToken => "ExpiredToken",
         }
     }
 }
@@ -131,7 +139,8 @@ impl Rule {
     }
 
     /// Parses `SERVICE:OPERATION:FAULT[:PROBABILITY]`, the proxy binary's `--rule`: FAULT is
-    /// `throttle`, `500`, `503`, `reset-before`, `reset-after`, `truncate` or `latency=MS`.
+    /// `throttle`, `500`, `503`, `reset-before`, `reset-after`, `truncate`, `expired-token` or
+    /// `latency=MS`.
     pub fn parse(text: &str) -> Result<Rule, String> {
         let parts: Vec<&str> = text.split(':').collect();
         let (service, operation, fault, probability) = match parts.as_slice() {
@@ -168,12 +177,13 @@ pub fn parse_fault(text: &str) -> Result<Fault, String> {
         "reset-before" => Fault::ResetBeforeForward,
         "reset-after" => Fault::ResetAfterForward,
         "truncate" => Fault::TruncatedBody,
+        "expired-token" => Fault::ExpiredToken,
         _ => match text.strip_prefix("latency=").map(str::parse::<u64>) {
             Some(Ok(ms)) => Fault::Latency(Duration::from_millis(ms)),
             _ => {
                 return Err(format!(
                     "unknown fault {text:?} (throttle, 500, 503, reset-before, reset-after, \
-                     truncate, latency=MS)"
+                     truncate, expired-token, latency=MS)"
                 ))
             }
         },
@@ -308,7 +318,9 @@ impl Engine {
             }
         }
         let action = match fired {
-            Some(Fault::Latency(_)) | None => self.quota_check(request, now, fired),
+            Some(Fault::Latency(_) | Fault::Hold(_)) | None => {
+                self.quota_check(request, now, fired)
+            }
             Some(fault) => Action::Inject(fault),
         };
         let outcome = match &action {

@@ -28,6 +28,8 @@ pub(crate) struct Shared {
     pub(crate) sequence: AtomicU64,
     /// One line per decided request on stderr.
     pub(crate) log: AtomicBool,
+    /// Notified when the plan is replaced: releases held requests.
+    pub(crate) plan_changed: tokio::sync::Notify,
 }
 
 /// Request heads larger than this are refused.
@@ -119,6 +121,8 @@ async fn handle(shared: &Shared, request: Request) -> Reply {
         &request.headers,
         &request.body,
     );
+    // Made before the decision, so that a plan replaced after it releases a held request.
+    let released = shared.plan_changed.notified();
     let action = shared
         .engine
         .lock()
@@ -138,6 +142,14 @@ async fn handle(shared: &Shared, request: Request) -> Reply {
         Action::QuotaThrottle | Action::Inject(Fault::Throttle) => error(ErrorKind::Throttle),
         Action::Inject(Fault::InternalError) => error(ErrorKind::Internal),
         Action::Inject(Fault::Unavailable) => error(ErrorKind::Unavailable),
+        Action::Inject(Fault::ExpiredToken) => error(ErrorKind::ExpiredToken),
+        Action::Inject(Fault::Hold(at_most)) => {
+            tokio::select! {
+                () = released => {}
+                () = tokio::time::sleep(at_most) => {}
+            }
+            Reply::Full(forward(shared, &request).await)
+        }
         Action::Inject(Fault::Latency(delay)) => {
             tokio::time::sleep(delay).await;
             Reply::Full(forward(shared, &request).await)

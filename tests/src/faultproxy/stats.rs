@@ -25,7 +25,8 @@ pub struct OpStats {
     pub passed: u64,
     /// Answered with a throttling error because the quota was exceeded.
     pub quota_throttled: u64,
-    /// Injected faults by name (`Throttle`, `ResetAfterForward`, ...; `Latency` too).
+    /// Injected faults by name (`Throttle`, `ResetAfterForward`, ...; `Latency` and `Hold`
+    /// too, which are also counted as passed).
     pub faults: BTreeMap<String, u64>,
 }
 
@@ -78,7 +79,7 @@ impl Stats {
             Outcome::QuotaThrottled => op.quota_throttled += 1,
             Outcome::Fault(name) => {
                 *op.faults.entry((*name).to_owned()).or_default() += 1;
-                if *name == "Latency" {
+                if *name == "Latency" || *name == "Hold" {
                     op.passed += 1;
                 }
             }

@@ -8,6 +8,8 @@ pub enum ErrorKind {
     Throttle,
     Internal,
     Unavailable,
+    /// The credentials' session token has expired.
+    ExpiredToken,
 }
 
 /// A complete HTTP answer.
@@ -54,6 +56,21 @@ pub fn error_response(request: &RequestInfo, kind: ErrorKind, request_id: &str) 
             "ServiceUnavailable",
             "Service is unable to handle request.",
             "",
+        ),
+        (Protocol::S3, ErrorKind::ExpiredToken) => {
+            (400, "ExpiredToken", "The provided token has expired.", "")
+        }
+        (Protocol::Query, ErrorKind::ExpiredToken) => (
+            403,
+            "ExpiredToken",
+            "The security token included in the request is expired",
+            "",
+        ),
+        (Protocol::AwsJson | Protocol::RestJson, ErrorKind::ExpiredToken) => (
+            403,
+            "ExpiredTokenException",
+            "The security token included in the request is expired",
+            "User",
         ),
         (_, ErrorKind::Unavailable) => (
             503,

@@ -51,6 +51,9 @@ pub async fn run(global: &GlobalArgs, args: &DeployArgs) -> Result<(), Failure> 
             return Err(report_error(json, &stack_name, &[], error));
         }
         Ok(Prepared::Done(outcome)) => {
+            deployer
+                .discard_leftover_change_sets(&stack_name, &mut progress)
+                .await;
             printer.finish();
             return finish_ok(args, &outcome, &[], started);
         }
