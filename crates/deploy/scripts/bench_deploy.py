@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-POOLCTL = ROOT / "target" / "release" / "poolctl"
+TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
+POOLCTL = (TARGET if TARGET.is_absolute() else ROOT / TARGET) / "release" / "poolctl"
 AWS = ROOT / ".venv" / "bin" / "aws"
 ZIP = ROOT / "dist" / "pre-sign-up-x86_64.zip"
 DEMO = (ROOT / "infra" / "pools" / "demo.yaml").read_text()
