@@ -37,10 +37,14 @@ fn grants(policy: &Value) -> Vec<(String, Vec<String>, Value)> {
     out
 }
 
-/// Every `DeployError::aws("service:Operation", ...)` in the deploy crate: the calls poolctl makes.
+/// Every `DeployError::aws("service:Operation", ...)` in the crates that call AWS for review
+/// pools (the deploy driver and review pools): the calls poolctl makes.
 fn calls_in_deploy_crate() -> BTreeSet<String> {
     let mut calls = BTreeSet::new();
-    let mut pending = vec![repo_root().join("crates/deploy/src")];
+    let mut pending = vec![
+        repo_root().join("crates/deploy/src"),
+        repo_root().join("crates/review/src"),
+    ];
     while let Some(dir) = pending.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
@@ -71,6 +75,7 @@ fn iam_action(call: &str) -> Option<&str> {
         "sts:GetCallerIdentity" => return None, // needs no permission
         "s3:HeadObject" => "s3:GetObject",
         "s3:HeadBucket" | "s3:ListObjectsV2" => "s3:ListBucket",
+        "s3:DeleteObjects" => "s3:DeleteObject",
         "s3:PutBucketEncryption" => "s3:PutEncryptionConfiguration",
         "s3:PutBucketLifecycleConfiguration" => "s3:PutLifecycleConfiguration",
         "s3:PutPublicAccessBlock" => "s3:PutBucketPublicAccessBlock",
@@ -87,7 +92,9 @@ fn the_policy_allows_every_call_poolctl_makes() {
         .collect();
     let calls = calls_in_deploy_crate();
     assert!(
-        calls.contains("cloudformation:CreateChangeSet") && calls.contains("s3:PutObject"),
+        calls.contains("cloudformation:CreateChangeSet")
+            && calls.contains("s3:PutObject")
+            && calls.contains("s3:DeleteObjects"),
         "{calls:?}"
     );
     for call in &calls {
