@@ -107,6 +107,14 @@ impl Plan {
         Ok(Prepared::Plan(Box::new(self)))
     }
 
+    /// This deploy lost its change set to another operation; nothing of it was applied.
+    fn superseded(&self, detail: &str) -> DeployError {
+        DeployError::Superseded {
+            stack_name: self.stack_name.clone(),
+            detail: detail.to_owned(),
+        }
+    }
+
     /// Whether execution of the change set has started (or ended). A change set that no longer
     /// exists was not executed: CloudFormation keeps the one it executes and deletes the others.
     async fn was_executed(&self) -> Result<bool, DeployError> {
@@ -218,15 +226,6 @@ impl Plan {
                 }
             },
         ))
-    }
-}
-
-impl Plan {
-    fn superseded(&self, detail: &str) -> DeployError {
-        DeployError::Superseded {
-            stack_name: self.stack_name.clone(),
-            detail: detail.to_owned(),
-        }
     }
 }
 
