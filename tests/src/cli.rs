@@ -1,7 +1,7 @@
 //! Running the real poolctl binary as a user or a CI job would, and checking what it did: its
 //! exit code, stdout and stderr.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
@@ -36,6 +36,24 @@ pub fn trigger_zip_x86_64() -> PathBuf {
         path.display()
     );
     path
+}
+
+/// `COMMAND SPEC --stack STACK --arch x86_64 --trigger-zip ZIP`: a deploy-like command
+/// (`deploy`, `diff`) of a spec on the emulator, which runs the x86_64 bootstrap.
+pub fn spec_command(command: &str, spec: &Path, stack: &str) -> Vec<String> {
+    let zip = trigger_zip_x86_64();
+    [
+        command,
+        &spec.to_string_lossy(),
+        "--stack",
+        stack,
+        "--arch",
+        "x86_64",
+        "--trigger-zip",
+        &zip.to_string_lossy(),
+    ]
+    .map(str::to_owned)
+    .to_vec()
 }
 
 /// `Command` for the real poolctl binary, aimed at `emulator`, run from the repository root.

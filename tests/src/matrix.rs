@@ -14,7 +14,7 @@ use aws_sdk_cloudformation::types::{ExecutionStatus, StackStatus};
 use aws_sdk_cognitoidentityprovider as cognito;
 
 use crate::aws::{sdk_config_for, stack_outputs, wait_for_stack, PASSWORD};
-use crate::cli::{expect_code, finished_on, poolctl, run_on, trigger_zip_x86_64, Run};
+use crate::cli::{expect_code, finished_on, poolctl, run_on, spec_command, Run};
 use crate::emulator::Emulator;
 use crate::faultproxy::{FaultPlan, FaultProxy, Stats};
 use crate::{spec_variant, unique_name};
@@ -118,20 +118,11 @@ impl Case {
 
     /// `deploy SPEC --stack STACK --arch x86_64 --trigger-zip ... --yes`.
     pub fn deploy_args(&self, spec: &Path) -> Vec<&'static str> {
-        let spec = leak(spec.to_string_lossy().into_owned());
-        let zip = leak(trigger_zip_x86_64().to_string_lossy().into_owned());
-        let stack = leak(self.stack.clone());
-        vec![
-            "deploy",
-            spec,
-            "--stack",
-            stack,
-            "--arch",
-            "x86_64",
-            "--trigger-zip",
-            zip,
-            "--yes",
-        ]
+        spec_command("deploy", spec, &self.stack)
+            .into_iter()
+            .chain(["--yes".to_owned()])
+            .map(leak)
+            .collect()
     }
 
     /// The pool's id, from the stack's outputs.

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use aws_sdk_cognitoidentityprovider as cognito;
 use e2e::aws::{self, client_secret, sign_up_with_secret};
-use e2e::cli::{expect_code, poolctl, run_on, run_poolctl, trigger_zip_x86_64, Run};
+use e2e::cli::{expect_code, poolctl, run_on, run_poolctl, spec_command, Run};
 use e2e::emulator::Emulator;
 use e2e::{scratch_dir, spec_variant, unique_name};
 use serde_json::Value;
@@ -29,39 +29,24 @@ fn domain(prefix: &str) -> String {
 
 /// `poolctl deploy SPEC --stack STACK --arch x86_64 --trigger-zip ... --yes --output json`.
 fn deploy(emulator: &Emulator, spec: &Path, stack: &str, extra: &[&str]) -> Run {
-    let zip = trigger_zip_x86_64();
-    let mut args = vec![
-        "deploy",
-        spec.to_str().unwrap(),
-        "--stack",
-        stack,
-        "--arch",
-        "x86_64",
-        "--trigger-zip",
-        zip.to_str().unwrap(),
-        "--yes",
-        "--output",
-        "json",
-    ];
-    args.extend_from_slice(extra);
-    run_poolctl(emulator, &args)
+    let mut args = spec_command("deploy", spec, stack);
+    args.extend(["--yes", "--output", "json"].map(str::to_owned));
+    run_spec_command(emulator, &args, extra)
 }
 
 /// `poolctl diff SPEC --stack STACK --arch x86_64 --trigger-zip ...`.
 fn diff(emulator: &Emulator, spec: &Path, stack: &str, extra: &[&str]) -> Run {
-    let zip = trigger_zip_x86_64();
-    let mut args = vec![
-        "diff",
-        spec.to_str().unwrap(),
-        "--stack",
-        stack,
-        "--arch",
-        "x86_64",
-        "--trigger-zip",
-        zip.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    run_poolctl(emulator, &args)
+    run_spec_command(emulator, &spec_command("diff", spec, stack), extra)
+}
+
+/// `poolctl ARGS EXTRA` against `emulator`.
+fn run_spec_command(emulator: &Emulator, args: &[String], extra: &[&str]) -> Run {
+    let all: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .chain(extra.iter().copied())
+        .collect();
+    run_poolctl(emulator, &all)
 }
 
 async fn change_set_count(cfn: &aws_sdk_cloudformation::Client, stack: &str) -> usize {

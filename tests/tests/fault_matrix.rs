@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use aws_sdk_cloudformation::types::ResourceStatus;
-use e2e::cli::{expect_code, trigger_zip_x86_64};
+use e2e::cli::{expect_code, spec_command};
 use e2e::emulator::{ACCOUNT_ID, REGION};
 use e2e::faultproxy::{Fault, FaultPlan, Rule};
 use e2e::matrix::Case;
@@ -46,6 +46,24 @@ async fn updates_completed(case: &Case) -> usize {
     count
 }
 
+/// A case's pool, deployed without faults, then updated in place through `plan`: the update
+/// must succeed ("updated (UPDATE_COMPLETE)"). Returns the case, the id of the pool it held
+/// and how many updates of the stack had completed before this one.
+async fn update_through(name: &str, plan: FaultPlan, what: &str) -> (Case, String, usize) {
+    let case = Case::deployed(name).await;
+    let pool = case.pool_id().await;
+    let before = updates_completed(&case).await;
+    case.proxy.set_plan(plan);
+    let run = case.poolctl(&case.deploy_args(&case.updated_spec));
+    expect_code(&run, 0, what);
+    assert!(
+        run.stderr.contains("updated (UPDATE_COMPLETE)"),
+        "{}",
+        run.stderr
+    );
+    (case, pool, before)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn deploy_create_under_30_percent_throttling() {
     let case = Case::new("fm-create").await;
@@ -68,16 +86,12 @@ async fn deploy_create_under_30_percent_throttling() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn deploy_update_under_30_percent_throttling() {
-    let case = Case::deployed("fm-update").await;
-    let pool = case.pool_id().await;
-    case.proxy.set_plan(throttle_30_percent());
-    let run = case.poolctl(&case.deploy_args(&case.updated_spec));
-    expect_code(&run, 0, "an update under throttling");
-    assert!(
-        run.stderr.contains("updated (UPDATE_COMPLETE)"),
-        "{}",
-        run.stderr
-    );
+    let (case, pool, _) = update_through(
+        "fm-update",
+        throttle_30_percent(),
+        "an update under throttling",
+    )
+    .await;
     assert!(
         case.proxy.stats().fault_total("Throttle") > 0,
         "no call was throttled"
@@ -109,17 +123,8 @@ async fn diff_under_30_percent_throttling_lists_changes_and_leaves_no_change_set
     let case = Case::deployed("fm-diff").await;
     let pool = case.pool_id().await;
     case.proxy.set_plan(throttle_30_percent());
-    let zip = trigger_zip_x86_64();
-    let run = case.poolctl(&[
-        "diff",
-        case.updated_spec.to_str().unwrap(),
-        "--stack",
-        &case.stack,
-        "--arch",
-        "x86_64",
-        "--trigger-zip",
-        zip.to_str().unwrap(),
-    ]);
+    let diff = spec_command("diff", &case.updated_spec, &case.stack);
+    let run = case.poolctl(&diff.iter().map(String::as_str).collect::<Vec<_>>());
     expect_code(&run, 0, "a diff under throttling");
     assert!(
         run.stdout.contains("Changes to stack") && run.stdout.contains("~ modify   UserPool"),
@@ -157,19 +162,13 @@ async fn destroy_under_30_percent_throttling_deletes_the_stack() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_ten_second_throttling_storm_is_ridden_out() {
-    let case = Case::deployed("fm-storm").await;
-    let pool = case.pool_id().await;
-    case.proxy.set_plan(
+    let (case, pool, _) = update_through(
+        "fm-storm",
         FaultPlan::seeded(10)
             .rule(Rule::new("*", "*", Fault::Throttle).for_first(Duration::from_secs(10))),
-    );
-    let run = case.poolctl(&case.deploy_args(&case.updated_spec));
-    expect_code(&run, 0, "an update through a throttling storm");
-    assert!(
-        run.stderr.contains("updated (UPDATE_COMPLETE)"),
-        "{}",
-        run.stderr
-    );
+        "an update through a throttling storm",
+    )
+    .await;
     assert!(
         case.proxy.stats().fault_total("Throttle") > 0,
         "the storm throttled nothing"
@@ -179,9 +178,8 @@ async fn a_ten_second_throttling_storm_is_ridden_out() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_5xx_burst_on_describe_stack_events_is_retried() {
-    let case = Case::deployed("fm-events-5xx").await;
-    let pool = case.pool_id().await;
-    case.proxy.set_plan(
+    let (case, pool, _) = update_through(
+        "fm-events-5xx",
         FaultPlan::seeded(5).rule(
             Rule::new(
                 "cloudformation",
@@ -190,18 +188,9 @@ async fn a_5xx_burst_on_describe_stack_events_is_retried() {
             )
             .calls(1..=4),
         ),
-    );
-    let run = case.poolctl(&case.deploy_args(&case.updated_spec));
-    expect_code(
-        &run,
-        0,
         "an update through a 5xx burst on DescribeStackEvents",
-    );
-    assert!(
-        run.stderr.contains("updated (UPDATE_COMPLETE)"),
-        "{}",
-        run.stderr
-    );
+    )
+    .await;
     let events = case
         .proxy
         .stats()
@@ -212,20 +201,13 @@ async fn a_5xx_burst_on_describe_stack_events_is_retried() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_5xx_burst_on_execute_change_set_is_retried_and_executes_once() {
-    let case = Case::deployed("fm-exec-5xx").await;
-    let pool = case.pool_id().await;
-    let before = updates_completed(&case).await;
-    case.proxy
-        .set_plan(FaultPlan::seeded(6).rule(
-            Rule::new("cloudformation", "ExecuteChangeSet", Fault::Unavailable).calls(1..=2),
-        ));
-    let run = case.poolctl(&case.deploy_args(&case.updated_spec));
-    expect_code(&run, 0, "an update through 503s on ExecuteChangeSet");
-    assert!(
-        run.stderr.contains("updated (UPDATE_COMPLETE)"),
-        "{}",
-        run.stderr
-    );
+    let (case, pool, before) = update_through(
+        "fm-exec-5xx",
+        FaultPlan::seeded(6)
+            .rule(Rule::new("cloudformation", "ExecuteChangeSet", Fault::Unavailable).calls(1..=2)),
+        "an update through 503s on ExecuteChangeSet",
+    )
+    .await;
     let execute = case.proxy.stats().op("cloudformation", "ExecuteChangeSet");
     assert_eq!(execute.fault("Unavailable"), 2, "{execute:?}");
     assert_eq!(updates_completed(&case).await, before + 1, "one update ran");
@@ -234,10 +216,8 @@ async fn a_5xx_burst_on_execute_change_set_is_retried_and_executes_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reset_after_execute_change_set_was_forwarded_neither_executes_twice_nor_fails() {
-    let case = Case::deployed("fm-exec-reset").await;
-    let pool = case.pool_id().await;
-    let before = updates_completed(&case).await;
-    case.proxy.set_plan(
+    let (case, pool, before) = update_through(
+        "fm-exec-reset",
         FaultPlan::seeded(7).rule(
             Rule::new(
                 "cloudformation",
@@ -246,14 +226,9 @@ async fn a_reset_after_execute_change_set_was_forwarded_neither_executes_twice_n
             )
             .nth(1),
         ),
-    );
-    let run = case.poolctl(&case.deploy_args(&case.updated_spec));
-    expect_code(&run, 0, "an update whose ExecuteChangeSet answer was lost");
-    assert!(
-        run.stderr.contains("updated (UPDATE_COMPLETE)"),
-        "{}",
-        run.stderr
-    );
+        "an update whose ExecuteChangeSet answer was lost",
+    )
+    .await;
     let execute = case.proxy.stats().op("cloudformation", "ExecuteChangeSet");
     assert_eq!(execute.fault("ResetAfterForward"), 1, "{execute:?}");
     assert_eq!(updates_completed(&case).await, before + 1, "one update ran");
@@ -262,9 +237,8 @@ async fn a_reset_after_execute_change_set_was_forwarded_neither_executes_twice_n
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reset_after_create_change_set_was_forwarded_carries_on_with_that_change_set() {
-    let case = Case::deployed("fm-create-cs-reset").await;
-    let pool = case.pool_id().await;
-    case.proxy.set_plan(
+    let (case, pool, _) = update_through(
+        "fm-create-cs-reset",
         FaultPlan::seeded(8).rule(
             Rule::new(
                 "cloudformation",
@@ -273,14 +247,9 @@ async fn a_reset_after_create_change_set_was_forwarded_carries_on_with_that_chan
             )
             .nth(1),
         ),
-    );
-    let run = case.poolctl(&case.deploy_args(&case.updated_spec));
-    expect_code(&run, 0, "an update whose CreateChangeSet answer was lost");
-    assert!(
-        run.stderr.contains("updated (UPDATE_COMPLETE)"),
-        "{}",
-        run.stderr
-    );
+        "an update whose CreateChangeSet answer was lost",
+    )
+    .await;
     let create = case.proxy.stats().op("cloudformation", "CreateChangeSet");
     assert_eq!(create.fault("ResetAfterForward"), 1, "{create:?}");
     case.assert_nothing_lost(&pool).await;
@@ -288,20 +257,14 @@ async fn a_reset_after_create_change_set_was_forwarded_carries_on_with_that_chan
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_cut_off_describe_stacks_answer_is_retried() {
-    let case = Case::deployed("fm-truncated").await;
-    let pool = case.pool_id().await;
-    case.proxy.set_plan(
+    let (case, pool, _) = update_through(
+        "fm-truncated",
         FaultPlan::seeded(9).rule(
             Rule::new("cloudformation", "DescribeStacks", Fault::TruncatedBody).calls([1, 3]),
         ),
-    );
-    let run = case.poolctl(&case.deploy_args(&case.updated_spec));
-    expect_code(&run, 0, "an update through cut-off DescribeStacks answers");
-    assert!(
-        run.stderr.contains("updated (UPDATE_COMPLETE)"),
-        "{}",
-        run.stderr
-    );
+        "an update through cut-off DescribeStacks answers",
+    )
+    .await;
     let describe = case.proxy.stats().op("cloudformation", "DescribeStacks");
     assert_eq!(describe.fault("TruncatedBody"), 2, "{describe:?}");
     case.assert_nothing_lost(&pool).await;
