@@ -16,34 +16,12 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+from bench_common import AWS, ROOT, TAGS, demo_spec, render_json
+
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
 POOLCTL = (TARGET if TARGET.is_absolute() else ROOT / TARGET) / "release" / "poolctl"
-AWS = ROOT / ".venv" / "bin" / "aws"
 ZIP = ROOT / "dist" / "pre-sign-up-x86_64.zip"
-DEMO = (ROOT / "infra" / "pools" / "demo.yaml").read_text()
 WORK = ROOT / "target" / "bench-deploy"
-SUBJECT = "subject: Your demo verification code"
-DOMAIN = "prefix: poolctl-demo-7f3a"
-# What poolctl adds as stack tags for the demo spec: its tags plus poolctl:pool.
-TAGS = ["app=poolctl-demo", "environment=demo", "poolctl:pool=demo"]
-
-
-def spec(name, prefix, subject=None):
-    text = DEMO.replace(DOMAIN, f"prefix: {prefix}")
-    if subject:
-        text = text.replace(SUBJECT, f"subject: {subject}")
-    path = WORK / f"{name}.yaml"
-    path.write_text(text)
-    return path
-
-
-def rendered(spec_path):
-    template = spec_path.with_suffix(".json")
-    out = subprocess.run([POOLCTL, "render", spec_path, "--stdout", "--format", "json"],
-                         check=True, capture_output=True, text=True).stdout
-    template.write_text(out)
-    return template
 
 
 def run(argv):
@@ -79,10 +57,10 @@ def main():
     key = f"pre-sign-up/{hashlib.sha256(ZIP.read_bytes()).hexdigest()}.zip"
 
     # Warm-up: CloudFormation's lazy import, the artifact bucket and upload, both tools once.
-    warm = spec("warm", f"bench-warm-{pid}")
+    warm = demo_spec(WORK, "warm", f"bench-warm-{pid}")
     poolctl_deploy(warm, "bench-warm-poolctl")
     destroy("bench-warm-poolctl")
-    awscli_deploy(rendered(spec("warm-cli", f"bench-warm-cli-{pid}")), "bench-warm-cli", bucket, key)
+    awscli_deploy(render_json(POOLCTL, demo_spec(WORK, "warm-cli", f"bench-warm-cli-{pid}")), "bench-warm-cli", bucket, key)
     destroy("bench-warm-cli")
 
     times = {(tool, op): [] for tool in ("poolctl", "aws") for op in ("create", "update", "no-op")}
@@ -92,14 +70,14 @@ def main():
             stack = f"bench-{tool}-{i}"
             # Cognito reserves "aws" in domain prefixes.
             prefix = f"bench-{'cli' if tool == 'aws' else tool}-{i}-{pid}"
-            first = spec(f"{stack}-1", prefix)
-            second = spec(f"{stack}-2", prefix, subject="Your new demo code")
+            first = demo_spec(WORK, f"{stack}-1", prefix)
+            second = demo_spec(WORK, f"{stack}-2", prefix, subject="Your new demo code")
             if tool == "poolctl":
                 steps = [("create", lambda: poolctl_deploy(first, stack)),
                          ("update", lambda: poolctl_deploy(second, stack)),
                          ("no-op", lambda: poolctl_deploy(second, stack))]
             else:
-                t1, t2 = rendered(first), rendered(second)
+                t1, t2 = render_json(POOLCTL, first), render_json(POOLCTL, second)
                 steps = [("create", lambda: awscli_deploy(t1, stack, bucket, key)),
                          ("update", lambda: awscli_deploy(t2, stack, bucket, key)),
                          ("no-op", lambda: awscli_deploy(t2, stack, bucket, key))]

@@ -43,19 +43,14 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+from bench_common import AWS, ROOT, TAGS, demo_spec, render_json
+
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
 POOLCTL = Path(os.environ.get("POOLCTL_BIN") or TARGET / "release" / "poolctl")
 PROXY = Path(os.environ.get("FAULTPROXY") or TARGET / "debug" / "faultproxy")
 ZIP = Path(os.environ.get("POOLCTL_TRIGGER_ZIP") or ROOT / "dist" / "pre-sign-up-x86_64.zip")
-AWS = ROOT / ".venv" / "bin" / "aws"
-DEMO = (ROOT / "infra" / "pools" / "demo.yaml").read_text()
 REVIEW = ROOT / "infra" / "pools" / "review.yaml"
 WORK = TARGET / "bench-faults"
-SUBJECT = "subject: Your demo verification code"
-DOMAIN = "prefix: poolctl-demo-7f3a"
-# What poolctl adds as stack tags for the demo spec: its tags plus poolctl:pool.
-TAGS = ["app=poolctl-demo", "environment=demo", "poolctl:pool=demo"]
 SEED = "7"
 THROTTLE = "0.3"
 OPS = ("create", "update", "no-op", "destroy")
@@ -95,23 +90,6 @@ class Proxy:
 def throttles(stats):
     return sum(op["faults"].get("Throttle", 0) + op["quota_throttled"]
                for op in stats["operations"].values())
-
-
-def spec(name, prefix, subject=None):
-    text = DEMO.replace(DOMAIN, f"prefix: {prefix}")
-    if subject:
-        text = text.replace(SUBJECT, f"subject: {subject}")
-    path = WORK / f"{name}.yaml"
-    path.write_text(text)
-    return path
-
-
-def rendered(spec_path):
-    template = spec_path.with_suffix(".json")
-    out = subprocess.run([POOLCTL, "render", spec_path, "--stdout", "--format", "json"],
-                         check=True, capture_output=True, text=True).stdout
-    template.write_text(out)
-    return template
 
 
 class Bench:
@@ -169,8 +147,8 @@ class Bench:
     def poolctl_round(self, phase, proxy, clean, i, pid):
         stack = f"bf-{phase}-poolctl-{i}"
         prefix = f"bf-{phase}-poolctl-{i}-{pid}"
-        first = spec(f"{stack}-1", prefix)
-        second = spec(f"{stack}-2", prefix, subject="Your new demo code")
+        first = demo_spec(WORK, f"{stack}-1", prefix)
+        second = demo_spec(WORK, f"{stack}-2", prefix, subject="Your new demo code")
         for op, path in (("create", first), ("update", second), ("no-op", second)):
             if not self.poolctl_deploy(path, stack, proxy, (phase, "poolctl", op)):
                 self.destroy(stack, clean)
@@ -182,8 +160,8 @@ class Bench:
         stack = f"bf-{phase}-cli-{i}"
         # Cognito reserves "aws" in domain prefixes.
         prefix = f"bf-{phase}-cli-{i}-{pid}"
-        first = rendered(spec(f"{stack}-1", prefix))
-        second = rendered(spec(f"{stack}-2", prefix, subject="Your new demo code"))
+        first = render_json(POOLCTL, demo_spec(WORK, f"{stack}-1", prefix))
+        second = render_json(POOLCTL, demo_spec(WORK, f"{stack}-2", prefix, subject="Your new demo code"))
         for op, template in (("create", first), ("update", second), ("no-op", second)):
             if not self.awscli_deploy(template, stack, proxy, (phase, "aws", op)):
                 break
@@ -376,10 +354,10 @@ def main():
     quota = Proxy("quota", emulator, "--quota", "--seed", SEED)
     try:
         # Warm-up: CloudFormation's lazy import, the artifact bucket and upload, both tools.
-        warm = spec("warm", f"bf-warm-{pid}")
+        warm = demo_spec(WORK, "warm", f"bf-warm-{pid}")
         bench.poolctl_deploy(warm, "bf-warm-poolctl", clean)
         bench.destroy("bf-warm-poolctl", clean)
-        bench.awscli_deploy(rendered(spec("warm-cli", f"bf-warm-cli-{pid}")), "bf-warm-cli", clean)
+        bench.awscli_deploy(render_json(POOLCTL, demo_spec(WORK, "warm-cli", f"bf-warm-cli-{pid}")), "bf-warm-cli", clean)
         bench.destroy("bf-warm-cli", clean)
 
         for i in range(runs):
