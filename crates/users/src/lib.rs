@@ -1,0 +1,32 @@
+//! Stuck users: find every user a pool has left with `email_verified = false`, and fix the
+//! ones the operator chooses, at Cognito's request quotas.
+//!
+//! [`audit`] scans the whole pool (sixteen partitioned ListUsers scans under one UserList
+//! limiter) and [`classify`](classify::classify)es each user. [`verify`] re-reads each chosen
+//! user just before acting, refuses the alias trap ([`alias`]), and journals every change
+//! ([`journal`]) so that a killed run resumes without doing anything twice. [`create`] is the
+//! AdminCreateUser path, validated before any call. Every call goes through
+//! [`Cognito::call`](cognito::Cognito), which holds the limiters and the retry rules.
+
+pub mod alias;
+pub mod audit;
+pub mod classify;
+pub mod cognito;
+pub mod create;
+mod error;
+pub mod journal;
+pub mod limiter;
+pub mod pool;
+pub mod record;
+mod scan;
+pub mod verify;
+
+pub use audit::{audit, AuditOptions, AuditReport};
+pub use classify::{Class, Finding};
+pub use cognito::{Cognito, Counters, Rates};
+pub use create::{create, CreateOptions, CreateReport, Invitation, NewUser};
+pub use error::UsersError;
+pub use journal::Journal;
+pub use pool::{Pool, PoolRef};
+pub use record::UserRecord;
+pub use verify::{verify, Selection, VerifyOptions, VerifyReport};

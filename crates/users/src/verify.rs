@@ -1,0 +1,441 @@
+//! `users verify`: set `email_verified=true` for chosen users, at the UserUpdate quota, each
+//! checked against the live pool just before acting.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+
+use aws_sdk_cognitoidentityprovider::types::AttributeType;
+use serde::Serialize;
+use tokio::task::JoinSet;
+
+use crate::alias::AliasIndex;
+use crate::classify::{Class, Finding};
+use crate::cognito::Cognito;
+use crate::journal::Journal;
+use crate::pool::Pool;
+use crate::record::UserRecord;
+use crate::UsersError;
+
+/// The classes verify acts on. The others have fixes of their own (`Class::fix`).
+pub const VERIFIABLE: [Class; 2] = [Class::Stuck, Class::DuplicateEmail];
+
+/// Which of the audit's findings to act on.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// Only these classes (each must be in [`VERIFIABLE`]).
+    pub classes: Vec<Class>,
+    /// Only addresses at these domains (lower case), if any are given.
+    pub domains: Vec<String>,
+    /// Only users created before this time (seconds since the epoch).
+    pub created_before: Option<i64>,
+}
+
+impl Selection {
+    pub fn matches(&self, finding: &Finding) -> bool {
+        VERIFIABLE.contains(&finding.class)
+            && (self.classes.is_empty() || self.classes.contains(&finding.class))
+            && (self.domains.is_empty()
+                || finding
+                    .user
+                    .email_domain()
+                    .is_some_and(|d| self.domains.iter().any(|want| *want == d)))
+            && self
+                .created_before
+                .is_none_or(|before| finding.user.created < before)
+    }
+}
+
+/// What happened to one user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    Verified,
+    /// Verified with `--move-alias`: `from` held the address and is now unverified.
+    VerifiedMovingAlias {
+        from: String,
+    },
+    /// A dry run: this user would be verified.
+    WouldVerify,
+    /// A dry run with `--move-alias`: the alias would move from `from`.
+    WouldMoveAlias {
+        from: String,
+    },
+    /// An earlier run of this journal verified the user.
+    DoneEarlier,
+    /// An earlier run was stopped after sending the change; the user is verified.
+    Recovered,
+    /// Verified since the audit by someone else (or the user).
+    AlreadyVerified,
+    /// The user no longer exists.
+    Gone,
+    /// The email changed since the audit: the audit's judgement no longer holds.
+    EmailChanged,
+    /// No longer confirmed (status given).
+    NotConfirmed {
+        status: String,
+    },
+    /// The alias trap: `holder` has the address verified, and verifying would take it away.
+    Refused {
+        holder: String,
+    },
+}
+
+impl Outcome {
+    /// Verified by this run or an earlier one.
+    pub fn is_verified(&self) -> bool {
+        matches!(
+            self,
+            Outcome::Verified
+                | Outcome::VerifiedMovingAlias { .. }
+                | Outcome::DoneEarlier
+                | Outcome::Recovered
+                | Outcome::AlreadyVerified
+        )
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Outcome::Verified => "verified",
+            Outcome::VerifiedMovingAlias { .. } => "verified_moving_alias",
+            Outcome::WouldVerify => "would_verify",
+            Outcome::WouldMoveAlias { .. } => "would_move_alias",
+            Outcome::DoneEarlier => "done_earlier",
+            Outcome::Recovered => "recovered",
+            Outcome::AlreadyVerified => "already_verified",
+            Outcome::Gone => "gone",
+            Outcome::EmailChanged => "email_changed",
+            Outcome::NotConfirmed { .. } => "not_confirmed",
+            Outcome::Refused { .. } => "refused",
+        }
+    }
+}
+
+/// One user's result.
+#[derive(Clone, Debug, Serialize)]
+pub struct UserOutcome {
+    pub username: String,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct VerifyOptions {
+    pub dry_run: bool,
+    /// Verify even when another user holds the address (the alias moves to this user).
+    pub move_alias: bool,
+}
+
+/// What a run did.
+#[derive(Clone, Debug, Serialize)]
+pub struct VerifyReport {
+    /// Selected users unverified when the run began.
+    pub before: u64,
+    /// Selected users still unverified at the end.
+    pub after: u64,
+    pub counts: BTreeMap<&'static str, u64>,
+    pub users: Vec<UserOutcome>,
+}
+
+impl VerifyReport {
+    fn new(mut users: Vec<UserOutcome>) -> VerifyReport {
+        users.sort_by(|a, b| a.username.cmp(&b.username));
+        let mut counts = BTreeMap::new();
+        for user in &users {
+            *counts.entry(user.outcome.name()).or_default() += 1;
+        }
+        let before = users.len() as u64;
+        let verified = users.iter().filter(|u| u.outcome.is_verified()).count() as u64;
+        VerifyReport {
+            before,
+            after: before - verified,
+            counts,
+            users,
+        }
+    }
+
+    /// Users the alias trap refused.
+    pub fn refused(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.users.iter().filter_map(|u| match &u.outcome {
+            Outcome::Refused { holder } => Some((u.username.as_str(), holder.as_str())),
+            _ => None,
+        })
+    }
+}
+
+/// How many users are checked and changed at once; the limiters set the pace.
+const WORKERS: usize = 16;
+
+/// Verifies `targets` (already selected) in `pool`, journaling each change unless dry.
+pub async fn verify(
+    cognito: &Arc<Cognito>,
+    pool: &Pool,
+    targets: Vec<Finding>,
+    journal: Option<Arc<Journal>>,
+    options: VerifyOptions,
+) -> Result<VerifyReport, UsersError> {
+    let run = Arc::new(Run {
+        cognito: Arc::clone(cognito),
+        pool: pool.clone(),
+        journal,
+        options,
+        queue: Mutex::new(targets.into_iter().collect()),
+        claimed: Mutex::new(HashMap::new()),
+    });
+    let mut workers = JoinSet::new();
+    for _ in 0..WORKERS {
+        let run = Arc::clone(&run);
+        workers.spawn(async move { run.work().await });
+    }
+    let mut users = Vec::new();
+    let mut first_error = None;
+    while let Some(joined) = workers.join_next().await {
+        match joined {
+            Ok(Ok(done)) => users.extend(done),
+            Ok(Err(error)) => {
+                // Stop handing out users; the others finish what they started.
+                run.queue
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .clear();
+                first_error.get_or_insert(error);
+            }
+            Err(join) => {
+                first_error.get_or_insert(UsersError::Aws {
+                    operation: "verify",
+                    code: None,
+                    message: format!("a worker stopped: {join}"),
+                });
+            }
+        }
+    }
+    if let Some(journal) = &run.journal {
+        journal.sync()?;
+    }
+    match first_error {
+        Some(error) => Err(error),
+        None => Ok(VerifyReport::new(users)),
+    }
+}
+
+struct Run {
+    cognito: Arc<Cognito>,
+    pool: Pool,
+    journal: Option<Arc<Journal>>,
+    options: VerifyOptions,
+    queue: Mutex<VecDeque<Finding>>,
+    /// Addresses this run is verifying, by lower-cased address: two selected users with one
+    /// address would otherwise both pass the live check before either is changed.
+    claimed: Mutex<HashMap<String, String>>,
+}
+
+impl Run {
+    async fn work(&self) -> Result<Vec<UserOutcome>, UsersError> {
+        let mut done = Vec::new();
+        loop {
+            let next = self
+                .queue
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .pop_front();
+            let Some(finding) = next else { return Ok(done) };
+            let outcome = self.one(&finding).await?;
+            self.cognito.counters.users.fetch_add(1, Ordering::Relaxed);
+            done.push(UserOutcome {
+                username: finding.user.username,
+                outcome,
+            });
+        }
+    }
+
+    async fn one(&self, finding: &Finding) -> Result<Outcome, UsersError> {
+        let username = finding.user.username.as_str();
+        if let Some(journal) = &self.journal {
+            if journal.finished(username).is_some() {
+                return Ok(Outcome::DoneEarlier);
+            }
+        }
+        let Some(live) = self.read(username).await? else {
+            return Ok(Outcome::Gone);
+        };
+        if live.address() != finding.user.address() {
+            return Ok(Outcome::EmailChanged);
+        }
+        if live.is_verified() {
+            return Ok(match &self.journal {
+                Some(journal) if journal.was_started(username) => {
+                    journal.finish(username, "recovered")?;
+                    Outcome::Recovered
+                }
+                _ => Outcome::AlreadyVerified,
+            });
+        }
+        if !live.is_confirmed() {
+            return Ok(Outcome::NotConfirmed {
+                status: live.status,
+            });
+        }
+        let mut moving_from = None;
+        if self.pool.email_is_sign_in {
+            if let Some(holder) = self.alias_holder(&live).await? {
+                if !self.options.move_alias {
+                    return Ok(Outcome::Refused { holder });
+                }
+                moving_from = Some(holder);
+            }
+        }
+        if self.options.dry_run {
+            return Ok(match moving_from {
+                Some(from) => Outcome::WouldMoveAlias { from },
+                None => Outcome::WouldVerify,
+            });
+        }
+        if let Some(journal) = &self.journal {
+            journal.start(username)?;
+        }
+        self.cognito
+            .call(
+                "cognito-idp:AdminUpdateUserAttributes",
+                &self.cognito.update,
+                || {
+                    self.cognito
+                        .client
+                        .admin_update_user_attributes()
+                        .user_pool_id(&self.pool.id)
+                        .username(username)
+                        .user_attributes(verified_attribute())
+                        .send()
+                },
+            )
+            .await?;
+        if let Some(journal) = &self.journal {
+            journal.finish(username, "verified")?;
+        }
+        Ok(match moving_from {
+            Some(from) => Outcome::VerifiedMovingAlias { from },
+            None => Outcome::Verified,
+        })
+    }
+
+    /// The user as the pool has it now; `None` when gone.
+    async fn read(&self, username: &str) -> Result<Option<UserRecord>, UsersError> {
+        let answer = self
+            .cognito
+            .call("cognito-idp:AdminGetUser", &self.cognito.read, || {
+                self.cognito
+                    .client
+                    .admin_get_user()
+                    .user_pool_id(&self.pool.id)
+                    .username(username)
+                    .send()
+            })
+            .await;
+        match answer {
+            Ok(user) => Ok(Some(UserRecord::from_parts(
+                user.username(),
+                user.user_attributes(),
+                user.user_status(),
+                user.enabled(),
+                user.user_create_date(),
+                user.user_last_modified_date(),
+            ))),
+            Err(error) if error.is_code("UserNotFoundException") => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Another user holding `user`'s address verified, in the pool or in this run.
+    async fn alias_holder(&self, user: &UserRecord) -> Result<Option<String>, UsersError> {
+        let (Some(address), Some(email)) = (user.address(), user.email.as_deref()) else {
+            return Ok(None);
+        };
+        {
+            let mut claimed = self
+                .claimed
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            match claimed.get(&address) {
+                Some(other) if *other != user.username => return Ok(Some(other.clone())),
+                _ => {
+                    claimed.insert(address, user.username.clone());
+                }
+            }
+        }
+        let same_address = self.cognito.users_with_email(&self.pool.id, email).await?;
+        Ok(AliasIndex::build(&same_address)
+            .holder_other_than(user)
+            .map(str::to_owned))
+    }
+}
+
+fn verified_attribute() -> AttributeType {
+    AttributeType::builder()
+        .name("email_verified")
+        .value("true")
+        .build()
+        .expect("name is set")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(class: Class, email: &str, created: i64) -> Finding {
+        Finding {
+            class,
+            user: UserRecord {
+                username: "u".into(),
+                sub: None,
+                status: "CONFIRMED".into(),
+                enabled: true,
+                email: Some(email.into()),
+                email_verified: None,
+                created,
+                modified: created,
+                provider: None,
+            },
+            holder: None,
+        }
+    }
+
+    #[test]
+    fn selection_takes_only_verifiable_classes_and_applies_every_filter() {
+        let all = Selection::default();
+        assert!(all.matches(&finding(Class::Stuck, "a@x.io", 10)));
+        assert!(all.matches(&finding(Class::DuplicateEmail, "a@x.io", 10)));
+        assert!(!all.matches(&finding(Class::FederatedUnverified, "a@x.io", 10)));
+        assert!(!all.matches(&finding(Class::Disabled, "a@x.io", 10)));
+
+        let narrow = Selection {
+            classes: vec![Class::Stuck],
+            domains: vec!["x.io".into()],
+            created_before: Some(100),
+        };
+        assert!(narrow.matches(&finding(Class::Stuck, "A@X.io", 10)));
+        assert!(!narrow.matches(&finding(Class::DuplicateEmail, "a@x.io", 10)));
+        assert!(!narrow.matches(&finding(Class::Stuck, "a@y.io", 10)));
+        assert!(!narrow.matches(&finding(Class::Stuck, "a@x.io", 100)));
+    }
+
+    #[test]
+    fn before_and_after_count_what_is_still_unverified() {
+        let report = VerifyReport::new(vec![
+            UserOutcome {
+                username: "b".into(),
+                outcome: Outcome::Verified,
+            },
+            UserOutcome {
+                username: "a".into(),
+                outcome: Outcome::Refused { holder: "h".into() },
+            },
+            UserOutcome {
+                username: "c".into(),
+                outcome: Outcome::Recovered,
+            },
+        ]);
+        assert_eq!((report.before, report.after), (3, 1));
+        assert_eq!(report.refused().collect::<Vec<_>>(), vec![("a", "h")]);
+        assert_eq!(report.users[0].username, "a");
+        assert_eq!(report.counts["verified"], 1);
+    }
+}
