@@ -48,6 +48,9 @@ pub enum Command {
     /// Short-lived review pools, one per pull request.
     #[command(subcommand)]
     Review(ReviewCommand),
+    /// Stuck users: find users with email_verified false, verify them, create users.
+    #[command(subcommand)]
+    Users(UsersCommand),
 }
 
 #[derive(Debug, Args)]
@@ -248,4 +251,122 @@ pub struct ReviewLsArgs {
     /// The current time for expiry, RFC 3339 (for tests and rehearsals; default: the clock).
     #[arg(long, env = "POOLCTL_NOW", hide = true)]
     pub now: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Scan every user of a pool and classify them. Exit 5 when users are stranded (stuck,
+    /// duplicate_email or federated_unverified).
+    Audit(UsersAuditArgs),
+    /// Set email_verified=true for chosen users, each re-checked just before, journaled.
+    Verify(UsersVerifyArgs),
+    /// Create users from a CSV or JSON Lines file (AdminCreateUser), journaled.
+    Create(UsersCreateArgs),
+}
+
+/// Which pool: a poolctl stack or a pool id.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct PoolArgs {
+    /// The poolctl stack whose pool to use (its UserPoolId output).
+    #[arg(long)]
+    pub stack: Option<String>,
+    /// The user pool id, e.g. us-east-1_AbCdEf123.
+    #[arg(long)]
+    pub user_pool_id: Option<String>,
+}
+
+/// `--rate`: requests a second, 0 for no limit.
+fn rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if rate >= 0.0 && rate.is_finite() => Ok(rate),
+        _ => Err(format!(
+            "{text:?}: expected requests a second (0 = no limit)"
+        )),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct UsersAuditArgs {
+    #[command(flatten)]
+    pub pool: PoolArgs,
+    /// ListUsers requests a second (Cognito's UserList quota is 30, shared by the account
+    /// and region); 0 = no client-side limit.
+    #[arg(long, default_value_t = users::cognito::quota::USER_LIST, value_parser = rate)]
+    pub rate: f64,
+    /// Unconfirmed sign-ups older than this many days are reported.
+    #[arg(long, default_value_t = 7)]
+    pub unconfirmed_days: u32,
+    /// Write every user that is not ok as JSON Lines to this file (the input of `users
+    /// verify --from`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Result format on stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct UsersVerifyArgs {
+    #[command(flatten)]
+    pub pool: PoolArgs,
+    /// The users to verify: an audit's JSON Lines (`users audit --out`).
+    #[arg(long, conflicts_with = "class")]
+    pub from: Option<PathBuf>,
+    /// Or audit the pool now and verify the users of this class (stuck or duplicate_email).
+    #[arg(long, required_unless_present = "from")]
+    pub class: Option<users::Class>,
+    /// Only users whose email is at this domain (repeatable).
+    #[arg(long = "domain", value_name = "DOMAIN")]
+    pub domains: Vec<String>,
+    /// Only users created before this time (RFC 3339, e.g. 2026-01-31T00:00:00Z).
+    #[arg(long, value_name = "TIME")]
+    pub created_before: Option<String>,
+    /// Verify users whose address another user holds verified: the alias moves to them and
+    /// the other user becomes unverified.
+    #[arg(long)]
+    pub move_alias: bool,
+    /// Check every user and report what would be done, changing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation (for CI).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// The journal that makes a stopped run resumable (default: poolctl-verify-<pool id>.journal).
+    #[arg(long)]
+    pub journal: Option<PathBuf>,
+    /// AdminUpdateUserAttributes requests a second (the UserUpdate quota is 25); 0 = no limit.
+    #[arg(long, default_value_t = users::cognito::quota::USER_UPDATE, value_parser = rate)]
+    pub rate: f64,
+    /// Result format on stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct UsersCreateArgs {
+    #[command(flatten)]
+    pub pool: PoolArgs,
+    /// The users: a .csv file with a header row, or JSON Lines (columns: username, email and
+    /// optional standard attributes).
+    #[arg(long)]
+    pub from: PathBuf,
+    /// Create the users with email_verified=true (the address is known to be theirs).
+    #[arg(long)]
+    pub verified_email: bool,
+    /// Email each user an invitation with a temporary password (the default).
+    #[arg(long, conflicts_with = "suppress")]
+    pub invite: bool,
+    /// Send no invitation (MessageAction SUPPRESS).
+    #[arg(long)]
+    pub suppress: bool,
+    /// The journal that makes a stopped run resumable (default: <file>.journal).
+    #[arg(long)]
+    pub journal: Option<PathBuf>,
+    /// AdminCreateUser requests a second (the UserCreation quota is 50); 0 = no limit.
+    #[arg(long, default_value_t = users::cognito::quota::USER_CREATION, value_parser = rate)]
+    pub rate: f64,
+    /// Result format on stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
 }

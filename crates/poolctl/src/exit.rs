@@ -1,6 +1,6 @@
 //! Exit codes, the contract with scripts (documented in the README):
 //! 0 done or nothing to do; 1 error; 3 refused by a guard; 4 the stack failed or rolled back;
-//! 130 interrupted. Every library error becomes a code here and nowhere else.
+//! 5 `users audit` found stranded users; 130 interrupted. Every library error becomes a code here and nowhere else.
 
 use std::process::ExitCode;
 
@@ -10,6 +10,8 @@ use review::ReviewError;
 const ERROR: u8 = 1;
 const REFUSED: u8 = 3;
 const STACK_FAILED: u8 = 4;
+/// `users audit`: some users can sign in but cannot recover their account by email.
+const STRANDED: u8 = 5;
 /// 128 + SIGINT, as shells report Ctrl-C.
 const INTERRUPTED: u8 = 130;
 
@@ -35,6 +37,19 @@ impl Failure {
         Self {
             code,
             error: anyhow::anyhow!(""),
+        }
+    }
+
+    /// `users audit` found stranded users (the report is already printed).
+    pub fn stranded() -> Self {
+        Self::silent(STRANDED)
+    }
+
+    /// A guard refused part of the work (the report names what and why).
+    pub fn refused(error: impl Into<anyhow::Error>) -> Self {
+        Self {
+            code: REFUSED,
+            error: error.into(),
         }
     }
 
@@ -84,6 +99,15 @@ impl From<ReviewError> for Failure {
     fn from(error: ReviewError) -> Self {
         match error {
             ReviewError::Deploy(error) => error.into(),
+            other => Failure::error(other),
+        }
+    }
+}
+
+impl From<users::UsersError> for Failure {
+    fn from(error: users::UsersError) -> Self {
+        match error {
+            users::UsersError::Deploy(error) => error.into(),
             other => Failure::error(other),
         }
     }

@@ -14,7 +14,7 @@ use std::io::IsTerminal;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command, ReviewCommand};
+use crate::cli::{Cli, Command, ReviewCommand, UsersCommand};
 use crate::exit::Failure;
 
 fn main() -> std::process::ExitCode {
@@ -43,6 +43,15 @@ fn main() -> std::process::ExitCode {
         }
         Command::Review(ReviewCommand::Gc(args)) => block_on(cmd::review::gc(&cli.global, &args)),
         Command::Review(ReviewCommand::Ls(args)) => block_on(cmd::review::ls(&cli.global, &args)),
+        Command::Users(UsersCommand::Audit(args)) => {
+            block_on(cmd::users::audit(&cli.global, &args))
+        }
+        Command::Users(UsersCommand::Verify(args)) => {
+            block_on(cmd::users::verify(&cli.global, &args))
+        }
+        Command::Users(UsersCommand::Create(args)) => {
+            block_on(cmd::users::create(&cli.global, &args))
+        }
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -157,10 +157,11 @@ pub struct Finding {
 /// Classifies every user. Duplicates are found across the whole set, so this takes all users
 /// at once.
 pub fn classify(users: &[UserRecord], rules: &AuditRules) -> Vec<Finding> {
-    let aliases = rules
-        .email_is_sign_in
-        .then(|| AliasIndex::build(users))
-        .unwrap_or_default();
+    let aliases = if rules.email_is_sign_in {
+        AliasIndex::build(users)
+    } else {
+        AliasIndex::default()
+    };
     users
         .iter()
         .map(|user| {

@@ -104,6 +104,19 @@ impl UserRecord {
     }
 }
 
+/// An RFC 3339 time (or a bare `YYYY-MM-DD`, midnight UTC) in seconds since the epoch.
+pub fn parse_time(text: &str) -> Option<i64> {
+    use aws_sdk_cognitoidentityprovider::primitives::DateTimeFormat;
+    let full = if text.len() == 10 {
+        format!("{text}T00:00:00Z")
+    } else {
+        text.to_owned()
+    };
+    DateTime::from_str(&full, DateTimeFormat::DateTime)
+        .ok()
+        .map(|t| t.secs())
+}
+
 /// Cognito stores `true`/`false`; providers' claims copied through arrive as `True`, `1`...
 fn parse_bool(value: &str) -> bool {
     matches!(value.trim().to_ascii_lowercase().as_str(), "true" | "1")
@@ -160,6 +173,13 @@ mod tests {
             !json.contains("+1555") && !json.contains("\"Alice\""),
             "{json}"
         );
+    }
+
+    #[test]
+    fn times_are_rfc_3339_or_a_date() {
+        assert_eq!(parse_time("1970-01-02T00:00:00Z"), Some(86_400));
+        assert_eq!(parse_time("1970-01-02"), Some(86_400));
+        assert_eq!(parse_time("yesterday"), None);
     }
 
     #[test]

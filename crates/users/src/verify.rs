@@ -39,7 +39,7 @@ impl Selection {
                 || finding
                     .user
                     .email_domain()
-                    .is_some_and(|d| self.domains.iter().any(|want| *want == d)))
+                    .is_some_and(|d| self.domains.contains(&d)))
             && self
                 .created_before
                 .is_none_or(|before| finding.user.created < before)

@@ -9,3 +9,4 @@ pub mod outputs;
 pub mod render;
 pub mod review;
 pub mod schema;
+pub mod users;

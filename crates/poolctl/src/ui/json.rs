@@ -134,6 +134,60 @@ pub fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
+/// `users audit --output json`.
+pub fn users_audit(
+    report: &users::AuditReport,
+    elapsed: std::time::Duration,
+    throttled: u64,
+) -> Value {
+    let counts: BTreeMap<&str, u64> = report
+        .counts
+        .iter()
+        .map(|(class, n)| (class.as_str(), *n))
+        .collect();
+    json!({
+        "pool": report.pool_id,
+        "scanned": report.scanned,
+        "stranded": report.stranded(),
+        "counts": counts,
+        "throttled": throttled,
+        "elapsed_ms": u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+    })
+}
+
+/// `users verify --output json`.
+pub fn users_verify(report: &users::VerifyReport, pool: &str) -> Value {
+    let users: Vec<Value> = report
+        .users
+        .iter()
+        .map(|u| serde_json::to_value(u).unwrap_or(Value::Null))
+        .collect();
+    json!({
+        "pool": pool,
+        "before": report.before,
+        "after": report.after,
+        "counts": report.counts,
+        "users": users,
+    })
+}
+
+/// `users create --output json`.
+pub fn users_create(report: &users::CreateReport, pool: &str) -> Value {
+    let not_created: Vec<Value> = report
+        .not_created
+        .iter()
+        .map(|(line, username, outcome)| {
+            json!({ "line": line, "username": username, "outcome": outcome.name() })
+        })
+        .collect();
+    json!({
+        "pool": pool,
+        "rows": report.rows,
+        "counts": report.counts,
+        "not_created": not_created,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

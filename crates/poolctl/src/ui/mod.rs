@@ -7,6 +7,7 @@ pub mod outputs;
 pub mod progress;
 pub mod prompt;
 pub mod review_table;
+pub mod users;
 
 use std::time::Duration;
 
