@@ -180,7 +180,8 @@ fn classify_one(
     rules: &AuditRules,
     aliases: &AliasIndex,
 ) -> (Class, Option<String>) {
-    let older_than = |time: i64, days: u32| rules.now - time > i64::from(days) * DAY;
+    // `>=`: with a threshold of 0 days every such user counts, whatever its age.
+    let older_than = |time: i64, days: u32| rules.now - time >= i64::from(days) * DAY;
     let unverified_email = user.email.is_some() && !user.is_verified();
     if !user.enabled {
         return (Class::Disabled, None);

@@ -1,0 +1,672 @@
+//! `poolctl users` end to end: a pool seeded with users in known states (agent sign-ups
+//! confirmed by AdminConfirmSignUp, self-service sign-ups, admin-created users with and
+//! without `email_verified`, SAML users with and without the claim mapped through the hosted
+//! sign-in, duplicate addresses, disabled users), audited, verified, killed and resumed, all
+//! behind the fault proxy enforcing Cognito's request quotas.
+//!
+//! The pool holds 20 x `POOLCTL_E2E_USER_UNIT` users (default unit 20: 400 users; `just
+//! test-users-full` runs 5,000).
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use aws_sdk_cognitoidentityprovider as cognito;
+use base64::Engine;
+use cognito::types::{AliasAttributeType, AttributeType, IdentityProviderTypeType, OAuthFlowType};
+use e2e::aws::{sdk_config_for, PASSWORD};
+use e2e::cli::{expect_code, finished_on, poolctl, run_offline, run_on, run_poolctl};
+use e2e::emulator::Emulator;
+use e2e::faultproxy::{FaultPlan, Limit, Quotas};
+use e2e::{scratch_dir, write_file};
+use serde_json::Value;
+
+const CALLBACK: &str = "http://localhost:3000/callback";
+const MAPPED: &str = "CorpMapped";
+const UNMAPPED: &str = "CorpUnmapped";
+/// A ListUsers quota well under what the audit asks for, so that it must be throttled and
+/// retry (Cognito's own 30/s is more than a pool of this size needs pages).
+const TIGHT_USER_LIST: f64 = 5.0;
+const WAIT: Duration = Duration::from_secs(120);
+
+fn unit() -> usize {
+    std::env::var("POOLCTL_E2E_USER_UNIT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n: &usize| *n >= 2)
+        .unwrap_or(20)
+}
+
+/// What was seeded, by the class the audit must give.
+#[derive(Debug, Default)]
+struct Seeded {
+    total: usize,
+    classes: BTreeMap<&'static str, usize>,
+    /// The duplicate (unverified) user of each pair, and the pair's holder.
+    duplicates: Vec<(String, String)>,
+    stuck: Vec<String>,
+}
+
+fn attr(name: &str, value: &str) -> AttributeType {
+    AttributeType::builder()
+        .name(name)
+        .value(value)
+        .build()
+        .unwrap()
+}
+
+struct Pool {
+    id: String,
+    client_id: String,
+}
+
+async fn create_pool(client: &cognito::Client) -> Pool {
+    let id = client
+        .create_user_pool()
+        .pool_name(e2e::unique_name("stuck"))
+        .alias_attributes(AliasAttributeType::Email)
+        .send()
+        .await
+        .unwrap()
+        .user_pool()
+        .and_then(|p| p.id())
+        .unwrap()
+        .to_owned();
+    for (name, mapping) in [
+        (
+            MAPPED,
+            vec![("email", "email"), ("email_verified", "email_verified")],
+        ),
+        (UNMAPPED, vec![("email", "email")]),
+    ] {
+        let mut provider = client
+            .create_identity_provider()
+            .user_pool_id(&id)
+            .provider_name(name)
+            .provider_type(IdentityProviderTypeType::Saml)
+            .provider_details("IDPSSOEndpoint", "http://127.0.0.1:9/sso");
+        for (pool_attribute, claim) in mapping {
+            provider = provider.attribute_mapping(pool_attribute, claim);
+        }
+        provider.send().await.unwrap();
+    }
+    let client_id = client
+        .create_user_pool_client()
+        .user_pool_id(&id)
+        .client_name("web")
+        .callback_urls(CALLBACK)
+        .allowed_o_auth_flows(OAuthFlowType::Code)
+        .allowed_o_auth_flows_user_pool_client(true)
+        .allowed_o_auth_scopes("openid")
+        .allowed_o_auth_scopes("email")
+        .supported_identity_providers(MAPPED)
+        .supported_identity_providers(UNMAPPED)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client()
+        .and_then(|c| c.client_id())
+        .unwrap()
+        .to_owned();
+    Pool { id, client_id }
+}
+
+/// One HTTP/1.1 exchange with the emulator: the status and the `Location` header.
+fn http(endpoint: &str, method: &str, path: &str, body: &str) -> (u16, Option<String>) {
+    let host = endpoint.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(host).unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let status = answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let location = answer
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Location: ")
+                .or_else(|| l.strip_prefix("location: "))
+        })
+        .map(str::to_owned);
+    (status, location)
+}
+
+fn form_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Signs `name_id` in through the hosted UI and a SAML provider, as a browser would: the
+/// authorize redirect, then the provider's POST of its (unsigned) assertion.
+fn saml_sign_in(
+    endpoint: &str,
+    pool: &Pool,
+    provider: &str,
+    name_id: &str,
+    claims: &[(&str, &str)],
+) {
+    let (status, location) = http(
+        endpoint,
+        "GET",
+        &format!(
+            "/oauth2/authorize?response_type=code&client_id={}&redirect_uri={}&identity_provider={provider}",
+            pool.client_id,
+            form_encode(CALLBACK)
+        ),
+        "",
+    );
+    let location =
+        location.unwrap_or_else(|| panic!("authorize answered {status} without a redirect"));
+    let relay = location
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("RelayState="))
+        .unwrap()
+        .to_owned();
+    let attributes: String = claims
+        .iter()
+        .map(|(name, value)| {
+            format!(
+                r#"<saml:Attribute Name="{name}"><saml:AttributeValue>{value}</saml:AttributeValue></saml:Attribute>"#
+            )
+        })
+        .collect();
+    let assertion = format!(
+        r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"><saml:Assertion><saml:Subject><saml:NameID>{name_id}</saml:NameID></saml:Subject><saml:AttributeStatement>{attributes}</saml:AttributeStatement></saml:Assertion></samlp:Response>"#
+    );
+    let encoded = base64::engine::general_purpose::STANDARD.encode(assertion);
+    let body = format!(
+        "SAMLResponse={}&RelayState={}",
+        form_encode(&encoded),
+        form_encode(&relay)
+    );
+    let (status, location) = http(endpoint, "POST", "/saml2/idpresponse", &body);
+    assert!(
+        location.as_deref().is_some_and(|l| l.starts_with(CALLBACK)),
+        "SAML sign-in of {name_id} through {provider}: {status} {location:?}"
+    );
+}
+
+/// Seeds the pool; admin-created users go through `poolctl users create`.
+async fn seed(emulator: &Emulator, client: &cognito::Client, pool: &Pool, dir: &Path) -> Seeded {
+    let u = unit();
+    let mut seeded = Seeded::default();
+    let mut count = |class: &'static str, n: usize| *seeded.classes.entry(class).or_default() += n;
+
+    // Agent sign-ups confirmed by AdminConfirmSignUp: no email_verified at all.
+    for i in 0..6 * u {
+        let name = format!("agent-{i:05}");
+        client
+            .sign_up()
+            .client_id(&pool.client_id)
+            .username(&name)
+            .password(PASSWORD)
+            .user_attributes(attr("email", &format!("{name}@agents.example")))
+            .send()
+            .await
+            .unwrap();
+        client
+            .admin_confirm_sign_up()
+            .user_pool_id(&pool.id)
+            .username(&name)
+            .send()
+            .await
+            .unwrap();
+        seeded.stuck.push(name);
+    }
+    count("stuck", 6 * u);
+    // Self-service sign-ups that never confirmed.
+    for i in 0..2 * u {
+        client
+            .sign_up()
+            .client_id(&pool.client_id)
+            .username(format!("self-{i:05}"))
+            .password(PASSWORD)
+            .user_attributes(attr("email", &format!("self-{i:05}@example.com")))
+            .send()
+            .await
+            .unwrap();
+    }
+    count("unconfirmed_stale", 2 * u);
+
+    // Admin-created, through poolctl: verified, unverified, and the duplicate pairs.
+    let rows = |prefix: &str, n: usize, domain: &str| -> String {
+        (0..n)
+            .map(|i| format!("{{\"username\":\"{prefix}-{i:05}\",\"email\":\"{prefix}-{i:05}@{domain}\",\"given_name\":\"Private\"}}\n"))
+            .collect()
+    };
+    let verified = write_file(
+        dir,
+        "verified.jsonl",
+        &(rows("admin-ok", 3 * u, "example.com")
+            + &rows("pending", u, "example.com")
+            + &rows("holder", u, "dup.example")
+            + &rows("off", u, "example.com")),
+    );
+    let unverified = write_file(
+        dir,
+        "unverified.jsonl",
+        &rows("admin-stuck", 3 * u, "example.com"),
+    );
+    let duplicate_rows: String = (0..u)
+        .map(|i| {
+            format!("{{\"username\":\"dup-{i:05}\",\"email\":\"holder-{i:05}@dup.example\"}}\n")
+        })
+        .collect();
+    let duplicates = write_file(dir, "duplicates.jsonl", &duplicate_rows);
+    for (file, flags) in [
+        (&verified, &["--verified-email", "--suppress"][..]),
+        (&unverified, &["--suppress"][..]),
+        (&duplicates, &["--suppress"][..]),
+    ] {
+        let mut args = vec!["users", "create", "--user-pool-id", &pool.id, "--from"];
+        let file = file.to_str().unwrap();
+        args.push(file);
+        args.extend_from_slice(flags);
+        args.extend_from_slice(&["--output", "json"]);
+        let run = run_poolctl(emulator, &args);
+        expect_code(&run, 0, "users create");
+        let created = run.json()["counts"]["created"].as_u64().unwrap_or(0);
+        assert!(created > 0, "{}", run.stdout);
+    }
+    // Everyone but the `pending` ones has since chosen a password (CONFIRMED).
+    let confirmed = (0..3 * u)
+        .map(|i| format!("admin-ok-{i:05}"))
+        .chain((0..3 * u).map(|i| format!("admin-stuck-{i:05}")))
+        .chain((0..u).map(|i| format!("holder-{i:05}")))
+        .chain((0..u).map(|i| format!("dup-{i:05}")))
+        .chain((0..u).map(|i| format!("off-{i:05}")));
+    for name in confirmed {
+        client
+            .admin_set_user_password()
+            .user_pool_id(&pool.id)
+            .username(&name)
+            .password(PASSWORD)
+            .permanent(true)
+            .send()
+            .await
+            .unwrap();
+    }
+    for i in 0..u {
+        client
+            .admin_disable_user()
+            .user_pool_id(&pool.id)
+            .username(format!("off-{i:05}"))
+            .send()
+            .await
+            .unwrap();
+        seeded
+            .duplicates
+            .push((format!("dup-{i:05}"), format!("holder-{i:05}")));
+    }
+    seeded
+        .stuck
+        .extend((0..3 * u).map(|i| format!("admin-stuck-{i:05}")));
+    count("stuck", 3 * u);
+    count("ok", 3 * u + u + u);
+    count("duplicate_email", u);
+    count("disabled", u);
+
+    // Federated through SAML: the mapped provider asserts email_verified, the other does not.
+    for i in 0..u {
+        saml_sign_in(
+            emulator.direct_endpoint(),
+            pool,
+            MAPPED,
+            &format!("mapped-{i:05}@corp.example"),
+            &[
+                ("email", &format!("mapped-{i:05}@corp.example")),
+                ("email_verified", "true"),
+            ],
+        );
+        saml_sign_in(
+            emulator.direct_endpoint(),
+            pool,
+            UNMAPPED,
+            &format!("unmapped-{i:05}@corp.example"),
+            &[("email", &format!("unmapped-{i:05}@corp.example"))],
+        );
+    }
+    count("ok", u);
+    count("federated_unverified", u);
+    count("force_change_expired", 0);
+    seeded.total = 20 * u;
+    seeded
+}
+
+fn counts(report: &Value) -> BTreeMap<String, usize> {
+    report["counts"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), usize::try_from(v.as_u64().unwrap()).unwrap()))
+        .filter(|(_, n)| *n > 0)
+        .collect()
+}
+
+fn expected(seeded: &Seeded) -> BTreeMap<String, usize> {
+    seeded
+        .classes
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, v)| ((*k).to_owned(), *v))
+        .collect()
+}
+
+/// `email_verified` of every user, read directly from the emulator.
+async fn verified_by_user(client: &cognito::Client, pool: &str) -> BTreeMap<String, bool> {
+    let mut users = BTreeMap::new();
+    let mut pages = client
+        .list_users()
+        .user_pool_id(pool)
+        .limit(60)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        for user in page.unwrap().users() {
+            let verified = user.attributes().iter().any(|a| {
+                a.name() == "email_verified"
+                    && a.value().is_some_and(|v| v.eq_ignore_ascii_case("true"))
+            });
+            users.insert(user.username().unwrap().to_owned(), verified);
+        }
+    }
+    users
+}
+
+fn update_calls(emulator: &Emulator) -> u64 {
+    emulator
+        .faults()
+        .stats()
+        .op("cognito-idp", "AdminUpdateUserAttributes")
+        .passed
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn audit_verify_kill_and_resume_under_quotas() {
+    let quotas = Quotas::aws_defaults().with_limit("UserList", Limit::per_second(TIGHT_USER_LIST));
+    let emulator = Emulator::start_with(FaultPlan::none().quotas(quotas));
+    let direct = cognito::Client::new(&sdk_config_for(emulator.direct_endpoint(), None).await);
+    let pool = create_pool(&direct).await;
+    let dir = scratch_dir("users");
+    let seeded = seed(&emulator, &direct, &pool, &dir).await;
+
+    // The audit asks for more than the quota allows: it is throttled, retries, loses no one.
+    emulator.faults().reset_stats();
+    let audit_file = dir.join("audit.jsonl");
+    let audit = run_poolctl(
+        &emulator,
+        &[
+            "users",
+            "audit",
+            "--user-pool-id",
+            &pool.id,
+            "--unconfirmed-days",
+            "0",
+            "--rate",
+            "0",
+            "--out",
+            audit_file.to_str().unwrap(),
+            "--output",
+            "json",
+        ],
+    );
+    expect_code(&audit, 5, "an audit that finds stuck users exits 5");
+    let report = audit.json();
+    assert_eq!(
+        report["scanned"].as_u64(),
+        Some(seeded.total as u64),
+        "{report}"
+    );
+    assert_eq!(counts(&report), expected(&seeded), "{report}");
+    let list = emulator.faults().stats().category("UserList");
+    assert!(
+        list.throttled > 0,
+        "the tight quota throttled nothing: {list:?}"
+    );
+    assert!(
+        report["throttled"].as_u64().unwrap() >= list.throttled,
+        "{report} {list:?}"
+    );
+    // The JSON Lines: every user that is not ok, and nothing beyond what the fix needs.
+    let lines = std::fs::read_to_string(&audit_file).unwrap();
+    let not_ok = seeded.total - seeded.classes["ok"];
+    assert_eq!(lines.lines().count(), not_ok);
+    assert!(
+        !lines.contains("Private") && !lines.contains("given_name"),
+        "{lines}"
+    );
+    let first_duplicate = &seeded.duplicates[0];
+    let duplicate_line = lines
+        .lines()
+        .find(|l| l.contains(&format!("\"username\":\"{}\"", first_duplicate.0)))
+        .unwrap();
+    assert!(
+        duplicate_line.contains(&format!("\"holder\":\"{}\"", first_duplicate.1)),
+        "{duplicate_line}"
+    );
+
+    // A dry run changes nothing.
+    let dry = run_poolctl(
+        &emulator,
+        &[
+            "users",
+            "verify",
+            "--user-pool-id",
+            &pool.id,
+            "--class",
+            "stuck",
+            "--dry-run",
+            "--output",
+            "json",
+        ],
+    );
+    expect_code(&dry, 0, "dry run");
+    assert_eq!(
+        dry.json()["counts"]["would_verify"].as_u64(),
+        Some(seeded.stuck.len() as u64)
+    );
+    assert_eq!(update_calls(&emulator), 0);
+
+    // Verify from the audit, killed (SIGKILL) part-way, then run again to the end.
+    let journal = dir.join("verify.journal");
+    let verify_args = [
+        "users",
+        "verify",
+        "--user-pool-id",
+        &pool.id,
+        "--from",
+        audit_file.to_str().unwrap(),
+        "--journal",
+        journal.to_str().unwrap(),
+        "--yes",
+        "--output",
+        "json",
+    ];
+    let mut child = poolctl(&emulator)
+        .args(verify_args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let part = (seeded.stuck.len() / 3) as u64;
+    let deadline = Instant::now() + WAIT;
+    while update_calls(&emulator) < part {
+        assert!(
+            Instant::now() < deadline,
+            "no progress: {:?}",
+            emulator.faults().stats()
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "verify ended before it was killed"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    let killed = finished_on(&emulator, child);
+    assert_eq!(killed.code, None, "SIGKILL ended it");
+    let done_before_kill = update_calls(&emulator);
+    assert!(
+        done_before_kill < seeded.stuck.len() as u64,
+        "killed too late to test resume"
+    );
+
+    let resumed = run_on(&emulator, poolctl(&emulator).args(verify_args));
+    expect_code(&resumed, 3, "the duplicates are refused (alias trap)");
+    let resumed = resumed.json();
+    assert_eq!(
+        resumed["after"].as_u64(),
+        Some(seeded.duplicates.len() as u64),
+        "{resumed}"
+    );
+    assert_eq!(
+        resumed["counts"]["refused"].as_u64(),
+        Some(seeded.duplicates.len() as u64)
+    );
+    // No user was updated twice: exactly one update per stuck user, over both runs.
+    assert_eq!(update_calls(&emulator), seeded.stuck.len() as u64);
+    let refused: Vec<(&str, &str)> = resumed["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["outcome"] == "refused")
+        .map(|u| {
+            (
+                u["username"].as_str().unwrap(),
+                u["holder"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let expected_refused: Vec<(&str, &str)> = seeded
+        .duplicates
+        .iter()
+        .map(|(d, h)| (d.as_str(), h.as_str()))
+        .collect();
+    assert_eq!(refused, expected_refused);
+
+    // The pool now: every stuck user verified, every duplicate still not, holders untouched.
+    let state = verified_by_user(&direct, &pool.id).await;
+    for name in &seeded.stuck {
+        assert!(state[name], "{name} is still unverified");
+    }
+    for (duplicate, holder) in &seeded.duplicates {
+        assert!(!state[duplicate] && state[holder], "{duplicate} / {holder}");
+    }
+    // Everyone else is as seeded: exactly the stuck users changed.
+    let verified_now = state.values().filter(|v| **v).count();
+    assert_eq!(
+        verified_now,
+        seeded.stuck.len() + 3 * unit() + unit() + unit() + unit() + unit(),
+        "stuck users + admin-ok, pending, holders, disabled (verified at creation) and mapped SAML users"
+    );
+
+    // A third run does nothing at all.
+    let again = run_on(&emulator, poolctl(&emulator).args(verify_args));
+    expect_code(&again, 3, "still refused");
+    assert_eq!(
+        again.json()["counts"]["done_earlier"].as_u64(),
+        Some(seeded.stuck.len() as u64)
+    );
+    assert_eq!(update_calls(&emulator), seeded.stuck.len() as u64);
+
+    // And the audit agrees.
+    let after = run_poolctl(
+        &emulator,
+        &[
+            "users",
+            "audit",
+            "--user-pool-id",
+            &pool.id,
+            "--unconfirmed-days",
+            "0",
+            "--output",
+            "json",
+        ],
+    );
+    expect_code(&after, 5, "the duplicates are still stranded");
+    let after = counts(&after.json());
+    assert_eq!(after.get("stuck"), None, "{after:?}");
+    assert_eq!(after["duplicate_email"], seeded.duplicates.len());
+}
+
+#[test]
+fn bad_rows_are_reported_by_line_before_any_call() {
+    let dir = scratch_dir("users-rows");
+    let file = write_file(
+        &dir,
+        "users.csv",
+        "username,email,shoe_size\nann,ann@example.com,\nbo,not-an-email,\ncy,cy@example.com,9\n",
+    );
+    // No endpoint and no credentials: a run that got past validation would fail differently.
+    let run = run_offline(&[
+        "users",
+        "create",
+        "--user-pool-id",
+        "us-east-1_X",
+        "--from",
+        file.to_str().unwrap(),
+    ]);
+    expect_code(&run, 1, "bad rows");
+    assert!(
+        run.stderr.contains("2 invalid row(s), nothing was sent"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("line 3: \"not-an-email\" is not an email address"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("line 4: unknown column \"shoe_size\""),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_stack_without_a_pool_and_a_class_verify_cannot_fix_are_clear_errors() {
+    let emulator = Emulator::shared();
+    let missing = run_poolctl(emulator, &["users", "audit", "--stack", "poolctl-nope"]);
+    expect_code(&missing, 1, "no such stack");
+    assert!(
+        missing.stderr.contains("poolctl-nope"),
+        "{}",
+        missing.stderr
+    );
+    let wrong = run_offline(&[
+        "users",
+        "verify",
+        "--user-pool-id",
+        "us-east-1_X",
+        "--class",
+        "federated_unverified",
+    ]);
+    expect_code(&wrong, 1, "federated users are fixed by the mapping");
+    assert!(
+        wrong.stderr.contains("map email_verified"),
+        "{}",
+        wrong.stderr
+    );
+    let neither = run_offline(&["users", "audit"]);
+    expect_code(&neither, 1, "a pool is required");
+    assert!(neither.stderr.contains("--stack"), "{}", neither.stderr);
+}
