@@ -110,7 +110,8 @@ async fn plan_first_factors_add_ons_managed_login_groups_and_resource_servers_la
         [AuthFactorType::Password, AuthFactorType::EmailOtp]
     );
     assert_eq!(
-        pool.user_pool_add_ons().map(|a| a.advanced_security_mode()),
+        pool.user_pool_add_ons()
+            .map(cognito::types::UserPoolAddOnsType::advanced_security_mode),
         Some(&AdvancedSecurityModeType::Enforced)
     );
     assert_eq!(
@@ -127,7 +128,7 @@ async fn plan_first_factors_add_ons_managed_login_groups_and_resource_servers_la
     assert_eq!(
         domain
             .domain_description()
-            .and_then(|d| d.managed_login_version()),
+            .and_then(cognito::types::DomainDescriptionType::managed_login_version),
         Some(2)
     );
 
@@ -171,7 +172,11 @@ async fn plan_first_factors_add_ons_managed_login_groups_and_resource_servers_la
         .expect("describe resource server");
     let server = server.resource_server().expect("resource server");
     assert_eq!(server.name(), Some("Example API"));
-    let scopes: Vec<&str> = server.scopes().iter().map(|s| s.scope_name()).collect();
+    let scopes: Vec<&str> = server
+        .scopes()
+        .iter()
+        .map(cognito::types::ResourceServerScopeType::scope_name)
+        .collect();
     assert_eq!(scopes, ["orders.read"]);
 
     let worker = idp

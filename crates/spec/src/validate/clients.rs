@@ -3,7 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{AppClient, ManagedLogin, OAuthFlow, COGNITO_PROVIDER, VERIFICATION_ATTRIBUTES};
+use crate::model::{
+    AppClient, ManagedLogin, OAuthFlow, ResourceServer, COGNITO_PROVIDER, VERIFICATION_ATTRIBUTES,
+};
 
 use super::Checker;
 
@@ -179,7 +181,7 @@ impl Checker<'_> {
                     .spec
                     .resource_servers
                     .iter()
-                    .flat_map(|server| server.scope_strings())
+                    .flat_map(ResourceServer::scope_strings)
                     .collect();
                 if !scope.contains('/') {
                     self.error(
