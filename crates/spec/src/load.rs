@@ -77,8 +77,11 @@ pub fn load_str(file_name: &str, text: &str) -> Result<Loaded, SpecError> {
         return Err(SpecError { diagnostics });
     }
     let index = index.unwrap_or_default();
-    let mut diagnostics: Vec<Diagnostic> = validate::validate(&spec)
+    let mut spec = spec;
+    let findings = validate::validate(&spec)
         .into_iter()
+        .chain(read_branding_settings(file_name, &mut spec));
+    let mut diagnostics: Vec<Diagnostic> = findings
         .map(|finding| locate(file_name, &index, finding))
         .collect();
     // Stable: findings on one spot keep the order in which validation found them.
@@ -91,6 +94,52 @@ pub fn load_str(file_name: &str, text: &str) -> Result<Loaded, SpecError> {
             warnings: diagnostics,
         })
     }
+}
+
+/// Reads each client's managed login branding `settings_file`, relative to the spec file, into
+/// the client's `settings`; a file that cannot be read or is not a JSON object is a finding.
+fn read_branding_settings(file_name: &str, spec: &mut PoolSpec) -> Vec<Finding> {
+    let dir = Path::new(file_name).parent().unwrap_or(Path::new(""));
+    let mut findings = Vec::new();
+    for (i, client) in spec.clients.iter_mut().enumerate() {
+        let Some(branding) = client.branding.as_mut() else {
+            continue;
+        };
+        let Some(relative) = branding.settings_file.as_deref() else {
+            continue;
+        };
+        let path = format!("clients[{i}].branding.settings_file");
+        let problem = match std::fs::read_to_string(dir.join(relative)) {
+            Err(error) => Some((
+                format!("cannot read the branding settings {relative:?}: {error}"),
+                "give the path of a JSON file relative to the spec file",
+            )),
+            Ok(text) => match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(value @ serde_json::Value::Object(_)) => {
+                    branding.settings = Some(value.to_string());
+                    None
+                }
+                Ok(_) => Some((
+                    format!("the branding settings {relative:?} are not a JSON object"),
+                    "export the settings from the managed login branding editor (a JSON object)",
+                )),
+                Err(error) => Some((
+                    format!("the branding settings {relative:?} are not valid JSON: {error}"),
+                    "export the settings from the managed login branding editor (a JSON object)",
+                )),
+            },
+        };
+        if let Some((message, help)) = problem {
+            findings.push(Finding {
+                severity: Severity::Error,
+                path,
+                message,
+                help: help.to_owned(),
+                at_key: false,
+            });
+        }
+    }
+    findings
 }
 
 fn duplicate_key_diagnostic(file_name: &str, duplicate: DuplicateKey) -> Diagnostic {

@@ -213,9 +213,14 @@ fn the_trigger_is_wired_to_the_pool_with_least_privilege() {
         let resources = doc["Resources"].as_object().expect("Resources");
         let Some(policy) = &spec.triggers.pre_sign_up else {
             assert!(!resources.contains_key("PreSignUpFunction"));
-            assert!(doc["Resources"]["UserPool"]["Properties"]
-                .get("LambdaConfig")
-                .is_none());
+            // Only triggers given by ARN, if any, are in LambdaConfig.
+            let config = &doc["Resources"]["UserPool"]["Properties"]["LambdaConfig"];
+            assert_eq!(
+                config.is_null(),
+                spec.triggers.by_arn().is_empty() && spec.triggers.sender_kms_key.is_none(),
+                "{}",
+                path.display()
+            );
             assert_eq!(
                 template.parameter_names(),
                 ["EnvironmentName"],
@@ -478,6 +483,27 @@ fn providers_map_email_verified_per_policy_and_keep_secrets_dynamic() {
                         .collect()
                 })
                 .unwrap_or_default();
+            // Besides providers, a client waits for the resource servers of its scopes.
+            let named: BTreeSet<String> = named
+                .into_iter()
+                .chain(
+                    spec.resource_servers
+                        .iter()
+                        .filter(|server| {
+                            let scopes = server.scope_strings();
+                            client.oauth_scopes.iter().any(|s| scopes.contains(s))
+                        })
+                        .map(|server| {
+                            resources
+                                .iter()
+                                .find(|(_, r)| {
+                                    r["Properties"]["Identifier"] == server.identifier.as_str()
+                                })
+                                .map(|(id, _)| id.clone())
+                                .expect("resource server resource")
+                        }),
+                )
+                .collect();
             assert_eq!(depends, named, "{}: {id}", path.display());
         }
         // The verification flags are never schema attributes.

@@ -53,6 +53,10 @@ export class ProductionPoolStack extends cdk.Stack {
    */
   public readonly clientAgentId;
   /**
+   * App client id of fulfilment
+   */
+  public readonly clientFulfilmentId;
+  /**
    * Hosted sign-in URL
    */
   public readonly hostedUiUrl;
@@ -196,6 +200,7 @@ export class ProductionPoolStack extends cdk.Stack {
       mfaConfiguration: 'OPTIONAL',
       enabledMfas: [
         'SOFTWARE_TOKEN_MFA',
+        'EMAIL_OTP',
       ],
       schema: [
         {
@@ -238,6 +243,7 @@ export class ProductionPoolStack extends cdk.Stack {
       ],
       lambdaConfig: {
         preSignUp: `arn:${this.partition}:lambda:${this.region}:${this.account}:function:${cdk.Aws.STACK_NAME}-pre-sign-up`,
+        postConfirmation: 'arn:aws:lambda:eu-west-1:123456789012:function:acme-users-post-confirmation',
       },
       deletionProtection: 'ACTIVE',
       userPoolTags: {
@@ -251,6 +257,14 @@ export class ProductionPoolStack extends cdk.Stack {
     });
     userPool.cfnOptions.updateReplacePolicy = cdk.CfnDeletionPolicy.RETAIN;
     userPool.cfnOptions.deletionPolicy = cdk.CfnDeletionPolicy.RETAIN;
+    userPool.addPropertyOverride("UserPoolTier", "PLUS");
+    userPool.addPropertyOverride("WebAuthnRelyingPartyID", "acme.example");
+    userPool.addPropertyOverride("WebAuthnUserVerification", "required");
+    userPool.addPropertyOverride("EmailAuthenticationMessage", "Your Acme sign-in code is {####}. It expires in 3 minutes.");
+    userPool.addPropertyOverride("EmailAuthenticationSubject", "Your Acme sign-in code");
+    userPool.addPropertyOverride("UserPoolAddOns", {"AdvancedSecurityMode":"ENFORCED"});
+    userPool.addPropertyOverride("Policies.SignInPolicy", {"AllowedFirstAuthFactors":["PASSWORD","EMAIL_OTP","WEB_AUTHN"]});
+    userPool.addPropertyOverride("Policies.PasswordPolicy.PasswordHistorySize", 5);
 
     const clientAgent = new cognito.CfnUserPoolClient(this, 'ClientAgent', {
       userPoolId: userPool.ref,
@@ -273,6 +287,29 @@ export class ProductionPoolStack extends cdk.Stack {
       },
       preventUserExistenceErrors: 'ENABLED',
       enableTokenRevocation: true,
+    });
+
+    const groupAdmins = new cognito.CfnUserPoolGroup(this, 'GroupAdmins', {
+      userPoolId: userPool.ref,
+      groupName: 'admins',
+      description: 'Acme staff who administer customer accounts',
+      precedence: 0,
+      roleArn: 'arn:aws:iam::123456789012:role/acme-users-admins',
+    });
+
+    const groupSupport = new cognito.CfnUserPoolGroup(this, 'GroupSupport', {
+      userPoolId: userPool.ref,
+      groupName: 'support',
+      description: 'Acme support staff',
+      precedence: 10,
+    });
+
+    const postConfirmationPermission = new lambda.CfnPermission(this, 'PostConfirmationPermission', {
+      action: 'lambda:InvokeFunction',
+      functionName: 'arn:aws:lambda:eu-west-1:123456789012:function:acme-users-post-confirmation',
+      principal: 'cognito-idp.amazonaws.com',
+      sourceArn: userPool.attrArn,
+      sourceAccount: this.account,
     });
 
     const preSignUpLogsPolicy = new iam.CfnPolicy(this, 'PreSignUpLogsPolicy', {
@@ -380,6 +417,22 @@ export class ProductionPoolStack extends cdk.Stack {
       },
     });
 
+    const resourceServerAcmeOrdersApi = new cognito.CfnUserPoolResourceServer(this, 'ResourceServerAcmeOrdersAPI', {
+      userPoolId: userPool.ref,
+      identifier: 'https://api.acme.example',
+      name: 'Acme orders API',
+      scopes: [
+        {
+          scopeName: 'orders.read',
+          scopeDescription: 'Read orders',
+        },
+        {
+          scopeName: 'orders.write',
+          scopeDescription: 'Create and change orders',
+        },
+      ],
+    });
+
     const userPoolDomain = new cognito.CfnUserPoolDomain(this, 'UserPoolDomain', {
       userPoolId: userPool.ref,
       domain: 'auth.acme.example',
@@ -387,6 +440,38 @@ export class ProductionPoolStack extends cdk.Stack {
         certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f6c1d2e-3b4a-4c5d-8e9f-a0b1c2d3e4f5',
       },
     });
+    userPoolDomain.addPropertyOverride("ManagedLoginVersion", 2);
+
+    const clientFulfilment = new cognito.CfnUserPoolClient(this, 'ClientFulfilment', {
+      userPoolId: userPool.ref,
+      clientName: 'fulfilment',
+      generateSecret: true,
+      supportedIdentityProviders: [
+        'COGNITO',
+      ],
+      allowedOAuthFlowsUserPoolClient: true,
+      allowedOAuthFlows: [
+        'client_credentials',
+      ],
+      allowedOAuthScopes: [
+        'https://api.acme.example/orders.read',
+        'https://api.acme.example/orders.write',
+      ],
+      explicitAuthFlows: [
+        'ALLOW_REFRESH_TOKEN_AUTH',
+      ],
+      accessTokenValidity: 60,
+      idTokenValidity: 60,
+      refreshTokenValidity: 1,
+      tokenValidityUnits: {
+        accessToken: 'minutes',
+        idToken: 'minutes',
+        refreshToken: 'days',
+      },
+      preventUserExistenceErrors: 'ENABLED',
+      enableTokenRevocation: true,
+    });
+    clientFulfilment.addResourceDependency(resourceServerAcmeOrdersApi);
 
     const clientWeb = new cognito.CfnUserPoolClient(this, 'ClientWeb', {
       userPoolId: userPool.ref,
@@ -416,8 +501,8 @@ export class ProductionPoolStack extends cdk.Stack {
         'https://app.acme.example/',
       ],
       explicitAuthFlows: [
+        'ALLOW_USER_AUTH',
         'ALLOW_USER_SRP_AUTH',
-        'ALLOW_REFRESH_TOKEN_AUTH',
       ],
       readAttributes: [
         'email',
@@ -451,6 +536,7 @@ export class ProductionPoolStack extends cdk.Stack {
     clientWeb.addResourceDependency(providerSignInWithApple);
     clientWeb.addResourceDependency(providerFacebook);
     clientWeb.addResourceDependency(providerOkta);
+    clientWeb.addPropertyOverride("RefreshTokenRotation", {"Feature":"ENABLED","RetryGracePeriodSeconds":10});
 
     const preSignUpFunction = new lambda.CfnFunction(this, 'PreSignUpFunction', {
       functionName: `${cdk.Aws.STACK_NAME}-pre-sign-up`,
@@ -562,6 +648,12 @@ export class ProductionPoolStack extends cdk.Stack {
       description: 'App client id of agent',
       value: this.clientAgentId!.toString(),
     });
+    this.clientFulfilmentId = clientFulfilment.ref;
+    new cdk.CfnOutput(this, 'CfnOutputClientFulfilmentId', {
+      key: 'ClientFulfilmentId',
+      description: 'App client id of fulfilment',
+      value: this.clientFulfilmentId!.toString(),
+    });
     this.hostedUiUrl = 'https://auth.acme.example';
     new cdk.CfnOutput(this, 'CfnOutputHostedUiUrl', {
       key: 'HostedUiUrl',
@@ -574,5 +666,13 @@ export class ProductionPoolStack extends cdk.Stack {
       description: 'ARN of the PreSignUp trigger function',
       value: this.preSignUpFunctionArn!.toString(),
     });
+
+    {
+      const resource = new cdk.CfnResource(this, "BrandingWeb", {
+        type: "AWS::Cognito::ManagedLoginBranding",
+        properties: {"UserPoolId":{"Ref":"UserPool"},"ClientId":{"Ref":"ClientWeb"},"UseCognitoProvidedValues":true},
+      });
+      resource.addOverride("DependsOn", ["UserPoolDomain"]);
+    }
   }
 }

@@ -153,6 +153,7 @@ const deletionPolicies = {
  *   time; cdk.Aws.STACK_NAME keeps the deploy-time reference the template has.
  * - DependsOn becomes CfnResource.addDependency, deprecated in aws-cdk-lib 2.x for
  *   addResourceDependency (same DependsOn, no deprecation warning at every synth).
+ * What the converter does not know at all is set aside and restored (setAside, restore).
  */
 export function repair(code, template, pool) {
   let out = code
@@ -177,16 +178,109 @@ export function repair(code, template, pool) {
   return out;
 }
 
+/**
+ * What cdk-from-cfn 0.334's resource specification does not know yet (the Cognito additions
+ * of 2024-2026), by resource type and property path: the converter rejects a template with
+ * any of them, so they are set aside before conversion and put back afterwards as raw
+ * property overrides, which synthesize to the same template.
+ */
+export const NEWER_PROPERTIES = {
+  'AWS::Cognito::UserPool': [
+    ['UserPoolTier'],
+    ['WebAuthnRelyingPartyID'],
+    ['WebAuthnUserVerification'],
+    ['EmailAuthenticationMessage'],
+    ['EmailAuthenticationSubject'],
+    ['UserPoolAddOns'],
+    ['Policies', 'SignInPolicy'],
+    ['Policies', 'PasswordPolicy', 'PasswordHistorySize'],
+    ['LambdaConfig', 'PreTokenGenerationConfig'],
+    ['LambdaConfig', 'CustomEmailSender'],
+    ['LambdaConfig', 'CustomSMSSender'],
+    ['LambdaConfig', 'KMSKeyID'],
+  ],
+  'AWS::Cognito::UserPoolDomain': [['ManagedLoginVersion']],
+  'AWS::Cognito::UserPoolClient': [['RefreshTokenRotation']],
+};
+
+/** Resource types cdk-from-cfn 0.334 does not know: written back as cdk.CfnResource. */
+export const NEWER_TYPES = ['AWS::Cognito::ManagedLoginBranding'];
+
+/**
+ * The template without what cdk-from-cfn cannot convert, and what was taken out: property
+ * overrides ({ logicalId, path, value }) and whole resources ({ logicalId, resource }).
+ */
+export function setAside(template) {
+  const convertible = structuredClone(template);
+  const overrides = [];
+  const resources = [];
+  for (const [logicalId, resource] of Object.entries(convertible.Resources ?? {})) {
+    if (NEWER_TYPES.includes(resource?.Type)) {
+      resources.push({ logicalId, resource });
+      delete convertible.Resources[logicalId];
+      continue;
+    }
+    for (const propertyPath of NEWER_PROPERTIES[resource?.Type] ?? []) {
+      let parent = resource.Properties;
+      for (const key of propertyPath.slice(0, -1)) parent = parent?.[key];
+      const last = propertyPath[propertyPath.length - 1];
+      if (parent && typeof parent === 'object' && Object.hasOwn(parent, last)) {
+        overrides.push({ logicalId, path: propertyPath.join('.'), value: parent[last] });
+        delete parent[last];
+      }
+    }
+  }
+  return { convertible, overrides, resources };
+}
+
+/** Puts back what setAside took out, on the constructs of the converted code. */
+export function restore(code, overrides, resources, pool) {
+  const lines = code.split('\n');
+  for (const { logicalId, path: propertyPath, value } of overrides) {
+    const start = lines.findIndex((l) => l.includes(`(this, '${logicalId}', {`) && /^\s*const \w+ = new /.test(l));
+    if (start < 0) throw new GenerateError(`templates/${pool}.json: cannot find resource ${logicalId} in the cdk-from-cfn output`);
+    const variable = lines[start].match(/const (\w+) = /)[1];
+    const indent = lines[start].match(/^\s*/)[0];
+    let end = lines.findIndex((l, i) => i > start && l === `${indent}});`);
+    if (end < 0) throw new GenerateError(`templates/${pool}.json: cannot find the end of resource ${logicalId}`);
+    // After the construct and the overrides already added to it.
+    while (lines[end + 1]?.startsWith(`${indent}${variable}.`)) end++;
+    lines.splice(end + 1, 0, `${indent}${variable}.addPropertyOverride(${literal(propertyPath)}, ${literal(value)});`);
+  }
+  if (resources.length > 0) {
+    const close = lines.lastIndexOf('  }');
+    if (close < 0) throw new GenerateError(`templates/${pool}.json: cannot find the end of the constructor`);
+    const added = [];
+    for (const { logicalId, resource } of resources) {
+      const { Type, Properties, ...options } = resource;
+      added.push('', '    {');
+      added.push(`      const resource = new cdk.CfnResource(this, ${literal(logicalId)}, {`);
+      added.push(`        type: ${literal(Type)},`);
+      if (Properties !== undefined) added.push(`        properties: ${literal(Properties)},`);
+      added.push('      });');
+      for (const [key, value] of Object.entries(options)) {
+        added.push(`      resource.addOverride(${literal(key)}, ${literal(value)});`);
+      }
+      added.push('    }');
+    }
+    lines.splice(close, 0, ...added);
+  }
+  return lines.join('\n');
+}
+
 /** TypeScript source of one stack module. */
 export function stackModule(templateText, names) {
   const template = JSON.parse(templateText);
+  const { convertible, overrides, resources } = setAside(template);
+  const convertibleText = overrides.length + resources.length > 0 ? JSON.stringify(convertible) : templateText;
   let code;
   try {
-    code = cdkFromCfn.transmute(templateText, 'typescript', names.className);
+    code = cdkFromCfn.transmute(convertibleText, 'typescript', names.className);
   } catch (err) {
     throw new GenerateError(`cdk-from-cfn rejected templates/${names.pool}.json: ${err?.message ?? err}`);
   }
-  code = repair(code, template, names.pool);
+  code = repair(code, convertible, names.pool);
+  code = restore(code, overrides, resources, names.pool);
   const problems = unsupportedFeatures(template, code, names);
   if (problems.length > 0) {
     throw new GenerateError(`templates/${names.pool}.json cannot be converted faithfully:\n  - ${problems.join('\n  - ')}`);

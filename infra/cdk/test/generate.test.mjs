@@ -169,3 +169,23 @@ test('Mappings and Fn::Sub strings that cdk-from-cfn mistranslates are refused',
     return true;
   });
 });
+
+test('properties and resource types newer than the converter are set aside and restored', () => {
+  const text = withTemplate((t) => {
+    const pool = Object.entries(t.Resources).find(([, r]) => r.Type === 'AWS::Cognito::UserPool');
+    assert.ok(pool, 'the fixture has a user pool');
+    const [poolId, poolResource] = pool;
+    poolResource.Properties.UserPoolTier = 'PLUS';
+    poolResource.Properties.UserPoolAddOns = { AdvancedSecurityMode: 'ENFORCED' };
+    t.Resources.BrandingWeb = {
+      Type: 'AWS::Cognito::ManagedLoginBranding',
+      DependsOn: [poolId],
+      Properties: { UserPoolId: { Ref: poolId }, UseCognitoProvidedValues: true },
+    };
+  });
+  const { source } = stackModule(text, namesFor('pool'));
+  assert.match(source, /\.addPropertyOverride\("UserPoolTier", "PLUS"\);/);
+  assert.match(source, /\.addPropertyOverride\("UserPoolAddOns", \{"AdvancedSecurityMode":"ENFORCED"\}\);/);
+  assert.match(source, /new cdk\.CfnResource\(this, "BrandingWeb", \{\n\s+type: "AWS::Cognito::ManagedLoginBranding",/);
+  assert.match(source, /resource\.addOverride\("DependsOn", \["\w+"\]\);/);
+});

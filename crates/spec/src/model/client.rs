@@ -54,6 +54,46 @@ pub struct AppClient {
     /// Token validity.
     #[serde(default)]
     pub tokens: TokenValidity,
+
+    /// Rotate the refresh token at each refresh (`RefreshTokenRotation`; the essentials plan
+    /// or above). Refreshing then goes through `GetTokensFromRefreshToken`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token_rotation: Option<RefreshTokenRotation>,
+
+    /// Managed login branding for this client (`AWS::Cognito::ManagedLoginBranding`; needs
+    /// `domain.managed_login: v2`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branding: Option<Branding>,
+}
+
+/// Refresh token rotation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshTokenRotation {
+    /// Seconds the previous refresh token still works after a rotation, 0 to 60 (for retries
+    /// of a refresh whose answer was lost).
+    #[serde(default)]
+    pub retry_grace_period_seconds: u8,
+}
+
+/// Managed login branding: exactly one of `cognito_defaults: true` and `settings_file`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Branding {
+    /// Use Cognito's own style.
+    #[serde(default)]
+    pub cognito_defaults: bool,
+
+    /// A JSON file of branding settings (the managed login branding editor's export), relative
+    /// to the spec file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings_file: Option<String>,
+
+    /// The settings read from `settings_file`, as compact JSON; filled in when the spec is
+    /// loaded.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub settings: Option<String>,
 }
 
 fn default_client_providers() -> Vec<String> {

@@ -11,16 +11,20 @@
 mod attributes;
 mod client;
 mod email_verified;
+mod features;
 mod pool;
 mod provider;
 mod provider_doc;
+mod triggers;
 
 pub use attributes::*;
 pub use client::*;
 pub use email_verified::*;
+pub use features::*;
 pub use pool::*;
 pub use provider::*;
 pub use provider_doc::*;
+pub use triggers::*;
 
 pub use policy::PreSignUpPolicy;
 

@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{yes, AppClient, Attributes, IdentityProvider, PreSignUpPolicy};
+use super::{
+    yes, AppClient, Attributes, FirstFactor, Group, IdentityProvider, ManagedLogin, Mfa, MfaDoc,
+    Passkeys, Plan, ResourceServer, ThreatProtection, Triggers,
+};
 
 /// A Cognito user pool, its identity providers, app clients, domain and PreSignUp trigger.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -20,6 +23,12 @@ pub struct PoolSpec {
     /// A line for people: what this pool is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+
+    /// Cognito's feature plan: `lite`, `essentials` or `plus` (`UserPoolTier`). Without it
+    /// the template leaves the pool's plan as it is (new pools start on essentials); a feature
+    /// that needs a plan is refused until the plan is stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Plan>,
 
     /// How users identify themselves when they sign in. Fixed once the pool is deployed:
     /// changing it needs a new pool and a user migration.
@@ -37,9 +46,19 @@ pub struct PoolSpec {
     #[serde(default)]
     pub password: PasswordPolicy,
 
-    /// Multi-factor authentication.
+    /// Multi-factor authentication: `off`, `optional` or `required` with a TOTP
+    /// authenticator, or `{ mode, factors, email_message }`.
     #[serde(default)]
+    #[schemars(with = "MfaDoc")]
     pub mfa: Mfa,
+
+    /// Passkeys (WebAuthn), for the `passkey` first factor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passkeys: Option<Passkeys>,
+
+    /// Threat protection (the plus plan).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threat_protection: Option<ThreatProtection>,
 
     /// Standard and custom user attributes. Existing attributes cannot be changed once the
     /// pool is deployed.
@@ -57,6 +76,15 @@ pub struct PoolSpec {
     /// The hosted sign-in domain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<Domain>,
+
+    /// User groups, by name (`AWS::Cognito::UserPoolGroup`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub groups: BTreeMap<String, Group>,
+
+    /// Resource servers and their custom scopes, which clients may request as
+    /// `<identifier>/<scope>`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resource_servers: Vec<ResourceServer>,
 
     /// Lambda triggers the pool calls.
     #[serde(default)]
@@ -115,6 +143,12 @@ pub struct SignIn {
     /// `ForceAliasCreation`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicate_email: Option<DuplicateEmailPolicy>,
+
+    /// Choice-based sign-in: the factors a user may start with (`password`, `email_otp`,
+    /// `sms_otp`, `passkey`). Clients offer it through the `user_auth` flow. Needs the
+    /// essentials plan or above.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub first_factors: Vec<FirstFactor>,
 }
 
 /// The kind of username.
@@ -318,6 +352,10 @@ pub struct PasswordPolicy {
     /// Days a temporary password (from an administrator) stays valid, 0 to 365.
     #[serde(default = "default_temporary_days")]
     pub temporary_password_validity_days: u16,
+    /// How many previous passwords a user may not reuse, 0 to 24 (the essentials plan or
+    /// above).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_size: Option<u8>,
 }
 
 fn default_min_length() -> u8 {
@@ -337,20 +375,9 @@ impl Default for PasswordPolicy {
             require_numbers: true,
             require_symbols: true,
             temporary_password_validity_days: default_temporary_days(),
+            history_size: None,
         }
     }
-}
-
-/// Multi-factor authentication.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Mfa {
-    #[default]
-    Off,
-    /// Users may enrol a TOTP authenticator.
-    Optional,
-    /// Every user must use a TOTP authenticator.
-    Required,
 }
 
 /// The hosted sign-in domain: exactly one of `prefix` (a Cognito domain) and `custom`.
@@ -365,6 +392,10 @@ pub struct Domain {
     /// A domain of your own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<CustomDomain>,
+    /// `classic` (the hosted UI) or `v2` (managed login, the essentials plan or above;
+    /// `ManagedLoginVersion`). Unset leaves Cognito's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_login: Option<ManagedLogin>,
 }
 
 /// A custom sign-in domain.
@@ -375,42 +406,6 @@ pub struct CustomDomain {
     pub name: String,
     /// ARN of the ACM certificate for it (must be in us-east-1).
     pub certificate_arn: String,
-}
-
-/// Lambda triggers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Triggers {
-    /// The PreSignUp trigger and its auto-verification policy. App clients are named by their
-    /// spec name in `trusted_clients`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre_sign_up: Option<PreSignUpPolicy>,
-
-    /// Days the trigger's logs are kept.
-    #[serde(default = "default_log_retention")]
-    pub log_retention_days: u16,
-
-    /// The customer managed KMS key that encrypts the trigger's log group: a key ARN
-    /// (`arn:aws:kms:<region>:<account>:key/<key id>`, in the stack's region; not an alias), or
-    /// `{{resolve:ssm:<parameter>}}` holding one. Its key policy must let
-    /// `logs.<region>.amazonaws.com` use it. Without it, CloudWatch Logs encrypts the logs with
-    /// its own key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log_group_kms_key: Option<String>,
-}
-
-fn default_log_retention() -> u16 {
-    30
-}
-
-impl Default for Triggers {
-    fn default() -> Self {
-        Self {
-            pre_sign_up: None,
-            log_retention_days: default_log_retention(),
-            log_group_kms_key: None,
-        }
-    }
 }
 
 /// Protection of the pool and its users.

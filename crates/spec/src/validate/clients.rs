@@ -3,7 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{AppClient, OAuthFlow, COGNITO_PROVIDER, VERIFICATION_ATTRIBUTES};
+use crate::model::{
+    AppClient, ManagedLogin, OAuthFlow, ResourceServer, COGNITO_PROVIDER, VERIFICATION_ATTRIBUTES,
+};
 
 use super::Checker;
 
@@ -45,6 +47,7 @@ impl Checker<'_> {
             self.client_oauth(i, client);
             self.client_attributes(i, client);
             self.client_tokens(i, client);
+            self.client_rotation_and_branding(i, client);
         }
     }
 
@@ -171,7 +174,16 @@ impl Checker<'_> {
                 );
             }
             for (j, scope) in client.oauth_scopes.iter().enumerate() {
-                if !BUILT_IN_SCOPES.contains(&scope.as_str()) && !scope.contains('/') {
+                if BUILT_IN_SCOPES.contains(&scope.as_str()) {
+                    continue;
+                }
+                let defined: Vec<String> = self
+                    .spec
+                    .resource_servers
+                    .iter()
+                    .flat_map(ResourceServer::scope_strings)
+                    .collect();
+                if !scope.contains('/') {
                     self.error(
                         format!("{base}.oauth_scopes[{j}]"),
                         format!("`{scope}` is neither a Cognito scope nor a resource-server scope"),
@@ -179,6 +191,20 @@ impl Checker<'_> {
                             "use {} or `<resource server>/<scope>`",
                             BUILT_IN_SCOPES.join(", ")
                         ),
+                    );
+                } else if !defined.contains(scope) {
+                    let help = if defined.is_empty() {
+                        "define it under resource_servers (`identifier` and `scopes`)".to_owned()
+                    } else {
+                        format!(
+                            "use one of: {}, or define it under resource_servers",
+                            defined.join(", ")
+                        )
+                    };
+                    self.error(
+                        format!("{base}.oauth_scopes[{j}]"),
+                        format!("`{scope}` is not a scope of any resource server of this pool: Cognito refuses the client"),
+                        help,
                     );
                 }
             }
@@ -311,6 +337,43 @@ impl Checker<'_> {
                 format!("{base}.refresh_days"),
                 "refresh_days: the refresh token must outlive the access and ID tokens",
                 "raise refresh_days or lower access_minutes/id_minutes",
+            );
+        }
+    }
+}
+
+impl Checker<'_> {
+    fn client_rotation_and_branding(&mut self, i: usize, client: &AppClient) {
+        let base = format!("clients[{i}]");
+        if let Some(rotation) = &client.refresh_token_rotation {
+            if rotation.retry_grace_period_seconds > 60 {
+                self.error(
+                    format!("{base}.refresh_token_rotation.retry_grace_period_seconds"),
+                    format!(
+                        "retry_grace_period_seconds: {} is outside Cognito's range 0 to 60",
+                        rotation.retry_grace_period_seconds
+                    ),
+                    "use 0 to 60 seconds",
+                );
+            }
+        }
+        let Some(branding) = &client.branding else {
+            return;
+        };
+        let path = format!("{base}.branding");
+        if branding.cognito_defaults == branding.settings_file.is_some() {
+            self.error(
+                &path,
+                "branding needs exactly one of `cognito_defaults: true` and `settings_file`",
+                "write `branding: { cognito_defaults: true }` or `branding: { settings_file: branding/<client>.json }`",
+            );
+        }
+        let v2 = self.spec.domain.as_ref().and_then(|d| d.managed_login) == Some(ManagedLogin::V2);
+        if !v2 {
+            self.error(
+                path,
+                "branding styles managed login, and the pool's domain does not use it",
+                "set `domain.managed_login: v2`",
             );
         }
     }

@@ -12,11 +12,16 @@ mod attributes;
 mod clients;
 mod domain;
 mod email;
+mod groups;
+mod mfa;
 mod name;
 mod password;
+mod passwordless;
+mod plan;
 mod providers;
 mod sign_in;
 mod tags;
+mod trigger_arns;
 mod triggers;
 mod verification;
 
@@ -45,15 +50,21 @@ pub fn validate(spec: &PoolSpec) -> Vec<Finding> {
         findings: Vec::new(),
     };
     checker.name();
+    checker.plan();
     checker.sign_in();
+    checker.passwordless();
     checker.email();
     checker.verification();
     checker.password();
+    checker.mfa();
     checker.attributes();
     checker.identity_providers();
     checker.clients();
     checker.domain();
+    checker.groups();
+    checker.resource_servers();
     checker.triggers();
+    checker.trigger_arns();
     checker.tags();
     checker.findings
 }

@@ -25,5 +25,14 @@ impl Checker<'_> {
                 "use a value from 0 to 365",
             );
         }
+        if let Some(size) = p.history_size {
+            if size > 24 {
+                self.error(
+                    "password.history_size",
+                    format!("history_size: {size} is more than Cognito's maximum of 24"),
+                    "use a value from 0 to 24",
+                );
+            }
+        }
     }
 }

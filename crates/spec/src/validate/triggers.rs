@@ -150,7 +150,7 @@ impl Checker<'_> {
 }
 
 /// `arn:<partition>:kms:<region>:<account>:key/<key id>`.
-fn is_kms_key_arn(arn: &str) -> bool {
+pub(super) fn is_kms_key_arn(arn: &str) -> bool {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     parts.len() == 6
         && parts[0] == "arn"

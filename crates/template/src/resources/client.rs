@@ -46,7 +46,11 @@ pub(super) fn app_client(cx: &Context, client: &AppClient) -> Value {
             AuthFlow::UserAuth => "ALLOW_USER_AUTH",
         })
         .collect();
-    auth_flows.push("ALLOW_REFRESH_TOKEN_AUTH");
+    // A rotating client cannot refresh through REFRESH_TOKEN_AUTH: it refreshes through
+    // GetTokensFromRefreshToken or the token endpoint, so the flow is not offered.
+    if client.refresh_token_rotation.is_none() {
+        auth_flows.push("ALLOW_REFRESH_TOKEN_AUTH");
+    }
     props.insert("ExplicitAuthFlows".into(), json!(auth_flows));
 
     if let Some(read) = &client.read_attributes {
@@ -65,17 +69,33 @@ pub(super) fn app_client(cx: &Context, client: &AppClient) -> Value {
     );
     props.insert("PreventUserExistenceErrors".into(), json!("ENABLED"));
     props.insert("EnableTokenRevocation".into(), json!(true));
+    if let Some(rotation) = &client.refresh_token_rotation {
+        props.insert(
+            "RefreshTokenRotation".into(),
+            json!({
+                "Feature": "ENABLED",
+                "RetryGracePeriodSeconds": rotation.retry_grace_period_seconds,
+            }),
+        );
+    }
 
     let mut resource = Map::new();
     resource.insert("Type".into(), json!("AWS::Cognito::UserPoolClient"));
     // Provider names are plain strings here: without DependsOn, the client could be created
     // before the providers it names, which Cognito refuses.
-    let depends: Vec<&str> = client
+    let mut depends: Vec<&str> = client
         .providers
         .iter()
         .filter(|p| p.as_str() != COGNITO_PROVIDER)
         .filter_map(|p| cx.provider_id(p))
         .collect();
+    // Custom scopes are plain strings too: the resource servers that define them come first.
+    for (server, id) in &cx.resource_servers {
+        let scopes = server.scope_strings();
+        if client.oauth_scopes.iter().any(|s| scopes.contains(s)) {
+            depends.push(id);
+        }
+    }
     if !depends.is_empty() {
         resource.insert("DependsOn".into(), json!(depends));
     }

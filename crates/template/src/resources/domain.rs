@@ -2,6 +2,8 @@
 
 use serde_json::{json, Map, Value};
 
+use spec::ManagedLogin;
+
 use crate::intrinsic::reference;
 
 use super::Context;
@@ -20,6 +22,13 @@ pub(super) fn domain(cx: &Context) -> Option<Value> {
         props.insert("Domain".into(), json!(prefix));
     } else {
         return None;
+    }
+    if let Some(version) = domain.managed_login {
+        let version = match version {
+            ManagedLogin::Classic => 1,
+            ManagedLogin::V2 => 2,
+        };
+        props.insert("ManagedLoginVersion".into(), json!(version));
     }
     Some(json!({ "Type": "AWS::Cognito::UserPoolDomain", "Properties": props }))
 }

@@ -6,16 +6,18 @@
 
 mod client;
 mod domain;
+mod groups;
 mod outputs;
 mod parameters;
 mod pool;
 mod provider;
 mod trigger;
+mod trigger_arns;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Map, Value};
-use spec::{AppClient, IdentityProvider, PoolSpec};
+use spec::{AppClient, IdentityProvider, PoolSpec, ResourceServer};
 
 use crate::intrinsic::reference;
 use crate::{
@@ -76,6 +78,12 @@ struct Context<'a> {
     clients: Vec<(&'a AppClient, String)>,
     /// Spec provider name -> logical ID, in spec order.
     providers: Vec<(&'a IdentityProvider, String)>,
+    /// Group name -> logical ID, in name order.
+    groups: Vec<(&'a str, String)>,
+    /// Resource server -> logical ID, in spec order.
+    resource_servers: Vec<(&'a ResourceServer, String)>,
+    /// Client name -> logical ID of its managed login branding.
+    brandings: Vec<(&'a AppClient, String)>,
 }
 
 impl Context<'_> {
@@ -137,6 +145,12 @@ pub fn document(spec: &PoolSpec, options: &RenderOptions) -> Value {
         ]
         .into_iter()
         .map(str::to_owned)
+        .chain(
+            spec.triggers
+                .by_arn()
+                .iter()
+                .map(|t| trigger_arns::permission_id(t.name)),
+        )
         .collect(),
     };
     let providers = spec
@@ -149,11 +163,30 @@ pub fn document(spec: &PoolSpec, options: &RenderOptions) -> Value {
         .iter()
         .map(|c| (c, ids.allocate("Client", &c.name)))
         .collect();
+    let groups = spec
+        .groups
+        .keys()
+        .map(|name| (name.as_str(), ids.allocate("Group", name)))
+        .collect();
+    let resource_servers = spec
+        .resource_servers
+        .iter()
+        .map(|server| (server, ids.allocate("ResourceServer", &server.name)))
+        .collect();
+    let brandings = spec
+        .clients
+        .iter()
+        .filter(|c| c.branding.is_some())
+        .map(|c| (c, ids.allocate("Branding", &c.name)))
+        .collect();
     let cx = Context {
         spec,
         pool_id,
         clients,
         providers,
+        groups,
+        resource_servers,
+        brandings,
     };
 
     let mut doc = Map::new();
@@ -179,11 +212,27 @@ fn resources(cx: &Context) -> Value {
     for (provider, id) in &cx.providers {
         res.insert(id.clone(), provider::identity_provider(cx, provider));
     }
+    for (name, id) in &cx.groups {
+        if let Some(group) = cx.spec.groups.get(*name) {
+            res.insert(id.clone(), groups::group(cx, name, group));
+        }
+    }
+    for (server, id) in &cx.resource_servers {
+        res.insert(id.clone(), groups::resource_server(cx, server));
+    }
     for (client, id) in &cx.clients {
         res.insert(id.clone(), client::app_client(cx, client));
+    }
+    for (client, id) in &cx.brandings {
+        if let Some(client_id) = cx.client_id(&client.name) {
+            if let Some(branding) = groups::branding(cx, client, client_id) {
+                res.insert(id.clone(), branding);
+            }
+        }
     }
     if let Some(policy) = &cx.spec.triggers.pre_sign_up {
         trigger::insert_resources(&mut res, cx, policy);
     }
+    trigger_arns::insert_permissions(&mut res, cx);
     Value::Object(res)
 }

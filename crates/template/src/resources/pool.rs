@@ -3,9 +3,11 @@
 
 use serde_json::{json, Map, Value};
 use spec::{
-    Alias, Attributes, CustomAttribute, CustomAttributeType, DeletionProtection, EmailSender,
-    EmailSending, MessageStyle, Mfa, PasswordPolicy, RecoveryMechanism, SignIn, UsernameKind,
-    VerifiableAttribute, Verification, VerificationMessage, VERIFICATION_ATTRIBUTES,
+    Alias, Attributes, CustomAttribute, CustomAttributeType, CustomAuthThreatMode,
+    DeletionProtection, EmailSender, EmailSending, FirstFactor, MessageStyle, Mfa, MfaFactor,
+    MfaMode, PasswordPolicy, Plan, PoolSpec, RecoveryMechanism, SignIn, ThreatMode,
+    UserVerification, UsernameKind, VerifiableAttribute, Verification, VerificationMessage,
+    VERIFICATION_ATTRIBUTES,
 };
 
 use super::trigger::function_arn;
@@ -15,22 +17,27 @@ pub(super) fn user_pool(cx: &Context) -> Value {
     let spec = cx.spec;
     let mut props = Map::new();
     props.insert("UserPoolName".into(), json!(spec.name));
+    if let Some(plan) = spec.plan {
+        props.insert("UserPoolTier".into(), json!(plan_name(plan)));
+    }
     sign_in(&mut props, &spec.sign_in);
     verification(&mut props, &spec.verification);
     props.insert(
         "EmailConfiguration".into(),
         email_configuration(&spec.email),
     );
-    props.insert("Policies".into(), policies(&spec.password));
-    mfa(&mut props, spec.mfa);
+    props.insert(
+        "Policies".into(),
+        policies(&spec.password, &spec.sign_in.first_factors),
+    );
+    passkeys(&mut props, spec);
+    mfa(&mut props, &spec.mfa);
+    threat_protection(&mut props, spec);
     if let Some(schema) = schema(&spec.attributes) {
         props.insert("Schema".into(), schema);
     }
-    if spec.has_pre_sign_up_trigger() {
-        props.insert(
-            "LambdaConfig".into(),
-            json!({ "PreSignUp": function_arn() }),
-        );
+    if let Some(config) = lambda_config(spec) {
+        props.insert("LambdaConfig".into(), config);
     }
     props.insert(
         "DeletionProtection".into(),
@@ -182,32 +189,141 @@ fn email_configuration(email: &EmailSending) -> Value {
     }
 }
 
-fn policies(password: &PasswordPolicy) -> Value {
-    json!({
-        "PasswordPolicy": {
-            "MinimumLength": password.min_length,
-            "RequireLowercase": password.require_lowercase,
-            "RequireUppercase": password.require_uppercase,
-            "RequireNumbers": password.require_numbers,
-            "RequireSymbols": password.require_symbols,
-            "TemporaryPasswordValidityDays": password.temporary_password_validity_days,
-        }
-    })
+fn policies(password: &PasswordPolicy, first_factors: &[FirstFactor]) -> Value {
+    let mut password_policy = json!({
+        "MinimumLength": password.min_length,
+        "RequireLowercase": password.require_lowercase,
+        "RequireUppercase": password.require_uppercase,
+        "RequireNumbers": password.require_numbers,
+        "RequireSymbols": password.require_symbols,
+        "TemporaryPasswordValidityDays": password.temporary_password_validity_days,
+    });
+    if let Some(size) = password.history_size {
+        password_policy["PasswordHistorySize"] = json!(size);
+    }
+    let mut policies = json!({ "PasswordPolicy": password_policy });
+    if !first_factors.is_empty() {
+        let factors: Vec<&str> = first_factors
+            .iter()
+            .map(|f| match f {
+                FirstFactor::Password => "PASSWORD",
+                FirstFactor::EmailOtp => "EMAIL_OTP",
+                FirstFactor::SmsOtp => "SMS_OTP",
+                FirstFactor::Passkey => "WEB_AUTHN",
+            })
+            .collect();
+        policies["SignInPolicy"] = json!({ "AllowedFirstAuthFactors": factors });
+    }
+    policies
 }
 
-/// `MfaConfiguration`, and with MFA the one factor poolctl offers: a TOTP authenticator.
-fn mfa(props: &mut Map<String, Value>, mfa: Mfa) {
-    match mfa {
-        Mfa::Off => {
-            props.insert("MfaConfiguration".into(), json!("OFF"));
+/// CloudFormation's `UserPoolTier`.
+fn plan_name(plan: Plan) -> &'static str {
+    match plan {
+        Plan::Lite => "LITE",
+        Plan::Essentials => "ESSENTIALS",
+        Plan::Plus => "PLUS",
+    }
+}
+
+/// The passkey relying party and user verification.
+fn passkeys(props: &mut Map<String, Value>, spec: &PoolSpec) {
+    let Some(passkeys) = &spec.passkeys else {
+        return;
+    };
+    props.insert(
+        "WebAuthnRelyingPartyID".into(),
+        json!(passkeys.relying_party_id),
+    );
+    let verification = match passkeys.user_verification {
+        UserVerification::Preferred => "preferred",
+        UserVerification::Required => "required",
+    };
+    props.insert("WebAuthnUserVerification".into(), json!(verification));
+}
+
+/// Threat protection (`UserPoolAddOns`).
+fn threat_protection(props: &mut Map<String, Value>, spec: &PoolSpec) {
+    let Some(threat) = &spec.threat_protection else {
+        return;
+    };
+    let mode = match threat.mode {
+        ThreatMode::Off => "OFF",
+        ThreatMode::Audit => "AUDIT",
+        ThreatMode::Enforced => "ENFORCED",
+    };
+    let mut add_ons = json!({ "AdvancedSecurityMode": mode });
+    if let Some(custom) = threat.custom_auth {
+        let custom = match custom {
+            CustomAuthThreatMode::Audit => "AUDIT",
+            CustomAuthThreatMode::Enforced => "ENFORCED",
+        };
+        add_ons["AdvancedSecurityAdditionalFlows"] = json!({ "CustomAuthMode": custom });
+    }
+    props.insert("UserPoolAddOns".into(), add_ons);
+}
+
+/// `LambdaConfig`: poolctl's PreSignUp function, and every trigger given by ARN.
+fn lambda_config(spec: &PoolSpec) -> Option<Value> {
+    let triggers = &spec.triggers;
+    let mut config = Map::new();
+    if spec.has_pre_sign_up_trigger() {
+        config.insert("PreSignUp".into(), function_arn());
+    }
+    for trigger in triggers.by_arn() {
+        match trigger.name {
+            "PreTokenGeneration" => {
+                let version = triggers
+                    .pre_token_generation
+                    .as_ref()
+                    .map_or("V1_0", |p| p.version.lambda_version());
+                config.insert(
+                    "PreTokenGenerationConfig".into(),
+                    json!({ "LambdaArn": trigger.arn, "LambdaVersion": version }),
+                );
+            }
+            "CustomEmailSender" | "CustomSMSSender" => {
+                config.insert(
+                    trigger.name.into(),
+                    json!({ "LambdaArn": trigger.arn, "LambdaVersion": "V1_0" }),
+                );
+            }
+            name => {
+                config.insert(name.into(), json!(trigger.arn));
+            }
         }
-        Mfa::Optional => {
-            props.insert("MfaConfiguration".into(), json!("OPTIONAL"));
-            props.insert("EnabledMfas".into(), json!(["SOFTWARE_TOKEN_MFA"]));
-        }
-        Mfa::Required => {
-            props.insert("MfaConfiguration".into(), json!("ON"));
-            props.insert("EnabledMfas".into(), json!(["SOFTWARE_TOKEN_MFA"]));
+    }
+    if let Some(key) = &triggers.sender_kms_key {
+        config.insert("KMSKeyID".into(), json!(key));
+    }
+    (!config.is_empty()).then_some(Value::Object(config))
+}
+
+/// `MfaConfiguration`, the factors, and the email MFA message.
+fn mfa(props: &mut Map<String, Value>, mfa: &Mfa) {
+    let configuration = match mfa.mode {
+        MfaMode::Off => "OFF",
+        MfaMode::Optional => "OPTIONAL",
+        MfaMode::Required => "ON",
+    };
+    props.insert("MfaConfiguration".into(), json!(configuration));
+    if mfa.mode == MfaMode::Off {
+        return;
+    }
+    let factors: Vec<&str> = mfa
+        .factors
+        .iter()
+        .map(|f| match f {
+            MfaFactor::Totp => "SOFTWARE_TOKEN_MFA",
+            MfaFactor::Email => "EMAIL_OTP",
+            MfaFactor::Sms => "SMS_MFA",
+        })
+        .collect();
+    props.insert("EnabledMfas".into(), json!(factors));
+    if let Some(message) = &mfa.email_message {
+        if mfa.factors.contains(&MfaFactor::Email) {
+            props.insert("EmailAuthenticationMessage".into(), json!(message.body));
+            props.insert("EmailAuthenticationSubject".into(), json!(message.subject));
         }
     }
 }

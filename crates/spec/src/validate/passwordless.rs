@@ -1,0 +1,176 @@
+//! Choice-based sign-in: the first factors, passkeys and their relying party, and what an
+//! emailed one-time code needs of `email_verified`.
+
+use std::collections::BTreeSet;
+
+use crate::model::{AuthFlow, EmailSender, FirstFactor, VerifiableAttribute};
+
+use super::Checker;
+
+impl Checker<'_> {
+    pub(super) fn passwordless(&mut self) {
+        let factors = &self.spec.sign_in.first_factors;
+        let mut seen = BTreeSet::new();
+        for (i, factor) in factors.iter().enumerate() {
+            let path = format!("sign_in.first_factors[{i}]");
+            if !seen.insert(factor.name()) {
+                self.error(
+                    path,
+                    format!("`{}` is listed twice", factor.name()),
+                    "remove the duplicate",
+                );
+                continue;
+            }
+            match factor {
+                FirstFactor::EmailOtp => self.email_otp(&path),
+                FirstFactor::SmsOtp => self.error(
+                    path,
+                    "`sms_otp` sends codes by SMS, and poolctl does not configure SMS sending",
+                    "use `email_otp` or `passkey` for passwordless sign-in",
+                ),
+                FirstFactor::Passkey if self.spec.passkeys.is_none() => self.error(
+                    path,
+                    "`passkey` needs `passkeys` with the relying party",
+                    "add `passkeys: { relying_party_id: <your domain> }`",
+                ),
+                FirstFactor::Passkey | FirstFactor::Password => {}
+            }
+        }
+        if !factors.is_empty() && !factors.contains(&FirstFactor::Password) {
+            self.warning(
+                "sign_in.first_factors",
+                "`password` is not among the first factors: users who have neither a verified email address nor a passkey cannot sign in",
+                "add `password`; users who never set one still sign in with the other factors",
+            );
+        }
+        let offers_choice = factors.iter().any(|f| *f != FirstFactor::Password);
+        if offers_choice
+            && !self.spec.clients.is_empty()
+            && !self
+                .spec
+                .clients
+                .iter()
+                .any(|c| c.auth_flows.contains(&AuthFlow::UserAuth))
+        {
+            self.error(
+                "sign_in.first_factors",
+                "no client offers choice-based sign-in: it goes through the `user_auth` flow, which no client allows",
+                "add `user_auth` to the auth_flows of the clients that offer these factors",
+            );
+        }
+        self.passkeys();
+    }
+
+    fn email_otp(&mut self, path: &str) {
+        let spec = self.spec;
+        if !spec
+            .verification
+            .auto_verify
+            .contains(&VerifiableAttribute::Email)
+        {
+            self.error(
+                path,
+                "`email_otp` sends codes only to a verified address, and email is not in verification.auto_verify: no user's address would be verified",
+                "add `email` to verification.auto_verify",
+            );
+        }
+        if spec.email.sending != EmailSender::Ses {
+            self.error(
+                path,
+                "`email_otp` needs email sent through Amazon SES",
+                "set `email: { sending: ses, ses: { ... } }`",
+            );
+        }
+        // The ways a user of this pool can hold an unverified address, and so be unable to
+        // sign in with an emailed code.
+        let mut reasons = Vec::new();
+        if !spec
+            .verification
+            .keep_original_until_verified
+            .contains(&VerifiableAttribute::Email)
+            && spec
+                .verification
+                .auto_verify
+                .contains(&VerifiableAttribute::Email)
+        {
+            reasons.push("a changed email address is unverified until the user confirms it (email is not in keep_original_until_verified)");
+        }
+        if spec.triggers.pre_sign_up_arn.is_some() {
+            reasons.push("the PreSignUp function given by ARN may confirm sign-ups without verifying their address");
+        }
+        if spec.triggers.user_migration.is_some() {
+            reasons.push(
+                "migrated users keep whatever email_verified the user_migration function returns",
+            );
+        }
+        if !reasons.is_empty() {
+            self.warning(
+                path,
+                format!(
+                    "users whose email is unverified cannot sign in with an emailed code: {}",
+                    reasons.join("; ")
+                ),
+                "keep another first factor (password or passkey) for them, and verify addresses before relying on email_otp",
+            );
+        }
+    }
+
+    fn passkeys(&mut self) {
+        let Some(passkeys) = &self.spec.passkeys else {
+            return;
+        };
+        if !self
+            .spec
+            .sign_in
+            .first_factors
+            .contains(&FirstFactor::Passkey)
+        {
+            self.warning(
+                "passkeys",
+                "`passkeys` has no effect: `passkey` is not among sign_in.first_factors",
+                "add `passkey` to sign_in.first_factors, or remove `passkeys`",
+            );
+        }
+        let rp = passkeys.relying_party_id.as_str();
+        let path = "passkeys.relying_party_id";
+        let Some(domain) = &self.spec.domain else {
+            self.error(
+                path,
+                "passkeys need the pool's domain: the relying party is that domain or a parent of it",
+                "add `domain: { prefix: <name> }` or `domain: { custom: ... }`",
+            );
+            return;
+        };
+        if let Some(custom) = &domain.custom {
+            let name = custom.name.as_str();
+            let parent = name
+                .strip_suffix(rp)
+                .is_some_and(|head| head.ends_with('.'))
+                && rp.contains('.');
+            if rp != name && !parent {
+                self.error(
+                    path,
+                    format!("the relying party `{rp}` is neither the custom domain `{name}` nor a parent of it"),
+                    format!("use `{name}`, or a parent domain of it such as `{}`", name.split_once('.').map_or(name, |(_, rest)| rest)),
+                );
+            }
+        } else if let Some(prefix) = &domain.prefix {
+            let matches = rp
+                .strip_prefix(&format!("{prefix}.auth."))
+                .and_then(|rest| rest.strip_suffix(".amazoncognito.com"))
+                .is_some_and(|region| {
+                    !region.is_empty()
+                        && region
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                });
+            if !matches {
+                self.error(
+                    path,
+                    format!("the relying party `{rp}` is not the pool's Cognito domain"),
+                    format!("use `{prefix}.auth.<region>.amazoncognito.com`, or a custom domain"),
+                );
+            }
+        }
+    }
+}
