@@ -9,8 +9,8 @@
 use policy::{DomainPattern, PreSignUpPolicy};
 use spec::validate::Finding;
 use spec::{
-    AppClient, DuplicateEmailPolicy, IdentityProvider, PoolSpec, RecoveryMechanism, Severity,
-    VerifiableAttribute, COGNITO_PROVIDER,
+    AppClient, DuplicateEmailPolicy, IdentityProvider, PoolSpec, ProviderKind, RecoveryMechanism,
+    Severity, VerifiableAttribute, COGNITO_PROVIDER,
 };
 use trigger::{CompiledPolicy, Reason, SignUpEvent, TriggerSource};
 
@@ -488,7 +488,7 @@ impl Context<'_> {
             .as_ref()
             .is_some_and(|c| c.outcome.as_ref().is_ok_and(|d| d.auto_verify_email));
         if let Some(claim) = &claim {
-            let why = format!("`{claim}` is mapped to email_verified and written at every sign-in: true while {name} asserts it, false when it does not");
+            let why = format!("{name}'s `{claim}` is mapped to email_verified and written at every sign-in: true while {name} asserts it, false when it does not");
             return self.row(scenario, Verdict::True, why, call, None);
         }
         if trigger_verifies {
@@ -508,13 +508,30 @@ impl Context<'_> {
                 .position(|n| n == name)
                 .map(|j| format!("triggers.pre_sign_up.trusted_providers[{j}]"))
         });
-        let fix = match (self.finding(&format!("{base}.email_verified")), trusted_at.and_then(|p| self.finding(&p).cloned())) {
-            (Some(finding), _) => Fix { path: Some(finding.path.clone()), change: finding.help.clone() },
-            (None, Some(finding)) => Fix { path: Some(finding.path), change: finding.help },
-            (None, None) => Fix {
-                path: Some(format!("{base}.email_verified")),
-                change: format!("if you vouch for every address {name} sends, set `email_verified: trigger` and add `{name}` to triggers.pre_sign_up.vouched_providers; if it asserts verification, map that claim with `email_verified: {{ claim: <attribute> }}`"),
+        let fix = match (
+            self.finding(&format!("{base}.email_verified")),
+            trusted_at.and_then(|p| self.finding(&p).cloned()),
+        ) {
+            (Some(finding), _) => Fix {
+                path: Some(finding.path.clone()),
+                change: finding.help.clone(),
             },
+            (None, Some(finding)) => Fix {
+                path: Some(finding.path),
+                change: finding.help,
+            },
+            (None, None) => {
+                let vouch = format!("if you vouch for every address {name} sends, set `email_verified: trigger` and add `{name}` to triggers.pre_sign_up.vouched_providers");
+                let change = if matches!(provider.kind, ProviderKind::Saml { .. }) {
+                    format!("{vouch}; if the IdP asserts verification, map it with `email_verified: {{ claim: <SAML attribute> }}`")
+                } else {
+                    vouch
+                };
+                Fix {
+                    path: Some(format!("{base}.email_verified")),
+                    change,
+                }
+            }
         };
         let risk = Risk {
             problem: format!("users from {name} have an unverified address: they get no codes by email and cannot sign in with it as an alias"),
