@@ -188,56 +188,6 @@ pub fn users_create(report: &users::CreateReport, pool: &str) -> Value {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ui::changes::tests::recorded;
-
-    #[test]
-    fn change_keys_are_stable() {
-        assert_eq!(
-            change(&recorded()[3]),
-            json!({
-                "action": "modify", "logical_id": "PreSignUpFunction", "type": "AWS::Lambda::Function",
-                "replacement": "yes", "properties": ["FunctionName", "Code"],
-                "replacing_properties": ["FunctionName"]
-            })
-        );
-    }
-
-    #[test]
-    fn a_failed_stack_names_its_first_cause() {
-        let error = DeployError::StackFailed(Box::new(deploy::StackFailure {
-            stack_name: "poolctl-demo".into(),
-            status: "ROLLBACK_COMPLETE".into(),
-            cause: Some(FailureCause {
-                logical_id: "UserPoolDomain".into(),
-                resource_type: "AWS::Cognito::UserPoolDomain".into(),
-                status: "CREATE_FAILED".into(),
-                reason: "Domain already exists".into(),
-            }),
-        }));
-        let report = deploy_failure("poolctl-demo", &[], &error);
-        assert_eq!(report["action"], "failed");
-        assert_eq!(report["status"], "ROLLBACK_COMPLETE");
-        assert_eq!(report["failure"]["logical_id"], "UserPoolDomain");
-        assert_eq!(report["failure"]["type"], "AWS::Cognito::UserPoolDomain");
-        let keys: Vec<&String> = report.as_object().unwrap().keys().collect();
-        assert_eq!(
-            keys,
-            [
-                "stack",
-                "status",
-                "action",
-                "changes",
-                "outputs",
-                "failure",
-                "resource_errors"
-            ]
-        );
-    }
-}
-
 /// `explain --output json`: every row, and the proof when `--prove` ran.
 pub fn explain(
     explanation: &explain::Explanation,
@@ -351,4 +301,54 @@ pub fn explain(
         "risky": explanation.risky().count(),
         "proof": proof,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::changes::tests::recorded;
+
+    #[test]
+    fn change_keys_are_stable() {
+        assert_eq!(
+            change(&recorded()[3]),
+            json!({
+                "action": "modify", "logical_id": "PreSignUpFunction", "type": "AWS::Lambda::Function",
+                "replacement": "yes", "properties": ["FunctionName", "Code"],
+                "replacing_properties": ["FunctionName"]
+            })
+        );
+    }
+
+    #[test]
+    fn a_failed_stack_names_its_first_cause() {
+        let error = DeployError::StackFailed(Box::new(deploy::StackFailure {
+            stack_name: "poolctl-demo".into(),
+            status: "ROLLBACK_COMPLETE".into(),
+            cause: Some(FailureCause {
+                logical_id: "UserPoolDomain".into(),
+                resource_type: "AWS::Cognito::UserPoolDomain".into(),
+                status: "CREATE_FAILED".into(),
+                reason: "Domain already exists".into(),
+            }),
+        }));
+        let report = deploy_failure("poolctl-demo", &[], &error);
+        assert_eq!(report["action"], "failed");
+        assert_eq!(report["status"], "ROLLBACK_COMPLETE");
+        assert_eq!(report["failure"]["logical_id"], "UserPoolDomain");
+        assert_eq!(report["failure"]["type"], "AWS::Cognito::UserPoolDomain");
+        let keys: Vec<&String> = report.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "stack",
+                "status",
+                "action",
+                "changes",
+                "outputs",
+                "failure",
+                "resource_errors"
+            ]
+        );
+    }
 }
