@@ -451,11 +451,12 @@ impl Run<'_> {
             name_id: &name_id,
             claims: &claims,
         };
+        // Noted before the sign-in: a sign-in that fails late may still have made the user.
+        let username = format!("{provider}_{name_id}");
+        self.made.push(username.clone());
         if let Err(why) = sign_in.perform().await {
             return Seen::failed(None, format!("SAML sign-in: {why}"));
         }
-        let username = format!("{provider}_{name_id}");
-        self.made.push(username.clone());
         self.read(username).await
     }
 
@@ -497,8 +498,11 @@ impl Run<'_> {
                 .username(&username)
                 .send()
                 .await;
-            if let Err(error) = deleted {
-                leftovers.push((username, error_text(&error)));
+            match deleted {
+                Err(error) if error.code() != Some("UserNotFoundException") => {
+                    leftovers.push((username, error_text(&error)));
+                }
+                _ => {}
             }
         }
         leftovers
