@@ -149,3 +149,71 @@ pub fn render_proof(explanation: &Explanation, proof: &Proof) -> String {
     ));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::json;
+
+    fn explanation(extra: &str) -> Explanation {
+        let yaml = format!(
+            "name: t\nsign_in: {{ username: email }}\nclients:\n  - {{ name: agent, generate_secret: true }}\n{extra}"
+        );
+        let spec = spec::load_str("t.yaml", &yaml).unwrap().spec;
+        explain::explain(&spec).unwrap()
+    }
+
+    #[test]
+    fn risky_rows_are_marked_and_followed_by_their_fix() {
+        let text = render_rows(&explanation(""));
+        let agent = text
+            .lines()
+            .position(|l| l.contains("agent sign-up via agent"))
+            .unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[agent].starts_with("!  "), "{text}");
+        assert!(
+            lines[agent + 1].trim_start().starts_with("problem: "),
+            "{text}"
+        );
+        assert!(
+            lines[agent + 2].contains(
+                "fix: triggers.pre_sign_up: add `pre_sign_up: { trusted_clients: [agent] }`"
+            ),
+            "{text}"
+        );
+        let verified = lines
+            .iter()
+            .find(|l| l.contains("AdminCreateUser with email_verified=true"))
+            .unwrap();
+        assert!(verified.starts_with("   "), "{text}");
+        assert!(text.contains("no PreSignUp trigger"), "{text}");
+        assert!(text.contains("2 risky rows of 5"), "{text}");
+    }
+
+    #[test]
+    fn json_rows_carry_the_trigger_call_and_the_fix() {
+        let explained = explanation("triggers: { pre_sign_up: { deny_domains: [example.com] } }\n");
+        let value = json::explain(&explained, None, None);
+        assert_eq!(value["sample_email"], "new.user@example.org");
+        assert!(value["proof"].is_null());
+        let agent = &value["rows"][0];
+        assert_eq!(agent["scenario"], "agent_sign_up");
+        assert_eq!(agent["client"], "agent");
+        assert_eq!(agent["email_verified"], "false");
+        assert_eq!(agent["trigger"]["source"], "PreSignUp_SignUp");
+        assert_eq!(agent["trigger"]["reason"], "self_service");
+        assert_eq!(
+            agent["risk"]["fix"]["path"],
+            "triggers.pre_sign_up.trusted_clients"
+        );
+        let admin = value["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["scenario"] == "admin_create_user")
+            .unwrap();
+        assert!(admin["risk"]["fix"]["path"].is_null());
+        assert_eq!(value["risky"], 2);
+    }
+}
