@@ -51,6 +51,9 @@ pub enum Command {
     /// Stuck users: find users with email_verified false, verify them, create users.
     #[command(subcommand)]
     Users(UsersCommand),
+    /// What each way into the pool does to email_verified; --prove checks it on the deployed
+    /// stack (exit 6 on a mismatch).
+    Explain(ExplainArgs),
 }
 
 #[derive(Debug, Args)]
@@ -181,6 +184,24 @@ pub struct OutputsArgs {
     #[arg(long)]
     pub stack: String,
     /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The pool spec. Required: a stack holds no spec, so `--stack` names where the spec is
+    /// deployed, not what to explain.
+    pub spec: Option<PathBuf>,
+    /// The stack the spec is deployed as (default with --prove: poolctl-<pool name>).
+    #[arg(long)]
+    pub stack: Option<String>,
+    /// Perform the scenarios the pool can be driven through (sign-ups, AdminCreateUser, SAML
+    /// sign-in on a local emulator) against the stack, compare email_verified with the
+    /// prediction, and delete the users made. Exit 6 on any mismatch.
+    #[arg(long)]
+    pub prove: bool,
+    /// Result format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
 }

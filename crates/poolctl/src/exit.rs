@@ -1,6 +1,7 @@
 //! Exit codes, the contract with scripts (documented in the README):
 //! 0 done or nothing to do; 1 error; 3 refused by a guard; 4 the stack failed or rolled back;
-//! 5 `users audit` found stranded users; 130 interrupted. Every library error becomes a code here and nowhere else.
+//! 5 `users audit` found stranded users; 6 `explain --prove` observed what it did not predict;
+//! 130 interrupted. Every library error becomes a code here and nowhere else.
 
 use std::process::ExitCode;
 
@@ -12,6 +13,8 @@ const REFUSED: u8 = 3;
 const STACK_FAILED: u8 = 4;
 /// `users audit`: some users can sign in but cannot recover their account by email.
 const STRANDED: u8 = 5;
+/// `explain --prove`: a scenario's observed email_verified differs from the prediction.
+const MISMATCH: u8 = 6;
 /// 128 + SIGINT, as shells report Ctrl-C.
 const INTERRUPTED: u8 = 130;
 
@@ -43,6 +46,11 @@ impl Failure {
     /// `users audit` found stranded users (the report is already printed).
     pub fn stranded() -> Self {
         Self::silent(STRANDED)
+    }
+
+    /// `explain --prove` saw a mismatch (the report is already printed).
+    pub fn mismatch() -> Self {
+        Self::silent(MISMATCH)
     }
 
     /// A guard refused part of the work (the report names what and why).
@@ -166,5 +174,6 @@ mod tests {
         let not_review = ReviewError::NotAReviewStack("prod".into());
         assert_eq!(Failure::from(not_review).code(), 1);
         assert_eq!(Failure::interrupted().code(), 130);
+        assert_eq!(Failure::mismatch().code(), 6);
     }
 }

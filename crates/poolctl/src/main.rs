@@ -52,6 +52,7 @@ fn main() -> std::process::ExitCode {
         Command::Users(UsersCommand::Create(args)) => {
             block_on(cmd::users::create(&cli.global, &args))
         }
+        Command::Explain(args) => block_on(cmd::explain::run(&cli.global, &args)),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -5,6 +5,7 @@ pub mod check;
 pub mod deploy;
 pub mod destroy;
 pub mod diff;
+pub mod explain;
 pub mod outputs;
 pub mod render;
 pub mod review;

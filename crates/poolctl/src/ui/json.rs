@@ -188,6 +188,121 @@ pub fn users_create(report: &users::CreateReport, pool: &str) -> Value {
     })
 }
 
+/// `explain --output json`: every row, and the proof when `--prove` ran.
+pub fn explain(
+    explanation: &explain::Explanation,
+    stack: Option<&str>,
+    proof: Option<&explain::Proof>,
+) -> Value {
+    use explain::Scenario;
+    let rows: Vec<Value> = explanation
+        .rows
+        .iter()
+        .map(|row| {
+            let (client, domain, provider, basis) = match &row.scenario {
+                Scenario::AgentSignUp { client } | Scenario::SelfServiceSignUp { client } => {
+                    (Some(client.as_str()), None, None, None)
+                }
+                Scenario::VerifyDomainSignUp { client, domain } => {
+                    (Some(client.as_str()), Some(domain.as_str()), None, None)
+                }
+                Scenario::FederatedSignIn {
+                    provider, basis, ..
+                } => (None, None, Some(provider.as_str()), Some(basis.code())),
+                Scenario::AdminCreateUser { .. }
+                | Scenario::EmailChange
+                | Scenario::DuplicateEmail => (None, None, None, None),
+            };
+            let trigger = row.trigger.as_ref().map(|call| {
+                let mut value = json!({
+                    "source": call.source.as_str(),
+                    "client": call.client,
+                    "user_name": call.user_name,
+                    "email": call.email,
+                    "email_verified_claim": call.email_verified_claim,
+                });
+                match &call.outcome {
+                    Ok(decision) => {
+                        value["auto_confirm_user"] = json!(decision.auto_confirm_user);
+                        value["auto_verify_email"] = json!(decision.auto_verify_email);
+                        value["reason"] = json!(decision.reason.as_str());
+                    }
+                    Err(refusal) => {
+                        value["refused"] = json!(refusal.reason.as_str());
+                        value["message"] = json!(refusal.message);
+                    }
+                }
+                value
+            });
+            json!({
+                "scenario": row.scenario.code(),
+                "title": row.scenario.title(),
+                "client": client,
+                "domain": domain,
+                "provider": provider,
+                "basis": basis,
+                "email_verified": row.email_verified.as_str(),
+                "can_reset_password": row.can_reset_password,
+                "can_receive_email": row.can_receive_email,
+                "why": row.why,
+                "trigger": trigger,
+                "risky": row.is_risky(),
+                "risk": row.risk.as_ref().map(|risk| json!({
+                    "problem": risk.problem,
+                    "fix": { "path": risk.fix.path, "change": risk.fix.change },
+                })),
+            })
+        })
+        .collect();
+    let proof = proof.map(|proof| {
+        let checks: Vec<Value> = proof
+            .checks
+            .iter()
+            .map(|check| {
+                let scenario = explanation.rows.get(check.row).map(|r| r.scenario.code());
+                let (observed, result, detail) = match &check.observed {
+                    explain::Observed::Verdict(verdict) => (
+                        Some(verdict.as_str()),
+                        if check.agrees() == Some(true) { "ok" } else { "mismatch" },
+                        None,
+                    ),
+                    explain::Observed::Failed(why) => (None, "failed", Some(why.as_str())),
+                    explain::Observed::NotPerformed(why) => {
+                        (None, "not_performed", Some(why.as_str()))
+                    }
+                };
+                json!({
+                    "row": check.row,
+                    "scenario": scenario,
+                    "user": check.user,
+                    "predicted": check.predicted.as_str(),
+                    "observed": observed,
+                    "result": result,
+                    "detail": detail,
+                    "note": check.note,
+                })
+            })
+            .collect();
+        json!({
+            "stack": proof.stack,
+            "pool_id": proof.pool_id,
+            "checks": checks,
+            "performed": proof.performed(),
+            "mismatches": proof.mismatches().count(),
+            "leftovers": proof.leftovers.iter().map(|(user, error)| json!({"user": user, "error": error})).collect::<Vec<_>>(),
+        })
+    });
+    json!({
+        "pool": explanation.pool,
+        "stack": stack,
+        "trigger": explanation.has_trigger,
+        "sample_email": explanation.sample_email,
+        "rows": rows,
+        "risky": explanation.risky().count(),
+        "proof": proof,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,6 +24,14 @@ pub struct Attributes {
     pub custom: BTreeMap<String, CustomAttribute>,
 }
 
+impl Attributes {
+    /// Whether standard attribute `name` can change after sign-up: as configured, or
+    /// Cognito's default (mutable) when it is not listed.
+    pub fn standard_mutable(&self, name: &str) -> bool {
+        self.standard.get(name).is_none_or(|a| a.mutable)
+    }
+}
+
 /// A standard attribute's settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -151,6 +151,21 @@ pub struct SignIn {
     pub first_factors: Vec<FirstFactor>,
 }
 
+impl SignIn {
+    /// Whether the email address is the username (`email` or `email_or_phone`).
+    pub fn email_is_username(&self) -> bool {
+        matches!(
+            self.username,
+            UsernameKind::Email | UsernameKind::EmailOrPhone
+        )
+    }
+
+    /// Whether email is a sign-in alias besides a chosen username.
+    pub fn email_is_alias(&self) -> bool {
+        self.aliases.contains(&Alias::Email)
+    }
+}
+
 /// The kind of username.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

@@ -121,11 +121,7 @@ impl Checker<'_> {
 
     /// Whether the standard attribute `name` can change after sign-up (Cognito's default: yes).
     pub(super) fn standard_mutable(&self, name: &str) -> bool {
-        self.spec
-            .attributes
-            .standard
-            .get(name)
-            .is_none_or(|a| a.mutable)
+        self.spec.attributes.standard_mutable(name)
     }
 
     /// Whether `attribute` (as clients and mappings write it) exists in this pool.

@@ -29,7 +29,7 @@ impl Checker<'_> {
                 );
             }
         }
-        let email_alias = sign_in.aliases.contains(&Alias::Email);
+        let email_alias = sign_in.email_is_alias();
         if email_alias && sign_in.duplicate_email.is_none() {
             self.warning(
                 "sign_in.duplicate_email",
@@ -60,10 +60,7 @@ impl Checker<'_> {
                 "sign in with email (`username: email`), or confirm phone users from a trusted backend",
             );
         }
-        let email_identifies = matches!(
-            sign_in.username,
-            UsernameKind::Email | UsernameKind::EmailOrPhone
-        ) || email_alias;
+        let email_identifies = sign_in.email_is_username() || email_alias;
         if email_identifies && sign_in.case_sensitive {
             self.warning(
                 "sign_in.case_sensitive",
