@@ -20,7 +20,8 @@ cfn_guard_version := "3.2.1"
 tools_dir := root / ".tools"
 rust_targets := "x86_64-unknown-linux-musl aarch64-unknown-linux-musl"
 # Debian packages the build needs beyond a stock Rust/Python/Node machine (space separated).
-apt_packages := ""
+# jq: `just bench-users` classifies the AWS CLI's ListUsers output with it.
+apt_packages := "jq"
 
 emulator_port := env("GATEWAY_PORT", "4566")
 emulator_dir := root / ".emulator"
@@ -632,4 +633,37 @@ bench-faults runs="5": setup-python
         AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
     echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     python3 crates/deploy/scripts/bench_faults.py {{runs}}
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# Benchmark: `poolctl users audit` on pools of `sizes` users (seeded untimed through `poolctl
+# users create`), whole processes on one private emulator, median of `runs`: at --rate 0
+# against `aws cognito-idp list-users | jq` doing the same classification, and at the default
+# --rate 30 behind the fault proxy's quotas (tests/src/bin/faultproxy.rs: UserList 30/s), with
+# the ListUsers calls, throttling errors and rate achieved. Tables in target/bench-users.md.
+bench-users runs="3" sizes="5000 20000": setup-apt setup-python
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cd "{{root}}"
+    just="{{just_executable()}}"
+    dir="{{emulator_dir}}/bench-users"
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    # The proxy with the whole workspace selected, as `just test` builds it (another selection
+    # would compile the AWS SDK again); poolctl in release, as the other benchmarks time it.
+    cargo build --quiet --workspace --bins
+    cargo build --quiet --release -p poolctl
+    target="${CARGO_TARGET_DIR:-{{root}}/target}"
+    [[ "$target" = /* ]] || target="{{root}}/$target"
+    # Copies of the binaries: a build elsewhere in the checkout cannot swap them mid-run.
+    mkdir -p "$dir/bin"
+    cp "$target/debug/faultproxy" "$target/release/poolctl" "$dir/bin/"
+    export FAULTPROXY="$dir/bin/faultproxy" POOLCTL_BIN="$dir/bin/poolctl"
+    trap '"$just" emulator_dir="$dir" emulator-stop >/dev/null' EXIT
+    "$just" emulator_dir="$dir" emulator "$port" >/dev/null
+    unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE
+    export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench \
+        AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
+        CI=true POOLCTL_LOG=error
+    echo "commit $(git rev-parse --short HEAD); poolctl sha256 $(sha256sum "$POOLCTL_BIN" | cut -c1-12)"
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    python3 crates/users/scripts/bench_users.py {{runs}} {{sizes}}
     echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
