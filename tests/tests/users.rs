@@ -604,6 +604,25 @@ async fn audit_verify_kill_and_resume_under_quotas() {
     let after = counts(&after.json());
     assert_eq!(after.get("stuck"), None, "{after:?}");
     assert_eq!(after["duplicate_email"], seeded.duplicates.len());
+    // One unfiltered scan finds the same users as sixteen partitioned ones.
+    let single = run_poolctl(
+        &emulator,
+        &[
+            "users",
+            "audit",
+            "--user-pool-id",
+            &pool.id,
+            "--unconfirmed-days",
+            "0",
+            "--partitions",
+            "1",
+            "--output",
+            "json",
+        ],
+    );
+    expect_code(&single, 5, "the same pool");
+    assert_eq!(single.json()["scanned"].as_u64(), Some(seeded.total as u64));
+    assert_eq!(counts(&single.json()), after);
 }
 
 #[test]

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::classify::{classify, count_by_class, AuditRules, Class, Finding};
 use crate::cognito::Cognito;
 use crate::pool::Pool;
+use crate::scan::Partitioning;
 use crate::UsersError;
 
 /// The audit's thresholds.
@@ -14,6 +15,7 @@ pub struct AuditOptions {
     /// Now, in seconds since the Unix epoch.
     pub now: i64,
     pub unconfirmed_days: u32,
+    pub partitioning: Partitioning,
 }
 
 /// What an audit found.
@@ -44,7 +46,7 @@ pub async fn audit(
     pool: &Pool,
     options: AuditOptions,
 ) -> Result<AuditReport, UsersError> {
-    let users = cognito.scan(&pool.id).await?;
+    let users = cognito.scan(&pool.id, options.partitioning).await?;
     let rules = AuditRules {
         now: options.now,
         unconfirmed_days: options.unconfirmed_days,

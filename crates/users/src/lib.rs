@@ -18,7 +18,7 @@ pub mod journal;
 pub mod limiter;
 pub mod pool;
 pub mod record;
-mod scan;
+pub mod scan;
 pub mod verify;
 
 pub use audit::{audit, AuditOptions, AuditReport};
@@ -29,4 +29,5 @@ pub use error::UsersError;
 pub use journal::Journal;
 pub use pool::{Pool, PoolRef};
 pub use record::UserRecord;
+pub use scan::Partitioning;
 pub use verify::{verify, Selection, VerifyOptions, VerifyReport};

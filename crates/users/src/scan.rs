@@ -1,5 +1,8 @@
 //! The full scan: ListUsers cannot filter on `email_verified`, so every user is read. Sixteen
-//! disjoint `sub ^= "0"` .. `"f"` scans run at once and share the UserList limiter.
+//! disjoint `sub ^= "0"` .. `"f"` scans run at once and share the UserList limiter: a page
+//! takes tens of milliseconds on AWS, so one sequential scan could not use the quota. Where a
+//! page is cheap but a filtered one is not (the local emulator walks the whole pool for each
+//! filtered page), one unfiltered scan is faster: [`Partitioning::One`].
 //!
 //! Pages are fetched by hand rather than through the SDK's paginator: a throttled page must be
 //! retried with the same token (the paginator ends its stream at the first error).
@@ -18,14 +21,32 @@ use crate::UsersError;
 pub const PARTITIONS: [char; 16] = [
     '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f',
 ];
+/// How the pool is split into scans.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Partitioning {
+    /// One unfiltered scan.
+    One,
+    /// Sixteen scans by the first hex digit of `sub`, at once.
+    #[default]
+    Sixteen,
+}
+
 /// The largest page ListUsers gives.
 pub const PAGE_SIZE: i32 = 60;
 
 impl Cognito {
     /// Every user of the pool, each once.
-    pub async fn scan(self: &Arc<Self>, pool_id: &str) -> Result<Vec<UserRecord>, UsersError> {
+    pub async fn scan(
+        self: &Arc<Self>,
+        pool_id: &str,
+        partitioning: Partitioning,
+    ) -> Result<Vec<UserRecord>, UsersError> {
+        let prefixes: Vec<Option<char>> = match partitioning {
+            Partitioning::One => vec![None],
+            Partitioning::Sixteen => PARTITIONS.into_iter().map(Some).collect(),
+        };
         let mut scans = JoinSet::new();
-        for prefix in PARTITIONS {
+        for prefix in prefixes {
             let cognito = Arc::clone(self);
             let pool_id = pool_id.to_owned();
             scans.spawn(async move { cognito.scan_partition(&pool_id, prefix).await });
@@ -47,13 +68,13 @@ impl Cognito {
         Ok(users)
     }
 
-    /// The users whose `sub` starts with `prefix`.
+    /// The users whose `sub` starts with `prefix` (all users for `None`).
     async fn scan_partition(
         &self,
         pool_id: &str,
-        prefix: char,
+        prefix: Option<char>,
     ) -> Result<Vec<UserRecord>, UsersError> {
-        let filter = format!("sub ^= \"{prefix}\"");
+        let filter = prefix.map(|prefix| format!("sub ^= \"{prefix}\""));
         let mut users = Vec::new();
         let mut token: Option<String> = None;
         loop {
@@ -62,7 +83,7 @@ impl Cognito {
                     self.client
                         .list_users()
                         .user_pool_id(pool_id)
-                        .filter(&filter)
+                        .set_filter(filter.clone())
                         .limit(PAGE_SIZE)
                         .set_pagination_token(token.clone())
                         .send()

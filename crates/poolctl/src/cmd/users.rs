@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use anyhow::anyhow;
 use users::{
-    AuditOptions, Class, Cognito, Counters, CreateOptions, Invitation, Journal, Pool, PoolRef,
-    Rates, Selection, VerifyOptions,
+    AuditOptions, Class, Cognito, Counters, CreateOptions, Invitation, Journal, Partitioning, Pool,
+    PoolRef, Rates, Selection, VerifyOptions,
 };
 
 use crate::cli::{
@@ -63,6 +63,11 @@ pub async fn audit(global: &GlobalArgs, args: &UsersAuditArgs) -> Result<(), Fai
         AuditOptions {
             now: now(),
             unconfirmed_days: args.unconfirmed_days,
+            partitioning: if args.partitions == 1 {
+                Partitioning::One
+            } else {
+                Partitioning::Sixteen
+            },
         },
     )
     .await;
@@ -108,6 +113,7 @@ pub async fn verify(global: &GlobalArgs, args: &UsersVerifyArgs) -> Result<(), F
                 AuditOptions {
                     now: now(),
                     unconfirmed_days: 7,
+                    partitioning: Partitioning::Sixteen,
                 },
             )
             .await;
