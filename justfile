@@ -640,7 +640,7 @@ bench-faults runs="5": setup-python
 # against `aws cognito-idp list-users | jq` doing the same classification, and at the default
 # --rate 30 behind the fault proxy's quotas (tests/src/bin/faultproxy.rs: UserList 30/s), with
 # the ListUsers calls, throttling errors and rate achieved. Tables in target/bench-users.md.
-bench-users runs="3" sizes="5000 20000": setup-apt setup-python
+bench-users runs="3" sizes="5000 20000" partitions="16": setup-apt setup-python
     #!/usr/bin/env bash
     set -euo pipefail
     cd "{{root}}"
@@ -662,8 +662,16 @@ bench-users runs="3" sizes="5000 20000": setup-apt setup-python
     unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE
     export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench \
         AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
-        CI=true POOLCTL_LOG=error
+        CI=true POOLCTL_LOG=error BENCH_PARTITIONS="{{partitions}}"
     echo "commit $(git rev-parse --short HEAD); poolctl sha256 $(sha256sum "$POOLCTL_BIN" | cut -c1-12)"
     echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     python3 crates/users/scripts/bench_users.py {{runs}} {{sizes}}
     echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# The stuck-users end-to-end test at full size: 5,000 seeded users (the test's unit is 20 users;
+# `just test` runs it with 400).
+test-users-full: setup-python e2e-artifacts
+    POOLCTL_E2E_USER_UNIT=250 POOLCTL_BIN="{{root}}/target/debug/poolctl" \
+        POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" \
+        cargo test -p e2e --test users -- --nocapture
+

@@ -198,7 +198,8 @@ def bench_size(size, runs, emulator, proxy, jq_program):
     print(f"  pool {pool}: expected {expected}", flush=True)
     bare = dict(os.environ, AWS_ENDPOINT_URL=emulator)
     quota = dict(os.environ, AWS_ENDPOINT_URL=proxy.endpoint)
-    audit = [POOLCTL, "users", "audit", "--user-pool-id", pool, "--output", "json"]
+    audit = [POOLCTL, "users", "audit", "--user-pool-id", pool, "--output", "json",
+             "--partitions", PARTITIONS]
     cli = ["bash", "-c", 'set -euo pipefail; "$0" cognito-idp list-users --user-pool-id "$1" '
            '--output json | jq -c -f "$2"', AWS, pool, jq_program]
     rows = {"poolctl": [], "cli": [], "quota": []}
@@ -239,13 +240,17 @@ def bench_size(size, runs, emulator, proxy, jq_program):
     return rows
 
 
+# `--partitions` of every poolctl run: 16 (the default, for AWS) or 1 (one unfiltered scan).
+PARTITIONS = os.environ.get("BENCH_PARTITIONS", "16")
+
+
 def med(values):
     return statistics.median(values)
 
 
 def report(results, runs):
     lines = [
-        f"Bare emulator, whole processes, median of {runs}:",
+        f"`--partitions {PARTITIONS}`. Bare emulator, whole processes, median of {runs}:",
         "",
         "| users | `poolctl users audit --rate 0` | its scan (elapsed_ms) | "
         "`aws cognito-idp list-users \\| jq` | CLI+jq / poolctl | runs, poolctl; CLI+jq |",
