@@ -18,6 +18,7 @@ use crate::cli::{Cli, Command, ReviewCommand, UsersCommand};
 use crate::exit::Failure;
 
 fn main() -> std::process::ExitCode {
+    quiet_on_closed_stdout();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -86,3 +87,23 @@ fn init_logging() {
         .with_target(false)
         .init();
 }
+
+/// `poolctl ... | head`: once the reader goes away, `println!` panics on the broken pipe (Rust
+/// ignores SIGPIPE). End quietly instead, with the status a shell gives a process killed by
+/// SIGPIPE (128 + 13), as other command-line tools do; every other panic is reported as usual.
+fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
+
