@@ -2,6 +2,7 @@
 //! prompts and the `--output json` shapes. Commands call these; the libraries never print.
 
 pub mod changes;
+pub mod import;
 pub mod json;
 pub mod outputs;
 pub mod progress;
