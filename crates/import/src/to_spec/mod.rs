@@ -124,4 +124,4 @@ pub(crate) fn spec_name(live: &str, fallback: &str, max: usize) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
