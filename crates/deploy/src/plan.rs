@@ -198,8 +198,9 @@ impl Plan {
             }
             if !self.was_executed().await? {
                 // Left waiting, it could be executed later over whatever the other operation
-                // did. (A CREATE change set's stack may now be another deploy's: left alone.)
-                if self.change_set_type == ChangeSetType::Update {
+                // did. (A CREATE change set's stack may now be another deploy's: left alone.
+                // An IMPORT's stack is always new and this adoption's own: deleted.)
+                if self.change_set_type != ChangeSetType::Create {
                     let _ = self.discard().await;
                 }
                 let detail = match error {

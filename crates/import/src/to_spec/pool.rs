@@ -528,7 +528,11 @@ pub(super) fn domain(domain: &DomainDescriptionType, gaps: &mut Gaps) -> Option<
             ManagedLogin::Classic
         }
     });
-    match domain.custom_domain_config() {
+    // Some answers carry an empty custom-domain configuration for a prefix domain.
+    match domain
+        .custom_domain_config()
+        .filter(|c| !c.certificate_arn().is_empty())
+    {
         Some(custom) => Some(Domain {
             prefix: None,
             custom: Some(CustomDomain {

@@ -62,18 +62,19 @@ pub async fn run(global: &GlobalArgs, args: &AdoptArgs) -> Result<(), Failure> {
         .map(|r| r.resource_type.as_str())
         .filter(|t| NOT_ON_EMULATOR.contains(t))
         .collect();
-    let change_set = match deployer.import(&request).await {
-        Ok(change_set) => change_set,
-        Err(error) if !emulator_only.is_empty() && deployer.aws.custom_endpoint => {
-            return Err(Failure::error(anyhow!(
-                "{error}\nThe import includes {}: their resource type schemas support import, \
-                 but the CloudFormation at AWS_ENDPOINT_URL may not (the local emulator has no \
-                 AWS::Cognito::UserPoolIdentityProvider and does not import domains)",
-                emulator_only.join(" and ")
-            )));
+    let not_on_emulator = |error: deploy::DeployError| -> Failure {
+        if emulator_only.is_empty() || !deployer.aws.custom_endpoint {
+            return error.into();
         }
-        Err(error) => return Err(error.into()),
+        Failure::error(anyhow!(
+            "{error}\nThe CloudFormation at AWS_ENDPOINT_URL could not import {}: the resource \
+             type schemas support importing them on AWS, but the local emulator has no \
+             AWS::Cognito::UserPoolIdentityProvider and does not import domains. Nothing was \
+             imported.",
+            emulator_only.join(" and ")
+        ))
     };
+    let change_set = deployer.import(&request).await.map_err(&not_on_emulator)?;
     eprintln!(
         "Import change set for stack {} (pool {}):",
         change_set.stack_name, args.user_pool_id
@@ -98,7 +99,7 @@ pub async fn run(global: &GlobalArgs, args: &AdoptArgs) -> Result<(), Failure> {
         "poolctl deploy {} --stack {stack_name}",
         args.spec.display()
     );
-    let watch = change_set.execute().await?;
+    let watch = change_set.execute().await.map_err(&not_on_emulator)?;
     let outcome = follow(watch, &printer, &resume).await??;
     let status = match &outcome {
         ApplyOutcome::Imported(info) => info.status.as_str().to_owned(),
