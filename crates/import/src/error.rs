@@ -30,7 +30,7 @@ pub enum ImportError {
 impl ImportError {
     pub(crate) fn aws<E>(
         operation: &'static str,
-        error: aws_sdk_cognitoidentityprovider::error::SdkError<
+        error: &aws_sdk_cognitoidentityprovider::error::SdkError<
             E,
             aws_sdk_cognitoidentityprovider::config::http::HttpResponse,
         >,
@@ -48,7 +48,7 @@ impl ImportError {
             Some(message) => format!("{}: {message}", code.as_deref().unwrap_or("error")),
             None => {
                 let mut text = error.to_string();
-                let mut source = std::error::Error::source(&error);
+                let mut source = std::error::Error::source(error);
                 while let Some(cause) = source {
                     text.push_str(": ");
                     text.push_str(&cause.to_string());

@@ -39,7 +39,7 @@ pub async fn read(client: &Client, pool_id: &str) -> Result<LivePool, ImportErro
         .user_pool_id(pool_id)
         .send()
         .await
-        .map_err(|e| ImportError::aws("cognito-idp:DescribeUserPool", e))
+        .map_err(|e| ImportError::aws("cognito-idp:DescribeUserPool", &e))
         .map_err(|e| match e {
             ImportError::Aws {
                 code: Some(code), ..
@@ -70,7 +70,7 @@ pub async fn read(client: &Client, pool_id: &str) -> Result<LivePool, ImportErro
                 .user_pool_id(pool_id)
                 .send()
                 .await
-                .map_err(|e| ImportError::aws("cognito-idp:GetUserPoolMfaConfig", e))?,
+                .map_err(|e| ImportError::aws("cognito-idp:GetUserPoolMfaConfig", &e))?,
         )
     } else {
         None
@@ -84,7 +84,7 @@ pub async fn read(client: &Client, pool_id: &str) -> Result<LivePool, ImportErro
         .into_paginator()
         .send();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| ImportError::aws("cognito-idp:ListUserPoolClients", e))?;
+        let page = page.map_err(|e| ImportError::aws("cognito-idp:ListUserPoolClients", &e))?;
         for summary in page.user_pool_clients() {
             let Some(id) = summary.client_id() else {
                 continue;
@@ -95,7 +95,7 @@ pub async fn read(client: &Client, pool_id: &str) -> Result<LivePool, ImportErro
                 .client_id(id)
                 .send()
                 .await
-                .map_err(|e| ImportError::aws("cognito-idp:DescribeUserPoolClient", e))?;
+                .map_err(|e| ImportError::aws("cognito-idp:DescribeUserPoolClient", &e))?;
             clients.extend(described.user_pool_client().cloned());
         }
     }
@@ -108,7 +108,7 @@ pub async fn read(client: &Client, pool_id: &str) -> Result<LivePool, ImportErro
         .into_paginator()
         .send();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| ImportError::aws("cognito-idp:ListIdentityProviders", e))?;
+        let page = page.map_err(|e| ImportError::aws("cognito-idp:ListIdentityProviders", &e))?;
         for summary in page.providers() {
             let Some(name) = summary.provider_name() else {
                 continue;
@@ -119,7 +119,7 @@ pub async fn read(client: &Client, pool_id: &str) -> Result<LivePool, ImportErro
                 .provider_name(name)
                 .send()
                 .await
-                .map_err(|e| ImportError::aws("cognito-idp:DescribeIdentityProvider", e))?;
+                .map_err(|e| ImportError::aws("cognito-idp:DescribeIdentityProvider", &e))?;
             providers.extend(described.identity_provider().cloned());
         }
     }
@@ -135,7 +135,7 @@ pub async fn read(client: &Client, pool_id: &str) -> Result<LivePool, ImportErro
             .domain(&name)
             .send()
             .await
-            .map_err(|e| ImportError::aws("cognito-idp:DescribeUserPoolDomain", e))?
+            .map_err(|e| ImportError::aws("cognito-idp:DescribeUserPoolDomain", &e))?
             .domain_description()
             .cloned()
             .filter(|d| d.domain().is_some_and(|n| !n.is_empty()))
@@ -151,7 +151,7 @@ pub async fn read(client: &Client, pool_id: &str) -> Result<LivePool, ImportErro
         .into_paginator()
         .send();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| ImportError::aws("cognito-idp:ListGroups", e))?;
+        let page = page.map_err(|e| ImportError::aws("cognito-idp:ListGroups", &e))?;
         groups.extend(page.groups().iter().cloned());
     }
 
@@ -163,7 +163,7 @@ pub async fn read(client: &Client, pool_id: &str) -> Result<LivePool, ImportErro
         .into_paginator()
         .send();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| ImportError::aws("cognito-idp:ListResourceServers", e))?;
+        let page = page.map_err(|e| ImportError::aws("cognito-idp:ListResourceServers", &e))?;
         resource_servers.extend(page.resource_servers().iter().cloned());
     }
 

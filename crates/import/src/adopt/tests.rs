@@ -4,6 +4,9 @@ use super::*;
 use crate::to_spec::tests::{agent_builder, live, pool_builder, seeds};
 use crate::to_spec::to_spec;
 
+/// A resource to import: type, logical ID, identifier.
+type Row<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>);
+
 fn resources(template: &Value) -> &Map<String, Value> {
     template["Resources"].as_object().expect("resources")
 }
@@ -57,7 +60,7 @@ fn the_import_template_retains_every_resource_and_creates_nothing() {
         "the live pool has no tags"
     );
 
-    let ids: Vec<(&str, &str, Vec<(&str, &str)>)> = plan
+    let ids: Vec<Row> = plan
         .resources
         .iter()
         .map(|r| {

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use aws_sdk_cognitoidentityprovider::operation::get_user_pool_mfa_config::GetUserPoolMfaConfigOutput;
 use aws_sdk_cognitoidentityprovider::types::{
     AliasAttributeType, AttributeDataType, AuthFactorType, DefaultEmailOptionType,
-    DomainDescriptionType, EmailSendingAccountType, GroupType, ResourceServerType,
-    SchemaAttributeType, UserPoolMfaType, UserPoolTierType, UserPoolType, UsernameAttributeType,
-    VerifiedAttributeType,
+    DeletionProtectionType, DomainDescriptionType, EmailSendingAccountType, GroupType,
+    ResourceServerType, SchemaAttributeType, SmsConfigurationType, SoftwareTokenMfaConfigType,
+    UserPoolMfaType, UserPoolTierType, UserPoolType, UserVerificationType, UsernameAttributeType,
+    UsernameConfigurationType, VerifiedAttributeType,
 };
 use serde_json::json;
 use spec::{
@@ -62,7 +63,7 @@ pub(super) fn pool(
         passkeys: mfa.and_then(|m| m.web_authn_configuration()).and_then(|w| {
             Some(Passkeys {
                 relying_party_id: w.relying_party_id()?.to_owned(),
-                user_verification: match w.user_verification().map(|v| v.as_str()) {
+                user_verification: match w.user_verification().map(UserVerificationType::as_str) {
                     Some("required") => UserVerification::Required,
                     _ => UserVerification::Preferred,
                 },
@@ -91,7 +92,10 @@ pub(super) fn pool(
         resource_servers: Vec::new(),
         triggers: triggers(pool, gaps),
         protection: Protection {
-            deletion: match pool.deletion_protection().map(|d| d.as_str()) {
+            deletion: match pool
+                .deletion_protection()
+                .map(DeletionProtectionType::as_str)
+            {
                 Some("ACTIVE") => DeletionProtection::Active,
                 _ => DeletionProtection::Inactive,
             },
@@ -146,7 +150,7 @@ fn sign_in(pool: &UserPoolType) -> SignIn {
         // Cognito's default when the pool states nothing is case sensitive.
         case_sensitive: pool
             .username_configuration()
-            .map_or(true, |c| c.case_sensitive()),
+            .is_none_or(UsernameConfigurationType::case_sensitive),
         duplicate_email: None,
         first_factors: pool
             .policies()
@@ -322,7 +326,7 @@ fn mfa_settings(
     if let Some(config) = config {
         if config
             .software_token_mfa_configuration()
-            .is_some_and(|t| t.enabled())
+            .is_some_and(SoftwareTokenMfaConfigType::enabled)
         {
             factors.push(MfaFactor::Totp);
         }
@@ -343,7 +347,7 @@ fn mfa_settings(
         gaps.add(
             "MfaConfiguration",
             pool.mfa_configuration()
-                .map(|m| m.as_str())
+                .map(UserPoolMfaType::as_str)
                 .unwrap_or_default(),
             "MFA is on but no factor could be read",
         );
@@ -463,7 +467,7 @@ fn triggers(pool: &UserPoolType, gaps: &mut Gaps) -> Triggers {
 fn other_settings(pool: &UserPoolType, gaps: &mut Gaps) {
     if let Some(sns) = pool
         .sms_configuration()
-        .map(|s| s.sns_caller_arn())
+        .map(SmsConfigurationType::sns_caller_arn)
         .filter(|a| !a.is_empty())
     {
         gaps.add(
