@@ -32,6 +32,8 @@ pub struct Aws {
     pub cloudformation: aws_sdk_cloudformation::Client,
     pub s3: aws_sdk_s3::Client,
     pub sts: aws_sdk_sts::Client,
+    /// Cognito, for reading live pools (`import`, `adopt`); the same retry policy as the rest.
+    pub cognito: aws_sdk_cognitoidentityprovider::Client,
 }
 
 /// Retries live here and only here. Standard mode: throttling ("Rate exceeded") and transient
@@ -106,7 +108,11 @@ impl Aws {
         let sts_config = aws_sdk_sts::config::Builder::from(&config)
             .retry_partition(retry_partition("poolctl-sts"))
             .build();
+        let cognito_config = aws_sdk_cognitoidentityprovider::config::Builder::from(&config)
+            .retry_partition(retry_partition("poolctl-cognito"))
+            .build();
         Ok(Aws {
+            cognito: aws_sdk_cognitoidentityprovider::Client::from_conf(cognito_config),
             cloudformation: aws_sdk_cloudformation::Client::from_conf(cloudformation_config),
             s3: aws_sdk_s3::Client::from_conf(s3_config),
             sts: aws_sdk_sts::Client::from_conf(sts_config),

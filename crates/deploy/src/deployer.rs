@@ -34,6 +34,8 @@ pub enum Progress {
 pub enum ApplyOutcome {
     Created(StackInfo),
     Updated(StackInfo),
+    /// Existing resources were imported into a new stack (`IMPORT_COMPLETE`).
+    Imported(StackInfo),
     /// The service found nothing to change (the change set was deleted).
     NoChanges(StackInfo),
     /// Template, parameters, tags and artifact equal the deployed stack: no change set made.
@@ -45,6 +47,7 @@ impl ApplyOutcome {
         match self {
             ApplyOutcome::Created(s)
             | ApplyOutcome::Updated(s)
+            | ApplyOutcome::Imported(s)
             | ApplyOutcome::NoChanges(s)
             | ApplyOutcome::Skipped(s) => s,
         }

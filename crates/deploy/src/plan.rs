@@ -21,7 +21,7 @@ pub struct Plan {
     pub stack_name: String,
     pub stack_id: String,
     pub change_set_id: String,
-    /// CREATE for a new stack, UPDATE for an existing one.
+    /// CREATE for a new stack, UPDATE for an existing one, IMPORT for adopted resources.
     pub change_set_type: ChangeSetType,
     pub changes: Vec<ResourceChange>,
     /// The template that will be deployed (after logical-ID decisions).
@@ -142,9 +142,13 @@ impl Plan {
         ))
     }
 
-    /// Deletes the change set (and the empty stack a CREATE change set made).
+    /// Deletes the change set (and the empty stack a CREATE or IMPORT change set made: adopting
+    /// always starts a new stack).
     pub async fn discard(&self) -> Result<(), DeployError> {
-        if self.change_set_type == ChangeSetType::Create {
+        if matches!(
+            self.change_set_type,
+            ChangeSetType::Create | ChangeSetType::Import
+        ) {
             self.aws
                 .cloudformation
                 .delete_stack()
@@ -194,8 +198,9 @@ impl Plan {
             }
             if !self.was_executed().await? {
                 // Left waiting, it could be executed later over whatever the other operation
-                // did. (A CREATE change set's stack may now be another deploy's: left alone.)
-                if self.change_set_type == ChangeSetType::Update {
+                // did. (A CREATE change set's stack may now be another deploy's: left alone.
+                // An IMPORT's stack is always new and this adoption's own: deleted.)
+                if self.change_set_type != ChangeSetType::Create {
                     let _ = self.discard().await;
                 }
                 let detail = match error {
@@ -207,7 +212,7 @@ impl Plan {
                 return Err(self.superseded(&detail));
             }
         }
-        let created = self.change_set_type == ChangeSetType::Create;
+        let kind = self.change_set_type.clone();
         let (stack_id, stack_name) = (self.stack_id, self.stack_name);
         Ok(Watch::spawn(
             self.aws,
@@ -219,10 +224,10 @@ impl Plan {
             move |settled, seen| {
                 let mut info: StackInfo = settled.into();
                 info.resource_errors = events::resource_failures(seen);
-                if created {
-                    ApplyOutcome::Created(info)
-                } else {
-                    ApplyOutcome::Updated(info)
+                match kind {
+                    ChangeSetType::Create => ApplyOutcome::Created(info),
+                    ChangeSetType::Import => ApplyOutcome::Imported(info),
+                    _ => ApplyOutcome::Updated(info),
                 }
             },
         ))

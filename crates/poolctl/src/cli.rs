@@ -48,12 +48,50 @@ pub enum Command {
     /// Short-lived review pools, one per pull request.
     #[command(subcommand)]
     Review(ReviewCommand),
+    /// Write the spec of an existing pool. Exit 3 when the pool has settings the spec cannot
+    /// express (the file is still written, listing them), unless --allow-partial.
+    Import(ImportArgs),
+    /// Bring an existing pool under a new stack with an IMPORT change set; no user is touched.
+    Adopt(AdoptArgs),
     /// Stuck users: find users with email_verified false, verify them, create users.
     #[command(subcommand)]
     Users(UsersCommand),
     /// What each way into the pool does to email_verified; --prove checks it on the deployed
     /// stack (exit 6 on a mismatch).
     Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The user pool id, e.g. us-east-1_AbCdEf123.
+    #[arg(long)]
+    pub user_pool_id: String,
+    /// Where to write the spec (default: infra/pools/<name>.yaml). An existing file is never
+    /// overwritten.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Exit 0 even when some live settings cannot be expressed in the spec (they are listed).
+    #[arg(long)]
+    pub allow_partial: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AdoptArgs {
+    /// The pool spec the stack will hold (usually `poolctl import`'s output, edited).
+    pub spec: PathBuf,
+    /// The user pool id, e.g. us-east-1_AbCdEf123.
+    #[arg(long)]
+    pub user_pool_id: String,
+    /// Stack name (default: poolctl-<pool name>). It must not exist yet.
+    #[arg(long)]
+    pub stack: Option<String>,
+    /// Adopt even when some live settings cannot be expressed in the spec; the first deploy
+    /// then changes or resets them.
+    #[arg(long)]
+    pub allow_partial: bool,
+    /// Do not ask before executing the import (for CI).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

@@ -112,6 +112,21 @@ impl From<ReviewError> for Failure {
     }
 }
 
+/// A live pool the spec cannot fully hold, and a spec that changes what Cognito cannot, are
+/// refusals (3); the rest are errors (1).
+impl From<import::ImportError> for Failure {
+    fn from(error: import::ImportError) -> Self {
+        let code = match &error {
+            import::ImportError::Gaps(_) | import::ImportError::Refused(_) => REFUSED,
+            _ => ERROR,
+        };
+        Self {
+            code,
+            error: error.into(),
+        }
+    }
+}
+
 impl From<users::UsersError> for Failure {
     fn from(error: users::UsersError) -> Self {
         match error {

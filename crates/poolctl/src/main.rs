@@ -44,6 +44,8 @@ fn main() -> std::process::ExitCode {
         }
         Command::Review(ReviewCommand::Gc(args)) => block_on(cmd::review::gc(&cli.global, &args)),
         Command::Review(ReviewCommand::Ls(args)) => block_on(cmd::review::ls(&cli.global, &args)),
+        Command::Import(args) => block_on(cmd::import::run(&cli.global, &args)),
+        Command::Adopt(args) => block_on(cmd::adopt::run(&cli.global, &args)),
         Command::Users(UsersCommand::Audit(args)) => {
             block_on(cmd::users::audit(&cli.global, &args))
         }

@@ -111,6 +111,7 @@ fn finish_ok(
     let line = match outcome {
         ApplyOutcome::Created(_) => format!("Stack {name} created ({status}) in {elapsed}."),
         ApplyOutcome::Updated(_) => format!("Stack {name} updated ({status}) in {elapsed}."),
+        ApplyOutcome::Imported(_) => format!("Stack {name} imported ({status}) in {elapsed}."),
         ApplyOutcome::NoChanges(_) => {
             format!("Stack {name} unchanged: CloudFormation found no changes to make ({elapsed}).")
         }

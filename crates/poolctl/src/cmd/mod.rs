@@ -1,11 +1,13 @@
 //! One module per command. Each turns parsed arguments into calls on the library crates and
 //! hands the results to `ui`; none holds logic of its own, and none imports another.
 
+pub mod adopt;
 pub mod check;
 pub mod deploy;
 pub mod destroy;
 pub mod diff;
 pub mod explain;
+pub mod import;
 pub mod outputs;
 pub mod render;
 pub mod review;

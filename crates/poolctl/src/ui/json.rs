@@ -13,6 +13,7 @@ pub fn action(outcome: &ApplyOutcome) -> &'static str {
     match outcome {
         ApplyOutcome::Created(_) => "created",
         ApplyOutcome::Updated(_) => "updated",
+        ApplyOutcome::Imported(_) => "imported",
         ApplyOutcome::NoChanges(_) | ApplyOutcome::Skipped(_) => "unchanged",
     }
 }

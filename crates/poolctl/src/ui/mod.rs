@@ -3,6 +3,7 @@
 
 pub mod changes;
 pub mod explain;
+pub mod import;
 pub mod json;
 pub mod outputs;
 pub mod progress;

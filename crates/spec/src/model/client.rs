@@ -161,6 +161,11 @@ impl Default for TokenValidity {
 }
 
 impl AppClient {
+    /// The OAuth scopes a client has when the spec does not list them.
+    pub fn default_oauth_scopes() -> Vec<String> {
+        default_client_scopes()
+    }
+
     /// The OAuth flows in effect: as written, or `[code]` when callback URLs are given. The one
     /// definition: validation checks it and the template renders it.
     pub fn effective_oauth_flows(&self) -> Vec<OAuthFlow> {

@@ -1,0 +1,66 @@
+//! What can go wrong reading a pool or preparing its adoption.
+
+use crate::gap::Gap;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// A Cognito call failed.
+    #[error("{operation} failed: {message}")]
+    Aws {
+        operation: &'static str,
+        code: Option<String>,
+        message: String,
+    },
+    /// There is no pool with that id (in this account and region).
+    #[error("user pool {0} does not exist in this account and region")]
+    PoolNotFound(String),
+    /// The live pool has settings the spec cannot express; adopting it would lose them (the
+    /// first deploy's UpdateUserPool resets every setting it leaves out).
+    #[error("the live pool has {} setting{} the spec cannot express: {}", .0.len(), if .0.len() == 1 { "" } else { "s" }, .0.iter().map(|g| g.setting.as_str()).collect::<Vec<_>>().join(", "))]
+    Gaps(Vec<Gap>),
+    /// The spec differs from the live pool in what Cognito cannot change in place.
+    #[error("{}", .0.reason)]
+    Refused(deploy::Refusal),
+    /// The import template and the spec's template do not agree on a resource's logical ID,
+    /// so the follow-up deploy would replace it.
+    #[error("{0}")]
+    LogicalIds(String),
+}
+
+impl ImportError {
+    pub(crate) fn aws<E>(
+        operation: &'static str,
+        error: &aws_sdk_cognitoidentityprovider::error::SdkError<
+            E,
+            aws_sdk_cognitoidentityprovider::config::http::HttpResponse,
+        >,
+    ) -> ImportError
+    where
+        E: aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata
+            + std::error::Error
+            + Send
+            + Sync
+            + 'static,
+    {
+        use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
+        let code = error.code().map(str::to_owned);
+        let message = match error.message() {
+            Some(message) => format!("{}: {message}", code.as_deref().unwrap_or("error")),
+            None => {
+                let mut text = error.to_string();
+                let mut source = std::error::Error::source(error);
+                while let Some(cause) = source {
+                    text.push_str(": ");
+                    text.push_str(&cause.to_string());
+                    source = cause.source();
+                }
+                text
+            }
+        };
+        ImportError::Aws {
+            operation,
+            code,
+            message,
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! App clients.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_cognitoidentityprovider::types::{
+    ExplicitAuthFlowsType, OAuthFlowType, TimeUnitsType, UserPoolClientType,
+};
+use serde_json::json;
+use spec::{AppClient, AuthFlow, OAuthFlow, RefreshTokenRotation, TokenValidity};
+
+use super::{spec_name, Gaps};
+use crate::gap::Target;
+
+const FIXED: &str = "poolctl sets this the same way on every client; the first deploy changes it";
+
+/// The clients, and each one's id by its spec name.
+pub(super) fn clients(
+    live: &[UserPoolClientType],
+    gaps: &mut Gaps,
+) -> (Vec<AppClient>, BTreeMap<String, String>) {
+    let mut clients: Vec<AppClient> = Vec::new();
+    let mut ids = BTreeMap::new();
+    for client in live {
+        let live_name = client.client_name().unwrap_or_default();
+        let name = spec_name(live_name, "client", 128);
+        if clients.iter().any(|c| c.name == name) {
+            gaps.add(
+                format!("clients[{live_name}]"),
+                client.client_id().unwrap_or_default(),
+                "another client has the same name in the spec; spec clients are named uniquely",
+            );
+            continue;
+        }
+        let target = Target::Client(name.clone());
+        if name != live_name {
+            gaps.add_property(
+                format!("clients[{live_name}].ClientName"),
+                live_name,
+                &format!(
+                    "a client's name is lowercase letters, digits and hyphens; imported as \
+                     `{name}`, so the first deploy renames it"
+                ),
+                target.clone(),
+                "/ClientName",
+                json!(live_name),
+            );
+        }
+        let prefix = format!("clients[{name}]");
+        let setting = |s: &str| format!("{prefix}.{s}");
+
+        let mut auth_flows = Vec::new();
+        let mut refresh = false;
+        for flow in client.explicit_auth_flows() {
+            match flow {
+                ExplicitAuthFlowsType::AllowUserSrpAuth => auth_flows.push(AuthFlow::UserSrp),
+                ExplicitAuthFlowsType::AllowUserPasswordAuth => {
+                    auth_flows.push(AuthFlow::UserPassword);
+                }
+                ExplicitAuthFlowsType::AllowAdminUserPasswordAuth => {
+                    auth_flows.push(AuthFlow::AdminUserPassword);
+                }
+                ExplicitAuthFlowsType::AllowCustomAuth => auth_flows.push(AuthFlow::Custom),
+                ExplicitAuthFlowsType::AllowUserAuth => auth_flows.push(AuthFlow::UserAuth),
+                ExplicitAuthFlowsType::AllowRefreshTokenAuth => refresh = true,
+                other => gaps.add(
+                    setting("ExplicitAuthFlows"),
+                    other.as_str(),
+                    "a legacy flow name the spec does not have; the first deploy replaces it \
+                     with its ALLOW_ form only if you add that flow",
+                ),
+            }
+        }
+        let rotation = client
+            .refresh_token_rotation()
+            .filter(|r| r.feature().as_str() == "ENABLED")
+            .map(|r| RefreshTokenRotation {
+                retry_grace_period_seconds: r
+                    .retry_grace_period_seconds()
+                    .and_then(|s| u8::try_from(s).ok())
+                    .unwrap_or(0),
+            });
+        if !refresh && rotation.is_none() {
+            let flows: Vec<&str> = client
+                .explicit_auth_flows()
+                .iter()
+                .map(ExplicitAuthFlowsType::as_str)
+                .collect();
+            gaps.add_property(
+                setting("ExplicitAuthFlows"),
+                "without ALLOW_REFRESH_TOKEN_AUTH",
+                "poolctl always allows refresh tokens (unless the client rotates them)",
+                target.clone(),
+                "/ExplicitAuthFlows",
+                json!(flows),
+            );
+        }
+
+        let oauth_on = client
+            .allowed_o_auth_flows_user_pool_client()
+            .unwrap_or(false);
+        let oauth_flows: Vec<OAuthFlow> = client
+            .allowed_o_auth_flows()
+            .iter()
+            .filter_map(|f| match f {
+                OAuthFlowType::Code => Some(OAuthFlow::Code),
+                OAuthFlowType::Implicit => Some(OAuthFlow::Implicit),
+                OAuthFlowType::ClientCredentials => Some(OAuthFlow::ClientCredentials),
+                _ => None,
+            })
+            .collect();
+        let callback_urls = client.callback_urls().to_vec();
+        // Written out unless it is what the spec derives from the callback URLs.
+        let derived = if callback_urls.is_empty() {
+            Vec::new()
+        } else {
+            vec![OAuthFlow::Code]
+        };
+        let effective = if oauth_on { oauth_flows } else { Vec::new() };
+        let oauth_scopes = if effective.is_empty() {
+            AppClient::default_oauth_scopes()
+        } else {
+            client.allowed_o_auth_scopes().to_vec()
+        };
+
+        for (property, live_value, pointer, value) in [
+            (
+                "PreventUserExistenceErrors",
+                client
+                    .prevent_user_existence_errors()
+                    .map_or("LEGACY", |p| p.as_str())
+                    .to_owned(),
+                "/PreventUserExistenceErrors",
+                json!(client
+                    .prevent_user_existence_errors()
+                    .map_or("LEGACY", |p| p.as_str())),
+            ),
+            (
+                "EnableTokenRevocation",
+                client.enable_token_revocation().unwrap_or(true).to_string(),
+                "/EnableTokenRevocation",
+                json!(client.enable_token_revocation().unwrap_or(true)),
+            ),
+        ] {
+            let fixed = match property {
+                "PreventUserExistenceErrors" => "ENABLED",
+                _ => "true",
+            };
+            if live_value != fixed {
+                gaps.add_property(
+                    setting(property),
+                    live_value,
+                    FIXED,
+                    target.clone(),
+                    pointer,
+                    value,
+                );
+            }
+        }
+        if client.enable_propagate_additional_user_context_data() == Some(true) {
+            gaps.add_property(
+                setting("EnablePropagateAdditionalUserContextData"),
+                "true",
+                FIXED,
+                target.clone(),
+                "/EnablePropagateAdditionalUserContextData",
+                json!(true),
+            );
+        }
+        if let Some(validity) = client.auth_session_validity().filter(|v| *v != 3) {
+            gaps.add_property(
+                setting("AuthSessionValidity"),
+                validity.to_string(),
+                "the spec has no field for it (Cognito's default is 3 minutes)",
+                target.clone(),
+                "/AuthSessionValidity",
+                json!(validity),
+            );
+        }
+        if let Some(uri) = client.default_redirect_uri().filter(|u| !u.is_empty()) {
+            gaps.add_property(
+                setting("DefaultRedirectURI"),
+                uri,
+                "the spec has no field for it",
+                target.clone(),
+                "/DefaultRedirectURI",
+                json!(uri),
+            );
+        }
+        if client.analytics_configuration().is_some() {
+            gaps.add(
+                setting("AnalyticsConfiguration"),
+                "set",
+                "the spec has no field for it",
+            );
+        }
+
+        ids.insert(
+            name.clone(),
+            client.client_id().unwrap_or_default().to_owned(),
+        );
+        clients.push(AppClient {
+            name,
+            generate_secret: client.client_secret().is_some_and(|s| !s.is_empty()),
+            providers: client.supported_identity_providers().to_vec(),
+            callback_urls,
+            logout_urls: client.logout_urls().to_vec(),
+            oauth_flows: (effective != derived).then_some(effective),
+            oauth_scopes,
+            auth_flows,
+            read_attributes: Some(client.read_attributes().to_vec()).filter(|a| !a.is_empty()),
+            write_attributes: Some(client.write_attributes().to_vec()).filter(|a| !a.is_empty()),
+            tokens: tokens(client, &setting, gaps),
+            refresh_token_rotation: rotation,
+            branding: None,
+        });
+    }
+    (clients, ids)
+}
+
+/// Token lifetimes in the spec's units (minutes, minutes, days), from the client's values in
+/// its own units (Cognito's defaults: hours, hours, days; 60 min, 60 min, 30 days).
+fn tokens(
+    client: &UserPoolClientType,
+    setting: &dyn Fn(&str) -> String,
+    gaps: &mut Gaps,
+) -> TokenValidity {
+    let units = client.token_validity_units();
+    let minutes = |value: Option<i32>, unit: Option<&TimeUnitsType>| -> Option<u32> {
+        let value = u32::try_from(value?).ok()?;
+        Some(match unit {
+            Some(TimeUnitsType::Seconds) => value / 60,
+            Some(TimeUnitsType::Minutes) => value,
+            Some(TimeUnitsType::Days) => value * 1440,
+            _ => value * 60,
+        })
+    };
+    let defaults = TokenValidity::default();
+    let refresh_value = u32::try_from(client.refresh_token_validity()).unwrap_or(0);
+    let refresh_days = match units.and_then(|u| u.refresh_token()) {
+        None | Some(TimeUnitsType::Days) => Some(refresh_value),
+        Some(TimeUnitsType::Hours) => (refresh_value % 24 == 0).then_some(refresh_value / 24),
+        Some(TimeUnitsType::Minutes) => (refresh_value % 1440 == 0).then_some(refresh_value / 1440),
+        Some(_) => (refresh_value % 86_400 == 0).then_some(refresh_value / 86_400),
+    };
+    let refresh_days = match refresh_days {
+        Some(0) => defaults.refresh_days,
+        Some(days) => days,
+        None => {
+            gaps.add(
+                setting("RefreshTokenValidity"),
+                format!(
+                    "{refresh_value} {}",
+                    units
+                        .and_then(|u| u.refresh_token())
+                        .map_or("", |u| u.as_str())
+                ),
+                "the spec counts refresh tokens in whole days",
+            );
+            defaults.refresh_days
+        }
+    };
+    TokenValidity {
+        access_minutes: minutes(
+            client.access_token_validity(),
+            units.and_then(|u| u.access_token()),
+        )
+        .unwrap_or(defaults.access_minutes),
+        id_minutes: minutes(client.id_token_validity(), units.and_then(|u| u.id_token()))
+            .unwrap_or(defaults.id_minutes),
+        refresh_days,
+    }
+}

@@ -1,0 +1,598 @@
+//! The pool's own settings, its domain, groups and resource servers.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_cognitoidentityprovider::operation::get_user_pool_mfa_config::GetUserPoolMfaConfigOutput;
+use aws_sdk_cognitoidentityprovider::types::{
+    AliasAttributeType, AttributeDataType, AuthFactorType, DefaultEmailOptionType,
+    DeletionProtectionType, DomainDescriptionType, EmailSendingAccountType, GroupType,
+    ResourceServerType, SchemaAttributeType, SmsConfigurationType, SoftwareTokenMfaConfigType,
+    UserPoolMfaType, UserPoolTierType, UserPoolType, UserVerificationType, UsernameAttributeType,
+    UsernameConfigurationType, VerifiedAttributeType,
+};
+use serde_json::json;
+use spec::{
+    Alias, Attributes, CustomAttribute, CustomAttributeType, CustomAuthThreatMode, CustomDomain,
+    DeletionProtection, Domain, EmailMfaMessage, EmailSender, EmailSending, FirstFactor, Group,
+    ManagedLogin, MessageStyle, Mfa, MfaFactor, MfaMode, Passkeys, PasswordPolicy, Plan, PoolSpec,
+    PreTokenGeneration, PreTokenVersion, Protection, RecoveryMechanism, ResourceScope,
+    ResourceServer, SesSettings, SignIn, StandardAttribute, ThreatMode, ThreatProtection, Triggers,
+    UserVerification, UsernameKind, VerifiableAttribute, Verification, VerificationMessage,
+    STANDARD_ATTRIBUTES, VERIFICATION_ATTRIBUTES,
+};
+
+use super::{spec_name, Gaps};
+use crate::gap::Target;
+
+const NO_FIELD: &str = "the spec has no field for it; a deploy of the spec would reset it";
+
+pub(super) fn pool(
+    pool: &UserPoolType,
+    mfa: Option<&GetUserPoolMfaConfigOutput>,
+    gaps: &mut Gaps,
+) -> PoolSpec {
+    let live_name = pool.name().unwrap_or_default();
+    let name = spec_name(live_name, "pool", 64);
+    if name != live_name {
+        gaps.add_property(
+            "PoolName",
+            live_name,
+            &format!(
+                "a spec's name is lowercase letters, digits and hyphens; imported as `{name}`, \
+                 so the first deploy renames the pool"
+            ),
+            Target::Pool,
+            "/UserPoolName",
+            json!(live_name),
+        );
+    }
+    PoolSpec {
+        name,
+        description: None,
+        plan: pool.user_pool_tier().and_then(|t| match t {
+            UserPoolTierType::Lite => Some(Plan::Lite),
+            UserPoolTierType::Essentials => Some(Plan::Essentials),
+            UserPoolTierType::Plus => Some(Plan::Plus),
+            _ => None,
+        }),
+        sign_in: sign_in(pool),
+        email: email(pool, gaps),
+        verification: verification(pool, gaps),
+        password: password(pool),
+        mfa: mfa_settings(pool, mfa, gaps),
+        passkeys: mfa.and_then(|m| m.web_authn_configuration()).and_then(|w| {
+            Some(Passkeys {
+                relying_party_id: w.relying_party_id()?.to_owned(),
+                user_verification: match w.user_verification().map(UserVerificationType::as_str) {
+                    Some("required") => UserVerification::Required,
+                    _ => UserVerification::Preferred,
+                },
+            })
+        }),
+        threat_protection: pool.user_pool_add_ons().and_then(|a| {
+            let mode = match a.advanced_security_mode().as_str() {
+                "AUDIT" => ThreatMode::Audit,
+                "ENFORCED" => ThreatMode::Enforced,
+                _ => return None,
+            };
+            let custom_auth = a
+                .advanced_security_additional_flows()
+                .and_then(|f| f.custom_auth_mode())
+                .map(|m| match m.as_str() {
+                    "ENFORCED" => CustomAuthThreatMode::Enforced,
+                    _ => CustomAuthThreatMode::Audit,
+                });
+            Some(ThreatProtection { mode, custom_auth })
+        }),
+        attributes: attributes(pool.schema_attributes(), gaps),
+        identity_providers: Vec::new(),
+        clients: Vec::new(),
+        domain: None,
+        groups: BTreeMap::new(),
+        resource_servers: Vec::new(),
+        triggers: triggers(pool, gaps),
+        protection: Protection {
+            deletion: match pool
+                .deletion_protection()
+                .map(DeletionProtectionType::as_str)
+            {
+                Some("ACTIVE") => DeletionProtection::Active,
+                _ => DeletionProtection::Inactive,
+            },
+            // Adopting requires Retain on every imported resource.
+            retain_on_delete: true,
+        },
+        tags: pool
+            .user_pool_tags()
+            .map(|tags| {
+                tags.iter()
+                    .filter(|(k, _)| !k.starts_with("aws:") && !k.starts_with("poolctl:"))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+    .also(|_| other_settings(pool, gaps))
+}
+
+/// `x.also(f)`: run `f` for its effect, keep `x`.
+trait Also: Sized {
+    fn also(self, f: impl FnOnce(&Self)) -> Self {
+        f(&self);
+        self
+    }
+}
+impl<T> Also for T {}
+
+fn sign_in(pool: &UserPoolType) -> SignIn {
+    let username = pool.username_attributes();
+    let email = username.contains(&UsernameAttributeType::Email);
+    let phone = username.contains(&UsernameAttributeType::PhoneNumber);
+    let username = match (email, phone) {
+        (true, true) => UsernameKind::EmailOrPhone,
+        (true, false) => UsernameKind::Email,
+        (false, true) => UsernameKind::Phone,
+        (false, false) => UsernameKind::Username,
+    };
+    let aliases = pool
+        .alias_attributes()
+        .iter()
+        .filter_map(|a| match a {
+            AliasAttributeType::Email => Some(Alias::Email),
+            AliasAttributeType::PhoneNumber => Some(Alias::Phone),
+            AliasAttributeType::PreferredUsername => Some(Alias::PreferredUsername),
+            _ => None,
+        })
+        .collect();
+    SignIn {
+        username,
+        aliases,
+        // Cognito's default when the pool states nothing is case sensitive.
+        case_sensitive: pool
+            .username_configuration()
+            .is_none_or(UsernameConfigurationType::case_sensitive),
+        duplicate_email: None,
+        first_factors: pool
+            .policies()
+            .and_then(|p| p.sign_in_policy())
+            .map(|s| {
+                s.allowed_first_auth_factors()
+                    .iter()
+                    .filter_map(|f| match f {
+                        AuthFactorType::Password => Some(FirstFactor::Password),
+                        AuthFactorType::EmailOtp => Some(FirstFactor::EmailOtp),
+                        AuthFactorType::SmsOtp => Some(FirstFactor::SmsOtp),
+                        AuthFactorType::WebAuthn => Some(FirstFactor::Passkey),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            // A pool that never chose its factors signs in by password only, which the
+            // template states by leaving the policy out.
+            .filter(|f: &Vec<FirstFactor>| f != &[FirstFactor::Password])
+            .unwrap_or_default(),
+    }
+}
+
+fn email(pool: &UserPoolType, gaps: &mut Gaps) -> EmailSending {
+    let Some(config) = pool.email_configuration() else {
+        return EmailSending::default();
+    };
+    if config.email_sending_account() != Some(&EmailSendingAccountType::Developer) {
+        if let Some(reply_to) = config.reply_to_email_address().filter(|r| !r.is_empty()) {
+            gaps.add_property(
+                "EmailConfiguration.ReplyToEmailAddress",
+                reply_to,
+                "the spec sets a Reply-To address only when sending through SES",
+                Target::Pool,
+                "/EmailConfiguration/ReplyToEmailAddress",
+                json!(reply_to),
+            );
+        }
+        return EmailSending::default();
+    }
+    let (Some(source_arn), Some(from)) = (config.source_arn(), config.from()) else {
+        gaps.add(
+            "EmailConfiguration",
+            "DEVELOPER without SourceArn and From",
+            "the spec's SES sending needs both the identity ARN and the From address",
+        );
+        return EmailSending::default();
+    };
+    EmailSending {
+        sending: EmailSender::Ses,
+        ses: Some(SesSettings {
+            source_arn: source_arn.to_owned(),
+            from: from.to_owned(),
+            reply_to: config.reply_to_email_address().map(str::to_owned),
+            configuration_set: config.configuration_set().map(str::to_owned),
+        }),
+    }
+}
+
+fn verifiable(attributes: &[VerifiedAttributeType]) -> Vec<VerifiableAttribute> {
+    attributes
+        .iter()
+        .filter_map(|a| match a {
+            VerifiedAttributeType::Email => Some(VerifiableAttribute::Email),
+            VerifiedAttributeType::PhoneNumber => Some(VerifiableAttribute::Phone),
+            _ => None,
+        })
+        .collect()
+}
+
+fn verification(pool: &UserPoolType, gaps: &mut Gaps) -> Verification {
+    let template = pool.verification_message_template();
+    let link = template.and_then(|t| t.default_email_option())
+        == Some(&DefaultEmailOptionType::ConfirmWithLink);
+    let nonempty = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_owned);
+    let defaults = VerificationMessage::default();
+    let message = if link {
+        VerificationMessage {
+            style: MessageStyle::Link,
+            subject: nonempty(template.and_then(|t| t.email_subject_by_link()))
+                .unwrap_or_else(|| "Your verification link".to_owned()),
+            body: nonempty(template.and_then(|t| t.email_message_by_link())).unwrap_or_else(|| {
+                "Please click the link below to verify your email address. {##Verify Email##}"
+                    .to_owned()
+            }),
+        }
+    } else {
+        VerificationMessage {
+            style: MessageStyle::Code,
+            subject: nonempty(template.and_then(|t| t.email_subject()))
+                .or_else(|| nonempty(pool.email_verification_subject()))
+                .unwrap_or(defaults.subject),
+            body: nonempty(template.and_then(|t| t.email_message()))
+                .or_else(|| nonempty(pool.email_verification_message()))
+                .unwrap_or(defaults.body),
+        }
+    };
+    let account_recovery = pool
+        .account_recovery_setting()
+        .map(|s| {
+            let mut mechanisms: Vec<_> = s.recovery_mechanisms().iter().collect();
+            mechanisms.sort_by_key(|m| m.priority());
+            mechanisms
+                .into_iter()
+                .filter_map(|m| match m.name().as_str() {
+                    "verified_email" => Some(RecoveryMechanism::VerifiedEmail),
+                    "verified_phone_number" => Some(RecoveryMechanism::VerifiedPhone),
+                    "admin_only" => Some(RecoveryMechanism::AdminOnly),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let account_recovery = if account_recovery.is_empty() {
+        gaps.add_property(
+            "AccountRecoverySetting",
+            "not set (Cognito's legacy recovery: SMS to a verified phone, else email)",
+            "the spec states the mechanisms; imported as [verified_email], which the first \
+             deploy sets",
+            Target::Pool,
+            "/AccountRecoverySetting",
+            serde_json::Value::Null,
+        );
+        vec![RecoveryMechanism::VerifiedEmail]
+    } else {
+        account_recovery
+    };
+    Verification {
+        auto_verify: verifiable(pool.auto_verified_attributes()),
+        keep_original_until_verified: pool
+            .user_attribute_update_settings()
+            .map(|s| verifiable(s.attributes_require_verification_before_update()))
+            .unwrap_or_default(),
+        message,
+        account_recovery,
+    }
+}
+
+fn password(pool: &UserPoolType) -> PasswordPolicy {
+    let Some(policy) = pool.policies().and_then(|p| p.password_policy()) else {
+        return PasswordPolicy::default();
+    };
+    PasswordPolicy {
+        min_length: policy
+            .minimum_length()
+            .and_then(|n| u8::try_from(n).ok())
+            .unwrap_or(8),
+        require_lowercase: policy.require_lowercase(),
+        require_uppercase: policy.require_uppercase(),
+        require_numbers: policy.require_numbers(),
+        require_symbols: policy.require_symbols(),
+        temporary_password_validity_days: u16::try_from(policy.temporary_password_validity_days())
+            .unwrap_or(7),
+        history_size: policy
+            .password_history_size()
+            .and_then(|n| u8::try_from(n).ok())
+            .filter(|n| *n > 0),
+    }
+}
+
+fn mfa_settings(
+    pool: &UserPoolType,
+    config: Option<&GetUserPoolMfaConfigOutput>,
+    gaps: &mut Gaps,
+) -> Mfa {
+    let mode = match pool.mfa_configuration() {
+        Some(UserPoolMfaType::On) => MfaMode::Required,
+        Some(UserPoolMfaType::Optional) => MfaMode::Optional,
+        _ => return Mfa::default(),
+    };
+    let mut factors = Vec::new();
+    let mut email_message = None;
+    if let Some(config) = config {
+        if config
+            .software_token_mfa_configuration()
+            .is_some_and(SoftwareTokenMfaConfigType::enabled)
+        {
+            factors.push(MfaFactor::Totp);
+        }
+        if let Some(email) = config.email_mfa_configuration() {
+            factors.push(MfaFactor::Email);
+            if let (Some(subject), Some(body)) = (email.subject(), email.message()) {
+                email_message = Some(EmailMfaMessage {
+                    subject: subject.to_owned(),
+                    body: body.to_owned(),
+                });
+            }
+        }
+        if config.sms_mfa_configuration().is_some() {
+            factors.push(MfaFactor::Sms);
+        }
+    }
+    if factors.is_empty() {
+        gaps.add(
+            "MfaConfiguration",
+            pool.mfa_configuration()
+                .map(UserPoolMfaType::as_str)
+                .unwrap_or_default(),
+            "MFA is on but no factor could be read",
+        );
+    }
+    Mfa {
+        mode,
+        factors,
+        email_message,
+    }
+}
+
+fn attributes(schema: &[SchemaAttributeType], gaps: &mut Gaps) -> Attributes {
+    let mut attributes = Attributes::default();
+    for attribute in schema {
+        let Some(name) = attribute.name() else {
+            continue;
+        };
+        let required = attribute.required().unwrap_or(false);
+        let mutable = attribute.mutable().unwrap_or(true);
+        if let Some(custom) = name.strip_prefix("custom:") {
+            let kind = match attribute.attribute_data_type() {
+                Some(AttributeDataType::Number) => CustomAttributeType::Number,
+                Some(AttributeDataType::Boolean) => CustomAttributeType::Boolean,
+                Some(AttributeDataType::Datetime) => CustomAttributeType::DateTime,
+                _ => CustomAttributeType::String,
+            };
+            let strings = attribute.string_attribute_constraints();
+            let numbers = attribute.number_attribute_constraints();
+            let parse_u = |s: Option<&str>| s.and_then(|s| s.parse().ok());
+            let parse_i = |s: Option<&str>| s.and_then(|s| s.parse().ok());
+            attributes.custom.insert(
+                custom.to_owned(),
+                CustomAttribute {
+                    kind,
+                    mutable,
+                    min_length: parse_u(strings.and_then(|s| s.min_length())),
+                    max_length: parse_u(strings.and_then(|s| s.max_length())),
+                    min_value: parse_i(numbers.and_then(|n| n.min_value())),
+                    max_value: parse_i(numbers.and_then(|n| n.max_value())),
+                },
+            );
+        } else if name.starts_with("dev:") || attribute.developer_only_attribute() == Some(true) {
+            gaps.add(
+                format!("Schema attribute {name}"),
+                "developer-only",
+                "the spec has no developer-only attributes",
+            );
+        } else if STANDARD_ATTRIBUTES.contains(&name) {
+            // Standard attributes left at Cognito's defaults stay out of the spec, as they
+            // stay out of the template.
+            if required || !mutable {
+                attributes
+                    .standard
+                    .insert(name.to_owned(), StandardAttribute { required, mutable });
+            }
+        } else if name != "sub" && !VERIFICATION_ATTRIBUTES.contains(&name) {
+            gaps.add(
+                format!("Schema attribute {name}"),
+                "present",
+                "not a standard attribute the spec knows",
+            );
+        }
+    }
+    attributes
+}
+
+fn triggers(pool: &UserPoolType, gaps: &mut Gaps) -> Triggers {
+    let mut triggers = Triggers::default();
+    let Some(config) = pool.lambda_config() else {
+        return triggers;
+    };
+    let own = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_owned);
+    // An existing PreSignUp function is not poolctl's: it goes in by ARN, which `check` warns
+    // about (poolctl cannot see which sign-ups it verifies).
+    triggers.pre_sign_up_arn = own(config.pre_sign_up());
+    triggers.post_confirmation = own(config.post_confirmation());
+    triggers.pre_authentication = own(config.pre_authentication());
+    triggers.post_authentication = own(config.post_authentication());
+    triggers.custom_message = own(config.custom_message());
+    triggers.user_migration = own(config.user_migration());
+    triggers.define_auth_challenge = own(config.define_auth_challenge());
+    triggers.create_auth_challenge = own(config.create_auth_challenge());
+    triggers.verify_auth_challenge = own(config.verify_auth_challenge_response());
+    triggers.pre_token_generation = match config.pre_token_generation_config() {
+        Some(c) => Some(PreTokenGeneration {
+            arn: c.lambda_arn().to_owned(),
+            version: match c.lambda_version().as_str() {
+                "V2_0" => PreTokenVersion::V2,
+                "V3_0" => PreTokenVersion::V3,
+                _ => PreTokenVersion::V1,
+            },
+        }),
+        None => own(config.pre_token_generation()).map(|arn| PreTokenGeneration {
+            arn,
+            version: PreTokenVersion::V1,
+        }),
+    };
+    triggers.custom_email_sender = config
+        .custom_email_sender()
+        .map(|c| c.lambda_arn().to_owned());
+    triggers.custom_sms_sender = config
+        .custom_sms_sender()
+        .map(|c| c.lambda_arn().to_owned());
+    triggers.sender_kms_key = own(config.kms_key_id());
+    if let Some(inbound) = config.inbound_federation() {
+        gaps.add(
+            "LambdaConfig.InboundFederation",
+            inbound.lambda_arn(),
+            NO_FIELD,
+        );
+    }
+    triggers
+}
+
+/// Settings of the pool the spec does not model: a gap when they differ from what a spec'd
+/// pool has.
+fn other_settings(pool: &UserPoolType, gaps: &mut Gaps) {
+    if let Some(sns) = pool
+        .sms_configuration()
+        .map(SmsConfigurationType::sns_caller_arn)
+        .filter(|a| !a.is_empty())
+    {
+        gaps.add(
+            "SmsConfiguration",
+            sns,
+            "poolctl configures no SMS sending; a deploy of the spec would drop it",
+        );
+    }
+    if let Some(admin) = pool.admin_create_user_config() {
+        if admin.allow_admin_create_user_only() {
+            gaps.add_property(
+                "AdminCreateUserConfig.AllowAdminCreateUserOnly",
+                "true",
+                "the spec has no field for it (self-service sign-up is always allowed)",
+                Target::Pool,
+                "/AdminCreateUserConfig/AllowAdminCreateUserOnly",
+                json!(true),
+            );
+        }
+        if let Some(invite) = admin.invite_message_template() {
+            let text = [
+                invite.email_subject(),
+                invite.email_message(),
+                invite.sms_message(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" / ");
+            if !text.is_empty() {
+                gaps.add(
+                    "AdminCreateUserConfig.InviteMessageTemplate",
+                    text,
+                    NO_FIELD,
+                );
+            }
+        }
+    }
+    if let Some(device) = pool.device_configuration() {
+        if device.challenge_required_on_new_device()
+            || device.device_only_remembered_on_user_prompt()
+        {
+            gaps.add(
+                "DeviceConfiguration",
+                format!(
+                    "ChallengeRequiredOnNewDevice={}, DeviceOnlyRememberedOnUserPrompt={}",
+                    device.challenge_required_on_new_device(),
+                    device.device_only_remembered_on_user_prompt()
+                ),
+                NO_FIELD,
+            );
+        }
+    }
+}
+
+pub(super) fn domain(domain: &DomainDescriptionType, gaps: &mut Gaps) -> Option<Domain> {
+    let name = domain.domain().filter(|d| !d.is_empty())?;
+    let managed_login = domain.managed_login_version().map(|v| {
+        if v >= 2 {
+            ManagedLogin::V2
+        } else {
+            ManagedLogin::Classic
+        }
+    });
+    // Some answers carry an empty custom-domain configuration for a prefix domain.
+    match domain
+        .custom_domain_config()
+        .filter(|c| !c.certificate_arn().is_empty())
+    {
+        Some(custom) => Some(Domain {
+            prefix: None,
+            custom: Some(CustomDomain {
+                name: name.to_owned(),
+                certificate_arn: custom.certificate_arn().to_owned(),
+            }),
+            managed_login,
+        }),
+        None if name.contains('.') => {
+            gaps.add(
+                "Domain",
+                name,
+                "a custom domain whose certificate could not be read",
+            );
+            None
+        }
+        None => Some(Domain {
+            prefix: Some(name.to_owned()),
+            custom: None,
+            managed_login,
+        }),
+    }
+}
+
+pub(super) fn groups(groups: &[GroupType]) -> BTreeMap<String, Group> {
+    groups
+        .iter()
+        .filter_map(|g| {
+            Some((
+                g.group_name()?.to_owned(),
+                Group {
+                    description: g.description().map(str::to_owned),
+                    precedence: g.precedence().and_then(|p| u32::try_from(p).ok()),
+                    role_arn: g.role_arn().map(str::to_owned),
+                },
+            ))
+        })
+        .collect()
+}
+
+pub(super) fn resource_servers(servers: &[ResourceServerType]) -> Vec<ResourceServer> {
+    servers
+        .iter()
+        .filter_map(|s| {
+            Some(ResourceServer {
+                identifier: s.identifier()?.to_owned(),
+                name: s.name().unwrap_or_default().to_owned(),
+                scopes: s
+                    .scopes()
+                    .iter()
+                    .map(|scope| ResourceScope {
+                        name: scope.scope_name().to_owned(),
+                        description: scope.scope_description().to_owned(),
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,267 @@
+use std::collections::HashMap;
+
+use aws_sdk_cognitoidentityprovider::types::builders::{
+    UserPoolClientTypeBuilder, UserPoolTypeBuilder,
+};
+use aws_sdk_cognitoidentityprovider::types::{
+    ExplicitAuthFlowsType, IdentityProviderType, IdentityProviderTypeType, LambdaConfigType,
+    PreventUserExistenceErrorTypes, SmsConfigurationType, UserPoolClientType, UserPoolType,
+    UsernameAttributeType, VerifiedAttributeType,
+};
+use spec::{EmailVerifiedPolicy, ProviderKind, UsernameKind};
+
+use super::*;
+use crate::live::LivePool;
+
+/// The seeds' pool: email as username, email auto-verified but not kept until verified, an
+/// agent client with a secret, a PreSignUp function of its own.
+pub(crate) fn seeds() -> LivePool {
+    live(pool_builder().build(), agent_builder().build())
+}
+
+pub(crate) fn pool_builder() -> UserPoolTypeBuilder {
+    UserPoolType::builder()
+        .id("us-east-1_Seeds")
+        .name("seeds")
+        .username_attributes(UsernameAttributeType::Email)
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        .lambda_config(
+            LambdaConfigType::builder()
+                .pre_sign_up("arn:aws:lambda:us-east-1:123456789012:function:autoverify")
+                .build(),
+        )
+        .account_recovery_setting(
+            aws_sdk_cognitoidentityprovider::types::AccountRecoverySettingType::builder()
+                .recovery_mechanisms(
+                    aws_sdk_cognitoidentityprovider::types::RecoveryOptionType::builder()
+                        .name(aws_sdk_cognitoidentityprovider::types::RecoveryOptionNameType::VerifiedEmail)
+                        .priority(1)
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+}
+
+pub(crate) fn agent_builder() -> UserPoolClientTypeBuilder {
+    UserPoolClientType::builder()
+        .client_name("agent")
+        .client_id("agent-id")
+        .client_secret("never-copied")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
+        .enable_token_revocation(true)
+        .refresh_token_validity(30)
+}
+
+pub(crate) fn live(pool: UserPoolType, agent: UserPoolClientType) -> LivePool {
+    LivePool {
+        pool,
+        mfa: None,
+        clients: vec![agent],
+        providers: Vec::new(),
+        domain: None,
+        groups: Vec::new(),
+        resource_servers: Vec::new(),
+    }
+}
+
+fn saml(mapping: &[(&str, &str)]) -> IdentityProviderType {
+    IdentityProviderType::builder()
+        .provider_name("Corp")
+        .provider_type(IdentityProviderTypeType::Saml)
+        .provider_details("MetadataURL", "https://idp.corp.example/metadata")
+        .set_attribute_mapping(Some(
+            mapping
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect::<HashMap<_, _>>(),
+        ))
+        .build()
+}
+
+fn check(imported: &Imported) -> Vec<String> {
+    let text = crate::spec_file(imported, "us-east-1_Seeds", "us-east-1", "schema.json");
+    match spec::load_str("seeds.yaml", &text) {
+        Ok(loaded) => loaded.warnings.iter().map(|d| d.message.clone()).collect(),
+        Err(error) => error
+            .diagnostics
+            .iter()
+            .map(|d| {
+                if d.is_error() {
+                    format!("ERROR {}", d.message)
+                } else {
+                    d.message.clone()
+                }
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn the_seeds_pool_is_reproduced_with_its_pitfalls_and_no_gap() {
+    let imported = to_spec(&seeds());
+    assert_eq!(imported.gaps, Vec::new());
+    let spec = &imported.spec;
+    assert_eq!(spec.sign_in.username, UsernameKind::Email);
+    assert!(spec.verification.keep_original_until_verified.is_empty());
+    assert_eq!(
+        spec.triggers.pre_sign_up_arn.as_deref(),
+        Some("arn:aws:lambda:us-east-1:123456789012:function:autoverify")
+    );
+    assert!(spec.triggers.pre_sign_up.is_none());
+    assert!(spec.clients[0].generate_secret);
+    assert_eq!(imported.client_ids["agent"], "agent-id");
+
+    let findings = check(&imported);
+    assert!(
+        !findings.iter().any(|f| f.starts_with("ERROR")),
+        "{findings:#?}"
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.contains("not kept until the new one is verified")),
+        "{findings:#?}"
+    );
+    assert!(
+        findings.iter().any(|f| f.contains("by ARN")),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn the_spec_file_round_trips_and_never_holds_the_client_secret() {
+    let imported = to_spec(&seeds());
+    let text = crate::spec_file(&imported, "us-east-1_Seeds", "us-east-1", "schema.json");
+    assert!(text.contains("Imported by `poolctl import` from user pool us-east-1_Seeds"));
+    assert!(!text.contains("never-copied"));
+    let loaded = spec::load_str("seeds.yaml", &text).expect("the imported spec loads");
+    assert_eq!(loaded.spec, imported.spec);
+}
+
+#[test]
+fn provider_secrets_become_placeholders_that_check_refuses() {
+    let mut live = seeds();
+    live.providers.push(
+        IdentityProviderType::builder()
+            .provider_name("Google")
+            .provider_type(IdentityProviderTypeType::Google)
+            .provider_details("client_id", "google-app")
+            .provider_details("client_secret", "live-google-secret")
+            .provider_details("authorize_scopes", "openid email")
+            .attribute_mapping("email", "email")
+            .build(),
+    );
+    let imported = to_spec(&live);
+    let ProviderKind::Google {
+        client_secret,
+        scopes,
+        ..
+    } = &imported.spec.identity_providers[0].kind
+    else {
+        panic!("not google: {:?}", imported.spec.identity_providers[0]);
+    };
+    assert_eq!(client_secret, SECRET_PLACEHOLDER);
+    assert_eq!(scopes, &["openid", "email"]);
+    let text = crate::spec_file(&imported, "p", "r", "s");
+    assert!(!text.contains("live-google-secret"));
+    let findings = check(&imported);
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.starts_with("ERROR")
+                && f.contains("must be CloudFormation dynamic references")),
+        "{findings:#?}"
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| !f.starts_with("ERROR") && f.contains("maps email without it")),
+        "{findings:#?}"
+    );
+    // The claim is not mapped: reproduced as such, and check warns.
+    assert_eq!(
+        imported.spec.identity_providers[0].email_verified,
+        Some(EmailVerifiedPolicy::Unverified)
+    );
+}
+
+#[test]
+fn a_saml_mapping_is_kept_as_it_is() {
+    let mut live = seeds();
+    live.providers.push(saml(&[("email", "mail")]));
+    live.providers
+        .push(saml(&[("email", "mail"), ("email_verified", "verified")]));
+    let imported = to_spec(&live);
+    let [without, with] = &imported.spec.identity_providers[..] else {
+        panic!("two providers");
+    };
+    assert_eq!(
+        without.email_verified,
+        Some(EmailVerifiedPolicy::Unverified)
+    );
+    assert_eq!(without.email_source(), "mail");
+    assert!(without.attribute_mapping.is_empty());
+    assert_eq!(
+        with.email_verified,
+        Some(EmailVerifiedPolicy::ClaimNamed("verified".into()))
+    );
+    assert_eq!(
+        with.effective_attribute_mapping()["email_verified"],
+        "verified"
+    );
+}
+
+#[test]
+fn settings_outside_the_spec_are_gaps_named_with_their_live_value() {
+    let live = live(
+        pool_builder()
+            .set_account_recovery_setting(None)
+            .sms_configuration(
+                SmsConfigurationType::builder()
+                    .sns_caller_arn("arn:aws:iam::123456789012:role/sms")
+                    .build(),
+            )
+            .build(),
+        agent_builder()
+            .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Legacy)
+            .build(),
+    );
+    let imported = to_spec(&live);
+    let settings: Vec<&str> = imported.gaps.iter().map(|g| g.setting.as_str()).collect();
+    assert_eq!(
+        settings,
+        [
+            "AccountRecoverySetting",
+            "SmsConfiguration",
+            "clients[agent].PreventUserExistenceErrors"
+        ]
+    );
+    let legacy = &imported.gaps[2];
+    assert_eq!(legacy.live_value, "LEGACY");
+    let property = legacy.property.as_ref().expect("a CloudFormation property");
+    assert_eq!(property.pointer, "/PreventUserExistenceErrors");
+    assert_eq!(property.value, serde_json::json!("LEGACY"));
+    let text = crate::spec_file(&imported, "p", "r", "s");
+    assert!(text.contains("# 3 live settings this spec cannot express"));
+    assert!(text.contains("SmsConfiguration = arn:aws:iam::123456789012:role/sms"));
+}
+
+#[test]
+fn names_the_spec_cannot_hold_are_sanitised_and_listed() {
+    assert_eq!(
+        spec_name("Seeds Pool (prod)", "pool", 64),
+        "seeds-pool-prod"
+    );
+    assert_eq!(spec_name("42", "pool", 64), "pool-42");
+    let live = live(
+        pool_builder().name("Seeds Pool").build(),
+        agent_builder().build(),
+    );
+    let imported = to_spec(&live);
+    assert_eq!(imported.spec.name, "seeds-pool");
+    assert_eq!(imported.gaps[0].setting, "PoolName");
+    assert_eq!(imported.gaps[0].live_value, "Seeds Pool");
+}

@@ -1,0 +1,74 @@
+//! `poolctl import --user-pool-id ID`: read a live pool, write its spec, list what the spec
+//! cannot hold. Exit 3 when something is left out (the file is still written), unless
+//! `--allow-partial`.
+
+use std::path::PathBuf;
+
+use anyhow::{anyhow, Context};
+use import::ImportError;
+
+use crate::cli::{GlobalArgs, ImportArgs};
+use crate::exit::Failure;
+use crate::inputs::load_aws;
+use crate::ui::import::print_gaps;
+
+pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<(), Failure> {
+    let aws = load_aws(global).await?;
+    let live = import::live::read(&aws.cognito, &args.user_pool_id).await?;
+    let imported = import::to_spec(&live);
+    let out = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("infra/pools").join(format!("{}.yaml", imported.spec.name))
+    });
+    if out.exists() {
+        return Err(Failure::error(anyhow!(
+            "{} already exists; choose another path with --out (import never overwrites a spec)",
+            out.display()
+        )));
+    }
+    let text = import::spec_file(
+        &imported,
+        &args.user_pool_id,
+        &aws.region,
+        "../../schema/poolspec.schema.json",
+    );
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    std::fs::write(&out, text).with_context(|| format!("cannot write {}", out.display()))?;
+    println!("wrote {}", out.display());
+    eprintln!(
+        "Imported user pool {} ({} client{}, {} identity provider{}{}) as pool `{}`.",
+        args.user_pool_id,
+        imported.spec.clients.len(),
+        if imported.spec.clients.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        imported.spec.identity_providers.len(),
+        if imported.spec.identity_providers.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        if imported.spec.domain.is_some() {
+            ", a domain"
+        } else {
+            ""
+        },
+        imported.spec.name
+    );
+    eprintln!(
+        "Next: `poolctl check {}` shows the pool's email_verified pitfalls with their fixes.",
+        out.display()
+    );
+    if imported.gaps.is_empty() {
+        return Ok(());
+    }
+    print_gaps(&imported.gaps);
+    if args.allow_partial {
+        eprintln!("--allow-partial: the spec is written without them.");
+        return Ok(());
+    }
+    Err(ImportError::Gaps(imported.gaps).into())
+}
