@@ -108,4 +108,3 @@ fn quiet_on_closed_stdout() {
         default(info);
     }));
 }
-
