@@ -86,7 +86,7 @@ pub enum UserVerification {
 
 /// Multi-factor authentication: `off`, `optional` or `required` (with a TOTP authenticator),
 /// or a mapping with the mode, the factors and the email MFA message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mfa {
     pub mode: MfaMode,
     pub factors: Vec<MfaFactor>,
@@ -148,6 +148,24 @@ pub struct EmailMfaMessage {
 pub(crate) enum MfaDoc {
     Mode(MfaMode),
     Settings(MfaSettings),
+}
+
+/// Written back in the short form (`mfa: off`) when only the mode differs from the defaults,
+/// so that an imported spec reads like a written one.
+impl Serialize for Mfa {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        if self.factors == default_mfa_factors() && self.email_message.is_none() {
+            return self.mode.serialize(serializer);
+        }
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("mode", &self.mode)?;
+        map.serialize_entry("factors", &self.factors)?;
+        if let Some(message) = &self.email_message {
+            map.serialize_entry("email_message", message)?;
+        }
+        map.end()
+    }
 }
 
 /// MFA settings.
@@ -356,5 +374,33 @@ impl PoolSpec {
             }
         }
         needs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mfa_is_written_short_when_only_the_mode_is_set_and_reads_back_the_same() {
+        let short = Mfa {
+            mode: MfaMode::Optional,
+            ..Mfa::default()
+        };
+        let yaml = serde_norway::to_string(&short).unwrap();
+        assert_eq!(yaml.trim(), "optional");
+        assert_eq!(serde_norway::from_str::<Mfa>(&yaml).unwrap(), short);
+
+        let long = Mfa {
+            mode: MfaMode::Required,
+            factors: vec![MfaFactor::Totp, MfaFactor::Email],
+            email_message: None,
+        };
+        let yaml = serde_norway::to_string(&long).unwrap();
+        assert!(
+            yaml.contains("factors") && !yaml.contains("email_message"),
+            "{yaml}"
+        );
+        assert_eq!(serde_norway::from_str::<Mfa>(&yaml).unwrap(), long);
     }
 }
