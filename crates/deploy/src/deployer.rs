@@ -2,9 +2,7 @@
 //! leftover that holds nothing), runs the pre-change guard, skips when nothing changed, else
 //! makes a change set; [`Deployer::delete`] refuses protected stacks and deletes the rest.
 
-use aws_sdk_cloudformation::types::{
-    Capability, ChangeSetType, ExecutionStatus, Parameter, StackStatus, Tag,
-};
+use aws_sdk_cloudformation::types::{Capability, ChangeSetType, ExecutionStatus, StackStatus};
 
 use crate::aws::Aws;
 use crate::changes::ResourceChange;
@@ -12,7 +10,10 @@ use crate::error::{DeployError, Refusal};
 use crate::events::StackEvent;
 use crate::guard;
 use crate::plan::Plan;
-use crate::request::{is_unchanged, resolve_parameters, unique_name, DeployRequest, NAME_PREFIX};
+use crate::request::{
+    is_unchanged, resolve_parameters, sdk_parameters, sdk_tags, unique_name, DeployRequest,
+    NAME_PREFIX,
+};
 use crate::stack::{self, StackInfo, StackState, Standing};
 use crate::store::ArtifactLocation;
 use crate::watch::Watch;
@@ -235,24 +236,8 @@ impl Deployer {
             .description("poolctl deploy")
             .set_template_body(template_body)
             .set_template_url(template_url)
-            .set_parameters(Some(
-                parameters
-                    .iter()
-                    .map(|(k, v)| {
-                        Parameter::builder()
-                            .parameter_key(k)
-                            .parameter_value(v)
-                            .build()
-                    })
-                    .collect(),
-            ))
-            .set_tags(Some(
-                request
-                    .tags
-                    .iter()
-                    .map(|(k, v)| Tag::builder().key(k).value(v).build())
-                    .collect(),
-            ))
+            .set_parameters(Some(sdk_parameters(&parameters)))
+            .set_tags(Some(sdk_tags(&request.tags)))
             .capabilities(Capability::CapabilityIam)
             .capabilities(Capability::CapabilityNamedIam)
             .send()

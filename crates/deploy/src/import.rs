@@ -4,13 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_cloudformation::types::{ChangeSetType, Parameter, ResourceToImport, Tag};
+use aws_sdk_cloudformation::types::{ChangeSetType, ResourceToImport};
 use serde_json::Value;
 
 use crate::deployer::{Deployer, Prepared};
 use crate::error::{DeployError, Refusal};
 use crate::plan::Plan;
-use crate::request::{resolve_parameters, unique_name};
+use crate::request::{resolve_parameters, sdk_parameters, sdk_tags, unique_name};
 
 /// One existing resource to import: its logical ID in the template and the identifier
 /// properties its resource type schema declares as primary (`UserPoolId`, `ClientId`, ...).
@@ -74,24 +74,8 @@ impl Deployer {
             .description("poolctl adopt")
             .template_body(body)
             .set_resources_to_import(Some(resources))
-            .set_parameters(Some(
-                parameters
-                    .iter()
-                    .map(|(k, v)| {
-                        Parameter::builder()
-                            .parameter_key(k)
-                            .parameter_value(v)
-                            .build()
-                    })
-                    .collect(),
-            ))
-            .set_tags(Some(
-                request
-                    .tags
-                    .iter()
-                    .map(|(k, v)| Tag::builder().key(k).value(v).build())
-                    .collect(),
-            ))
+            .set_parameters(Some(sdk_parameters(&parameters)))
+            .set_tags(Some(sdk_tags(&request.tags)))
             .send()
             .await
             .map_err(|e| DeployError::aws("cloudformation:CreateChangeSet", e))?;

@@ -65,6 +65,33 @@ pub(crate) fn unique_name() -> String {
 
 /// The parameters to pass: auto values the template declares, then the operator's, each of
 /// which must be declared.
+/// Parameters as CloudFormation takes them.
+pub(crate) fn sdk_parameters(
+    parameters: &BTreeMap<String, String>,
+) -> Vec<aws_sdk_cloudformation::types::Parameter> {
+    parameters
+        .iter()
+        .map(|(k, v)| {
+            aws_sdk_cloudformation::types::Parameter::builder()
+                .parameter_key(k)
+                .parameter_value(v)
+                .build()
+        })
+        .collect()
+}
+
+/// Stack tags as CloudFormation takes them.
+pub(crate) fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<aws_sdk_cloudformation::types::Tag> {
+    tags.iter()
+        .map(|(k, v)| {
+            aws_sdk_cloudformation::types::Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+        })
+        .collect()
+}
+
 pub(crate) fn resolve_parameters(
     template: &Value,
     auto: &BTreeMap<String, String>,

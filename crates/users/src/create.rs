@@ -1,20 +1,20 @@
 //! `users create`: the seeds' AdminCreateUser path for agents and migrations. Rows are
 //! validated before any call; creation runs at the UserCreation quota with a journal.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use aws_sdk_cognitoidentityprovider::types::{
     AttributeType, DeliveryMediumType, MessageActionType,
 };
 use serde::Serialize;
-use tokio::task::JoinSet;
 
 use crate::cognito::Cognito;
 use crate::journal::Journal;
 use crate::pool::Pool;
+use crate::workers::run_all;
 use crate::UsersError;
 
 /// Columns a row may have besides `username` and `email` (`custom:*` is also accepted).
@@ -328,52 +328,23 @@ pub async fn create(
     options: CreateOptions,
 ) -> Result<CreateReport, UsersError> {
     let total = rows.len() as u64;
-    let queue = Arc::new(Mutex::new(rows.into_iter().collect::<VecDeque<_>>()));
-    let mut workers = JoinSet::new();
-    for _ in 0..WORKERS {
+    let worked = run_all(rows, WORKERS, {
         let cognito = Arc::clone(cognito);
         let pool = pool.clone();
         let journal = Arc::clone(&journal);
-        let queue = Arc::clone(&queue);
-        workers.spawn(async move {
-            let mut done = Vec::new();
-            loop {
-                let next = queue
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .pop_front();
-                let Some(row) = next else { return Ok(done) };
+        move |row: NewUser| {
+            let (cognito, pool, journal) =
+                (Arc::clone(&cognito), pool.clone(), Arc::clone(&journal));
+            async move {
                 let outcome = create_one(&cognito, &pool, &row, &journal, options).await?;
                 cognito.counters.users.fetch_add(1, Ordering::Relaxed);
-                done.push((row.line, username_of(&row).to_owned(), outcome));
-            }
-        });
-    }
-    let mut results = Vec::new();
-    let mut first_error = None;
-    while let Some(joined) = workers.join_next().await {
-        match joined {
-            Ok(Ok(done)) => results.extend(done),
-            Ok(Err(error)) => {
-                queue
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .clear();
-                first_error.get_or_insert(error);
-            }
-            Err(join) => {
-                first_error.get_or_insert(UsersError::Aws {
-                    operation: "create",
-                    code: None,
-                    message: format!("a worker stopped: {join}"),
-                });
+                Ok((row.line, username_of(&row).to_owned(), outcome))
             }
         }
-    }
+    })
+    .await;
     journal.sync()?;
-    if let Some(error) = first_error {
-        return Err(error);
-    }
+    let mut results = worked?;
     results.sort_by_key(|(line, _, _)| *line);
     let mut counts = BTreeMap::new();
     for (_, _, outcome) in &results {

@@ -20,6 +20,7 @@ pub mod pool;
 pub mod record;
 pub mod scan;
 pub mod verify;
+mod workers;
 
 pub use audit::{audit, AuditOptions, AuditReport};
 pub use classify::{Class, Finding};

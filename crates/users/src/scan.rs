@@ -75,6 +75,30 @@ impl Cognito {
         prefix: Option<char>,
     ) -> Result<Vec<UserRecord>, UsersError> {
         let filter = prefix.map(|prefix| format!("sub ^= \"{prefix}\""));
+        self.list_users(pool_id, filter, Counted::Yes).await
+    }
+
+    /// The users whose email is `address` (the filter is exact; Cognito stores addresses as
+    /// given).
+    pub(crate) async fn users_with_email(
+        &self,
+        pool_id: &str,
+        address: &str,
+    ) -> Result<Vec<UserRecord>, UsersError> {
+        let filter = format!(
+            "email = \"{}\"",
+            address.replace('\\', "\\\\").replace('"', "\\\"")
+        );
+        self.list_users(pool_id, Some(filter), Counted::No).await
+    }
+
+    /// Every page of ListUsers with `filter`, in order.
+    async fn list_users(
+        &self,
+        pool_id: &str,
+        filter: Option<String>,
+        counted: Counted,
+    ) -> Result<Vec<UserRecord>, UsersError> {
         let mut users = Vec::new();
         let mut token: Option<String> = None;
         loop {
@@ -89,49 +113,24 @@ impl Cognito {
                         .send()
                 })
                 .await?;
-            let before = users.len();
             users.extend(page.users().iter().map(UserRecord::from_list));
             self.counters.pages.fetch_add(1, Ordering::Relaxed);
-            self.counters
-                .users
-                .fetch_add((users.len() - before) as u64, Ordering::Relaxed);
+            if counted == Counted::Yes {
+                self.counters
+                    .users
+                    .fetch_add(page.users().len() as u64, Ordering::Relaxed);
+            }
             match page.pagination_token() {
                 Some(next) if !next.is_empty() => token = Some(next.to_owned()),
                 _ => return Ok(users),
             }
         }
     }
+}
 
-    /// The users whose email is `address` (the filter is exact; Cognito stores addresses as
-    /// given).
-    pub(crate) async fn users_with_email(
-        &self,
-        pool_id: &str,
-        address: &str,
-    ) -> Result<Vec<UserRecord>, UsersError> {
-        let filter = format!(
-            "email = \"{}\"",
-            address.replace('\\', "\\\\").replace('"', "\\\"")
-        );
-        let mut users = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let page = self
-                .call("cognito-idp:ListUsers", &self.list, || {
-                    self.client
-                        .list_users()
-                        .user_pool_id(pool_id)
-                        .filter(&filter)
-                        .limit(PAGE_SIZE)
-                        .set_pagination_token(token.clone())
-                        .send()
-                })
-                .await?;
-            users.extend(page.users().iter().map(UserRecord::from_list));
-            match page.pagination_token() {
-                Some(next) if !next.is_empty() => token = Some(next.to_owned()),
-                _ => return Ok(users),
-            }
-        }
-    }
+/// Whether a listing's users count as progress (the scan) or not (a lookup by address).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Counted {
+    Yes,
+    No,
 }

@@ -1,13 +1,12 @@
 //! `users verify`: set `email_verified=true` for chosen users, at the UserUpdate quota, each
 //! checked against the live pool just before acting.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use aws_sdk_cognitoidentityprovider::types::AttributeType;
 use serde::Serialize;
-use tokio::task::JoinSet;
 
 use crate::alias::AliasIndex;
 use crate::classify::{Class, Finding};
@@ -15,6 +14,7 @@ use crate::cognito::Cognito;
 use crate::journal::Journal;
 use crate::pool::Pool;
 use crate::record::UserRecord;
+use crate::workers::run_all;
 use crate::UsersError;
 
 /// The classes verify acts on. The others have fixes of their own (`Class::fix`).
@@ -179,43 +179,20 @@ pub async fn verify(
         pool: pool.clone(),
         journal,
         options,
-        queue: Mutex::new(targets.into_iter().collect()),
         claimed: Mutex::new(HashMap::new()),
     });
-    let mut workers = JoinSet::new();
-    for _ in 0..WORKERS {
+    let worked = run_all(targets, WORKERS, {
         let run = Arc::clone(&run);
-        workers.spawn(async move { run.work().await });
-    }
-    let mut users = Vec::new();
-    let mut first_error = None;
-    while let Some(joined) = workers.join_next().await {
-        match joined {
-            Ok(Ok(done)) => users.extend(done),
-            Ok(Err(error)) => {
-                // Stop handing out users; the others finish what they started.
-                run.queue
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .clear();
-                first_error.get_or_insert(error);
-            }
-            Err(join) => {
-                first_error.get_or_insert(UsersError::Aws {
-                    operation: "verify",
-                    code: None,
-                    message: format!("a worker stopped: {join}"),
-                });
-            }
+        move |finding| {
+            let run = Arc::clone(&run);
+            async move { run.work(finding).await }
         }
-    }
+    })
+    .await;
     if let Some(journal) = &run.journal {
         journal.sync()?;
     }
-    match first_error {
-        Some(error) => Err(error),
-        None => Ok(VerifyReport::new(users)),
-    }
+    Ok(VerifyReport::new(worked?))
 }
 
 struct Run {
@@ -223,29 +200,19 @@ struct Run {
     pool: Pool,
     journal: Option<Arc<Journal>>,
     options: VerifyOptions,
-    queue: Mutex<VecDeque<Finding>>,
     /// Addresses this run is verifying, by lower-cased address: two selected users with one
     /// address would otherwise both pass the live check before either is changed.
     claimed: Mutex<HashMap<String, String>>,
 }
 
 impl Run {
-    async fn work(&self) -> Result<Vec<UserOutcome>, UsersError> {
-        let mut done = Vec::new();
-        loop {
-            let next = self
-                .queue
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .pop_front();
-            let Some(finding) = next else { return Ok(done) };
-            let outcome = self.one(&finding).await?;
-            self.cognito.counters.users.fetch_add(1, Ordering::Relaxed);
-            done.push(UserOutcome {
-                username: finding.user.username,
-                outcome,
-            });
-        }
+    async fn work(&self, finding: Finding) -> Result<UserOutcome, UsersError> {
+        let outcome = self.one(&finding).await?;
+        self.cognito.counters.users.fetch_add(1, Ordering::Relaxed);
+        Ok(UserOutcome {
+            username: finding.user.username,
+            outcome,
+        })
     }
 
     async fn one(&self, finding: &Finding) -> Result<Outcome, UsersError> {

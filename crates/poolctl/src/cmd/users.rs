@@ -56,9 +56,9 @@ pub async fn audit(global: &GlobalArgs, args: &UsersAuditArgs) -> Result<(), Fai
     };
     let (cognito, counters, pool) = connect(global, &args.pool, rates).await?;
     let started = Instant::now();
-    let ticker = Ticker::start("audit", Arc::clone(&counters), Some(pool.estimated_users));
-    let report = users::audit(
+    let report = audit_with_progress(
         &cognito,
+        &counters,
         &pool,
         AuditOptions {
             now: now(),
@@ -70,9 +70,7 @@ pub async fn audit(global: &GlobalArgs, args: &UsersAuditArgs) -> Result<(), Fai
             },
         },
     )
-    .await;
-    ticker.finish();
-    let report = report?;
+    .await?;
     let elapsed = started.elapsed();
     let throttled = Counters::get(&counters.throttled);
     if let Some(out) = &args.out {
@@ -96,6 +94,19 @@ pub async fn audit(global: &GlobalArgs, args: &UsersAuditArgs) -> Result<(), Fai
     Ok(())
 }
 
+/// The audit, with its progress shown while it scans.
+async fn audit_with_progress(
+    cognito: &Arc<Cognito>,
+    counters: &Arc<Counters>,
+    pool: &Pool,
+    options: AuditOptions,
+) -> Result<users::AuditReport, Failure> {
+    let ticker = Ticker::start("audit", Arc::clone(counters), Some(pool.estimated_users));
+    let report = users::audit(cognito, pool, options).await;
+    ticker.finish();
+    Ok(report?)
+}
+
 pub async fn verify(global: &GlobalArgs, args: &UsersVerifyArgs) -> Result<(), Failure> {
     let selection = selection(args)?;
     let rates = Rates {
@@ -106,19 +117,14 @@ pub async fn verify(global: &GlobalArgs, args: &UsersVerifyArgs) -> Result<(), F
     let findings = match &args.from {
         Some(path) => read_findings(path, &pool.id)?,
         None => {
-            let ticker = Ticker::start("audit", Arc::clone(&counters), Some(pool.estimated_users));
-            let report = users::audit(
-                &cognito,
-                &pool,
-                AuditOptions {
-                    now: now(),
-                    unconfirmed_days: 7,
-                    partitioning: Partitioning::Sixteen,
-                },
-            )
-            .await;
-            ticker.finish();
-            report?.findings
+            let options = AuditOptions {
+                now: now(),
+                unconfirmed_days: 7,
+                partitioning: Partitioning::Sixteen,
+            };
+            audit_with_progress(&cognito, &counters, &pool, options)
+                .await?
+                .findings
         }
     };
     let found = findings.len();
