@@ -434,6 +434,44 @@ async fn import_adopt_and_deploy_keep_every_user() {
         clients.user_pool_clients()[0].client_id(),
         Some(agent_id.as_str())
     );
+
+    // And the adopted pool now verifies agent sign-ups, as explain predicts and proves.
+    let proof = run_poolctl(
+        &emulator,
+        &[
+            "explain",
+            edited.to_str().unwrap(),
+            "--stack",
+            &stack,
+            "--prove",
+            "--output",
+            "json",
+        ],
+    );
+    expect_code(&proof, 0, "explain --prove on the adopted pool");
+    let report = proof.json();
+    assert_eq!(report["proof"]["mismatches"], 0, "{report}");
+    let rows = report["rows"].as_array().unwrap();
+    let agent_row = rows
+        .iter()
+        .position(|r| r["scenario"] == "agent_sign_up")
+        .unwrap_or_else(|| panic!("no agent row: {report}"));
+    let agent = report["proof"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["row"] == agent_row)
+        .unwrap_or_else(|| panic!("the agent sign-up was not proved: {report}"));
+    assert_eq!(
+        (&agent["predicted"], &agent["observed"]),
+        (&"true".into(), &"true".into()),
+        "{agent}"
+    );
+    assert_eq!(
+        users(&client, &pool).await,
+        before,
+        "the proof left a user behind or touched one"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

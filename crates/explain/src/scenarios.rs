@@ -10,7 +10,7 @@ use policy::{DomainPattern, PreSignUpPolicy};
 use spec::validate::Finding;
 use spec::{
     AppClient, DuplicateEmailPolicy, IdentityProvider, PoolSpec, ProviderKind, RecoveryMechanism,
-    Severity, VerifiableAttribute, COGNITO_PROVIDER,
+    Severity, VerifiableAttribute,
 };
 use trigger::{CompiledPolicy, Reason, SignUpEvent, TriggerSource};
 
@@ -65,11 +65,9 @@ pub fn explain(spec: &PoolSpec) -> Result<Explanation, ExplainError> {
     };
 
     let mut rows = Vec::new();
-    let cognito_clients: Vec<&AppClient> = spec
-        .clients
-        .iter()
-        .filter(|c| c.providers.iter().any(|p| p == COGNITO_PROVIDER))
-        .collect();
+    // SignUp is an API call any app client can make: `SupportedIdentityProviders` governs
+    // only the hosted sign-in, so a backend's client without COGNITO there still signs users up.
+    let cognito_clients: Vec<&AppClient> = spec.clients.iter().collect();
     for client in &cognito_clients {
         rows.push(if client.generate_secret {
             cx.agent_sign_up(client)
