@@ -137,6 +137,21 @@ impl Aws {
     }
 }
 
+/// An SDK error as one line: the service's `Code: message` when it gave one, else the
+/// transport's cause chain. For any service's client.
+pub fn sdk_error_text<E, R>(error: &aws_sdk_s3::error::SdkError<E, R>) -> String
+where
+    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    use aws_sdk_s3::error::ProvideErrorMetadata as _;
+    match (error.code(), error.message()) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (None, Some(message)) => message.to_owned(),
+        _ => error_chain(error),
+    }
+}
+
 /// An error and its sources on one line: the SDK's top-level messages alone are often vague.
 pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
     let mut message = error.to_string();

@@ -44,19 +44,7 @@ impl ImportError {
     {
         use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
         let code = error.code().map(str::to_owned);
-        let message = match error.message() {
-            Some(message) => format!("{}: {message}", code.as_deref().unwrap_or("error")),
-            None => {
-                let mut text = error.to_string();
-                let mut source = std::error::Error::source(error);
-                while let Some(cause) = source {
-                    text.push_str(": ");
-                    text.push_str(&cause.to_string());
-                    source = cause.source();
-                }
-                text
-            }
-        };
+        let message = deploy::aws::sdk_error_text(error);
         ImportError::Aws {
             operation,
             code,

@@ -143,14 +143,14 @@ impl Cognito {
                 }
                 FailureKind::Transient if failed + 1 < MAX_TRANSIENT => {
                     failed += 1;
-                    tracing::debug!(operation, error = %error_text(&error), "retrying");
+                    tracing::debug!(operation, error = %deploy::aws::sdk_error_text(&error), "retrying");
                     tokio::time::sleep(backoff(failed)).await;
                 }
                 FailureKind::Transient | FailureKind::Final => {
                     return Err(UsersError::Aws {
                         operation,
                         code: error.code().map(str::to_owned),
-                        message: error_text(&error),
+                        message: deploy::aws::sdk_error_text(&error),
                     })
                 }
             }
@@ -200,26 +200,6 @@ fn backoff(attempt: u32) -> Duration {
     #[allow(clippy::cast_precision_loss)]
     let fraction = 0.5 + (random % 1000) as f64 / 2000.0;
     full.mul_f64(fraction)
-}
-
-/// The service's message, or the transport's cause chain.
-fn error_text<E: ProvideErrorMetadata + std::error::Error + 'static>(
-    error: &SdkError<E, HttpResponse>,
-) -> String {
-    if let Some(message) = error.message() {
-        return match error.code() {
-            Some(code) => format!("{code}: {message}"),
-            None => message.to_owned(),
-        };
-    }
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]
