@@ -8,14 +8,11 @@
 //! test-users-full` runs 5,000).
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use aws_sdk_cognitoidentityprovider as cognito;
-use base64::Engine;
 use cognito::types::{AliasAttributeType, AttributeType, IdentityProviderTypeType, OAuthFlowType};
 use e2e::aws::{sdk_config_for, PASSWORD};
 use e2e::cli::{expect_code, finished_on, poolctl, run_offline, run_on, run_poolctl};
@@ -118,93 +115,30 @@ async fn create_pool(client: &cognito::Client) -> Pool {
     Pool { id, client_id }
 }
 
-/// One HTTP/1.1 exchange with the emulator: the status and the `Location` header.
-fn http(endpoint: &str, method: &str, path: &str, body: &str) -> (u16, Option<String>) {
-    let host = endpoint.trim_start_matches("http://");
-    let mut stream = TcpStream::connect(host).unwrap();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    let status = answer
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let location = answer
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("Location: ")
-                .or_else(|| l.strip_prefix("location: "))
-        })
-        .map(str::to_owned);
-    (status, location)
-}
-
-fn form_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// Signs `name_id` in through the hosted UI and a SAML provider, as a browser would: the
-/// authorize redirect, then the provider's POST of its (unsigned) assertion.
-fn saml_sign_in(
+/// Signs `name_id` in through the hosted UI and a SAML provider, as a browser would, with
+/// the same sign-in `explain --prove` performs.
+async fn saml_sign_in(
     endpoint: &str,
     pool: &Pool,
     provider: &str,
     name_id: &str,
     claims: &[(&str, &str)],
 ) {
-    let (status, location) = http(
-        endpoint,
-        "GET",
-        &format!(
-            "/oauth2/authorize?response_type=code&client_id={}&redirect_uri={}&identity_provider={provider}",
-            pool.client_id,
-            form_encode(CALLBACK)
-        ),
-        "",
-    );
-    let location =
-        location.unwrap_or_else(|| panic!("authorize answered {status} without a redirect"));
-    let relay = location
-        .split(['?', '&'])
-        .find_map(|p| p.strip_prefix("RelayState="))
-        .unwrap()
-        .to_owned();
-    let attributes: String = claims
+    let claims: Vec<(String, String)> = claims
         .iter()
-        .map(|(name, value)| {
-            format!(
-                r#"<saml:Attribute Name="{name}"><saml:AttributeValue>{value}</saml:AttributeValue></saml:Attribute>"#
-            )
-        })
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
         .collect();
-    let assertion = format!(
-        r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"><saml:Assertion><saml:Subject><saml:NameID>{name_id}</saml:NameID></saml:Subject><saml:AttributeStatement>{attributes}</saml:AttributeStatement></saml:Assertion></samlp:Response>"#
-    );
-    let encoded = base64::engine::general_purpose::STANDARD.encode(assertion);
-    let body = format!(
-        "SAMLResponse={}&RelayState={}",
-        form_encode(&encoded),
-        form_encode(&relay)
-    );
-    let (status, location) = http(endpoint, "POST", "/saml2/idpresponse", &body);
-    assert!(
-        location.as_deref().is_some_and(|l| l.starts_with(CALLBACK)),
-        "SAML sign-in of {name_id} through {provider}: {status} {location:?}"
-    );
+    let sign_in = explain::SamlSignIn {
+        endpoint,
+        client_id: &pool.client_id,
+        callback: CALLBACK,
+        provider,
+        name_id,
+        claims: &claims,
+    };
+    if let Err(why) = sign_in.perform().await {
+        panic!("SAML sign-in of {name_id} through {provider}: {why}");
+    }
 }
 
 /// Seeds the pool; admin-created users go through `poolctl users create`.
@@ -338,14 +272,16 @@ async fn seed(emulator: &Emulator, client: &cognito::Client, pool: &Pool, dir: &
                 ("email", &format!("mapped-{i:05}@corp.example")),
                 ("email_verified", "true"),
             ],
-        );
+        )
+        .await;
         saml_sign_in(
             emulator.direct_endpoint(),
             pool,
             UNMAPPED,
             &format!("unmapped-{i:05}@corp.example"),
             &[("email", &format!("unmapped-{i:05}@corp.example"))],
-        );
+        )
+        .await;
     }
     count("ok", u);
     count("federated_unverified", u);

@@ -20,6 +20,7 @@ mod prove;
 mod row;
 mod scenarios;
 
+pub use prove::saml::SignIn as SamlSignIn;
 pub use prove::{prove, Check, Observed, Proof};
 pub use row::{FederatedBasis, Fix, Risk, Row, Scenario, TriggerCall, Verdict};
 pub use scenarios::{explain, sample_domain, Explanation, SAMPLE_FEDERATED_ID, SAMPLE_LOCAL_PART};

@@ -9,7 +9,7 @@
 //! assertion must come signed from the IdP). Not performed: email change, duplicate address,
 //! and other federated sign-ins; their checks say why.
 
-mod saml;
+pub(crate) mod saml;
 
 use std::collections::BTreeMap;
 

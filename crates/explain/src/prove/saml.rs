@@ -6,7 +6,7 @@ use base64::Engine as _;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-pub(super) struct SignIn<'a> {
+pub struct SignIn<'a> {
     /// `http://host:port` of the emulator.
     pub endpoint: &'a str,
     pub client_id: &'a str,
@@ -18,7 +18,8 @@ pub(super) struct SignIn<'a> {
 }
 
 impl SignIn<'_> {
-    pub(super) async fn perform(&self) -> Result<(), String> {
+    /// Signs `name_id` in; `Err` says which step failed.
+    pub async fn perform(&self) -> Result<(), String> {
         let authorize = format!(
             "/oauth2/authorize?response_type=code&client_id={}&redirect_uri={}&identity_provider={}",
             form_encode(self.client_id),
