@@ -3,54 +3,15 @@
 //! rotation and triggers by ARN: a spec that breaks it, the message and where it points; plan
 //! gates both ways.
 
-use spec::{load, load_str, Diagnostic, Severity};
+mod common;
 
-/// Lines 1-3.
-const BASE: &str = "name: demo\nsign_in:\n  username: email\n";
+use common::{error_at, warning_at, BASE};
+use spec::{load, load_str};
 
 /// SES sending, lines 4-8 right after `BASE`.
 const SES: &str = "email:\n  sending: ses\n  ses:\n    source_arn: arn:aws:ses:eu-west-1:123456789012:identity/acme.example\n    from: a@acme.example\n";
 
 const LAMBDA: &str = "arn:aws:lambda:eu-west-1:123456789012:function:hook";
-
-fn diagnostics(text: &str) -> Vec<Diagnostic> {
-    match load_str("pool.yaml", text) {
-        Ok(loaded) => loaded.warnings,
-        Err(error) => error.diagnostics,
-    }
-}
-
-fn find(text: &str, severity: Severity, needle: &str) -> Diagnostic {
-    let all = diagnostics(text);
-    all.iter()
-        .find(|d| d.severity == severity && d.message.contains(needle))
-        .cloned()
-        .unwrap_or_else(|| {
-            let listed: Vec<String> = all.iter().map(ToString::to_string).collect();
-            panic!(
-                "no {severity} containing {needle:?}; got:\n{}",
-                listed.join("\n")
-            )
-        })
-}
-
-fn error_at(text: &str, needle: &str, line: usize, column: usize) -> Diagnostic {
-    let found = find(text, Severity::Error, needle);
-    assert_eq!((found.line, found.column), (line, column), "{found}");
-    assert!(!found.help.is_empty(), "no help: {found}");
-    found
-}
-
-fn warning_at(text: &str, needle: &str, line: usize, column: usize) -> Diagnostic {
-    let found = find(text, Severity::Warning, needle);
-    assert_eq!((found.line, found.column), (line, column), "{found}");
-    assert!(!found.help.is_empty(), "no help: {found}");
-    assert!(
-        load_str("pool.yaml", text).is_ok(),
-        "a warning alone must not fail the spec"
-    );
-    found
-}
 
 /// The spec loads, with no error and no warning.
 fn clean(text: &str) {

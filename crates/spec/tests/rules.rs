@@ -1,48 +1,9 @@
 //! One test per validation rule: a minimal spec that breaks it, the message, and where it points.
 
-use spec::{load_str, Diagnostic, Severity};
+mod common;
 
-/// The smallest valid spec; tests append to it. Lines 1-3.
-const BASE: &str = "name: demo\nsign_in:\n  username: email\n";
-
-fn diagnostics(text: &str) -> Vec<Diagnostic> {
-    match load_str("pool.yaml", text) {
-        Ok(loaded) => loaded.warnings,
-        Err(error) => error.diagnostics,
-    }
-}
-
-fn find(text: &str, severity: Severity, needle: &str) -> Diagnostic {
-    let all = diagnostics(text);
-    all.iter()
-        .find(|d| d.severity == severity && d.message.contains(needle))
-        .cloned()
-        .unwrap_or_else(|| {
-            let listed: Vec<String> = all.iter().map(ToString::to_string).collect();
-            panic!(
-                "no {severity} containing {needle:?}; got:\n{}",
-                listed.join("\n")
-            )
-        })
-}
-
-/// Asserts an error containing `needle` at `line:column` and returns it.
-fn error_at(text: &str, needle: &str, line: usize, column: usize) -> Diagnostic {
-    let found = find(text, Severity::Error, needle);
-    assert_eq!((found.line, found.column), (line, column), "{found}");
-    assert!(!found.help.is_empty(), "no help: {found}");
-    found
-}
-
-fn warning_at(text: &str, needle: &str, line: usize, column: usize) -> Diagnostic {
-    let found = find(text, Severity::Warning, needle);
-    assert_eq!((found.line, found.column), (line, column), "{found}");
-    assert!(
-        load_str("pool.yaml", text).is_ok(),
-        "a warning alone must not fail the spec"
-    );
-    found
-}
+use common::{diagnostics, error_at, warning_at, BASE};
+use spec::{load_str, Diagnostic};
 
 fn spec(extra: &str) -> String {
     format!("{BASE}{extra}")
