@@ -10,6 +10,7 @@
 //!    rendered under it; [`next_free_logical_id`] gives the new ID when a replacement is allowed.
 
 use serde_json::{Map, Value};
+use spec::STANDARD_ATTRIBUTES;
 
 use crate::changes::{Action, ResourceChange};
 use crate::error::Refusal;
@@ -194,6 +195,24 @@ pub fn compare_pools(deployed: &Value, proposed: &Value, logical_id: &str) -> Ve
                 });
             }
             Some(_) => {}
+        }
+    }
+    // A standard attribute the deployed template left out is still in the pool, at Cognito's
+    // defaults; listing it now with other settings changes an existing attribute all the same.
+    let old_names: Vec<String> = schema(old_props).into_iter().map(|(n, _)| n).collect();
+    for (name, attribute) in &new_schema {
+        if old_names.contains(name) || !STANDARD_ATTRIBUTES.contains(&name.as_str()) {
+            continue;
+        }
+        for (key, default) in [("Required", false), ("Mutable", true)] {
+            let value = attribute.get(key).and_then(Value::as_bool).unwrap_or(default);
+            if value != default {
+                found.push(PoolChange::Immutable {
+                    property: format!("Schema attribute {name} {key}"),
+                    from: format!("{default} (Cognito's default)"),
+                    to: value.to_string(),
+                });
+            }
         }
     }
 
@@ -450,6 +469,35 @@ mod tests {
         );
         assert!(
             matches!(&found[1], PoolChange::Immutable { property, to, .. } if property == "Schema attribute tenant" && to.contains("removed"))
+        );
+    }
+
+    #[test]
+    fn standard_attributes_left_at_defaults_may_not_change_either() {
+        // The deployed pool never listed given_name or phone_number: both exist at Cognito's
+        // defaults (optional, mutable).
+        let mut changed = pool();
+        let schema = changed["Properties"]["Schema"].as_array_mut().unwrap();
+        schema.push(json!({ "Name": "given_name", "AttributeDataType": "String", "Required": "true" }));
+        schema.push(json!({ "Name": "phone_number", "AttributeDataType": "String", "Mutable": false }));
+        // Listing one at its defaults changes nothing, nor does a new custom attribute.
+        schema.push(json!({ "Name": "locale", "AttributeDataType": "String", "Required": false, "Mutable": true }));
+        schema.push(json!({ "Name": "region", "AttributeDataType": "String", "Required": true }));
+        let found = compare_pools(&template(&pool()), &template(&changed), "UserPool");
+        assert_eq!(
+            found,
+            [
+                PoolChange::Immutable {
+                    property: "Schema attribute given_name Required".into(),
+                    from: "false (Cognito's default)".into(),
+                    to: "true".into(),
+                },
+                PoolChange::Immutable {
+                    property: "Schema attribute phone_number Mutable".into(),
+                    from: "true (Cognito's default)".into(),
+                    to: "false".into(),
+                },
+            ]
         );
     }
 
