@@ -2,7 +2,7 @@
 //! exit code, stdout and stderr.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
@@ -174,4 +174,19 @@ pub fn expect_code<'r>(run: &'r Run, code: i32, what: &str) -> &'r Run {
         );
     }
     run
+}
+
+/// Sends SIGINT to a poolctl spawned by a test, as Ctrl-C in its terminal would.
+// kill(2) with a signal other than SIGKILL has no safe std equivalent.
+#[allow(unsafe_code)]
+pub fn interrupt(child: &Child) {
+    let pid = libc::pid_t::try_from(child.id()).expect("a pid fits pid_t");
+    // SAFETY: kill(2) with SIGINT on a child process this test started and has not reaped.
+    let sent = unsafe { libc::kill(pid, libc::SIGINT) };
+    assert_eq!(
+        sent,
+        0,
+        "SIGINT to poolctl: {}",
+        std::io::Error::last_os_error()
+    );
 }

@@ -229,21 +229,6 @@ pub fn finish(emulator: &Emulator, child: Child) -> Run {
     finished_on(emulator, child)
 }
 
-/// Sends SIGINT to a poolctl started with [`Case::spawn`], as Ctrl-C in its terminal would.
-// kill(2) with a signal other than SIGKILL has no safe std equivalent.
-#[allow(unsafe_code)]
-pub fn interrupt(child: &Child) {
-    let pid = libc::pid_t::try_from(child.id()).expect("a pid fits pid_t");
-    // SAFETY: kill(2) with SIGINT on a child process this test started and has not reaped.
-    let sent = unsafe { libc::kill(pid, libc::SIGINT) };
-    assert_eq!(
-        sent,
-        0,
-        "SIGINT to poolctl: {}",
-        std::io::Error::last_os_error()
-    );
-}
-
 /// Arguments live for the test's duration; leaking a few short strings keeps call sites
 /// plain `&[&str]`.
 fn leak(text: String) -> &'static str {

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use aws_sdk_cloudformation::types::{Capability, Parameter, StackStatus, TemplateStage};
 use e2e::aws::wait_for_stack;
-use e2e::cli::{expect_code, trigger_zip_x86_64, Run};
+use e2e::cli::{expect_code, interrupt, trigger_zip_x86_64, Run};
 use e2e::faultproxy::{Fault, FaultPlan, Quotas, Rule};
 use e2e::matrix::{self, Case};
 use e2e::{repo_root, spec_variant, unique_name};
@@ -129,7 +129,7 @@ async fn interrupted_mid_watch_then_rerun() {
     let pool = case.pool_id().await;
     let child = spawn_update_then(&case, stall(&["DescribeStacks", "DescribeStackEvents"]));
     wait_for_stalled_watch(&case);
-    matrix::interrupt(&child);
+    interrupt(&child);
     let interrupted = matrix::finish(case.emulator, child);
     expect_code(&interrupted, 130, "deploy interrupted mid-watch");
     assert_says(

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use aws_sdk_cognitoidentityprovider as cognito;
 use cognito::types::{AliasAttributeType, AttributeType, IdentityProviderTypeType, OAuthFlowType};
 use e2e::aws::{sdk_config_for, PASSWORD};
-use e2e::cli::{expect_code, finished_on, poolctl, run_offline, run_on, run_poolctl};
+use e2e::cli::{expect_code, finished_on, interrupt, poolctl, run_offline, run_on, run_poolctl};
 use e2e::emulator::Emulator;
 use e2e::faultproxy::{FaultPlan, Limit, Quotas};
 use e2e::{scratch_dir, write_file};
@@ -430,7 +430,8 @@ async fn audit_verify_kill_and_resume_under_quotas() {
     );
     assert_eq!(update_calls(&emulator), 0);
 
-    // Verify from the audit, killed (SIGKILL) part-way, then run again to the end.
+    // Verify from the audit: stopped by Ctrl-C (SIGINT) part-way, then killed (SIGKILL)
+    // part-way, then run again to the end.
     let journal = dir.join("verify.journal");
     let verify_args = [
         "users",
@@ -445,34 +446,72 @@ async fn audit_verify_kill_and_resume_under_quotas() {
         "--output",
         "json",
     ];
-    let mut child = poolctl(&emulator)
-        .args(verify_args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let part = (seeded.stuck.len() / 3) as u64;
-    let deadline = Instant::now() + wait_for(part);
-    while update_calls(&emulator) < part {
-        assert!(
-            Instant::now() < deadline,
-            "no progress: {:?}",
-            emulator.faults().stats()
-        );
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "verify ended before it was killed"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let stuck = seeded.stuck.len() as u64;
+    // A verify run, once `updates` users have been updated in all.
+    let verify_until = |updates: u64| {
+        let mut child = poolctl(&emulator)
+            .args(verify_args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + wait_for(updates);
+        while update_calls(&emulator) < updates {
+            assert!(
+                Instant::now() < deadline,
+                "no progress: {:?}",
+                emulator.faults().stats()
+            );
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "verify ended before it was stopped"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        child
+    };
+
+    let child = verify_until(stuck / 4);
+    interrupt(&child);
+    let stopped = finished_on(&emulator, child);
+    expect_code(&stopped, 130, "verify stopped by Ctrl-C");
+    assert!(
+        stopped
+            .stderr
+            .contains("Run the same command again to go on"),
+        "{}",
+        stopped.stderr
+    );
+    let stopped_json = stopped.json();
+    let updated_before_stop = update_calls(&emulator);
+    // The users in flight finished: every update sent is reported, and journaled as finished.
+    assert_eq!(
+        stopped_json["counts"]["verified"].as_u64(),
+        Some(updated_before_stop),
+        "{stopped_json}"
+    );
+    let not_started = stopped_json["counts"]["not_started"].as_u64().unwrap_or(0);
+    assert!(not_started > 0, "stopped too late: {stopped_json}");
+    assert_eq!(
+        stopped_json["before"].as_u64(),
+        Some(stuck + seeded.duplicates.len() as u64)
+    );
+    let journal_text = std::fs::read_to_string(&journal).unwrap();
+    let events = |event: &str| {
+        journal_text
+            .lines()
+            .filter(|l| l.contains(&format!("\"event\":\"{event}\"")))
+            .count() as u64
+    };
+    assert_eq!(events("started"), updated_before_stop, "{journal_text}");
+    assert_eq!(events("finished"), updated_before_stop, "{journal_text}");
+
+    let mut child = verify_until(updated_before_stop + (stuck - updated_before_stop) / 3);
     child.kill().unwrap();
     let killed = finished_on(&emulator, child);
     assert_eq!(killed.code, None, "SIGKILL ended it");
     let done_before_kill = update_calls(&emulator);
-    assert!(
-        done_before_kill < seeded.stuck.len() as u64,
-        "killed too late to test resume"
-    );
+    assert!(done_before_kill < stuck, "killed too late to test resume");
 
     let resumed = run_on(&emulator, poolctl(&emulator).args(verify_args));
     expect_code(&resumed, 3, "the duplicates are refused (alias trap)");

@@ -205,7 +205,10 @@ pub fn compare_pools(deployed: &Value, proposed: &Value, logical_id: &str) -> Ve
             continue;
         }
         for (key, default) in [("Required", false), ("Mutable", true)] {
-            let value = attribute.get(key).and_then(Value::as_bool).unwrap_or(default);
+            let value = attribute
+                .get(key)
+                .and_then(Value::as_bool)
+                .unwrap_or(default);
             if value != default {
                 found.push(PoolChange::Immutable {
                     property: format!("Schema attribute {name} {key}"),
@@ -478,8 +481,12 @@ mod tests {
         // defaults (optional, mutable).
         let mut changed = pool();
         let schema = changed["Properties"]["Schema"].as_array_mut().unwrap();
-        schema.push(json!({ "Name": "given_name", "AttributeDataType": "String", "Required": "true" }));
-        schema.push(json!({ "Name": "phone_number", "AttributeDataType": "String", "Mutable": false }));
+        schema.push(
+            json!({ "Name": "given_name", "AttributeDataType": "String", "Required": "true" }),
+        );
+        schema.push(
+            json!({ "Name": "phone_number", "AttributeDataType": "String", "Mutable": false }),
+        );
         // Listing one at its defaults changes nothing, nor does a new custom attribute.
         schema.push(json!({ "Name": "locale", "AttributeDataType": "String", "Required": false, "Mutable": true }));
         schema.push(json!({ "Name": "region", "AttributeDataType": "String", "Required": true }));

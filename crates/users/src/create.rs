@@ -10,11 +10,12 @@ use aws_sdk_cognitoidentityprovider::types::{
     AttributeType, DeliveryMediumType, MessageActionType,
 };
 use serde::Serialize;
+use tokio_util::sync::CancellationToken;
 
 use crate::cognito::Cognito;
 use crate::journal::Journal;
 use crate::pool::Pool;
-use crate::workers::run_all;
+use crate::workers::{run_all, NOT_STARTED};
 use crate::UsersError;
 
 /// Columns a row may have besides `username` and `email` (`custom:*` is also accepted).
@@ -303,6 +304,8 @@ pub struct CreateReport {
     pub counts: BTreeMap<&'static str, u64>,
     /// Rows not created, with their line and why.
     pub not_created: Vec<(u64, String, CreateOutcome)>,
+    /// Rows the run never reached: it was stopped first (also in `counts`).
+    pub not_started: u64,
 }
 
 impl CreateOutcome {
@@ -319,16 +322,18 @@ impl CreateOutcome {
 
 const WORKERS: usize = 16;
 
-/// Creates `rows` in `pool`, journaled.
+/// Creates `rows` in `pool`, journaled. Cancelling `stop` ends the run early: rows already
+/// started finish and are journaled, the rest are counted in [`CreateReport::not_started`].
 pub async fn create(
     cognito: &Arc<Cognito>,
     pool: &Pool,
     rows: Vec<NewUser>,
     journal: Arc<Journal>,
     options: CreateOptions,
+    stop: &CancellationToken,
 ) -> Result<CreateReport, UsersError> {
     let total = rows.len() as u64;
-    let worked = run_all(rows, WORKERS, {
+    let worked = run_all(rows, WORKERS, stop, {
         let cognito = Arc::clone(cognito);
         let pool = pool.clone();
         let journal = Arc::clone(&journal);
@@ -344,15 +349,20 @@ pub async fn create(
     })
     .await;
     journal.sync()?;
-    let mut results = worked?;
+    let worked = worked?;
+    let mut results = worked.done;
     results.sort_by_key(|(line, _, _)| *line);
     let mut counts = BTreeMap::new();
     for (_, _, outcome) in &results {
         *counts.entry(outcome.name()).or_default() += 1;
     }
+    if worked.not_started > 0 {
+        counts.insert(NOT_STARTED, worked.not_started);
+    }
     Ok(CreateReport {
         rows: total,
         counts,
+        not_started: worked.not_started,
         not_created: results
             .into_iter()
             .filter(|(_, _, o)| matches!(o, CreateOutcome::Exists | CreateOutcome::AliasTaken))

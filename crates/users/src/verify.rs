@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use aws_sdk_cognitoidentityprovider::types::AttributeType;
 use serde::Serialize;
+use tokio_util::sync::CancellationToken;
 
 use crate::alias::AliasIndex;
 use crate::classify::{Class, Finding};
@@ -14,7 +15,7 @@ use crate::cognito::Cognito;
 use crate::journal::Journal;
 use crate::pool::Pool;
 use crate::record::UserRecord;
-use crate::workers::run_all;
+use crate::workers::{run_all, NOT_STARTED};
 use crate::UsersError;
 
 /// The classes verify acts on. The others have fixes of their own (`Class::fix`).
@@ -135,22 +136,28 @@ pub struct VerifyReport {
     pub after: u64,
     pub counts: BTreeMap<&'static str, u64>,
     pub users: Vec<UserOutcome>,
+    /// Selected users the run never reached: it was stopped first (also in `counts`).
+    pub not_started: u64,
 }
 
 impl VerifyReport {
-    fn new(mut users: Vec<UserOutcome>) -> VerifyReport {
+    fn new(mut users: Vec<UserOutcome>, not_started: u64) -> VerifyReport {
         users.sort_by(|a, b| a.username.cmp(&b.username));
         let mut counts = BTreeMap::new();
         for user in &users {
             *counts.entry(user.outcome.name()).or_default() += 1;
         }
-        let before = users.len() as u64;
+        if not_started > 0 {
+            counts.insert(NOT_STARTED, not_started);
+        }
+        let before = users.len() as u64 + not_started;
         let verified = users.iter().filter(|u| u.outcome.is_verified()).count() as u64;
         VerifyReport {
             before,
             after: before - verified,
             counts,
             users,
+            not_started,
         }
     }
 
@@ -167,12 +174,15 @@ impl VerifyReport {
 const WORKERS: usize = 16;
 
 /// Verifies `targets` (already selected) in `pool`, journaling each change unless dry.
+/// Cancelling `stop` ends the run early: users already started finish and are journaled, the
+/// rest are counted in [`VerifyReport::not_started`].
 pub async fn verify(
     cognito: &Arc<Cognito>,
     pool: &Pool,
     targets: Vec<Finding>,
     journal: Option<Arc<Journal>>,
     options: VerifyOptions,
+    stop: &CancellationToken,
 ) -> Result<VerifyReport, UsersError> {
     let run = Arc::new(Run {
         cognito: Arc::clone(cognito),
@@ -181,7 +191,7 @@ pub async fn verify(
         options,
         claimed: Mutex::new(HashMap::new()),
     });
-    let worked = run_all(targets, WORKERS, {
+    let worked = run_all(targets, WORKERS, stop, {
         let run = Arc::clone(&run);
         move |finding| {
             let run = Arc::clone(&run);
@@ -192,7 +202,8 @@ pub async fn verify(
     if let Some(journal) = &run.journal {
         journal.sync()?;
     }
-    Ok(VerifyReport::new(worked?))
+    let worked = worked?;
+    Ok(VerifyReport::new(worked.done, worked.not_started))
 }
 
 struct Run {
@@ -386,23 +397,32 @@ mod tests {
 
     #[test]
     fn before_and_after_count_what_is_still_unverified() {
-        let report = VerifyReport::new(vec![
-            UserOutcome {
-                username: "b".into(),
-                outcome: Outcome::Verified,
-            },
-            UserOutcome {
-                username: "a".into(),
-                outcome: Outcome::Refused { holder: "h".into() },
-            },
-            UserOutcome {
-                username: "c".into(),
-                outcome: Outcome::Recovered,
-            },
-        ]);
+        let users = || {
+            vec![
+                UserOutcome {
+                    username: "b".into(),
+                    outcome: Outcome::Verified,
+                },
+                UserOutcome {
+                    username: "a".into(),
+                    outcome: Outcome::Refused { holder: "h".into() },
+                },
+                UserOutcome {
+                    username: "c".into(),
+                    outcome: Outcome::Recovered,
+                },
+            ]
+        };
+        let report = VerifyReport::new(users(), 0);
         assert_eq!((report.before, report.after), (3, 1));
         assert_eq!(report.refused().collect::<Vec<_>>(), vec![("a", "h")]);
         assert_eq!(report.users[0].username, "a");
         assert_eq!(report.counts["verified"], 1);
+        assert!(!report.counts.contains_key(NOT_STARTED));
+
+        // A stopped run: the users it never reached are still unverified.
+        let stopped = VerifyReport::new(users(), 4);
+        assert_eq!((stopped.before, stopped.after), (7, 5));
+        assert_eq!(stopped.counts[NOT_STARTED], 4);
     }
 }

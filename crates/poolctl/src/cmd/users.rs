@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::anyhow;
+use tokio_util::sync::CancellationToken;
 use users::{
     AuditOptions, Class, Cognito, Counters, CreateOptions, Invitation, Journal, Partitioning, Pool,
     PoolRef, Rates, Selection, VerifyOptions,
@@ -47,6 +48,40 @@ async fn connect(
     let cognito = Arc::new(Cognito::new(&aws, rates, Arc::clone(&counters)));
     let pool = cognito.pool(&aws, &pool_ref(pool)).await?;
     Ok((cognito, counters, pool))
+}
+
+/// Ctrl-C stops a run between users: none is left half-done, and the journal lets the same
+/// command go on later. A second Ctrl-C quits at once, which is as safe as SIGKILL (the
+/// journal marks what was in flight, and the next run re-reads those users).
+fn stop_on_ctrl_c() -> CancellationToken {
+    let stop = CancellationToken::new();
+    let token = stop.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!(
+                "Stopping: no more users are started; those in flight finish and are journaled \
+                 (Ctrl-C again to quit at once)."
+            );
+            token.cancel();
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
+    stop
+}
+
+/// After a stopped run's report: exit 130, saying how to go on.
+fn interrupted(not_started: u64, what: &str, journal: Option<&std::path::Path>) -> Failure {
+    match journal {
+        Some(path) => eprintln!(
+            "Interrupted: {not_started} {what} not started. Run the same command again to go on; \
+             {} skips what is done.",
+            path.display()
+        ),
+        None => eprintln!("Interrupted: {not_started} {what} not started."),
+    }
+    Failure::interrupted()
 }
 
 pub async fn audit(global: &GlobalArgs, args: &UsersAuditArgs) -> Result<(), Failure> {
@@ -150,14 +185,13 @@ pub async fn verify(global: &GlobalArgs, args: &UsersVerifyArgs) -> Result<(), F
     {
         return Err(Failure::error(anyhow!("cancelled; nothing was changed")));
     }
-    let journal = if args.dry_run {
-        None
-    } else {
-        let path = args
-            .journal
+    let journal_path = (!args.dry_run).then(|| {
+        args.journal
             .clone()
-            .unwrap_or_else(|| PathBuf::from(format!("poolctl-verify-{}.journal", pool.id)));
-        let journal = Journal::open(&path, "verify", &pool.id)?;
+            .unwrap_or_else(|| PathBuf::from(format!("poolctl-verify-{}.journal", pool.id)))
+    });
+    let journal = if let Some(path) = &journal_path {
+        let journal = Journal::open(path, "verify", &pool.id)?;
         if journal.finished_count() > 0 {
             eprintln!(
                 "Resuming from {}: {} users were done earlier.",
@@ -166,11 +200,14 @@ pub async fn verify(global: &GlobalArgs, args: &UsersVerifyArgs) -> Result<(), F
             );
         }
         Some(Arc::new(journal))
+    } else {
+        None
     };
     counters
         .users
         .store(0, std::sync::atomic::Ordering::Relaxed);
     let total = targets.len() as u64;
+    let stop = stop_on_ctrl_c();
     let ticker = Ticker::start("verify", Arc::clone(&counters), Some(total));
     let report = users::verify(
         &cognito,
@@ -181,6 +218,7 @@ pub async fn verify(global: &GlobalArgs, args: &UsersVerifyArgs) -> Result<(), F
             dry_run: args.dry_run,
             move_alias: args.move_alias,
         },
+        &stop,
     )
     .await;
     ticker.finish();
@@ -188,6 +226,13 @@ pub async fn verify(global: &GlobalArgs, args: &UsersVerifyArgs) -> Result<(), F
     match args.output {
         OutputFormat::Json => println!("{}", json::pretty(&json::users_verify(&report, &pool.id))),
         OutputFormat::Text => print_verify(&report, &pool.id, args.dry_run),
+    }
+    if report.not_started > 0 {
+        return Err(interrupted(
+            report.not_started,
+            "selected users were",
+            journal_path.as_deref(),
+        ));
     }
     let refused = report.refused().count();
     if refused > 0 {
@@ -247,6 +292,7 @@ pub async fn create(global: &GlobalArgs, args: &UsersCreateArgs) -> Result<(), F
             journal.finished_count()
         );
     }
+    let stop = stop_on_ctrl_c();
     let ticker = Ticker::start("create", Arc::clone(&counters), Some(rows.len() as u64));
     let report = users::create(
         &cognito,
@@ -261,6 +307,7 @@ pub async fn create(global: &GlobalArgs, args: &UsersCreateArgs) -> Result<(), F
                 Invitation::Email
             },
         },
+        &stop,
     )
     .await;
     ticker.finish();
@@ -268,6 +315,9 @@ pub async fn create(global: &GlobalArgs, args: &UsersCreateArgs) -> Result<(), F
     match args.output {
         OutputFormat::Json => println!("{}", json::pretty(&json::users_create(&report, &pool.id))),
         OutputFormat::Text => print_create(&report),
+    }
+    if report.not_started > 0 {
+        return Err(interrupted(report.not_started, "rows were", Some(&path)));
     }
     Ok(())
 }
