@@ -12,6 +12,7 @@ use aws_sdk_cognitoidentityprovider as cognito;
 use e2e::aws::{self, client_secret, sign_up_with_secret};
 use e2e::cli::{expect_code, poolctl, run_on, run_poolctl, spec_command, Run};
 use e2e::emulator::Emulator;
+use e2e::faultproxy::FaultPlan;
 use e2e::{scratch_dir, spec_variant, unique_name};
 use serde_json::Value;
 
@@ -500,8 +501,9 @@ fn missing_credentials_or_region_is_one_sentence_and_exit_1() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_leftover_review_in_progress_stack_is_cleaned_up() {
-    let emulator = Emulator::shared();
+async fn a_review_in_progress_stack_is_created_through_not_deleted() {
+    // Behind the fault proxy (injecting nothing), which counts the calls poolctl makes.
+    let emulator = &Emulator::start_with(FaultPlan::none());
     let cfn = aws::cloudformation(emulator).await;
     let stack = unique_name("deploy-review-leftover");
     // A CREATE change set that nobody executes leaves the stack in REVIEW_IN_PROGRESS.
@@ -525,13 +527,36 @@ async fn a_leftover_review_in_progress_stack_is_cleaned_up() {
         .clone();
     assert_eq!(status.as_str(), "REVIEW_IN_PROGRESS");
 
+    // The change set may be another deploy's, about to be executed: the stack is not deleted
+    // under it; this deploy's CREATE change set goes beside it and creates the stack.
     let spec = demo_variant(&[(DEMO_DOMAIN, &domain(&unique_name("leftover")))]);
     let deployed = deploy(emulator, &spec, &stack, &[]);
-    expect_code(&deployed, 0, "deploy over a REVIEW_IN_PROGRESS leftover");
+    expect_code(&deployed, 0, "deploy over a REVIEW_IN_PROGRESS stack");
     assert_eq!(deployed.json()["action"], "created");
     assert!(
-        deployed.stderr.contains("REVIEW_IN_PROGRESS"),
+        deployed
+            .stderr
+            .contains("REVIEW_IN_PROGRESS: a change set that creates it was made and not executed"),
         "{}",
         deployed.stderr
+    );
+    assert_eq!(
+        emulator
+            .faults()
+            .stats()
+            .op("cloudformation", "DeleteStack")
+            .passed,
+        0,
+        "the REVIEW_IN_PROGRESS stack was deleted"
+    );
+    let created = cfn
+        .describe_stacks()
+        .stack_name(&stack)
+        .send()
+        .await
+        .expect("describe");
+    assert_eq!(
+        created.stacks()[0].stack_status().map(|s| s.as_str()),
+        Some("CREATE_COMPLETE")
     );
 }

@@ -348,7 +348,8 @@ impl Deployer {
     }
 
     /// Brings the stack to a state a change set can start from: waits for a running operation,
-    /// deletes a rolled-back create or a never-executed review stack, refuses stuck states.
+    /// deletes a rolled-back create, refuses stuck states. `None`: the change set creates the
+    /// stack (also when it is REVIEW_IN_PROGRESS, which holds nothing yet).
     async fn settle(
         &self,
         stack_name: &str,
@@ -379,16 +380,23 @@ impl Deployer {
                         .watch(&state.stack_id, marker, None, &mut sink)
                         .await?;
                 }
-                Standing::RolledBackCreate | Standing::NeverExecuted => {
-                    let why = if state.status == StackStatus::RollbackComplete {
-                        "was left in ROLLBACK_COMPLETE by a failed create (it holds no resources)"
-                    } else {
-                        "is REVIEW_IN_PROGRESS, left by a change set that was never executed"
-                    };
+                Standing::RolledBackCreate => {
                     progress(Progress::Notice(format!(
-                        "stack {stack_name} {why}: deleting it and creating it again"
+                        "stack {stack_name} was left in ROLLBACK_COMPLETE by a failed create (it \
+                         holds no resources): deleting it and creating it again"
                     )));
                     self.delete_and_wait(&state, progress).await?;
+                    return Ok(None);
+                }
+                // Not deleted: the change set may be another deploy's, made a moment ago and
+                // about to be executed. A CREATE change set of our own goes beside it; whichever
+                // is executed first creates the stack, and CloudFormation then drops the other.
+                Standing::NeverExecuted => {
+                    progress(Progress::Notice(format!(
+                        "stack {stack_name} is REVIEW_IN_PROGRESS: a change set that creates it \
+                         was made and not executed (by an earlier run, or by a deploy running \
+                         now); this deploy makes its own beside it"
+                    )));
                     return Ok(None);
                 }
             }

@@ -54,7 +54,8 @@ pub(crate) enum Standing {
     Healthy,
     /// A failed create rolled back: nothing inside, delete and create again.
     RolledBackCreate,
-    /// REVIEW_IN_PROGRESS: made by a CREATE change set that was never executed; holds nothing.
+    /// REVIEW_IN_PROGRESS: made by a CREATE change set not executed (yet); holds nothing, and
+    /// another CREATE change set may be made on it.
     NeverExecuted,
     /// An operation is running.
     Busy,
