@@ -556,7 +556,9 @@ async fn a_review_in_progress_stack_is_created_through_not_deleted() {
         .await
         .expect("describe");
     assert_eq!(
-        created.stacks()[0].stack_status().map(|s| s.as_str()),
+        created.stacks()[0]
+            .stack_status()
+            .map(aws_sdk_cloudformation::types::StackStatus::as_str),
         Some("CREATE_COMPLETE")
     );
 }
