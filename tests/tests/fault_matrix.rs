@@ -318,6 +318,8 @@ async fn a_template_over_the_inline_limit_deploys_through_the_bucket() {
     let keys: Vec<&str> = listed.contents().iter().filter_map(|o| o.key()).collect();
     assert_eq!(keys.len(), 1, "{keys:?}");
     assert!(keys[0].ends_with(".json"), "{keys:?}");
+    // The trigger and the template both needed the account (for the bucket): asked once.
+    assert_eq!(case.proxy.stats().op("sts", "GetCallerIdentity").passed, 1);
     case.add_users().await;
     case.assert_nothing_lost(&case.pool_id().await).await;
 }

@@ -3,6 +3,7 @@
 //! local emulators. Credentials and region are resolved once, up front, so a missing one is a
 //! single clear sentence before any work starts.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
@@ -10,6 +11,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_cloudformation::config::retry::{RetryPartition, TokenBucket};
 use aws_sdk_s3::config::ProvideCredentials;
+use tokio::sync::OnceCell;
 
 use crate::error::DeployError;
 
@@ -34,6 +36,8 @@ pub struct Aws {
     pub sts: aws_sdk_sts::Client,
     /// Cognito, for reading live pools (`import`, `adopt`); the same retry policy as the rest.
     pub cognito: aws_sdk_cognitoidentityprovider::Client,
+    /// The credentials' account, asked of STS once per run (clones share it).
+    account: Arc<OnceCell<String>>,
 }
 
 /// Retries live here and only here. Standard mode: throttling ("Rate exceeded") and transient
@@ -119,21 +123,26 @@ impl Aws {
             region,
             custom_endpoint,
             config,
+            account: Arc::default(),
         })
     }
 
-    /// The account the credentials belong to (STS GetCallerIdentity).
+    /// The account the credentials belong to (STS GetCallerIdentity, once per run).
     pub async fn account_id(&self) -> Result<String, DeployError> {
-        let identity = self
-            .sts
-            .get_caller_identity()
-            .send()
+        self.account
+            .get_or_try_init(|| async {
+                let identity = self
+                    .sts
+                    .get_caller_identity()
+                    .send()
+                    .await
+                    .map_err(|e| DeployError::aws("sts:GetCallerIdentity", e))?;
+                identity.account().map(str::to_owned).ok_or_else(|| {
+                    DeployError::Unexpected("GetCallerIdentity returned no account".into())
+                })
+            })
             .await
-            .map_err(|e| DeployError::aws("sts:GetCallerIdentity", e))?;
-        identity
-            .account()
-            .map(str::to_owned)
-            .ok_or_else(|| DeployError::Unexpected("GetCallerIdentity returned no account".into()))
+            .cloned()
     }
 }
 
