@@ -99,6 +99,12 @@ impl Aws {
             return Err(DeployError::NoCredentials(detail));
         }
 
+        Ok(Aws::from_config(config, region))
+    }
+
+    /// The clients for an already resolved configuration (`load` checks credentials and
+    /// region first).
+    pub fn from_config(config: SdkConfig, region: String) -> Aws {
         let custom_endpoint =
             config.endpoint_url().is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
         // Emulators serve buckets by path (http://host:port/bucket), not by virtual host.
@@ -115,7 +121,7 @@ impl Aws {
         let cognito_config = aws_sdk_cognitoidentityprovider::config::Builder::from(&config)
             .retry_partition(retry_partition("poolctl-cognito"))
             .build();
-        Ok(Aws {
+        Aws {
             cognito: aws_sdk_cognitoidentityprovider::Client::from_conf(cognito_config),
             cloudformation: aws_sdk_cloudformation::Client::from_conf(cloudformation_config),
             s3: aws_sdk_s3::Client::from_conf(s3_config),
@@ -124,7 +130,7 @@ impl Aws {
             custom_endpoint,
             config,
             account: Arc::default(),
-        })
+        }
     }
 
     /// The account the credentials belong to (STS GetCallerIdentity, once per run).

@@ -146,15 +146,7 @@ mod tests {
                 "test", "test", None, None, "test",
             )))
             .build();
-        Aws {
-            cloudformation: aws_sdk_cloudformation::Client::new(&config),
-            s3: aws_sdk_s3::Client::new(&config),
-            sts: aws_sdk_sts::Client::new(&config),
-            cognito: aws_sdk_cognitoidentityprovider::Client::new(&config),
-            region: "us-east-1".into(),
-            custom_endpoint: true,
-            config,
-        }
+        Aws::from_config(config, "us-east-1".into())
     }
 
     const CREATED: &str =

@@ -852,6 +852,33 @@ fn log_group_kms_key_must_be_a_key_arn() {
 // ------------------------------------------------------------------ tags
 
 #[test]
+fn tag_characters_outside_the_tag_pattern() {
+    error_at(
+        &spec("tags:\n  team: \"a<<b\"\n"),
+        "the value of tag \"team\" has the character '<'",
+        5,
+        9,
+    );
+    error_at(
+        &spec("tags:\n  \"cost~centre\": x\n"),
+        "tag key \"cost~centre\" has the character '~'",
+        5,
+        3,
+    );
+    // Letters of any script, digits, spaces and the allowed punctuation are fine.
+    assert!(
+        diagnostics(&spec(
+            "tags:\n  \"Kostenstelle Ü-1\": \"a_b.c:d/e=f+g-h@i 9\"\n"
+        ))
+        .is_empty(),
+        "{:?}",
+        diagnostics(&spec(
+            "tags:\n  \"Kostenstelle Ü-1\": \"a_b.c:d/e=f+g-h@i 9\"\n"
+        ))
+    );
+}
+
+#[test]
 fn reserved_tag_prefix() {
     error_at(
         &spec("tags:\n  aws:team: identity\n"),

@@ -1,4 +1,5 @@
-//! Tags within Cognito's limits.
+//! Tags within Cognito's and IAM's limits (the tags go on every resource that takes them,
+//! the trigger's role included).
 
 use crate::locate::child_path;
 
@@ -21,6 +22,13 @@ impl Checker<'_> {
                     "use 1 to 128 characters, not starting with `aws:`",
                 );
             }
+            if let Some(bad) = key.chars().find(|c| !tag_char(*c)) {
+                self.error_at_key(
+                    &path,
+                    format!("tag key {key:?} has the character {bad:?}, which AWS does not allow in tags"),
+                    TAG_CHARACTERS,
+                );
+            }
             if value.chars().count() > 256 {
                 self.error(
                     &path,
@@ -28,6 +36,21 @@ impl Checker<'_> {
                     "shorten it",
                 );
             }
+            if let Some(bad) = value.chars().find(|c| !tag_char(*c)) {
+                self.error(
+                    &path,
+                    format!("the value of tag {key:?} has the character {bad:?}, which AWS does not allow in tags"),
+                    TAG_CHARACTERS,
+                );
+            }
         }
     }
+}
+
+const TAG_CHARACTERS: &str =
+    "use letters, digits, spaces and `_ . : / = + - @` only (the pattern of CloudFormation's tag schemas)";
+
+/// `[\p{L}\p{Z}\p{N}_.:/=+\-@]`, the tag pattern of the resource schemas.
+fn tag_char(c: char) -> bool {
+    c.is_alphanumeric() || (c.is_whitespace() && !c.is_control()) || "_.:/=+-@".contains(c)
 }
