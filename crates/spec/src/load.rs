@@ -96,6 +96,66 @@ pub fn load_str(file_name: &str, text: &str) -> Result<Loaded, SpecError> {
     }
 }
 
+/// Inside an identity provider (which serde buffers to read its `kind` first) serde names the
+/// provider but not the value. The spec's JSON Schema for that kind does: the first value, in
+/// file order, whose YAML type is not the schema's. `None` when the schema sees no mismatch.
+fn mistyped_provider_value(text: &str, index: &PositionIndex, provider: &str) -> Option<String> {
+    use serde_json::Value;
+    let position: usize = provider
+        .strip_prefix("identity_providers[")?
+        .strip_suffix(']')?
+        .parse()
+        .ok()?;
+    let document: Value = serde_norway::from_str(text).ok()?;
+    let written = document
+        .get("identity_providers")?
+        .get(position)?
+        .as_object()?;
+    let kind = written.get("kind")?.as_str()?;
+    let schema = crate::json_schema();
+    let variant = schema
+        .pointer("/$defs/IdentityProvider/oneOf")?
+        .as_array()?
+        .iter()
+        .find(|v| v.pointer("/properties/kind/const").and_then(Value::as_str) == Some(kind))?;
+    let properties = variant.get("properties")?.as_object()?;
+    // Only the schema's plain `type`s are judged; `$ref`s and unions are left alone.
+    let fits = |value: &Value, expected: &Value| match expected.get("type").and_then(Value::as_str)
+    {
+        Some("string") => value.is_string(),
+        Some("array") => value.is_array(),
+        Some("object") => value.is_object(),
+        Some("boolean") => value.is_boolean(),
+        Some("integer") => value.is_i64() || value.is_u64(),
+        Some("number") => value.is_number(),
+        _ => true,
+    };
+    let mut mistyped = Vec::new();
+    for (key, value) in written {
+        let Some(expected) = properties.get(key) else {
+            continue;
+        };
+        let path = child_path(provider, key);
+        if !fits(value, expected) {
+            mistyped.push(path);
+        } else if let (Some(items), Some(item)) = (value.as_array(), expected.get("items")) {
+            if let Some(n) = items.iter().position(|v| !fits(v, item)) {
+                mistyped.push(format!("{path}[{n}]"));
+            }
+        } else if let (Some(entries), Some(entry)) =
+            (value.as_object(), expected.get("additionalProperties"))
+        {
+            if let Some((name, _)) = entries.iter().find(|(_, v)| !fits(v, entry)) {
+                mistyped.push(child_path(&path, name));
+            }
+        }
+    }
+    mistyped.into_iter().min_by_key(|path| {
+        let at = index.locate(path);
+        (at.line, at.column)
+    })
+}
+
 /// Reads each client's managed login branding `settings_file`, relative to the spec file, into
 /// the client's `settings`; a file that cannot be read or is not a JSON object is a finding.
 fn read_branding_settings(file_name: &str, spec: &mut PoolSpec) -> Vec<Finding> {
@@ -303,12 +363,16 @@ fn deserialization_diagnostic(
         } else if message.starts_with("unknown variant") && buffered {
             Some(index.locate(&child_path(&path, "kind")))
         } else if buffered && type_error {
-            // The message quotes the offending scalar (`string "openid"`): find it.
-            let offending = quoted(&message);
-            match offending.and_then(|text| index.find_scalar(&path, &text)) {
-                Some((value_path, position)) => {
+            // The schema of the provider's kind names the mistyped value; failing that, the
+            // message may quote the offending scalar (`string "openid"`).
+            let found = mistyped_provider_value(text, index, &path).or_else(|| {
+                let offending = quoted(&message)?;
+                index.find_scalar(&path, &offending).map(|(path, _)| path)
+            });
+            match found {
+                Some(value_path) => {
                     path = value_path;
-                    Some(position)
+                    Some(index.locate(&path))
                 }
                 None => Some(index.locate(&path)),
             }
@@ -375,6 +439,10 @@ fn deserialization_diagnostic(
         format!("write a whole number, {}", integer_range(&path))
     } else if message.contains("expected a boolean") {
         "write `true` or `false`".to_owned()
+    } else if message.contains("expected a string")
+        && (message.contains("type: sequence") || message.contains("type: map"))
+    {
+        "write one value here, not a list or mapping".to_owned()
     } else if message.contains("expected a string") {
         "quote the value, e.g. \"4711\" or \"yes\", so that it stays a string".to_owned()
     } else if message.contains("expected struct") || message.contains("expected a map") {

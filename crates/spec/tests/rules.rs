@@ -52,6 +52,23 @@ fn wrong_type_inside_an_identity_provider_points_at_the_value() {
 }
 
 #[test]
+fn a_list_or_number_where_a_provider_wants_text_points_at_the_value() {
+    // serde names only the provider here; the schema of the provider's kind finds the value.
+    let text = with_google("").replacen("client_id: abc", "client_id: [1, 2]", 1);
+    let d = error_at(&text, "invalid type: sequence, expected a string", 7, 5);
+    assert_eq!(d.path, "identity_providers[0].client_id");
+    assert!(d.help.contains("not a list or mapping"), "{}", d.help);
+
+    let text = with_google("    attribute_mapping: { name: 5 }\n");
+    let d = error_at(&text, "expected a string", 9, 32);
+    assert_eq!(d.path, "identity_providers[0].attribute_mapping.name");
+
+    let text = with_google("    scopes: [openid, 7]\n");
+    let d = error_at(&text, "expected a string", 9, 22);
+    assert_eq!(d.path, "identity_providers[0].scopes[1]");
+}
+
+#[test]
 fn unknown_provider_kind_points_at_kind() {
     let text = spec("identity_providers:\n  - name: X\n    kind: github\n    client_id: a\n");
     error_at(&text, "unknown variant `github`", 6, 11);
