@@ -17,7 +17,7 @@ use cognito::types::{AliasAttributeType, AttributeType, IdentityProviderTypeType
 use e2e::aws::{sdk_config_for, PASSWORD};
 use e2e::cli::{expect_code, finished_on, interrupt, poolctl, run_offline, run_on, run_poolctl};
 use e2e::emulator::Emulator;
-use e2e::faultproxy::{FaultPlan, Limit, Quotas};
+use e2e::faultproxy::{Fault, FaultPlan, Limit, Quotas, Rule};
 use e2e::{scratch_dir, write_file};
 use serde_json::Value;
 
@@ -142,13 +142,10 @@ async fn saml_sign_in(
 }
 
 /// Seeds the pool; admin-created users go through `poolctl users create`.
-async fn seed(emulator: &Emulator, client: &cognito::Client, pool: &Pool, dir: &Path) -> Seeded {
-    let u = unit();
-    let mut seeded = Seeded::default();
-    let mut count = |class: &'static str, n: usize| *seeded.classes.entry(class).or_default() += n;
-
-    // Agent sign-ups confirmed by AdminConfirmSignUp: no email_verified at all.
-    for i in 0..6 * u {
+/// Agent sign-ups confirmed by AdminConfirmSignUp (no `email_verified` at all): stuck users.
+async fn agent_sign_ups(client: &cognito::Client, pool: &Pool, n: usize) -> Vec<String> {
+    let mut names = Vec::with_capacity(n);
+    for i in 0..n {
         let name = format!("agent-{i:05}");
         client
             .sign_up()
@@ -166,8 +163,17 @@ async fn seed(emulator: &Emulator, client: &cognito::Client, pool: &Pool, dir: &
             .send()
             .await
             .unwrap();
-        seeded.stuck.push(name);
+        names.push(name);
     }
+    names
+}
+
+async fn seed(emulator: &Emulator, client: &cognito::Client, pool: &Pool, dir: &Path) -> Seeded {
+    let u = unit();
+    let mut seeded = Seeded::default();
+    let mut count = |class: &'static str, n: usize| *seeded.classes.entry(class).or_default() += n;
+
+    seeded.stuck = agent_sign_ups(client, pool, 6 * u).await;
     count("stuck", 6 * u);
     // Self-service sign-ups that never confirmed.
     for i in 0..2 * u {
@@ -608,6 +614,150 @@ async fn audit_verify_kill_and_resume_under_quotas() {
     expect_code(&single, 5, "the same pool");
     assert_eq!(single.json()["scanned"].as_u64(), Some(seeded.total as u64));
     assert_eq!(counts(&single.json()), after);
+}
+
+/// Cognito answering 500s, connections reset before and after a call reached it, and answers
+/// cut short: the audit skips no page and counts no one twice, and verify misses no one.
+#[tokio::test(flavor = "multi_thread")]
+async fn audit_and_verify_ride_out_errors_resets_and_cut_answers() {
+    let emulator = Emulator::start_with(FaultPlan::none());
+    let direct = cognito::Client::new(&sdk_config_for(emulator.direct_endpoint(), None).await);
+    let pool = create_pool(&direct).await;
+    let dir = scratch_dir("users-faults");
+    // 150 users: three pages in each of the 16 scans' worth of pool, half of them stuck.
+    let stuck = agent_sign_ups(&direct, &pool, 75).await;
+    let ok: Vec<String> = (0..75).map(|i| format!("ok-{i:05}")).collect();
+    let rows: String = ok
+        .iter()
+        .map(|name| format!("{{\"username\":\"{name}\",\"email\":\"{name}@example.com\"}}\n"))
+        .collect();
+    let rows = write_file(&dir, "ok.jsonl", &rows);
+    let created = run_poolctl(
+        &emulator,
+        &[
+            "users",
+            "create",
+            "--user-pool-id",
+            &pool.id,
+            "--from",
+            rows.to_str().unwrap(),
+            "--verified-email",
+            "--suppress",
+        ],
+    );
+    expect_code(&created, 0, "users create");
+    for name in &ok {
+        direct
+            .admin_set_user_password()
+            .user_pool_id(&pool.id)
+            .username(name)
+            .password(PASSWORD)
+            .permanent(true)
+            .send()
+            .await
+            .unwrap();
+    }
+
+    // Every kind of failure on ListUsers, in both scans: sixteen partitions of one page each,
+    // and one scan of three pages whose second page fails four times over, so that it must be
+    // fetched again with the same token.
+    let list_faults = [
+        Fault::InternalError,
+        Fault::TruncatedBody,
+        Fault::ResetBeforeForward,
+        Fault::ResetAfterForward,
+    ];
+    let audit_file = dir.join("audit.jsonl");
+    for (partitions, first_fault) in [("16", 1), ("1", 2)] {
+        let mut plan = FaultPlan::seeded(11).quotas(Quotas::aws_defaults());
+        for (n, fault) in (first_fault..).zip(&list_faults) {
+            plan = plan.rule(Rule::new("cognito-idp", "ListUsers", fault.clone()).calls([n]));
+        }
+        emulator.faults().reset_stats();
+        emulator.faults().set_plan(plan);
+        let audit = run_poolctl(
+            &emulator,
+            &[
+                "users",
+                "audit",
+                "--user-pool-id",
+                &pool.id,
+                "--partitions",
+                partitions,
+                "--out",
+                audit_file.to_str().unwrap(),
+                "--output",
+                "json",
+            ],
+        );
+        expect_code(&audit, 5, "stuck users are stranded");
+        assert_eq!(
+            counts(&audit.json()),
+            BTreeMap::from([("ok".to_owned(), 75), ("stuck".to_owned(), 75)]),
+            "--partitions {partitions}: {}",
+            audit.stdout
+        );
+        let stats = emulator.faults().stats();
+        let list = stats.op("cognito-idp", "ListUsers");
+        for fault in &list_faults {
+            assert_eq!(list.fault(fault.name()), 1, "{fault:?}: {stats:?}");
+        }
+        let pages = if partitions == "1" { 3 } else { 16 };
+        assert_eq!(list.passed, pages, "{stats:?}");
+    }
+
+    emulator.faults().reset_stats();
+    emulator.faults().set_plan(
+        FaultPlan::seeded(11)
+            .quotas(Quotas::aws_defaults())
+            .rule(Rule::new("cognito-idp", "AdminGetUser", Fault::Unavailable).calls([1, 4, 7]))
+            .rule(Rule::new("cognito-idp", "ListUsers", Fault::InternalError).calls([2, 6]))
+            .rule(
+                Rule::new(
+                    "cognito-idp",
+                    "AdminUpdateUserAttributes",
+                    Fault::ResetAfterForward,
+                )
+                .calls([3, 10]),
+            ),
+    );
+    let verify = run_poolctl(
+        &emulator,
+        &[
+            "users",
+            "verify",
+            "--user-pool-id",
+            &pool.id,
+            "--from",
+            audit_file.to_str().unwrap(),
+            "--journal",
+            dir.join("verify.journal").to_str().unwrap(),
+            "--yes",
+            "--output",
+            "json",
+        ],
+    );
+    expect_code(&verify, 0, "verify through the faults");
+    let report = verify.json();
+    assert_eq!(report["after"].as_u64(), Some(0), "{report}");
+    assert_eq!(report["counts"]["verified"].as_u64(), Some(75), "{report}");
+    let stats = emulator.faults().stats();
+    assert_eq!(
+        stats.op("cognito-idp", "AdminGetUser").fault("Unavailable"),
+        3
+    );
+    // Two updates reached Cognito and lost their answer: each was sent once more (setting the
+    // same value again). Every stuck user's update was answered exactly once.
+    let update = stats.op("cognito-idp", "AdminUpdateUserAttributes");
+    assert_eq!(update.fault("ResetAfterForward"), 2);
+    assert_eq!(update.passed, 75);
+
+    let state = verified_by_user(&direct, &pool.id).await;
+    assert_eq!(state.len(), 150);
+    assert!(state.values().all(|v| *v), "{state:?}");
+    for name in &stuck {
+        assert!(state[name], "{name}");
+    }
 }
 
 #[test]
