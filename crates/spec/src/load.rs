@@ -69,6 +69,27 @@ pub fn load_str(file_name: &str, text: &str) -> Result<Loaded, SpecError> {
             if diagnostics.is_empty() || !error.inner().to_string().contains("duplicate field") {
                 diagnostics.push(diagnostic);
             }
+            // serde stops at the first unknown key; the others are found by the schema, so
+            // that three misspelt keys take one run to fix, not three.
+            if let Some(index) = &index {
+                for unknown in unknown_keys(text) {
+                    let at = index.locate_key(&unknown.path);
+                    if !diagnostics
+                        .iter()
+                        .any(|d| (d.line, d.column) == (at.line, at.column))
+                    {
+                        diagnostics.push(Diagnostic {
+                            severity: Severity::Error,
+                            file: file_name.to_owned(),
+                            line: at.line,
+                            column: at.column,
+                            path: unknown.path,
+                            message: unknown.message,
+                            help: UNKNOWN_KEY_HELP.to_owned(),
+                        });
+                    }
+                }
+            }
             diagnostics.sort_by_key(|d| (d.line, d.column));
             return Err(SpecError { diagnostics });
         }
@@ -93,6 +114,141 @@ pub fn load_str(file_name: &str, text: &str) -> Result<Loaded, SpecError> {
             spec,
             warnings: diagnostics,
         })
+    }
+}
+
+const UNKNOWN_KEY_HELP: &str =
+    "remove the key or correct its spelling (the keys allowed here are listed above)";
+
+/// A key the spec's JSON Schema does not allow where it is written.
+struct UnknownKey {
+    path: String,
+    message: String,
+}
+
+/// Every key of the document that the spec's JSON Schema does not allow, in the words serde
+/// uses for the first of them. Nothing when the text is not plain YAML data (anchors, tags).
+fn unknown_keys(text: &str) -> Vec<UnknownKey> {
+    let Ok(document) = serde_norway::from_str::<serde_json::Value>(text) else {
+        return Vec::new();
+    };
+    let schema = crate::json_schema();
+    let mut found = Vec::new();
+    walk_schema(&schema, &schema, &document, "", &mut found);
+    found
+}
+
+fn walk_schema(
+    root: &serde_json::Value,
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+    path: &str,
+    found: &mut Vec<UnknownKey>,
+) {
+    use serde_json::Value;
+    let Some(schema) = object_schema_for(root, schema, value) else {
+        return;
+    };
+    match value {
+        Value::Object(entries) => {
+            let properties = schema.get("properties").and_then(Value::as_object);
+            let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
+            for (key, child) in entries {
+                let child_path = child_path(path, key);
+                match properties.and_then(|p| p.get(key)) {
+                    Some(property) => walk_schema(root, property, child, &child_path, found),
+                    None if closed => {
+                        let allowed: Vec<String> = properties
+                            .map(|p| p.keys().map(|k| format!("`{k}`")).collect())
+                            .unwrap_or_default();
+                        let message = match allowed.as_slice() {
+                            [] => format!("unknown field `{key}`, there are no fields"),
+                            [one] => format!("unknown field `{key}`, expected {one}"),
+                            _ => format!(
+                                "unknown field `{key}`, expected one of {}",
+                                allowed.join(", ")
+                            ),
+                        };
+                        found.push(UnknownKey {
+                            message: format!("{child_path}: {message}"),
+                            path: child_path,
+                        });
+                    }
+                    None => {
+                        if let Some(values) = schema.get("additionalProperties") {
+                            walk_schema(root, values, child, &child_path, found);
+                        }
+                    }
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item) = schema.get("items") {
+                for (n, child) in items.iter().enumerate() {
+                    walk_schema(root, item, child, &format!("{path}[{n}]"), found);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `schema` with `$ref`s followed and, for a union, the one branch that fits `value`'s shape
+/// (for identity providers, the branch of its `kind`). `None` when no single branch fits.
+fn object_schema_for<'a>(
+    root: &'a serde_json::Value,
+    schema: &'a serde_json::Value,
+    value: &serde_json::Value,
+) -> Option<&'a serde_json::Value> {
+    use serde_json::Value;
+    let mut schema = schema;
+    // Bounded: the spec's schema has no reference cycles that resolve to themselves.
+    for _ in 0..16 {
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            schema = root.pointer(reference.strip_prefix('#')?)?;
+            continue;
+        }
+        let branches = schema
+            .get("oneOf")
+            .or_else(|| schema.get("anyOf"))
+            .and_then(Value::as_array);
+        let Some(branches) = branches else {
+            return Some(schema);
+        };
+        let shape = match value {
+            Value::Object(_) => "object",
+            Value::Array(_) => "array",
+            _ => return None,
+        };
+        let fitting: Vec<&Value> = branches
+            .iter()
+            .filter_map(|branch| {
+                let resolved = resolve_ref(root, branch)?;
+                (resolved.get("type").and_then(Value::as_str) == Some(shape)).then_some(resolved)
+            })
+            .collect();
+        let kind = value.get("kind").and_then(Value::as_str);
+        schema = match fitting.as_slice() {
+            [one] => one,
+            many => many.iter().copied().find(|branch| {
+                kind.is_some()
+                    && branch
+                        .pointer("/properties/kind/const")
+                        .and_then(Value::as_str)
+                        == kind
+            })?,
+        };
+    }
+    None
+}
+
+fn resolve_ref<'a>(
+    root: &'a serde_json::Value,
+    schema: &'a serde_json::Value,
+) -> Option<&'a serde_json::Value> {
+    match schema.get("$ref").and_then(serde_json::Value::as_str) {
+        Some(reference) => root.pointer(reference.strip_prefix('#')?),
+        None => Some(schema),
     }
 }
 
@@ -423,7 +579,7 @@ fn deserialization_diagnostic(
     let help = if empty {
         "start from a copy of infra/pools/demo.yaml".to_owned()
     } else if message.starts_with("unknown field") {
-        "remove the key or correct its spelling (the keys allowed here are listed above)".to_owned()
+        UNKNOWN_KEY_HELP.to_owned()
     } else if message.starts_with("missing field") {
         format!("add `{}` here", field.as_deref().unwrap_or_default())
     } else if message.starts_with("duplicate field") {

@@ -45,6 +45,38 @@ fn unknown_key_inside_an_identity_provider_points_at_the_key() {
 }
 
 #[test]
+fn every_unknown_key_is_reported_at_once() {
+    // One at the top, one in a client, one in a provider: three errors in one run.
+    let text = with_google("    scopez: [openid]\n")
+        + "clients:\n  - name: web\n    generate_secrett: false\ncolour: blue\n";
+    let all = diagnostics(&text);
+    let unknown: Vec<(&str, usize, usize)> = all
+        .iter()
+        .filter_map(|d| {
+            let key = d
+                .message
+                .split("unknown field `")
+                .nth(1)?
+                .split('`')
+                .next()?;
+            Some((key, d.line, d.column))
+        })
+        .collect();
+    assert_eq!(
+        unknown,
+        [
+            ("scopez", 9, 5),
+            ("generate_secrett", 12, 5),
+            ("colour", 13, 1)
+        ],
+        "{all:#?}"
+    );
+    assert!(all.iter().all(|d| !d.help.is_empty()));
+    let client = error_at(&text, "unknown field `generate_secrett`", 12, 5);
+    assert!(client.message.contains("`generate_secret`"), "{client}");
+}
+
+#[test]
 fn wrong_type_inside_an_identity_provider_points_at_the_value() {
     let text = with_google("    scopes: openid\n");
     let d = error_at(&text, "expected a sequence", 9, 13);
