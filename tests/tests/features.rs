@@ -1,6 +1,6 @@
 //! The Cognito features of 2024-2026 deployed to the emulator: the plan, choice-based sign-in,
-//! threat protection, managed login v2, groups, a resource server with an M2M client and a
-//! trigger by ARN land as the spec says; a plan downgrade that would strand threat protection
+//! threat protection, managed login v2, groups, a resource server with an M2M client, a
+//! trigger by ARN, and SMS sending through a role the template creates land as the spec says; a plan downgrade that would strand threat protection
 //! is refused before any change set. (Managed login branding is not here: the emulator
 //! refuses `AWS::Cognito::ManagedLoginBranding`; the template crate's tests, cfn-lint and
 //! Guard cover it.)
@@ -28,6 +28,15 @@ email:
   ses:
     source_arn: arn:aws:ses:us-east-1:000000000000:identity/example.com
     from: no-reply@example.com
+sms:
+  sns_role: create
+  verification_message: "Your features verification code is {{####}}"
+  authentication_message: "Your features sign-in code is {{####}}"
+verification:
+  auto_verify: [email, phone]
+mfa:
+  mode: optional
+  factors: [totp, sms]
 threat_protection:
   mode: enforced
 domain:
@@ -76,7 +85,7 @@ async fn change_set_names(cfn: &aws_sdk_cloudformation::Client, stack: &str) -> 
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn plan_first_factors_add_ons_managed_login_groups_and_resource_servers_land() {
+async fn plan_first_factors_add_ons_managed_login_groups_resource_servers_and_sms_land() {
     let emulator = Emulator::shared();
     let config = aws::sdk_config(emulator).await;
     let cfn = aws_sdk_cloudformation::Client::new(&config);
@@ -118,6 +127,43 @@ async fn plan_first_factors_add_ons_managed_login_groups_and_resource_servers_la
         pool.lambda_config().and_then(|l| l.post_confirmation()),
         Some("arn:aws:lambda:us-east-1:000000000000:function:features-post-confirmation")
     );
+
+    // SMS goes out through the stack's own SmsRole, with the external ID derived from the
+    // stack's name, and both SMS messages as the spec wrote them.
+    let role = cfn
+        .describe_stack_resource()
+        .stack_name(&stack)
+        .logical_resource_id("SmsRole")
+        .send()
+        .await
+        .expect("describe SmsRole");
+    let role_name = role
+        .stack_resource_detail()
+        .and_then(|r| r.physical_resource_id())
+        .expect("SmsRole's physical id")
+        .to_owned();
+    let sms = pool.sms_configuration().expect("SmsConfiguration");
+    assert!(
+        sms.sns_caller_arn().starts_with("arn:aws:iam::")
+            && sms
+                .sns_caller_arn()
+                .ends_with(&format!(":role/{role_name}")),
+        "SnsCallerArn {} is not the stack's role {role_name}",
+        sms.sns_caller_arn()
+    );
+    assert_eq!(sms.external_id(), Some(format!("{stack}-sms").as_str()));
+    assert_eq!(
+        pool.sms_authentication_message(),
+        Some("Your features sign-in code is {####}")
+    );
+    assert_eq!(
+        pool.verification_message_template()
+            .and_then(cognito::types::VerificationMessageTemplateType::sms_message),
+        Some("Your features verification code is {####}")
+    );
+    assert!(pool
+        .auto_verified_attributes()
+        .contains(&cognito::types::VerifiedAttributeType::PhoneNumber));
 
     let domain = idp
         .describe_user_pool_domain()

@@ -257,9 +257,15 @@ fn choice_based_sign_in_needs_a_user_auth_client() {
 }
 
 #[test]
-fn sms_otp_is_refused() {
+fn sms_otp_is_refused_without_sms() {
     let text = on_plan("essentials", "  first_factors: [password, sms_otp]\nclients:\n  - name: web\n    auth_flows: [user_auth]\n");
-    error_at(&text, "`sms_otp` sends codes by SMS", 5, 29);
+    let d = error_at(
+        &text,
+        "`sms_otp` sends codes by SMS, and this pool has no `sms` block",
+        5,
+        29,
+    );
+    assert!(d.help.contains("add `sms: { sns_role: create }`"), "{d}");
 }
 
 #[test]
@@ -369,13 +375,14 @@ fn unknown_key_inside_mfa_is_located() {
 }
 
 #[test]
-fn sms_mfa_is_refused() {
-    error_at(
+fn sms_mfa_is_refused_without_sms() {
+    let d = error_at(
         &format!("{BASE}mfa:\n  mode: optional\n  factors: [totp, sms]\n"),
-        "SMS MFA sends codes by SMS",
+        "SMS MFA sends codes by SMS, and this pool has no `sms` block",
         6,
         19,
     );
+    assert!(d.help.contains("add `sms: { sns_role: create }`"), "{d}");
 }
 
 #[test]

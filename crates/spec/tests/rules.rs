@@ -321,13 +321,14 @@ fn link_message_needs_the_link_placeholder() {
 }
 
 #[test]
-fn phone_verification_is_refused() {
-    error_at(
+fn phone_verification_is_refused_without_sms() {
+    let d = error_at(
         &spec("verification:\n  auto_verify: [email, phone]\n"),
-        "does not configure SMS sending",
+        "phone verification sends codes by SMS, and this pool has no `sms` block",
         5,
         24,
     );
+    assert!(d.help.contains("add `sms: { sns_role: create }`"), "{d}");
 }
 
 #[test]

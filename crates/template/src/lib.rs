@@ -44,6 +44,8 @@ pub const PRE_SIGN_UP_ROLE_ID: &str = "PreSignUpRole";
 pub const PRE_SIGN_UP_LOGS_POLICY_ID: &str = "PreSignUpLogsPolicy";
 pub const PRE_SIGN_UP_PERMISSION_ID: &str = "PreSignUpPermission";
 pub const PRE_SIGN_UP_LOG_GROUP_ID: &str = "PreSignUpLogGroup";
+/// Logical ID of the role Cognito sends SMS with, when the template creates it.
+pub const SMS_ROLE_ID: &str = "SmsRole";
 
 /// Output keys.
 pub const OUTPUT_USER_POOL_ID: &str = "UserPoolId";

@@ -187,3 +187,120 @@ fn a_rotating_client_does_not_offer_refresh_token_auth() {
         .expect("flows")
         .contains(&json!("ALLOW_REFRESH_TOKEN_AUTH")));
 }
+
+#[test]
+fn sms_sending_with_a_created_role_is_wired_and_least_privilege() {
+    let res = resources("sms.yaml");
+    let pool = &res["UserPool"]["Properties"];
+    assert_eq!(
+        pool["SmsConfiguration"],
+        json!({
+            "SnsCallerArn": { "Fn::GetAtt": ["SmsRole", "Arn"] },
+            "ExternalId": "sms-coverage",
+            "SnsRegion": "us-east-1",
+        })
+    );
+    assert_eq!(
+        pool["SmsAuthenticationMessage"],
+        "Your sign-in code is {####}"
+    );
+    assert_eq!(
+        pool["VerificationMessageTemplate"]["SmsMessage"],
+        "Your verification code is {####}"
+    );
+    assert_eq!(
+        pool["SmsVerificationMessage"],
+        pool["VerificationMessageTemplate"]["SmsMessage"]
+    );
+    assert_eq!(
+        pool["EnabledMfas"],
+        json!(["SOFTWARE_TOKEN_MFA", "SMS_MFA"])
+    );
+    assert_eq!(
+        pool["Policies"]["SignInPolicy"]["AllowedFirstAuthFactors"],
+        json!(["PASSWORD", "SMS_OTP"])
+    );
+    assert_eq!(
+        pool["AutoVerifiedAttributes"],
+        json!(["email", "phone_number"])
+    );
+
+    let role = &res["SmsRole"];
+    assert_eq!(role["Type"], "AWS::IAM::Role");
+    let props = &role["Properties"];
+    assert!(props.get("ManagedPolicyArns").is_none());
+    assert!(
+        props.get("RoleName").is_none(),
+        "named roles cannot be replaced"
+    );
+    assert_eq!(
+        props["AssumeRolePolicyDocument"]["Statement"],
+        json!([{
+            "Effect": "Allow",
+            "Principal": { "Service": "cognito-idp.amazonaws.com" },
+            "Action": "sts:AssumeRole",
+            "Condition": { "StringEquals": {
+                "sts:ExternalId": "sms-coverage",
+                "aws:SourceAccount": { "Ref": "AWS::AccountId" },
+            } },
+        }])
+    );
+    let policies = props["Policies"].as_array().expect("inline policies");
+    assert_eq!(policies.len(), 1);
+    let statements = &policies[0]["PolicyDocument"]["Statement"];
+    assert_eq!(
+        statements,
+        &json!([
+            { "Sid": "PublishSmsToPhoneNumbers", "Effect": "Allow", "Action": "sns:Publish", "Resource": "*" },
+            { "Sid": "NeverPublishToTopics", "Effect": "Deny", "Action": "sns:Publish",
+              "Resource": { "Fn::Sub": "arn:${AWS::Partition}:sns:*:*:*" } },
+        ])
+    );
+    // Nothing in the role names the pool: pool -> role, never back.
+    assert!(!role.to_string().contains("UserPool"), "{role}");
+    let skips: Vec<&str> = role["Metadata"]["checkov"]["skip"]
+        .as_array()
+        .expect("checkov skips")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert_eq!(skips, ["CKV_AWS_111"]);
+}
+
+#[test]
+fn a_created_role_without_an_external_id_gets_one_from_the_stack() {
+    let res = resources("every-provider.yaml");
+    let default = json!({ "Fn::Sub": "${AWS::StackName}-sms" });
+    assert_eq!(
+        res["UserPool"]["Properties"]["SmsConfiguration"],
+        json!({ "SnsCallerArn": { "Fn::GetAtt": ["SmsRole", "Arn"] }, "ExternalId": default })
+    );
+    assert_eq!(
+        res["SmsRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Condition"]
+            ["StringEquals"]["sts:ExternalId"],
+        default
+    );
+}
+
+#[test]
+fn sms_through_a_role_arn_creates_no_role_and_invents_no_external_id() {
+    let res = resources("sms-role-arn.yaml");
+    assert!(of_type(&res, "AWS::IAM::Role").is_empty());
+    let pool = &res["UserPool"]["Properties"];
+    assert_eq!(
+        pool["SmsConfiguration"],
+        json!({ "SnsCallerArn": "arn:aws:iam::123456789012:role/service-role/cognito-sms" })
+    );
+    assert!(pool.get("SmsAuthenticationMessage").is_none());
+    assert!(pool.get("SmsVerificationMessage").is_none());
+    assert_eq!(pool["EnabledMfas"], json!(["SMS_MFA"]));
+}
+
+#[test]
+fn a_pool_without_sms_has_no_sms_configuration() {
+    let res = resources("every-feature.yaml");
+    assert!(res["UserPool"]["Properties"]
+        .get("SmsConfiguration")
+        .is_none());
+    assert!(res.get("SmsRole").is_none());
+}

@@ -6,8 +6,8 @@ use aws_sdk_cognitoidentityprovider::operation::get_user_pool_mfa_config::GetUse
 use aws_sdk_cognitoidentityprovider::types::{
     AliasAttributeType, AttributeDataType, AuthFactorType, DefaultEmailOptionType,
     DeletionProtectionType, DomainDescriptionType, EmailSendingAccountType, GroupType,
-    ResourceServerType, SchemaAttributeType, SmsConfigurationType, SoftwareTokenMfaConfigType,
-    UserPoolMfaType, UserPoolTierType, UserPoolType, UserVerificationType, UsernameAttributeType,
+    ResourceServerType, SchemaAttributeType, SoftwareTokenMfaConfigType, UserPoolMfaType,
+    UserPoolTierType, UserPoolType, UserVerificationType, UsernameAttributeType,
     UsernameConfigurationType, VerifiedAttributeType,
 };
 use serde_json::json;
@@ -16,9 +16,9 @@ use spec::{
     DeletionProtection, Domain, EmailMfaMessage, EmailSender, EmailSending, FirstFactor, Group,
     ManagedLogin, MessageStyle, Mfa, MfaFactor, MfaMode, Passkeys, PasswordPolicy, Plan, PoolSpec,
     PreTokenGeneration, PreTokenVersion, Protection, RecoveryMechanism, ResourceScope,
-    ResourceServer, SesSettings, SignIn, StandardAttribute, ThreatMode, ThreatProtection, Triggers,
-    UserVerification, UsernameKind, VerifiableAttribute, Verification, VerificationMessage,
-    STANDARD_ATTRIBUTES, VERIFICATION_ATTRIBUTES,
+    ResourceServer, SesSettings, SignIn, SmsSending, StandardAttribute, ThreatMode,
+    ThreatProtection, Triggers, UserVerification, UsernameKind, VerifiableAttribute, Verification,
+    VerificationMessage, STANDARD_ATTRIBUTES, VERIFICATION_ATTRIBUTES,
 };
 
 use super::{spec_name, Gaps};
@@ -57,6 +57,7 @@ pub(super) fn pool(
         }),
         sign_in: sign_in(pool),
         email: email(pool, gaps),
+        sms: sms(pool, mfa, gaps),
         verification: verification(pool, gaps),
         password: password(pool),
         mfa: mfa_settings(pool, mfa, gaps),
@@ -208,6 +209,66 @@ fn email(pool: &UserPoolType, gaps: &mut Gaps) -> EmailSending {
             configuration_set: config.configuration_set().map(str::to_owned),
         }),
     }
+}
+
+/// SMS sending: the live role goes in by ARN (`sns_role: <arn>`), with its external ID, SNS
+/// Region and messages. Without a role the pool sends no SMS, and SMS messages it still holds
+/// are gaps (the spec keeps them only with `sms`).
+fn sms(
+    pool: &UserPoolType,
+    mfa: Option<&GetUserPoolMfaConfigOutput>,
+    gaps: &mut Gaps,
+) -> Option<SmsSending> {
+    let nonempty = |s: Option<&str>| s.filter(|s| !s.trim().is_empty()).map(str::to_owned);
+    let verification_message = nonempty(
+        pool.verification_message_template()
+            .and_then(|t| t.sms_message()),
+    )
+    .or_else(|| nonempty(pool.sms_verification_message()));
+    let authentication_message = nonempty(pool.sms_authentication_message()).or_else(|| {
+        nonempty(
+            mfa.and_then(|m| m.sms_mfa_configuration())
+                .and_then(|c| c.sms_authentication_message()),
+        )
+    });
+    let config = pool.sms_configuration().or_else(|| {
+        mfa.and_then(|m| m.sms_mfa_configuration())
+            .and_then(|c| c.sms_configuration())
+    });
+    let Some(config) = config.filter(|c| !c.sns_caller_arn().is_empty()) else {
+        for (setting, pointer, message) in [
+            (
+                "VerificationMessageTemplate.SmsMessage",
+                "/VerificationMessageTemplate/SmsMessage",
+                &verification_message,
+            ),
+            (
+                "SmsAuthenticationMessage",
+                "/SmsAuthenticationMessage",
+                &authentication_message,
+            ),
+        ] {
+            if let Some(message) = message {
+                gaps.add_property(
+                    setting,
+                    message,
+                    "the pool has no SmsConfiguration, so it sends no SMS; the spec keeps SMS \
+                     messages only in its `sms` block, and a deploy of the spec would drop it",
+                    Target::Pool,
+                    pointer,
+                    json!(message),
+                );
+            }
+        }
+        return None;
+    };
+    Some(SmsSending {
+        sns_role: config.sns_caller_arn().to_owned(),
+        external_id: nonempty(config.external_id()),
+        sns_region: nonempty(config.sns_region()),
+        verification_message,
+        authentication_message,
+    })
 }
 
 fn verifiable(attributes: &[VerifiedAttributeType]) -> Vec<VerifiableAttribute> {
@@ -465,17 +526,6 @@ fn triggers(pool: &UserPoolType, gaps: &mut Gaps) -> Triggers {
 /// Settings of the pool the spec does not model: a gap when they differ from what a spec'd
 /// pool has.
 fn other_settings(pool: &UserPoolType, gaps: &mut Gaps) {
-    if let Some(sns) = pool
-        .sms_configuration()
-        .map(SmsConfigurationType::sns_caller_arn)
-        .filter(|a| !a.is_empty())
-    {
-        gaps.add(
-            "SmsConfiguration",
-            sns,
-            "poolctl configures no SMS sending; a deploy of the spec would drop it",
-        );
-    }
     if let Some(admin) = pool.admin_create_user_config() {
         if admin.allow_admin_create_user_only() {
             gaps.add_property(

@@ -6,9 +6,9 @@ use aws_sdk_cognitoidentityprovider::types::builders::{
 use aws_sdk_cognitoidentityprovider::types::{
     ExplicitAuthFlowsType, IdentityProviderType, IdentityProviderTypeType, LambdaConfigType,
     PreventUserExistenceErrorTypes, SmsConfigurationType, UserPoolClientType, UserPoolType,
-    UsernameAttributeType, VerifiedAttributeType,
+    UsernameAttributeType, VerificationMessageTemplateType, VerifiedAttributeType,
 };
-use spec::{EmailVerifiedPolicy, ProviderKind, UsernameKind};
+use spec::{EmailVerifiedPolicy, ProviderKind, SnsRole, UsernameKind};
 
 use super::*;
 use crate::live::LivePool;
@@ -219,11 +219,7 @@ fn settings_outside_the_spec_are_gaps_named_with_their_live_value() {
     let live = live(
         pool_builder()
             .set_account_recovery_setting(None)
-            .sms_configuration(
-                SmsConfigurationType::builder()
-                    .sns_caller_arn("arn:aws:iam::123456789012:role/sms")
-                    .build(),
-            )
+            .sms_authentication_message("Your code is {####}")
             .build(),
         agent_builder()
             .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Legacy)
@@ -234,11 +230,12 @@ fn settings_outside_the_spec_are_gaps_named_with_their_live_value() {
     assert_eq!(
         settings,
         [
+            "SmsAuthenticationMessage",
             "AccountRecoverySetting",
-            "SmsConfiguration",
             "clients[agent].PreventUserExistenceErrors"
         ]
     );
+    assert!(imported.spec.sms.is_none());
     let legacy = &imported.gaps[2];
     assert_eq!(legacy.live_value, "LEGACY");
     let property = legacy.property.as_ref().expect("a CloudFormation property");
@@ -246,7 +243,77 @@ fn settings_outside_the_spec_are_gaps_named_with_their_live_value() {
     assert_eq!(property.value, serde_json::json!("LEGACY"));
     let text = crate::spec_file(&imported, "p", "r", "s");
     assert!(text.contains("# 3 live settings this spec cannot express"));
-    assert!(text.contains("SmsConfiguration = arn:aws:iam::123456789012:role/sms"));
+    assert!(text.contains("SmsAuthenticationMessage = Your code is {####}"));
+}
+
+#[test]
+fn sms_sending_is_imported_with_the_live_role_by_arn() {
+    let live = live(
+        pool_builder()
+            .auto_verified_attributes(VerifiedAttributeType::PhoneNumber)
+            .sms_configuration(
+                SmsConfigurationType::builder()
+                    .sns_caller_arn("arn:aws:iam::123456789012:role/service-role/sms")
+                    .external_id("acme-sms")
+                    .sns_region("eu-west-1")
+                    .build(),
+            )
+            .verification_message_template(
+                VerificationMessageTemplateType::builder()
+                    .sms_message("Your verification code is {####}")
+                    .build(),
+            )
+            .sms_authentication_message("Your sign-in code is {####}")
+            .build(),
+        agent_builder().build(),
+    );
+    let imported = to_spec(&live);
+    assert!(
+        imported.gaps.iter().all(|g| !g.setting.starts_with("Sms")),
+        "{:?}",
+        imported.gaps
+    );
+    let sms = imported.spec.sms.as_ref().expect("the sms block");
+    assert_eq!(
+        sms.role(),
+        SnsRole::Arn("arn:aws:iam::123456789012:role/service-role/sms")
+    );
+    assert_eq!(sms.external_id.as_deref(), Some("acme-sms"));
+    assert_eq!(sms.sns_region.as_deref(), Some("eu-west-1"));
+    assert_eq!(
+        sms.verification_message.as_deref(),
+        Some("Your verification code is {####}")
+    );
+    assert_eq!(
+        sms.authentication_message.as_deref(),
+        Some("Your sign-in code is {####}")
+    );
+    // Phone verification comes in with it, and the written spec passes `check`.
+    assert!(imported
+        .spec
+        .verification
+        .auto_verify
+        .contains(&spec::VerifiableAttribute::Phone));
+    let text = crate::spec_file(&imported, "p", "r", "s");
+    assert!(
+        text.contains("sns_role: arn:aws:iam::123456789012:role/service-role/sms"),
+        "{text}"
+    );
+    if let Err(error) = spec::load_str("imported.yaml", &text) {
+        panic!("the imported spec does not load:\n{error}\n{text}");
+    }
+    // The template sends SMS with the live role, and creates none.
+    let template = template::render(&imported.spec, &template::RenderOptions::default());
+    let resources = &template.as_value()["Resources"];
+    assert_eq!(
+        resources["UserPool"]["Properties"]["SmsConfiguration"],
+        serde_json::json!({
+            "SnsCallerArn": "arn:aws:iam::123456789012:role/service-role/sms",
+            "ExternalId": "acme-sms",
+            "SnsRegion": "eu-west-1",
+        })
+    );
+    assert!(resources.get("SmsRole").is_none());
 }
 
 #[test]

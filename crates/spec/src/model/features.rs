@@ -45,7 +45,8 @@ pub enum FirstFactor {
     Password,
     /// A one-time code sent to the user's verified email address.
     EmailOtp,
-    /// A one-time code sent by SMS.
+    /// A one-time code sent by SMS to the user's verified phone number (needs `sms` and
+    /// `phone` in verification.auto_verify).
     SmsOtp,
     /// A passkey (WebAuthn).
     Passkey,
@@ -127,7 +128,7 @@ pub enum MfaFactor {
     Totp,
     /// A code by email (needs SES sending and the essentials plan).
     Email,
-    /// A code by SMS.
+    /// A code by SMS (needs `sms`).
     Sms,
 }
 

@@ -15,6 +15,7 @@ mod features;
 mod pool;
 mod provider;
 mod provider_doc;
+mod sms;
 mod triggers;
 
 pub use attributes::*;
@@ -24,6 +25,7 @@ pub use features::*;
 pub use pool::*;
 pub use provider::*;
 pub use provider_doc::*;
+pub use sms::*;
 pub use triggers::*;
 
 pub use policy::PreSignUpPolicy;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     yes, AppClient, Attributes, FirstFactor, Group, IdentityProvider, ManagedLogin, Mfa, MfaDoc,
-    Passkeys, Plan, ResourceServer, ThreatProtection, Triggers,
+    Passkeys, Plan, ResourceServer, SmsSending, ThreatProtection, Triggers,
 };
 
 /// A Cognito user pool, its identity providers, app clients, domain and PreSignUp trigger.
@@ -37,6 +37,11 @@ pub struct PoolSpec {
     /// How Cognito sends email.
     #[serde(default)]
     pub email: EmailSending,
+
+    /// How Cognito sends SMS (through Amazon SNS). Without it the pool sends no SMS: SMS MFA,
+    /// `sms_otp` and phone verification are refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sms: Option<SmsSending>,
 
     /// Verification of email and phone: what is verified, how, and what happens on change.
     #[serde(default)]

@@ -161,7 +161,8 @@ impl Checker<'_> {
 }
 
 /// `arn:<partition>:iam::<account>:role/<path and name>`.
-fn is_iam_role_arn(arn: &str) -> bool {
+/// `arn:<partition>:iam::<account>:role/[<path>/]<name>`, in the characters IAM allows.
+pub(super) fn is_iam_role_arn(arn: &str) -> bool {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     parts.len() == 6
         && parts[0] == "arn"
@@ -170,7 +171,12 @@ fn is_iam_role_arn(arn: &str) -> bool {
         && parts[3].is_empty()
         && parts[4].len() == 12
         && parts[4].chars().all(|c| c.is_ascii_digit())
-        && parts[5]
-            .strip_prefix("role/")
-            .is_some_and(|name| !name.is_empty() && name.len() <= 512)
+        && parts[5].strip_prefix("role/").is_some_and(|name| {
+            !name.is_empty()
+                && name.len() <= 512
+                && !name.ends_with('/')
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_+=,.@/-".contains(c))
+        })
 }

@@ -17,7 +17,7 @@ impl Checker<'_> {
             self.error(
                 "mfa.factors",
                 "MFA is on but no factor is offered",
-                "list at least one of `totp` and `email`",
+                "list at least one of `totp`, `email` and `sms`",
             );
         }
         let mut seen = BTreeSet::new();
@@ -28,11 +28,7 @@ impl Checker<'_> {
                 continue;
             }
             match factor {
-                MfaFactor::Sms => self.error(
-                    path,
-                    "SMS MFA sends codes by SMS, and poolctl does not configure SMS sending",
-                    "use `totp` or `email`",
-                ),
+                MfaFactor::Sms => self.needs_sms(path, "SMS MFA", "use `totp` or `email`"),
                 MfaFactor::Email if self.spec.email.sending != EmailSender::Ses => self.error(
                     path,
                     "email MFA needs email sent through Amazon SES",

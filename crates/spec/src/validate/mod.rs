@@ -20,6 +20,7 @@ mod passwordless;
 mod plan;
 mod providers;
 mod sign_in;
+mod sms;
 mod tags;
 mod trigger_arns;
 mod triggers;
@@ -54,6 +55,7 @@ pub fn validate(spec: &PoolSpec) -> Vec<Finding> {
     checker.sign_in();
     checker.passwordless();
     checker.email();
+    checker.sms();
     checker.verification();
     checker.password();
     checker.mfa();

@@ -1,5 +1,6 @@
 //! Choice-based sign-in: the first factors, passkeys and their relying party, and what an
-//! emailed one-time code needs of `email_verified`.
+//! emailed one-time code needs of `email_verified` (and a texted one of
+//! `phone_number_verified`).
 
 use std::collections::BTreeSet;
 
@@ -23,11 +24,7 @@ impl Checker<'_> {
             }
             match factor {
                 FirstFactor::EmailOtp => self.email_otp(&path),
-                FirstFactor::SmsOtp => self.error(
-                    path,
-                    "`sms_otp` sends codes by SMS, and poolctl does not configure SMS sending",
-                    "use `email_otp` or `passkey` for passwordless sign-in",
-                ),
+                FirstFactor::SmsOtp => self.sms_otp(&path),
                 FirstFactor::Passkey if self.spec.passkeys.is_none() => self.error(
                     path,
                     "`passkey` needs `passkeys` with the relying party",
@@ -111,6 +108,27 @@ impl Checker<'_> {
                     reasons.join("; ")
                 ),
                 "keep another first factor (password or passkey) for them, and verify addresses before relying on email_otp",
+            );
+        }
+    }
+
+    fn sms_otp(&mut self, path: &str) {
+        self.needs_sms(
+            path,
+            "`sms_otp`",
+            "use `email_otp` or `passkey` for passwordless sign-in",
+        );
+        if self.spec.sms.is_some()
+            && !self
+                .spec
+                .verification
+                .auto_verify
+                .contains(&VerifiableAttribute::Phone)
+        {
+            self.error(
+                path,
+                "`sms_otp` sends codes only to a verified phone number, and phone is not in verification.auto_verify: no user's number would be verified",
+                "add `phone` to verification.auto_verify",
             );
         }
     }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{Alias, UsernameKind};
+use crate::model::{Alias, UsernameKind, VerifiableAttribute};
 
 use super::Checker;
 
@@ -48,16 +48,32 @@ impl Checker<'_> {
             sign_in.username,
             UsernameKind::Phone | UsernameKind::EmailOrPhone
         ) || sign_in.aliases.contains(&Alias::Phone);
-        if phone_identifies {
+        let verifies_phone = self
+            .spec
+            .verification
+            .auto_verify
+            .contains(&VerifiableAttribute::Phone);
+        if phone_identifies && !(verifies_phone && self.spec.sms.is_some()) {
             let path = if sign_in.aliases.contains(&Alias::Phone) {
                 "sign_in.aliases"
             } else {
                 "sign_in.username"
             };
+            let (why, help) = if self.spec.sms.is_none() {
+                (
+                    "the pool has no `sms` block to send codes with",
+                    "add `sms: { sns_role: create }` and `phone` to verification.auto_verify, or sign in with email (`username: email`)",
+                )
+            } else {
+                (
+                    "phone is not in verification.auto_verify",
+                    "add `phone` to verification.auto_verify",
+                )
+            };
             self.warning(
                 path,
-                "users sign in with a phone number, but phone numbers are never verified here (poolctl does not configure SMS sending): they cannot confirm or recover their account by phone",
-                "sign in with email (`username: email`), or confirm phone users from a trusted backend",
+                format!("users sign in with a phone number, but phone numbers are never verified here ({why}): phone_number_verified stays false, so they cannot confirm or recover their account by phone"),
+                help,
             );
         }
         let email_identifies = sign_in.email_is_username() || email_alias;

@@ -20,9 +20,9 @@ impl Checker<'_> {
                 );
             }
             if *attribute == VerifiableAttribute::Phone {
-                self.error(
+                self.needs_sms(
                     format!("verification.auto_verify[{i}]"),
-                    "phone verification sends SMS, and poolctl does not configure SMS sending (an SNS role) for the pool",
+                    "phone verification",
                     "remove `phone` from verification.auto_verify",
                 );
             }

@@ -11,6 +11,7 @@ mod outputs;
 mod parameters;
 mod pool;
 mod provider;
+mod sms;
 mod trigger;
 mod trigger_arns;
 
@@ -23,7 +24,7 @@ use crate::intrinsic::reference;
 use crate::{
     RenderOptions, PARAM_ENVIRONMENT_NAME, POOL_TAG, PRE_SIGN_UP_FUNCTION_ID,
     PRE_SIGN_UP_LOGS_POLICY_ID, PRE_SIGN_UP_LOG_GROUP_ID, PRE_SIGN_UP_PERMISSION_ID,
-    PRE_SIGN_UP_ROLE_ID, USER_POOL_DOMAIN_ID, USER_POOL_ID,
+    PRE_SIGN_UP_ROLE_ID, SMS_ROLE_ID, USER_POOL_DOMAIN_ID, USER_POOL_ID,
 };
 
 /// The tag carrying the `EnvironmentName` parameter.
@@ -142,6 +143,7 @@ pub fn document(spec: &PoolSpec, options: &RenderOptions) -> Value {
             PRE_SIGN_UP_LOGS_POLICY_ID,
             PRE_SIGN_UP_PERMISSION_ID,
             PRE_SIGN_UP_LOG_GROUP_ID,
+            SMS_ROLE_ID,
         ]
         .into_iter()
         .map(str::to_owned)
@@ -205,6 +207,9 @@ pub fn document(spec: &PoolSpec, options: &RenderOptions) -> Value {
 
 fn resources(cx: &Context) -> Value {
     let mut res = Map::new();
+    if let Some(role) = sms::role(cx) {
+        res.insert(SMS_ROLE_ID.into(), role);
+    }
     res.insert(cx.pool_id.clone(), pool::user_pool(cx));
     if let Some(domain) = domain::domain(cx) {
         res.insert(USER_POOL_DOMAIN_ID.into(), domain);

@@ -26,6 +26,7 @@ pub(super) fn user_pool(cx: &Context) -> Value {
         "EmailConfiguration".into(),
         email_configuration(&spec.email),
     );
+    sms(&mut props, spec);
     props.insert(
         "Policies".into(),
         policies(&spec.password, &spec.sign_in.first_factors),
@@ -147,6 +148,31 @@ fn verification_message(message: &VerificationMessage) -> Value {
             "EmailSubjectByLink": message.subject,
         }),
     }
+}
+
+/// SMS sending and the SMS messages. The verification SMS goes in the
+/// `VerificationMessageTemplate` (which Cognito reads) and in `SmsVerificationMessage` (its older
+/// name, which Cognito keeps equal to it), as the AWS CDK writes them.
+fn sms(props: &mut Map<String, Value>, spec: &PoolSpec) {
+    let Some(sms) = &spec.sms else {
+        return;
+    };
+    if let Some(message) = &sms.verification_message {
+        if let Some(template) = props
+            .get_mut("VerificationMessageTemplate")
+            .and_then(Value::as_object_mut)
+        {
+            template.insert("SmsMessage".into(), json!(message));
+        }
+        props.insert("SmsVerificationMessage".into(), json!(message));
+    }
+    if let Some(message) = &sms.authentication_message {
+        props.insert("SmsAuthenticationMessage".into(), json!(message));
+    }
+    props.insert(
+        "SmsConfiguration".into(),
+        super::sms::sms_configuration(sms),
+    );
 }
 
 /// The recovery mechanisms, prioritised in spec order; `None` when there are none.

@@ -42,7 +42,7 @@ pub(super) fn function_arn() -> Value {
 
 /// checkov's suppression of its checks on one resource, each with the reason, in the resource's
 /// `Metadata` (the form checkov documents: `checkov: { skip: [{ id, comment }] }`).
-fn checkov_skips(skips: &[(&str, &str)]) -> Value {
+pub(super) fn checkov_skips(skips: &[(&str, &str)]) -> Value {
     let skip: Vec<Value> = skips
         .iter()
         .map(|(id, comment)| json!({ "id": id, "comment": comment }))
