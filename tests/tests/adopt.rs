@@ -1,14 +1,15 @@
-//! `poolctl import` and `poolctl adopt` end to end on the emulator: a pool made with the SDK
-//! the way the seeds' asker had it (email as username, email not kept until verified, an agent
-//! client with a secret) and 100 users in mixed states is imported as a spec, `check` shows its
-//! pitfall, the spec renders to the live pool, `adopt` imports it into a stack with no user
-//! touched, and the edited spec deploys over it in place. Refusals: other sign-in identifiers
-//! (exit 3, no stack, no change set), a setting the spec cannot express (exit 3, named), and a
-//! domain the emulator cannot import (a named error).
+//! `poolctl import` and `poolctl adopt` end to end on the emulator: a pool made with the SDK,
+//! not poolctl, the way the seeds' asker had it (email as username, email not kept until
+//! verified, an agent client with a secret) and 500 users in mixed states is imported as a
+//! spec, `check` shows its pitfall, the spec renders to the live pool, `adopt` imports it into
+//! a stack with no user touched, the edited spec deploys over it in place, and `explain
+//! --prove` then sees agent sign-ups verified. Refusals: other sign-in identifiers (exit 3, no
+//! stack, no change set), a setting the spec cannot express (exit 3, named), and a domain the
+//! emulator cannot import (a named error).
 //!
 //! Not here: identity providers (the emulator's CloudFormation has no
 //! `AWS::Cognito::UserPoolIdentityProvider`; providers are covered by the import crate's unit
-//! tests) and `explain --prove` (issue 12's third part).
+//! tests).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -25,7 +26,7 @@ use e2e::emulator::Emulator;
 use e2e::{scratch_dir, unique_name};
 use serde_json::Value;
 
-const USERS: usize = 100;
+const USERS: usize = 500;
 
 /// Creates the seeds' pool: email is the username, auto-verified but not kept until verified;
 /// an agent client with a secret that signs users in as an administrator.
