@@ -1,7 +1,8 @@
 //! `poolctl explain --prove` end to end: the demo spec deployed with the real trigger, its
-//! scenarios performed on the emulator and compared with the prediction; a stack deployed
-//! without the trigger, explained with it, is a mismatch (exit 6); and a SAML provider added
-//! to the deployed pool is signed in through the hosted UI.
+//! scenarios performed on the emulator and compared with the prediction, also with no spec
+//! (the stack as deployed); a stack deployed without the trigger, explained with it, is a
+//! mismatch (exit 6); and a SAML provider added to the deployed pool is signed in through the
+//! hosted UI.
 
 use std::path::PathBuf;
 
@@ -111,6 +112,29 @@ async fn the_demo_pool_is_proved_and_its_test_users_are_deleted() {
     assert_eq!(change["result"], "not_performed");
     assert_eq!(report["proof"]["performed"], 4, "{report}");
 
+    // Without the spec, the stack's pool as deployed (the live pool, and the trigger's policy
+    // from the stack's template) explains to the same rows, and proves the same.
+    let live = run_poolctl(
+        emulator,
+        &["explain", "--stack", &stack, "--prove", "--output", "json"],
+    );
+    expect_code(&live, 0, "explain --stack --prove with no spec");
+    let live = live.json();
+    // The same rows; the clients may come in the live pool's order rather than the spec's.
+    let sorted = |report: &Value| {
+        let mut rows: Vec<String> = report["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(Value::to_string)
+            .collect();
+        rows.sort();
+        rows
+    };
+    assert_eq!(sorted(&live), sorted(&report), "{live}");
+    assert_eq!(live["proof"]["mismatches"], 0, "{live}");
+    assert_eq!(live["proof"]["performed"], 4, "{live}");
+
     // Every user made was deleted again.
     let idp = aws::cognito(emulator).await;
     assert_eq!(usernames(&idp, &pool_id).await, Vec::<String>::new());
@@ -160,11 +184,24 @@ async fn a_stack_without_the_trigger_is_a_mismatch_and_exits_6() {
     let idp = aws::cognito(emulator).await;
     assert_eq!(usernames(&idp, &pool_id).await, Vec::<String>::new());
 
-    // The spec that was deployed agrees with its own stack.
+    // The spec that was deployed agrees with its own stack, and so does the stack explained
+    // as deployed: no trigger, so the agent's sign-ups stay unverified.
     expect_code(
         &prove(emulator, &bare, &stack),
         0,
         "the bare spec on its own stack",
+    );
+    let live = run_poolctl(
+        emulator,
+        &["explain", "--stack", &stack, "--prove", "--output", "json"],
+    );
+    expect_code(&live, 0, "the stack as deployed");
+    let live = live.json();
+    let agent = check(&live, "agent_sign_up", Some(("client", "agent")));
+    assert_eq!(
+        (&agent["predicted"], &agent["observed"]),
+        (&"false".into(), &"false".into()),
+        "{agent}"
     );
 }
 

@@ -21,6 +21,15 @@ pub enum ImportError {
     /// The spec differs from the live pool in what Cognito cannot change in place.
     #[error("{}", .0.reason)]
     Refused(deploy::Refusal),
+    /// A stack lookup failed (`explain --stack` without a spec).
+    #[error(transparent)]
+    Deploy(#[from] deploy::DeployError),
+    /// The stack has no `UserPoolId` output: it is not a poolctl pool stack.
+    #[error("stack {0} has no UserPoolId output, so it holds no pool poolctl deployed")]
+    NoPool(String),
+    /// The stack's PreSignUp policy could not be read from its template.
+    #[error("{0}")]
+    DeployedPolicy(#[from] template::ReadBackError),
     /// The import template and the spec's template do not agree on a resource's logical ID,
     /// so the follow-up deploy would replace it.
     #[error("{0}")]

@@ -8,6 +8,7 @@
 //! [`adopt::plan`] builds what a CloudFormation IMPORT needs from it: the import template
 //! (the importable resources only, each retained) and the resources to import, after
 //! refusing, through the deploy guard's own rule, a spec that changes what Cognito cannot.
+//! [`stack_spec`] is the spec of a poolctl stack as deployed (`explain --stack` with no spec).
 //!
 //! Never prints; errors are [`ImportError`].
 
@@ -16,10 +17,12 @@ mod error;
 mod file;
 mod gap;
 pub mod live;
+mod stack;
 pub mod to_spec;
 
 pub use error::ImportError;
 pub use file::spec_file;
 pub use gap::{Gap, LiveProperty, Target};
 pub use live::LivePool;
+pub use stack::stack_spec;
 pub use to_spec::{to_spec, Imported, SECRET_PLACEHOLDER};

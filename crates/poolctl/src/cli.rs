@@ -228,10 +228,10 @@ pub struct OutputsArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// The pool spec. Required: a stack holds no spec, so `--stack` names where the spec is
-    /// deployed, not what to explain.
+    /// The pool spec. Without it, `--stack`'s pool is explained as deployed: the live pool
+    /// and, from the stack's template, poolctl's PreSignUp policy.
     pub spec: Option<PathBuf>,
-    /// The stack the spec is deployed as (default with --prove: poolctl-<pool name>).
+    /// The stack the pool is deployed as (default with SPEC and --prove: poolctl-<pool name>).
     #[arg(long)]
     pub stack: Option<String>,
     /// Perform the scenarios the pool can be driven through (sign-ups, AdminCreateUser, SAML

@@ -116,7 +116,8 @@ impl From<ReviewError> for Failure {
 /// refusals (3); the rest are errors (1).
 impl From<import::ImportError> for Failure {
     fn from(error: import::ImportError) -> Self {
-        let code = match &error {
+        let code = match error {
+            import::ImportError::Deploy(deploy) => return deploy.into(),
             import::ImportError::Gaps(_) | import::ImportError::Refused(_) => REFUSED,
             _ => ERROR,
         };

@@ -13,12 +13,14 @@
 
 mod architecture;
 pub mod intrinsic;
+mod read_back;
 mod resources;
 mod yaml;
 
 use serde_json::Value;
 
 pub use architecture::{Architecture, UnknownArchitecture};
+pub use read_back::{pre_sign_up_policy, ReadBackError};
 pub use resources::logical_id_part;
 pub use yaml::needs_quotes;
 

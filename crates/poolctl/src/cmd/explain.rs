@@ -1,5 +1,6 @@
-//! `poolctl explain SPEC [--stack NAME] [--prove]`: what each way into the pool does to
+//! `poolctl explain [SPEC] [--stack NAME] [--prove]`: what each way into the pool does to
 //! `email_verified`, and, with `--prove`, the same scenarios performed on the deployed stack.
+//! Without SPEC, the stack's pool is explained as deployed (`import::stack_spec`).
 
 use anyhow::anyhow;
 use deploy::{Deployer, SpecDeployment};
@@ -10,14 +11,33 @@ use crate::inputs::{load_aws, load_spec};
 use crate::ui::{explain as table, json};
 
 pub async fn run(global: &GlobalArgs, args: &ExplainArgs) -> Result<(), Failure> {
-    let Some(path) = &args.spec else {
-        return Err(Failure::error(anyhow!(
-            "explain needs the spec: a stack holds none. Run `poolctl explain SPEC --stack NAME` \
-             with the spec the stack was deployed from (`poolctl diff SPEC --stack NAME` shows \
-             whether they still agree)"
-        )));
+    let mut aws = None;
+    let (spec, source) = match (&args.spec, &args.stack) {
+        (Some(path), _) => (
+            load_spec(path)?,
+            format!("deployed from {}", path.display()),
+        ),
+        (None, Some(stack)) => {
+            let connected = load_aws(global).await?;
+            let imported = import::stack_spec(&connected, stack).await?;
+            aws = Some(connected);
+            for gap in &imported.gaps {
+                eprintln!(
+                    "note: the live pool's {} is outside the spec, so no row accounts for it",
+                    gap.setting
+                );
+            }
+            (
+                imported.spec,
+                "read from the live pool and the stack's template".to_owned(),
+            )
+        }
+        (None, None) => {
+            return Err(Failure::error(anyhow!(
+                "explain needs a SPEC, or --stack NAME to explain a deployed pool as it is"
+            )))
+        }
     };
-    let spec = load_spec(path)?;
     let explanation = explain::explain(&spec).map_err(Failure::error)?;
     let stack = if args.stack.is_some() || args.prove {
         let deployment = SpecDeployment {
@@ -31,7 +51,10 @@ pub async fn run(global: &GlobalArgs, args: &ExplainArgs) -> Result<(), Failure>
     let mut proof = None;
     let mut pool_id = None;
     if let Some(stack) = &stack {
-        let aws = load_aws(global).await?;
+        let aws = match aws {
+            Some(aws) => aws,
+            None => load_aws(global).await?,
+        };
         if args.prove {
             let proved = explain::prove(&aws, &spec, &explanation, stack).await;
             proof = Some(proved.map_err(Failure::error)?);
@@ -56,10 +79,7 @@ pub async fn run(global: &GlobalArgs, args: &ExplainArgs) -> Result<(), Failure>
                     .map(|p| p.pool_id.as_str())
                     .or(pool_id.as_deref())
                     .unwrap_or("?");
-                println!(
-                    "Stack {stack} (pool {pool}), deployed from {}.",
-                    path.display()
-                );
+                println!("Stack {stack} (pool {pool}), {source}.");
             }
             print!("{}", table::render_rows(&explanation));
             if let Some(proof) = &proof {

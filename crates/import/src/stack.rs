@@ -1,0 +1,31 @@
+//! The spec of a pool deployed by poolctl, read from what is deployed: the live pool as
+//! [`to_spec`](crate::to_spec) reads any pool, and the PreSignUp policy from the stack's
+//! template, where poolctl's trigger keeps it (the live pool only names the function).
+
+use deploy::Aws;
+
+use crate::{live, to_spec, ImportError, Imported};
+
+/// The live spec of `stack`'s pool, with poolctl's PreSignUp policy when the stack has the
+/// trigger. Gaps are listed, not refused: the caller decides what they mean.
+pub async fn stack_spec(aws: &Aws, stack: &str) -> Result<Imported, ImportError> {
+    let info = deploy::Deployer::new(aws.clone()).outputs(stack).await?;
+    let pool_id = info
+        .outputs
+        .get(template::OUTPUT_USER_POOL_ID)
+        .ok_or_else(|| ImportError::NoPool(stack.to_owned()))?;
+    let live = live::read(&aws.cognito, pool_id).await?;
+    let mut imported = to_spec(&live);
+    let deployed = aws.deployed_template(stack).await?;
+    if let Some(policy) = deployed
+        .as_ref()
+        .map(template::pre_sign_up_policy)
+        .transpose()?
+        .flatten()
+    {
+        // The live pool's PreSignUp ARN is this stack's own function, whose policy this is.
+        imported.spec.triggers.pre_sign_up = Some(policy);
+        imported.spec.triggers.pre_sign_up_arn = None;
+    }
+    Ok(imported)
+}
