@@ -239,6 +239,32 @@ async fn import_adopt_and_deploy_keep_every_user() {
         check.stderr
     );
 
+    // explain, on the live pool as it is: the agent's sign-ups stay unverified (no trigger),
+    // the email change is risky (not kept until verified); the same rows as the imported file.
+    let live_rows = run_poolctl(
+        &emulator,
+        &["explain", "--user-pool-id", &pool, "--output", "json"],
+    );
+    expect_code(&live_rows, 0, "explain --user-pool-id");
+    let live_rows = live_rows.json();
+    let row = |scenario: &str| {
+        live_rows["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["scenario"] == scenario)
+            .unwrap_or_else(|| panic!("no {scenario} row: {live_rows}"))
+            .clone()
+    };
+    assert_eq!(row("agent_sign_up")["email_verified"], "false");
+    assert_eq!(row("email_change")["risky"], true);
+    let from_file = run_poolctl(
+        &emulator,
+        &["explain", spec.to_str().unwrap(), "--output", "json"],
+    );
+    expect_code(&from_file, 0, "explain the imported spec");
+    assert_eq!(from_file.json()["rows"], live_rows["rows"]);
+
     // render matches the live pool in what the spec covers.
     let template = rendered(&emulator, &spec);
     let live = client

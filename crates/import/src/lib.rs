@@ -8,7 +8,8 @@
 //! [`adopt::plan`] builds what a CloudFormation IMPORT needs from it: the import template
 //! (the importable resources only, each retained) and the resources to import, after
 //! refusing, through the deploy guard's own rule, a spec that changes what Cognito cannot.
-//! [`stack_spec`] is the spec of a poolctl stack as deployed (`explain --stack` with no spec).
+//! [`pool_spec`] and [`stack_spec`] are the spec of a live pool and of a poolctl stack as
+//! deployed (`explain` with no spec).
 //!
 //! Never prints; errors are [`ImportError`].
 
@@ -24,5 +25,5 @@ pub use error::ImportError;
 pub use file::spec_file;
 pub use gap::{Gap, LiveProperty, Target};
 pub use live::LivePool;
-pub use stack::stack_spec;
+pub use stack::{pool_spec, stack_spec};
 pub use to_spec::{to_spec, Imported, SECRET_PLACEHOLDER};

@@ -1,21 +1,26 @@
-//! The spec of a pool deployed by poolctl, read from what is deployed: the live pool as
-//! [`to_spec`](crate::to_spec) reads any pool, and the PreSignUp policy from the stack's
-//! template, where poolctl's trigger keeps it (the live pool only names the function).
+//! The spec of a live pool, for explaining it as it is: any pool by id, or a pool deployed by
+//! poolctl by its stack, where the PreSignUp policy comes from the stack's template (poolctl's
+//! trigger keeps it there; the live pool only names the function).
 
 use deploy::Aws;
 
 use crate::{live, to_spec, ImportError, Imported};
 
+/// The spec of the live pool `pool_id`. Gaps are listed, not refused: the caller decides what
+/// they mean.
+pub async fn pool_spec(aws: &Aws, pool_id: &str) -> Result<Imported, ImportError> {
+    Ok(to_spec(&live::read(&aws.cognito, pool_id).await?))
+}
+
 /// The live spec of `stack`'s pool, with poolctl's PreSignUp policy when the stack has the
-/// trigger. Gaps are listed, not refused: the caller decides what they mean.
+/// trigger. Gaps are listed, not refused.
 pub async fn stack_spec(aws: &Aws, stack: &str) -> Result<Imported, ImportError> {
     let info = deploy::Deployer::new(aws.clone()).outputs(stack).await?;
     let pool_id = info
         .outputs
         .get(template::OUTPUT_USER_POOL_ID)
         .ok_or_else(|| ImportError::NoPool(stack.to_owned()))?;
-    let live = live::read(&aws.cognito, pool_id).await?;
-    let mut imported = to_spec(&live);
+    let mut imported = pool_spec(aws, pool_id).await?;
     let deployed = aws.deployed_template(stack).await?;
     if let Some(policy) = deployed
         .as_ref()

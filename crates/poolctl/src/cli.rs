@@ -234,6 +234,10 @@ pub struct ExplainArgs {
     /// The stack the pool is deployed as (default with SPEC and --prove: poolctl-<pool name>).
     #[arg(long)]
     pub stack: Option<String>,
+    /// Explain a live pool that no poolctl stack holds, as it is (its own PreSignUp function,
+    /// if any, is opaque to explain).
+    #[arg(long, conflicts_with_all = ["spec", "stack", "prove"])]
+    pub user_pool_id: Option<String>,
     /// Perform the scenarios the pool can be driven through (sign-ups, AdminCreateUser, SAML
     /// sign-in on a local emulator) against the stack, compare email_verified with the
     /// prediction, and delete the users made. Exit 6 on any mismatch.

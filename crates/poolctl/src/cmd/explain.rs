@@ -1,6 +1,8 @@
-//! `poolctl explain [SPEC] [--stack NAME] [--prove]`: what each way into the pool does to
-//! `email_verified`, and, with `--prove`, the same scenarios performed on the deployed stack.
-//! Without SPEC, the stack's pool is explained as deployed (`import::stack_spec`).
+//! `poolctl explain [SPEC] [--stack NAME | --user-pool-id ID] [--prove]`: what each way into
+//! the pool does to `email_verified`, and, with `--prove`, the same scenarios performed on the
+//! deployed stack.
+//! Without SPEC, a stack's pool is explained as deployed (`import::stack_spec`), or a live
+//! pool as it is (`--user-pool-id`, `import::pool_spec`).
 
 use anyhow::anyhow;
 use deploy::{Deployer, SpecDeployment};
@@ -12,31 +14,40 @@ use crate::ui::{explain as table, json};
 
 pub async fn run(global: &GlobalArgs, args: &ExplainArgs) -> Result<(), Failure> {
     let mut aws = None;
-    let (spec, source) = match (&args.spec, &args.stack) {
-        (Some(path), _) => (
+    let (spec, source) = if let Some(path) = &args.spec {
+        (
             load_spec(path)?,
             format!("deployed from {}", path.display()),
-        ),
-        (None, Some(stack)) => {
-            let connected = load_aws(global).await?;
-            let imported = import::stack_spec(&connected, stack).await?;
-            aws = Some(connected);
-            for gap in &imported.gaps {
-                eprintln!(
-                    "note: the live pool's {} is outside the spec, so no row accounts for it",
-                    gap.setting
-                );
-            }
-            (
-                imported.spec,
-                "read from the live pool and the stack's template".to_owned(),
-            )
-        }
-        (None, None) => {
+        )
+    } else {
+        if args.stack.is_none() && args.user_pool_id.is_none() {
             return Err(Failure::error(anyhow!(
-                "explain needs a SPEC, or --stack NAME to explain a deployed pool as it is"
-            )))
+                "explain needs a SPEC, --stack NAME (a poolctl stack as deployed) or \
+                 --user-pool-id ID (a live pool as it is)"
+            )));
         }
+        let connected = load_aws(global).await?;
+        let (imported, source) = match (&args.stack, &args.user_pool_id) {
+            (Some(stack), _) => (
+                import::stack_spec(&connected, stack).await?,
+                "read from the live pool and the stack's template".to_owned(),
+            ),
+            (None, pool_id) => {
+                let pool_id = pool_id.as_deref().unwrap_or_default();
+                (
+                    import::pool_spec(&connected, pool_id).await?,
+                    format!("Pool {pool_id}, read as it is live."),
+                )
+            }
+        };
+        aws = Some(connected);
+        for gap in &imported.gaps {
+            eprintln!(
+                "note: the live pool's {} is outside the spec, so no row accounts for it",
+                gap.setting
+            );
+        }
+        (imported.spec, source)
     };
     let explanation = explain::explain(&spec).map_err(Failure::error)?;
     let stack = if args.stack.is_some() || args.prove {
@@ -73,6 +84,9 @@ pub async fn run(global: &GlobalArgs, args: &ExplainArgs) -> Result<(), Failure>
             ))
         ),
         OutputFormat::Text => {
+            if args.user_pool_id.is_some() {
+                println!("{source}");
+            }
             if let Some(stack) = &stack {
                 let pool = proof
                     .as_ref()
