@@ -2,6 +2,7 @@
 // Do not edit: run `just cdk` after `just render`. The repairs made to the converter
 // output are listed in scripts/generate.mjs (repair).
 import * as cdk from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -65,7 +66,7 @@ export class ProductionPoolStack extends cdk.Stack {
    */
   public readonly preSignUpFunctionArn;
 
-  public constructor(scope: cdk.App, id: string, props: ProductionPoolStackProps) {
+  public constructor(scope: Construct, id: string, props: ProductionPoolStackProps) {
     super(scope, id, props);
 
     // Applying default props

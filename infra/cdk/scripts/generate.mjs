@@ -153,12 +153,18 @@ const deletionPolicies = {
  *   time; cdk.Aws.STACK_NAME keeps the deploy-time reference the template has.
  * - DependsOn becomes CfnResource.addDependency, deprecated in aws-cdk-lib 2.x for
  *   addResourceDependency (same DependsOn, no deprecation warning at every synth).
+ * - The constructor takes a `cdk.App`; a `Construct` lets the stack live in a `cdk.Stage`
+ *   (CDK Pipelines) as well as in an app.
  * What the converter does not know at all is set aside and restored (setAside, restore).
  */
 export function repair(code, template, pool) {
   let out = code
     .replace(/\bthis\.stackName\b/g, 'cdk.Aws.STACK_NAME')
-    .replace(/^(\s+\w+)\.addDependency\((\w+)\);$/gm, '$1.addResourceDependency($2);');
+    .replace(/^(\s+\w+)\.addDependency\((\w+)\);$/gm, '$1.addResourceDependency($2);')
+    .replace(/\bconstructor\(scope: cdk\.App,/, 'constructor(scope: Construct,');
+  if (out.includes('scope: Construct') && !/^import \{ Construct \} from 'constructs';$/m.test(out)) {
+    out = out.replace(/^(import \* as cdk from 'aws-cdk-lib';)$/m, "$1\nimport { Construct } from 'constructs';");
+  }
   for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
     const policy = resource?.UpdateReplacePolicy;
     if (policy === undefined) continue;

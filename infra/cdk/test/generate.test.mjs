@@ -64,6 +64,9 @@ test('UpdateReplacePolicy and deploy-time stack names survive the conversion', (
   assert.match(source, /^    webClient\.addResourceDependency\(googleProvider\);$/m);
   assert.doesNotMatch(source, /\.addDependency\(/);
   assert.match(source, /^\/\/ Converted from templates\/demo\.json by cdk-from-cfn /);
+  // Any scope: an app, or a Stage of a CDK pipeline.
+  assert.match(source, /constructor\(scope: Construct, id: string/);
+  assert.match(source, /^import \{ Construct \} from 'constructs';$/m);
 });
 
 test('the app keeps every template parameter a CloudFormation parameter', () => {

@@ -38,6 +38,15 @@ test('the production pool class in an existing app', () => {
       S3Key: { Ref: 'ArtifactKey' },
     });
     assert.equal(withParameters.Parameters.ArtifactBucket.Type, 'String');
+
+    // The stage's own assembly holds the pool stack.
+    const stage = path.join(out, 'assembly-Prod');
+    const manifest = JSON.parse(fs.readFileSync(path.join(stage, 'manifest.json'), 'utf8'));
+    const stacks = Object.values(manifest.artifacts).filter((a) => a.type === 'aws:cloudformation:stack');
+    assert.equal(stacks.length, 1, JSON.stringify(manifest.artifacts));
+    const staged = JSON.parse(fs.readFileSync(path.join(stage, stacks[0].properties.templateFile), 'utf8'));
+    assert.equal(staged.Resources.UserPool.Type, 'AWS::Cognito::UserPool');
+    assert.equal(staged.Resources.UserPool.DeletionPolicy, 'Retain');
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 // An application's own CDK app that takes the production pool in, as the README shows: the
-// artifact as plain values in one stack, as deploy-time parameters in another, and the pool
-// id handed to a stack of the application's own. test/usage.test.mjs synthesizes it.
+// artifact as plain values in one stack, as deploy-time parameters in another, the pool id
+// handed to a stack of the application's own, and the pool in a Stage (CDK Pipelines). test/usage.test.mjs synthesizes it.
 import * as cdk from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
@@ -35,5 +35,12 @@ const deployTime = new ProductionPoolStack(app, 'UsersWithParameters', {
 });
 new cdk.CfnParameter(deployTime, 'ArtifactBucket', { type: 'String' });
 new cdk.CfnParameter(deployTime, 'ArtifactKey', { type: 'String' });
+
+// A stage of a CDK pipeline holds the pool like any other stack.
+const production = new cdk.Stage(app, 'Prod', { env });
+new ProductionPoolStack(production, 'Users', {
+  artifactBucket: 'acme-artifacts',
+  artifactKey: 'poolctl/0123abcd.zip',
+});
 
 app.synth();
