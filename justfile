@@ -2,6 +2,8 @@
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
 root := justfile_directory()
+# Cargo's target directory: CARGO_TARGET_DIR when set, as cargo itself does.
+target := env("CARGO_TARGET_DIR", root / "target")
 venv := root / ".venv"
 
 # Tool versions verified to install together on Python 3.11 (Debian 12).
@@ -213,7 +215,7 @@ test *cargo_args: setup fmt-check clippy lint-templates guard checkov test-cdk e
         [[ $arg == -- ]] && break
     done
     # POOLCTL_TRIGGER_ZIP: the trigger's end-to-end tests run the bootstrap from the packaged zip.
-    POOLCTL_BIN="{{root}}/target/debug/poolctl" POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" \
+    POOLCTL_BIN="{{target}}/debug/poolctl" POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" \
         cargo test "${scope[@]}" "${args[@]}"
 
 # Fuzzing, release build: a million mutated example specs (POOLCTL_FUZZ_CASES) and a million
@@ -297,7 +299,7 @@ emulator-faults *args:
     # The whole workspace selected, as `just test` builds it: another selection would compile
     # the AWS SDK again.
     cargo build -q --workspace --bins
-    proxy="${CARGO_TARGET_DIR:-{{root}}/target}/debug/faultproxy"
+    proxy="{{target}}/debug/faultproxy"
     [[ "$proxy" = /* ]] || proxy="{{root}}/$proxy"
     if [[ " {{args}} " == *" --help "* || " {{args}} " == *" -h "* ]]; then
         "$proxy" --help
@@ -406,7 +408,7 @@ bench-cdk pool="production" runs="10": setup-node
         DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
     fi
     cargo build --quiet --release -p poolctl
-    poolctl="{{root}}/target/release/poolctl"
+    poolctl="{{target}}/release/poolctl"
     spec="{{root}}/infra/pools/{{pool}}.yaml"
     cd "{{root}}/infra/cdk"
     out=$(mktemp -d)
@@ -414,7 +416,7 @@ bench-cdk pool="production" runs="10": setup-node
     # No shell (-N): hyperfine runs each process directly and discards its output.
     synth="env {{cdk_env}} node_modules/.bin/cdk synth --quiet -c pool={{pool}} -o $out"
     hyperfine -N --warmup 1 --runs {{runs}} \
-        --export-markdown "{{root}}/target/bench-cdk-{{pool}}.md" \
+        --export-markdown "{{target}}/bench-cdk-{{pool}}.md" \
         -n "poolctl render {{pool}}" "$poolctl render $spec --stdout" \
         -n "cdk synth {{pool}}" "$synth" \
         -n "cdk synth --no-validation {{pool}}" "$synth --no-validation"
@@ -451,10 +453,10 @@ bench-render runs="50":
     cargo build --quiet --release -p poolctl
     out=$(mktemp -d)
     trap 'rm -rf "$out"' EXIT
-    report="{{root}}/target/bench-render.json"
+    report="{{target}}/bench-render.json"
     hyperfine --warmup 5 --runs {{runs}} --shell=none --export-json "$report" \
         -n "poolctl render infra/pools/*.yaml" \
-        "{{root}}/target/release/poolctl render $(echo {{root}}/infra/pools/*.yaml) --out-dir $out"
+        "{{target}}/release/poolctl render $(echo {{root}}/infra/pools/*.yaml) --out-dir $out"
     python3 - "$report" <<'PY'
     import json, sys
     r = json.load(open(sys.argv[1]))["results"][0]
@@ -474,7 +476,7 @@ trigger arch="arm64":
 trigger-reproducible arch="x86_64": (trigger arch)
     #!/usr/bin/env bash
     set -euo pipefail
-    repro="{{root}}/target/trigger-repro"
+    repro="{{target}}/trigger-repro"
     # Only the bootstrap is built again, in $repro.
     cargo xtask trigger {{arch}} --out-dir "$repro/dist" --target-dir "$repro"
     first=$(cut -d' ' -f1 "{{root}}/dist/pre-sign-up-{{arch}}.zip.sha256")
@@ -517,11 +519,11 @@ demo: setup-python setup-rust
     # poolctl and the sign-up example with the whole workspace selected, as `just test` builds
     # them: another selection would compile the AWS SDK again.
     cargo build -q --workspace --bins --examples
-    poolctl="{{root}}/target/debug/poolctl"
+    poolctl="{{target}}/debug/poolctl"
     echo; echo "== poolctl deploy infra/pools/demo.yaml"
     "$poolctl" deploy infra/pools/demo.yaml --arch x86_64 --trigger-zip dist/pre-sign-up-x86_64.zip --yes
     echo; echo "== the PreSignUp trigger at work"
-    "{{root}}/target/debug/examples/demo_signup" poolctl-demo
+    "{{target}}/debug/examples/demo_signup" poolctl-demo
     echo "== poolctl outputs --stack poolctl-demo"
     "$poolctl" outputs --stack poolctl-demo
 
@@ -546,7 +548,7 @@ bench-review runs="3": setup-python (trigger "x86_64")
     export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench \
         AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true CI=true POOLCTL_LOG=error
     cargo build -q -p poolctl
-    poolctl="{{root}}/target/debug/poolctl"
+    poolctl="{{target}}/debug/poolctl"
     up() { "$poolctl" review up infra/pools/review.yaml --id "$1" --arch x86_64 \
         --trigger-zip dist/pre-sign-up-x86_64.zip >/dev/null 2>"$dir/up-$1.log" || { cat "$dir/up-$1.log" >&2; return 1; }; }
     down() { "$poolctl" review down --id "$1" >/dev/null 2>"$dir/down-$1.log" || { cat "$dir/down-$1.log" >&2; return 1; }; }
@@ -623,7 +625,7 @@ bench-faults runs="5": setup-python
     # would compile the AWS SDK again); poolctl in release, as `just bench-deploy` times it.
     cargo build --quiet --workspace --bins
     cargo build --quiet --release -p poolctl
-    target="${CARGO_TARGET_DIR:-{{root}}/target}"
+    target="{{target}}"
     [[ "$target" = /* ]] || target="{{root}}/$target"
     export FAULTPROXY="$target/debug/faultproxy" POOLCTL_BIN="$target/release/poolctl"
     trap '"$just" emulator_dir="$dir" emulator-stop >/dev/null' EXIT
@@ -651,7 +653,7 @@ bench-users runs="3" sizes="5000 20000" partitions="16": setup-apt setup-python
     # would compile the AWS SDK again); poolctl in release, as the other benchmarks time it.
     cargo build --quiet --workspace --bins
     cargo build --quiet --release -p poolctl
-    target="${CARGO_TARGET_DIR:-{{root}}/target}"
+    target="{{target}}"
     [[ "$target" = /* ]] || target="{{root}}/$target"
     # Copies of the binaries: a build elsewhere in the checkout cannot swap them mid-run.
     mkdir -p "$dir/bin"
@@ -671,7 +673,7 @@ bench-users runs="3" sizes="5000 20000" partitions="16": setup-apt setup-python
 # The stuck-users end-to-end test at full size: 5,000 seeded users (the test's unit is 20 users;
 # `just test` runs it with 400).
 test-users-full: setup-python e2e-artifacts
-    POOLCTL_E2E_USER_UNIT=250 POOLCTL_BIN="{{root}}/target/debug/poolctl" \
+    POOLCTL_E2E_USER_UNIT=250 POOLCTL_BIN="{{target}}/debug/poolctl" \
         POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" \
         cargo test -p e2e --test users -- --nocapture
 
