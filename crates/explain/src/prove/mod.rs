@@ -13,9 +13,10 @@ pub(crate) mod saml;
 
 use std::collections::BTreeMap;
 
-use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 use aws_sdk_cognitoidentityprovider::Client;
+use deploy::aws::sdk_error_text;
 use spec::{PoolSpec, ProviderKind, UsernameKind};
 
 use crate::row::{Row, Scenario, Verdict};
@@ -146,7 +147,7 @@ async fn client_ids(
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| ExplainError::Aws {
             operation: "cognito-idp:ListUserPoolClients",
-            message: DisplayErrorContext(&e).to_string(),
+            message: sdk_error_text(&e),
         })?;
         for description in page.user_pool_clients() {
             if let (Some(name), Some(id)) = (description.client_name(), description.client_id()) {
@@ -192,12 +193,6 @@ fn attribute(name: &str, value: &str) -> Option<AttributeType> {
         .value(value)
         .build()
         .ok()
-}
-
-fn error_text<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::fmt::Debug>(
-    error: &aws_sdk_cognitoidentityprovider::error::SdkError<E, R>,
-) -> String {
-    DisplayErrorContext(error).to_string()
 }
 
 fn is_trigger_refusal<E: ProvideErrorMetadata, R>(
@@ -324,7 +319,7 @@ impl Run<'_> {
                     observed: Observed::Verdict(Verdict::Refused),
                 }
             }
-            Err(error) => return Seen::failed(None, format!("SignUp: {}", error_text(&error))),
+            Err(error) => return Seen::failed(None, format!("SignUp: {}", sdk_error_text(&error))),
         };
         self.made.push(username.clone());
         if agent && !confirmed {
@@ -338,7 +333,7 @@ impl Run<'_> {
             {
                 return Seen::failed(
                     Some(username),
-                    format!("AdminConfirmSignUp: {}", error_text(&error)),
+                    format!("AdminConfirmSignUp: {}", sdk_error_text(&error)),
                 );
             }
         }
@@ -362,7 +357,7 @@ impl Run<'_> {
             .client_id(client_id)
             .send()
             .await
-            .map_err(|e| format!("DescribeUserPoolClient: {}", error_text(&e)))?;
+            .map_err(|e| format!("DescribeUserPoolClient: {}", sdk_error_text(&e)))?;
         described
             .user_pool_client()
             .and_then(|c| c.client_secret())
@@ -398,7 +393,9 @@ impl Run<'_> {
                 user: None,
                 observed: Observed::Verdict(Verdict::Refused),
             },
-            Err(error) => Seen::failed(None, format!("AdminCreateUser: {}", error_text(&error))),
+            Err(error) => {
+                Seen::failed(None, format!("AdminCreateUser: {}", sdk_error_text(&error)))
+            }
         }
     }
 
@@ -481,7 +478,7 @@ impl Run<'_> {
                 }
             }
             Err(error) => {
-                let why = format!("AdminGetUser: {}", error_text(&error));
+                let why = format!("AdminGetUser: {}", sdk_error_text(&error));
                 Seen::failed(Some(username), why)
             }
         }
@@ -500,7 +497,7 @@ impl Run<'_> {
                 .await;
             match deleted {
                 Err(error) if error.code() != Some("UserNotFoundException") => {
-                    leftovers.push((username, error_text(&error)));
+                    leftovers.push((username, sdk_error_text(&error)));
                 }
                 _ => {}
             }
