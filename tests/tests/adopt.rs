@@ -21,7 +21,7 @@ use cognito::types::{
     UsernameAttributeType, UsernameConfigurationType, VerifiedAttributeType,
 };
 use e2e::aws::{cloudformation, cognito as cognito_client};
-use e2e::cli::{expect_code, run_poolctl, trigger_zip_x86_64};
+use e2e::cli::{expect_code, run_poolctl, trigger_zip_x86_64, Run};
 use e2e::emulator::Emulator;
 use e2e::{scratch_dir, unique_name};
 use serde_json::Value;
@@ -127,6 +127,35 @@ async fn add_users(client: &cognito::Client, pool: &str) {
     }
 }
 
+/// `poolctl import --user-pool-id POOL --out SPEC`.
+fn import_to(emulator: &Emulator, pool: &str, spec: &Path) -> Run {
+    run_poolctl(
+        emulator,
+        &[
+            "import",
+            "--user-pool-id",
+            pool,
+            "--out",
+            spec.to_str().unwrap(),
+        ],
+    )
+}
+
+/// `poolctl adopt SPEC --user-pool-id POOL --stack STACK --yes EXTRA...`.
+fn adopt(emulator: &Emulator, spec: &Path, pool: &str, stack: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "adopt",
+        spec.to_str().unwrap(),
+        "--user-pool-id",
+        pool,
+        "--stack",
+        stack,
+        "--yes",
+    ];
+    args.extend_from_slice(extra);
+    run_poolctl(emulator, &args)
+}
+
 /// Every user with their attributes and state, by username.
 async fn users(client: &cognito::Client, pool: &str) -> BTreeMap<String, String> {
     let mut all = BTreeMap::new();
@@ -194,16 +223,7 @@ async fn import_adopt_and_deploy_keep_every_user() {
 
     // import: every setting fits the spec, so it exits 0.
     let spec = dir.join("seeds.yaml");
-    let run = run_poolctl(
-        &emulator,
-        &[
-            "import",
-            "--user-pool-id",
-            &pool,
-            "--out",
-            spec.to_str().unwrap(),
-        ],
-    );
+    let run = import_to(&emulator, &pool, &spec);
     expect_code(&run, 0, "import");
     let text = std::fs::read_to_string(&spec).unwrap();
     assert!(text.contains(&format!("from user pool {pool}")), "{text}");
@@ -212,16 +232,7 @@ async fn import_adopt_and_deploy_keep_every_user() {
         "{text}"
     );
     // Refuses to overwrite it.
-    let again = run_poolctl(
-        &emulator,
-        &[
-            "import",
-            "--user-pool-id",
-            &pool,
-            "--out",
-            spec.to_str().unwrap(),
-        ],
-    );
+    let again = import_to(&emulator, &pool, &spec);
     expect_code(&again, 1, "import over an existing file");
 
     // check: exactly the seeds' pitfall, as a warning.
@@ -309,18 +320,7 @@ async fn import_adopt_and_deploy_keep_every_user() {
         ),
     )
     .unwrap();
-    let run = run_poolctl(
-        &emulator,
-        &[
-            "adopt",
-            other.to_str().unwrap(),
-            "--user-pool-id",
-            &pool,
-            "--stack",
-            &refused_stack,
-            "--yes",
-        ],
-    );
+    let run = adopt(&emulator, &other, &pool, &refused_stack, &[]);
     expect_code(&run, 3, "adopt with other sign-in identifiers");
     assert!(run.stderr.contains("UsernameAttributes"), "{}", run.stderr);
     assert!(
@@ -342,18 +342,7 @@ async fn import_adopt_and_deploy_keep_every_user() {
 
     // adopt: IMPORT_COMPLETE, same pool, same users.
     let stack = unique_name("adopted");
-    let run = run_poolctl(
-        &emulator,
-        &[
-            "adopt",
-            spec.to_str().unwrap(),
-            "--user-pool-id",
-            &pool,
-            "--stack",
-            &stack,
-            "--yes",
-        ],
-    );
+    let run = adopt(&emulator, &spec, &pool, &stack, &[]);
     expect_code(&run, 0, "adopt");
     assert!(run.stderr.contains("IMPORT_COMPLETE"), "{}", run.stderr);
     let cfn = cloudformation(&emulator).await;
@@ -508,16 +497,7 @@ async fn a_setting_the_spec_cannot_express_is_named_and_refused() {
     let (pool, _) = seeds_pool(&client, PreventUserExistenceErrorTypes::Legacy).await;
     let dir = scratch_dir("adopt-gap");
     let spec = dir.join("legacy.yaml");
-    let run = run_poolctl(
-        &emulator,
-        &[
-            "import",
-            "--user-pool-id",
-            &pool,
-            "--out",
-            spec.to_str().unwrap(),
-        ],
-    );
+    let run = import_to(&emulator, &pool, &spec);
     expect_code(&run, 3, "import with a setting outside the spec");
     assert!(
         run.stderr
@@ -533,33 +513,10 @@ async fn a_setting_the_spec_cannot_express_is_named_and_refused() {
 
     // adopt refuses it too, unless told to go on.
     let stack = unique_name("gap");
-    let run = run_poolctl(
-        &emulator,
-        &[
-            "adopt",
-            spec.to_str().unwrap(),
-            "--user-pool-id",
-            &pool,
-            "--stack",
-            &stack,
-            "--yes",
-        ],
-    );
+    let run = adopt(&emulator, &spec, &pool, &stack, &[]);
     expect_code(&run, 3, "adopt with a gap");
     assert!(!stack_exists(&emulator, &stack).await);
-    let run = run_poolctl(
-        &emulator,
-        &[
-            "adopt",
-            spec.to_str().unwrap(),
-            "--user-pool-id",
-            &pool,
-            "--stack",
-            &stack,
-            "--yes",
-            "--allow-partial",
-        ],
-    );
+    let run = adopt(&emulator, &spec, &pool, &stack, &["--allow-partial"]);
     expect_code(&run, 0, "adopt --allow-partial");
     // The import template holds the live value, so the first deploy shows it changing.
     let template = cloudformation(&emulator)
@@ -601,34 +558,13 @@ async fn a_domain_the_emulator_cannot_import_is_a_named_error() {
         .unwrap();
     let dir = scratch_dir("adopt-domain");
     let spec = dir.join("domain.yaml");
-    let run = run_poolctl(
-        &emulator,
-        &[
-            "import",
-            "--user-pool-id",
-            &pool,
-            "--out",
-            spec.to_str().unwrap(),
-        ],
-    );
+    let run = import_to(&emulator, &pool, &spec);
     expect_code(&run, 0, "import a pool with a domain");
     assert!(std::fs::read_to_string(&spec)
         .unwrap()
         .contains(&format!("prefix: {prefix}")));
     let stack = unique_name("domain");
-    let run = run_poolctl(
-        &emulator,
-        &[
-            "adopt",
-            spec.to_str().unwrap(),
-            "--user-pool-id",
-            &pool,
-            "--stack",
-            &stack,
-            "--yes",
-        ],
-    );
-    println!("{}", run.stderr);
+    let run = adopt(&emulator, &spec, &pool, &stack, &[]);
     expect_code(&run, 1, "adopt a pool with a domain on the emulator");
     assert!(
         run.stderr.contains("AWS::Cognito::UserPoolDomain"),
