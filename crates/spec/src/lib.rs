@@ -16,6 +16,7 @@ mod load;
 pub mod locate;
 pub mod model;
 mod schema;
+mod schema_check;
 pub mod validate;
 
 pub use diagnostic::{Diagnostic, Severity, SpecError};

@@ -5,6 +5,7 @@ use std::path::Path;
 use crate::diagnostic::{Diagnostic, Severity, SpecError};
 use crate::locate::{child_path, DuplicateKey, PositionIndex};
 use crate::model::PoolSpec;
+use crate::schema_check::SchemaCheck;
 use crate::validate::{self, Finding};
 
 /// A spec that passed validation, with the warnings found on the way.
@@ -64,15 +65,18 @@ pub fn load_str(file_name: &str, text: &str) -> Result<Loaded, SpecError> {
     let spec = match parsed {
         Ok(spec) => spec,
         Err(error) => {
-            let diagnostic = deserialization_diagnostic(file_name, text, index.as_ref(), &error);
+            // Asked where serde cannot say; built once, only on this error path.
+            let check = SchemaCheck::new(text);
+            let diagnostic =
+                deserialization_diagnostic(file_name, text, index.as_ref(), check.as_ref(), &error);
             // serde's own `duplicate field` is the same finding as one of the above.
             if diagnostics.is_empty() || !error.inner().to_string().contains("duplicate field") {
                 diagnostics.push(diagnostic);
             }
             // serde stops at the first unknown key; the others are found by the schema, so
             // that three misspelt keys take one run to fix, not three.
-            if let Some(index) = &index {
-                for unknown in unknown_keys(text) {
+            if let (Some(index), Some(check)) = (&index, &check) {
+                for unknown in check.unknown_keys() {
                     let at = index.locate_key(&unknown.path);
                     if !diagnostics
                         .iter()
@@ -119,198 +123,6 @@ pub fn load_str(file_name: &str, text: &str) -> Result<Loaded, SpecError> {
 
 const UNKNOWN_KEY_HELP: &str =
     "remove the key or correct its spelling (the keys allowed here are listed above)";
-
-/// A key the spec's JSON Schema does not allow where it is written.
-struct UnknownKey {
-    path: String,
-    message: String,
-}
-
-/// Every key of the document that the spec's JSON Schema does not allow, in the words serde
-/// uses for the first of them. Nothing when the text is not plain YAML data (anchors, tags).
-fn unknown_keys(text: &str) -> Vec<UnknownKey> {
-    let Ok(document) = serde_norway::from_str::<serde_json::Value>(text) else {
-        return Vec::new();
-    };
-    let schema = crate::json_schema();
-    let mut found = Vec::new();
-    walk_schema(&schema, &schema, &document, "", &mut found);
-    found
-}
-
-fn walk_schema(
-    root: &serde_json::Value,
-    schema: &serde_json::Value,
-    value: &serde_json::Value,
-    path: &str,
-    found: &mut Vec<UnknownKey>,
-) {
-    use serde_json::Value;
-    let Some(schema) = object_schema_for(root, schema, value) else {
-        return;
-    };
-    match value {
-        Value::Object(entries) => {
-            let properties = schema.get("properties").and_then(Value::as_object);
-            let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
-            for (key, child) in entries {
-                let child_path = child_path(path, key);
-                match properties.and_then(|p| p.get(key)) {
-                    Some(property) => walk_schema(root, property, child, &child_path, found),
-                    None if closed => {
-                        let allowed: Vec<String> = properties
-                            .map(|p| p.keys().map(|k| format!("`{k}`")).collect())
-                            .unwrap_or_default();
-                        let message = match allowed.as_slice() {
-                            [] => format!("unknown field `{key}`, there are no fields"),
-                            [one] => format!("unknown field `{key}`, expected {one}"),
-                            _ => format!(
-                                "unknown field `{key}`, expected one of {}",
-                                allowed.join(", ")
-                            ),
-                        };
-                        found.push(UnknownKey {
-                            message: format!("{child_path}: {message}"),
-                            path: child_path,
-                        });
-                    }
-                    None => {
-                        if let Some(values) = schema.get("additionalProperties") {
-                            walk_schema(root, values, child, &child_path, found);
-                        }
-                    }
-                }
-            }
-        }
-        Value::Array(items) => {
-            if let Some(item) = schema.get("items") {
-                for (n, child) in items.iter().enumerate() {
-                    walk_schema(root, item, child, &format!("{path}[{n}]"), found);
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
-/// `schema` with `$ref`s followed and, for a union, the one branch that fits `value`'s shape
-/// (for identity providers, the branch of its `kind`). `None` when no single branch fits.
-fn object_schema_for<'a>(
-    root: &'a serde_json::Value,
-    schema: &'a serde_json::Value,
-    value: &serde_json::Value,
-) -> Option<&'a serde_json::Value> {
-    use serde_json::Value;
-    let mut schema = schema;
-    // Bounded: the spec's schema has no reference cycles that resolve to themselves.
-    for _ in 0..16 {
-        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-            schema = root.pointer(reference.strip_prefix('#')?)?;
-            continue;
-        }
-        let branches = schema
-            .get("oneOf")
-            .or_else(|| schema.get("anyOf"))
-            .and_then(Value::as_array);
-        let Some(branches) = branches else {
-            return Some(schema);
-        };
-        let shape = match value {
-            Value::Object(_) => "object",
-            Value::Array(_) => "array",
-            _ => return None,
-        };
-        let fitting: Vec<&Value> = branches
-            .iter()
-            .filter_map(|branch| {
-                let resolved = resolve_ref(root, branch)?;
-                (resolved.get("type").and_then(Value::as_str) == Some(shape)).then_some(resolved)
-            })
-            .collect();
-        let kind = value.get("kind").and_then(Value::as_str);
-        schema = match fitting.as_slice() {
-            [one] => one,
-            many => many.iter().copied().find(|branch| {
-                kind.is_some()
-                    && branch
-                        .pointer("/properties/kind/const")
-                        .and_then(Value::as_str)
-                        == kind
-            })?,
-        };
-    }
-    None
-}
-
-fn resolve_ref<'a>(
-    root: &'a serde_json::Value,
-    schema: &'a serde_json::Value,
-) -> Option<&'a serde_json::Value> {
-    match schema.get("$ref").and_then(serde_json::Value::as_str) {
-        Some(reference) => root.pointer(reference.strip_prefix('#')?),
-        None => Some(schema),
-    }
-}
-
-/// Inside an identity provider (which serde buffers to read its `kind` first) serde names the
-/// provider but not the value. The spec's JSON Schema for that kind does: the first value, in
-/// file order, whose YAML type is not the schema's. `None` when the schema sees no mismatch.
-fn mistyped_provider_value(text: &str, index: &PositionIndex, provider: &str) -> Option<String> {
-    use serde_json::Value;
-    let position: usize = provider
-        .strip_prefix("identity_providers[")?
-        .strip_suffix(']')?
-        .parse()
-        .ok()?;
-    let document: Value = serde_norway::from_str(text).ok()?;
-    let written = document
-        .get("identity_providers")?
-        .get(position)?
-        .as_object()?;
-    let kind = written.get("kind")?.as_str()?;
-    let schema = crate::json_schema();
-    let variant = schema
-        .pointer("/$defs/IdentityProvider/oneOf")?
-        .as_array()?
-        .iter()
-        .find(|v| v.pointer("/properties/kind/const").and_then(Value::as_str) == Some(kind))?;
-    let properties = variant.get("properties")?.as_object()?;
-    // Only the schema's plain `type`s are judged; `$ref`s and unions are left alone.
-    let fits = |value: &Value, expected: &Value| match expected.get("type").and_then(Value::as_str)
-    {
-        Some("string") => value.is_string(),
-        Some("array") => value.is_array(),
-        Some("object") => value.is_object(),
-        Some("boolean") => value.is_boolean(),
-        Some("integer") => value.is_i64() || value.is_u64(),
-        Some("number") => value.is_number(),
-        _ => true,
-    };
-    let mut mistyped = Vec::new();
-    for (key, value) in written {
-        let Some(expected) = properties.get(key) else {
-            continue;
-        };
-        let path = child_path(provider, key);
-        if !fits(value, expected) {
-            mistyped.push(path);
-        } else if let (Some(items), Some(item)) = (value.as_array(), expected.get("items")) {
-            if let Some(n) = items.iter().position(|v| !fits(v, item)) {
-                mistyped.push(format!("{path}[{n}]"));
-            }
-        } else if let (Some(entries), Some(entry)) =
-            (value.as_object(), expected.get("additionalProperties"))
-        {
-            if let Some((name, _)) = entries.iter().find(|(_, v)| !fits(v, entry)) {
-                mistyped.push(child_path(&path, name));
-            }
-        }
-    }
-    mistyped.into_iter().min_by_key(|path| {
-        let at = index.locate(path);
-        (at.line, at.column)
-    })
-}
 
 /// Reads each client's managed login branding `settings_file`, relative to the spec file, into
 /// the client's `settings`; a file that cannot be read or is not a JSON object is a finding.
@@ -491,6 +303,7 @@ fn deserialization_diagnostic(
     file_name: &str,
     text: &str,
     index: Option<&PositionIndex>,
+    check: Option<&SchemaCheck>,
     error: &serde_path_to_error::Error<serde_norway::Error>,
 ) -> Diagnostic {
     let mut path = String::new();
@@ -521,10 +334,12 @@ fn deserialization_diagnostic(
         } else if buffered && type_error {
             // The schema of the provider's kind names the mistyped value; failing that, the
             // message may quote the offending scalar (`string "openid"`).
-            let found = mistyped_provider_value(text, index, &path).or_else(|| {
-                let offending = quoted(&message)?;
-                index.find_scalar(&path, &offending).map(|(path, _)| path)
-            });
+            let found = check
+                .and_then(|check| check.mistyped_provider_value(index, &path))
+                .or_else(|| {
+                    let offending = quoted(&message)?;
+                    index.find_scalar(&path, &offending).map(|(path, _)| path)
+                });
             match found {
                 Some(value_path) => {
                     path = value_path;
