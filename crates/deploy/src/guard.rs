@@ -179,15 +179,16 @@ pub fn compare_pools(deployed: &Value, proposed: &Value, logical_id: &str) -> Ve
         });
     }
 
+    let old_schema = schema(old_props);
     let new_schema = schema(new_props);
-    for (name, attribute) in schema(old_props) {
-        match new_schema.iter().find(|(n, _)| *n == name) {
+    for (name, attribute) in &old_schema {
+        match new_schema.iter().find(|(n, _)| n == name) {
             None => found.push(PoolChange::Immutable {
                 property: format!("Schema attribute {name}"),
                 from: "present".into(),
                 to: "removed (attributes cannot be removed from a pool)".into(),
             }),
-            Some((_, new_attribute)) if *new_attribute != attribute => {
+            Some((_, new_attribute)) if new_attribute != attribute => {
                 found.push(PoolChange::Immutable {
                     property: format!("Schema attribute {name}"),
                     from: attribute.to_string(),
@@ -199,9 +200,10 @@ pub fn compare_pools(deployed: &Value, proposed: &Value, logical_id: &str) -> Ve
     }
     // A standard attribute the deployed template left out is still in the pool, at Cognito's
     // defaults; listing it now with other settings changes an existing attribute all the same.
-    let old_names: Vec<String> = schema(old_props).into_iter().map(|(n, _)| n).collect();
     for (name, attribute) in &new_schema {
-        if old_names.contains(name) || !STANDARD_ATTRIBUTES.contains(&name.as_str()) {
+        if old_schema.iter().any(|(old, _)| old == name)
+            || !STANDARD_ATTRIBUTES.contains(&name.as_str())
+        {
             continue;
         }
         for (key, default) in [("Required", false), ("Mutable", true)] {
