@@ -77,3 +77,27 @@ fn a_stack_name_lambda_would_refuse_fails_before_any_aws_call() {
     expect_code(&output, 1, "diff with '_' in the stack name");
     assert!(output.stderr.contains("contains '_'"), "{}", output.stderr);
 }
+
+#[test]
+fn explain_says_what_it_needs_before_asking_for_credentials() {
+    // No spec, stack or pool id: the usage error, not a missing-credentials one.
+    let nothing = run_offline(&["explain"]);
+    expect_code(&nothing, 1, "explain with nothing to explain");
+    assert!(
+        nothing.stderr.contains(
+            "explain needs a SPEC, --stack NAME (a poolctl stack as deployed) or --user-pool-id ID"
+        ),
+        "{}",
+        nothing.stderr
+    );
+    // --prove needs a stack: a pool by id alone cannot be proved.
+    let prove = run_offline(&["explain", "--user-pool-id", "us-east-1_X", "--prove"]);
+    expect_code(&prove, 1, "explain --user-pool-id --prove");
+    assert!(
+        prove
+            .stderr
+            .contains("'--user-pool-id <USER_POOL_ID>' cannot be used with '--prove'"),
+        "{}",
+        prove.stderr
+    );
+}
