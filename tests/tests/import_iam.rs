@@ -1,5 +1,6 @@
-//! The least-privilege policies of `poolctl import` and `poolctl adopt`
-//! (infra/iam/{import,adopt}-policy.json) against the calls they make. No emulator: a missing
+//! The least-privilege policies of `poolctl import`, `poolctl adopt` and `poolctl explain
+//! --stack` with no spec (infra/iam/{import,adopt,explain-stack}-policy.json) against the calls
+//! they make. No emulator: a missing
 //! action fails on AWS with AccessDenied; an extra one is privilege nobody needs.
 
 use std::collections::BTreeSet;
@@ -61,7 +62,24 @@ fn import_and_adopt_are_granted_exactly_the_cognito_reads_they_make() {
     assert!(reads.contains("cognito-idp:DescribeUserPool"), "{reads:?}");
     assert_eq!(actions("import", "cognito-idp"), reads);
     assert_eq!(actions("adopt", "cognito-idp"), reads);
+    assert_eq!(actions("explain-stack", "cognito-idp"), reads);
     assert!(actions("import", "cloudformation").is_empty());
+}
+
+#[test]
+fn explain_of_a_stack_is_granted_its_lookup_and_template_read() {
+    // import::stack_spec: the stack's outputs (Deployer::outputs) and its template.
+    let source = std::fs::read_to_string(repo_root().join("crates/import/src/stack.rs")).unwrap();
+    assert!(source.contains(".outputs(stack)") && source.contains(".deployed_template(stack)"));
+    let stack_calls = operations("crates/deploy/src/stack.rs", "cloudformation");
+    let expected: BTreeSet<String> = [
+        "cloudformation:DescribeStacks",
+        "cloudformation:GetTemplate",
+    ]
+    .map(str::to_owned)
+    .into();
+    assert!(expected.is_subset(&stack_calls), "{stack_calls:?}");
+    assert_eq!(actions("explain-stack", "cloudformation"), expected);
 }
 
 #[test]
