@@ -200,7 +200,7 @@ e2e-artifacts:
         {{just_executable()}} trigger x86_64
     fi
 
-# The one test command (CI and README): format and lint checks, cfn-lint, the Guard rules and
+# The one test command (CI and the README): format and lint checks, cfn-lint, the Guard rules and
 # checkov on the templates, the CDK export test, then every cargo test (unit and end-to-end
 # against a private emulator; the template crate's run Guard and checkov on the coverage specs).
 # Extra arguments go to cargo test, e.g. `just test -p spec` or `just test -- --nocapture`.
@@ -527,9 +527,9 @@ demo: setup-python setup-rust
     echo "== poolctl outputs --stack poolctl-demo"
     "$poolctl" outputs --stack poolctl-demo
 
-# Regenerate the README's pool spec reference from the schema (a test fails while it is stale).
+# Regenerate docs/spec-reference.md's key list from the schema (a test fails while it is stale).
 docs:
-    cargo run --quiet -p spec --example reference -- --write-readme
+    cargo run --quiet -p spec --example reference -- --write
 
 # ---- Review pools ----
 

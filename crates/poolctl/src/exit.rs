@@ -1,4 +1,4 @@
-//! Exit codes, the contract with scripts (documented in the README):
+//! Exit codes, the contract with scripts (documented in docs/cli.md):
 //! 0 done or nothing to do; 1 error; 3 refused by a guard; 4 the stack failed or rolled back;
 //! 5 `users audit` found stranded users; 6 `explain --prove` observed what it did not predict;
 //! 130 interrupted. Every library error becomes a code here and nowhere else.

@@ -23,7 +23,7 @@ fn main() -> std::process::ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors; a bad flag is exit 1, like any bad input
-            // (the README's exit codes), rather than clap's own 2.
+            // (the exit codes of docs/cli.md), rather than clap's own 2.
             let code = if e.use_stderr() { 1 } else { 0 };
             let _ = e.print();
             return std::process::ExitCode::from(code);

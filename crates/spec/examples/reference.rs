@@ -1,7 +1,7 @@
-//! The README's pool spec reference, generated from the JSON Schema.
+//! The pool spec reference's key list (docs/spec-reference.md), generated from the JSON Schema.
 //!
-//! `cargo run -p spec --example reference` prints it; with `--write-readme` it replaces the
-//! text between the README's reference markers (`just docs`).
+//! `cargo run -p spec --example reference` prints it; with `--write` it replaces the text
+//! between the markers in docs/spec-reference.md (`just docs`).
 
 // An example program: printing the reference is its output.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -11,31 +11,31 @@ const END: &str = "<!-- spec-reference:end -->";
 
 fn main() -> std::process::ExitCode {
     let reference = spec::reference_markdown();
-    if std::env::args().nth(1).as_deref() != Some("--write-readme") {
+    if std::env::args().nth(1).as_deref() != Some("--write") {
         print!("{reference}");
         return std::process::ExitCode::SUCCESS;
     }
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
-    let readme = match std::fs::read_to_string(&path) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/spec-reference.md");
+    let doc = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(error) => {
             eprintln!("error: cannot read {}: {error}", path.display());
             return std::process::ExitCode::FAILURE;
         }
     };
-    let (Some(start), Some(end)) = (readme.find(START), readme.find(END)) else {
-        eprintln!("error: README.md lacks the spec reference markers");
+    let (Some(start), Some(end)) = (doc.find(START), doc.find(END)) else {
+        eprintln!("error: {} lacks the spec reference markers", path.display());
         return std::process::ExitCode::FAILURE;
     };
-    let updated = format!("{}{START}{reference}{}", &readme[..start], &readme[end..]);
-    if updated == readme {
-        println!("README.md: spec reference up to date");
+    let updated = format!("{}{START}{reference}{}", &doc[..start], &doc[end..]);
+    if updated == doc {
+        println!("docs/spec-reference.md: up to date");
     } else {
         if let Err(error) = std::fs::write(&path, updated) {
             eprintln!("error: cannot write {}: {error}", path.display());
             return std::process::ExitCode::FAILURE;
         }
-        println!("README.md: spec reference updated");
+        println!("docs/spec-reference.md: updated");
     }
     std::process::ExitCode::SUCCESS
 }

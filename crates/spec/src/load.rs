@@ -445,7 +445,7 @@ fn deserialization_diagnostic(
             field_name(&path)
         )
     } else {
-        "see the pool spec reference in the README, or `poolctl schema`".to_owned()
+        "see the pool spec reference in docs/spec-reference.md, or `poolctl schema`".to_owned()
     };
     let message = if empty {
         "the spec is empty".to_owned()

@@ -1,4 +1,4 @@
-//! The JSON Schema of the pool spec, for editors (yaml-language-server) and the README.
+//! The JSON Schema of the pool spec, for editors (yaml-language-server) and docs/spec-reference.md.
 
 use crate::model::PoolSpec;
 
@@ -15,9 +15,9 @@ pub fn json_schema_pretty() -> String {
     text
 }
 
-/// The README's "Pool spec reference": every key of the schema as a nested list with its type,
+/// docs/spec-reference.md's key list: every key of the schema as a nested list with its type,
 /// default and description. Generated from [`json_schema`] so that the two cannot disagree
-/// (`just docs` writes it into the README; a test fails when the README is stale).
+/// (`just docs` writes it there; a test fails when the file is stale).
 pub fn reference_markdown() -> String {
     let schema = json_schema();
     let mut out = String::new();

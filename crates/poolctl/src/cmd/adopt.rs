@@ -18,7 +18,7 @@ use crate::ui::prompt::ask;
 use crate::ui::seconds;
 
 /// Types whose import the resource type schemas allow but the local emulator's
-/// CloudFormation does not (README, "Adopt it into a stack").
+/// CloudFormation does not (docs/existing-pools.md, "Adopt it into a stack").
 const NOT_ON_EMULATOR: &[&str] = &[
     "AWS::Cognito::UserPoolDomain",
     "AWS::Cognito::UserPoolIdentityProvider",

@@ -5,7 +5,7 @@
 //! Every finding names a spec path (located in the file by [`crate::locate`]), says what is
 //! wrong, and says how to fix it. All findings are collected, not just the first.
 //!
-//! One file per rule group, named like the README's "What `poolctl check` rejects": each adds
+//! One file per rule group, named like the groups of docs/check.md ("What `poolctl check` rejects"): each adds
 //! its rules to the `Checker` as one entry method that [`validate`] calls in order.
 
 mod attributes;

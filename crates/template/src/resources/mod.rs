@@ -1,7 +1,7 @@
 //! The CloudFormation document for a pool spec: parameters, resources, outputs.
 //!
 //! This file allocates logical IDs and holds what every resource builder shares (the
-//! [`Context`]); each resource family has its own file, as the README's "What a template
+//! [`Context`]); each resource family has its own file, as docs/templates.md's "What a template
 //! holds" lists them.
 
 mod client;

@@ -1,4 +1,4 @@
-// An application's own CDK app that takes the production pool in, as the README shows: the
+// An application's own CDK app that takes the production pool in, as docs/cdk.md shows: the
 // artifact as plain values in one stack, as deploy-time parameters in another, the pool id
 // handed to a stack of the application's own, and the pool in a Stage (CDK Pipelines). test/usage.test.mjs synthesizes it.
 import * as cdk from 'aws-cdk-lib';
