@@ -1,7 +1,8 @@
 //! The pool spec as typed Rust: what `infra/pools/<pool>.yaml` may say.
 //!
 //! Doc comments in this module become the descriptions of the JSON Schema (`poolctl schema`)
-//! and of the spec reference (docs/spec-reference.md), so they are written for the person editing a spec.
+//! and of the spec reference (docs/spec-reference.md), so they are written for the person
+//! editing a spec.
 //! Every struct rejects unknown keys: a misspelt key is an error, never silently ignored.
 //!
 //! The pool, its attributes, its identity providers (with their written form and
