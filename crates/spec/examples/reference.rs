@@ -15,7 +15,8 @@ fn main() -> std::process::ExitCode {
         print!("{reference}");
         return std::process::ExitCode::SUCCESS;
     }
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/spec-reference.md");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/spec-reference.md");
     let doc = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(error) => {
