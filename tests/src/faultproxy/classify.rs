@@ -373,7 +373,7 @@ fn s3_bucket_operation(method: &str, keys: &[String]) -> String {
         ("logging", "BucketLogging"),
         ("replication", "BucketReplication"),
         ("accelerate", "BucketAccelerateConfiguration"),
-        ("public-access-block", "PublicAccessBlock"),
+        ("publicAccessBlock", "PublicAccessBlock"),
     ];
     let has = |k: &str| keys.iter().any(|q| q == k);
     let verb = match method {
@@ -525,7 +525,7 @@ mod tests {
             ("GET", "/bucket?policy", &[], "GetBucketPolicy"),
             (
                 "PUT",
-                "/bucket?public-access-block",
+                "/bucket?publicAccessBlock",
                 &[],
                 "PutPublicAccessBlock",
             ),
