@@ -603,7 +603,7 @@ bench-deploy runs="5": setup-python (trigger "x86_64")
     export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench \
         AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
     cargo build --quiet --release -p poolctl
-    python3 crates/deploy/scripts/bench_deploy.py {{runs}}
+    python3 benchmarks/bench_deploy.py {{runs}}
 
 # Benchmark: poolctl under faults, on a private emulator with fault proxies in front of it
 # (tests/src/bin/faultproxy.rs); POOLCTL_TRIGGER_ZIP names a prebuilt x86_64 trigger zip,
@@ -634,7 +634,7 @@ bench-faults runs="5": setup-python
     export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench \
         AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
     echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-    python3 crates/deploy/scripts/bench_faults.py {{runs}}
+    python3 benchmarks/bench_faults.py {{runs}}
     echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Benchmark: `poolctl users audit` on pools of `sizes` users (seeded untimed through `poolctl
@@ -667,7 +667,7 @@ bench-users runs="3" sizes="5000 20000" partitions="16": setup-apt setup-python
         CI=true POOLCTL_LOG=error BENCH_PARTITIONS="{{partitions}}"
     echo "commit $(git rev-parse --short HEAD); poolctl sha256 $(sha256sum "$POOLCTL_BIN" | cut -c1-12)"
     echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-    python3 crates/users/scripts/bench_users.py {{runs}} {{sizes}}
+    python3 benchmarks/bench_users.py {{runs}} {{sizes}}
     echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # The stuck-users end-to-end test at full size: 5,000 seeded users (the test's unit is 20 users;

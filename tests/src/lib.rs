@@ -11,6 +11,8 @@
 //!   resets, truncated bodies, latency and request-rate quotas;
 //!   [`Emulator::start_with`](emulator::Emulator::start_with) puts one in front of a new
 //!   emulator, so that everything aimed at it goes through the proxy.
+//! - [`iam`]: least-privilege policies (infra/iam) evaluated against the calls the proxy saw
+//!   a command make.
 //! - [`matrix`]: the fault matrix's cases: a deployed pool behind its own proxy, and the
 //!   check that nothing was lost.
 //! - Here: paths in the repository, unique names, and scratch files (spec variants).
@@ -22,6 +24,7 @@ pub mod aws;
 pub mod cli;
 pub mod emulator;
 pub mod faultproxy;
+pub mod iam;
 pub mod matrix;
 
 use std::path::{Path, PathBuf};

@@ -1,7 +1,11 @@
 //! Which service and operation a request is, as the AWS SDKs send them: the service from the
 //! SigV4 credential scope (or, for unsigned calls such as Cognito's SignUp, from the
 //! `X-Amz-Target` prefix), the operation from `X-Amz-Target`, the query protocol's `Action`
-//! (form body or URL query), S3's method + path + query, or Lambda's REST paths.
+//! (form body or URL query), S3's method + path + query, or Lambda's REST paths; and which
+//! resources the request names ([`Resource`]: a user pool, a stack, a bucket or object...), so
+//! that a recorded call can be checked against an IAM policy's `Resource`.
+
+use serde::Serialize;
 
 /// The wire protocol of a request, which decides the shape of an injected error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +37,28 @@ pub struct RequestInfo {
     pub protocol: Protocol,
     /// A HEAD request: an answer to it has no body.
     pub head: bool,
+    /// The resources the request names, as the service's IAM authorisation sees them; empty
+    /// for a request that names none (listing every stack, creating a pool).
+    pub resources: Vec<Resource>,
+}
+
+/// A resource a request names, by the identifier the request carries (the ARN is built from
+/// it with the region and account: see `e2e::iam`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Resource {
+    /// Cognito's `UserPoolId`.
+    UserPool(String),
+    /// CloudFormation's `StackName`: a name or a stack ARN.
+    Stack(String),
+    /// CloudFormation's `ChangeSetName`: a name or a change set ARN.
+    ChangeSet(String),
+    Bucket(String),
+    Object {
+        bucket: String,
+        key: String,
+    },
+    /// A Lambda function's name (or ARN) from its REST path.
+    Function(String),
 }
 
 /// Case-insensitive header lookup.
@@ -89,6 +115,21 @@ pub fn classify(
     } else {
         ("Unknown".to_owned(), Protocol::RestJson)
     };
+    let resources = match protocol {
+        Protocol::AwsJson => json_resources(body),
+        Protocol::Query if form_body => std::str::from_utf8(body)
+            .map(query_resources)
+            .unwrap_or_default(),
+        Protocol::Query => query_resources(query),
+        Protocol::S3 => s3_resources(
+            header(headers, "host").unwrap_or(""),
+            path,
+            &operation,
+            body,
+        ),
+        Protocol::RestJson if service == "lambda" => lambda_resources(path),
+        Protocol::RestJson => Vec::new(),
+    };
     let (region, access_key) = scope.map(|s| (s.region, s.access_key)).unwrap_or_default();
     RequestInfo {
         service,
@@ -97,6 +138,87 @@ pub fn classify(
         access_key,
         protocol,
         head: method.eq_ignore_ascii_case("HEAD"),
+        resources,
+    }
+}
+
+/// Cognito's JSON requests name their pool as `UserPoolId`.
+fn json_resources(body: &[u8]) -> Vec<Resource> {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("UserPoolId")?.as_str().map(str::to_owned))
+        .map(|id| vec![Resource::UserPool(id)])
+        .unwrap_or_default()
+}
+
+/// CloudFormation's query requests name a stack and sometimes a change set.
+fn query_resources(form: &str) -> Vec<Resource> {
+    let mut resources = Vec::new();
+    if let Some(stack) = query_value(form, "StackName").filter(|s| !s.is_empty()) {
+        resources.push(Resource::Stack(stack));
+    }
+    if let Some(change_set) = query_value(form, "ChangeSetName").filter(|s| !s.is_empty()) {
+        resources.push(Resource::ChangeSet(change_set));
+    }
+    resources
+}
+
+/// The bucket, or for object operations the object(s): `DeleteObjects` names its keys in the
+/// XML body, each one a `s3:DeleteObject` on that object.
+fn s3_resources(host: &str, path: &str, operation: &str, body: &[u8]) -> Vec<Resource> {
+    let (bucket, key) = s3_bucket_and_key(host, path);
+    if bucket.is_empty() {
+        return Vec::new();
+    }
+    if operation == "DeleteObjects" {
+        let body = String::from_utf8_lossy(body);
+        return body
+            .split("<Key>")
+            .skip(1)
+            .filter_map(|rest| rest.split_once("</Key>"))
+            .map(|(key, _)| Resource::Object {
+                bucket: bucket.clone(),
+                key: xml_unescape(key),
+            })
+            .collect();
+    }
+    if key.is_empty() {
+        vec![Resource::Bucket(bucket)]
+    } else {
+        vec![Resource::Object { bucket, key }]
+    }
+}
+
+fn xml_unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+/// `(bucket, key)`, path-style or virtual-hosted, the key percent-decoded.
+fn s3_bucket_and_key(host: &str, path: &str) -> (String, String) {
+    let hostname = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    let virtual_hosted = hostname.contains('.')
+        && hostname.parse::<std::net::IpAddr>().is_err()
+        && !hostname.starts_with("s3.")
+        && !hostname.starts_with("s3-");
+    let path = path.trim_start_matches('/');
+    let (bucket, key) = if virtual_hosted {
+        (hostname.split('.').next().unwrap_or(""), path)
+    } else {
+        path.split_once('/').unwrap_or((path, ""))
+    };
+    (percent_decode_path(bucket), percent_decode_path(key))
+}
+
+/// Lambda's REST paths name the function as their third segment.
+fn lambda_resources(path: &str) -> Vec<Resource> {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segments.as_slice() {
+        [_, "functions", name, ..] => vec![Resource::Function(percent_decode_path(name))],
+        _ => Vec::new(),
     }
 }
 
@@ -152,6 +274,11 @@ fn query_keys(query: &str) -> Vec<String> {
         .filter(|p| !p.is_empty())
         .map(|pair| percent_decode(pair.split_once('=').map_or(pair, |(k, _)| k)))
         .collect()
+}
+
+/// Percent-decoding of a URL path (where `+` is itself, unlike in a query).
+fn percent_decode_path(text: &str) -> String {
+    percent_decode(&text.replace('+', "%2B"))
 }
 
 fn percent_decode(text: &str) -> String {
@@ -246,7 +373,7 @@ fn s3_bucket_operation(method: &str, keys: &[String]) -> String {
         ("logging", "BucketLogging"),
         ("replication", "BucketReplication"),
         ("accelerate", "BucketAccelerateConfiguration"),
-        ("public-access-block", "PublicAccessBlock"),
+        ("publicAccessBlock", "PublicAccessBlock"),
     ];
     let has = |k: &str| keys.iter().any(|q| q == k);
     let verb = match method {
@@ -398,7 +525,7 @@ mod tests {
             ("GET", "/bucket?policy", &[], "GetBucketPolicy"),
             (
                 "PUT",
-                "/bucket?public-access-block",
+                "/bucket?publicAccessBlock",
                 &[],
                 "PutPublicAccessBlock",
             ),
@@ -476,6 +603,84 @@ mod tests {
         assert_eq!(
             (info.service.as_str(), info.operation.as_str()),
             ("unknown", "Unknown")
+        );
+    }
+
+    #[test]
+    fn the_resources_a_request_names() {
+        let a = auth("cognito-idp");
+        let info = classify(
+            "POST",
+            "/",
+            &h(&[
+                ("Authorization", &a),
+                (
+                    "X-Amz-Target",
+                    "AWSCognitoIdentityProviderService.ListUsers",
+                ),
+            ]),
+            br#"{"UserPoolId":"us-east-1_abc","Limit":60}"#,
+        );
+        assert_eq!(info.resources, [Resource::UserPool("us-east-1_abc".into())]);
+        let a = auth("cloudformation");
+        let form = h(&[
+            ("Authorization", &a),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ]);
+        let info = classify(
+            "POST",
+            "/",
+            &form,
+            b"Action=DescribeChangeSet&ChangeSetName=poolctl-1&StackName=arn%3Aaws%3Acloudformation%3Aus-east-1%3A1%3Astack%2Fs%2Fid",
+        );
+        assert_eq!(
+            info.resources,
+            [
+                Resource::Stack("arn:aws:cloudformation:us-east-1:1:stack/s/id".into()),
+                Resource::ChangeSet("poolctl-1".into())
+            ]
+        );
+        // Listing every stack names none.
+        assert!(classify("POST", "/", &form, b"Action=DescribeStacks")
+            .resources
+            .is_empty());
+        let a = auth("s3");
+        let s3 = h(&[("Authorization", &a), ("Host", "127.0.0.1:4566")]);
+        assert_eq!(
+            classify("PUT", "/b/review/a%20b+c.zip?x-id=PutObject", &s3, b"").resources,
+            [Resource::Object {
+                bucket: "b".into(),
+                key: "review/a b+c.zip".into()
+            }]
+        );
+        assert_eq!(
+            classify("HEAD", "/b", &s3, b"").resources,
+            [Resource::Bucket("b".into())]
+        );
+        let delete = b"<Delete><Object><Key>review/x.zip</Key></Object><Object><Key>a&amp;b</Key></Object></Delete>";
+        assert_eq!(
+            classify("POST", "/b?delete", &s3, delete).resources,
+            [
+                Resource::Object {
+                    bucket: "b".into(),
+                    key: "review/x.zip".into()
+                },
+                Resource::Object {
+                    bucket: "b".into(),
+                    key: "a&b".into()
+                }
+            ]
+        );
+        let a = auth("lambda");
+        assert_eq!(
+            classify(
+                "GET",
+                "/2015-03-31/functions/f/configuration",
+                &h(&[("Authorization", &a)]),
+                b""
+            )
+            .resources,
+            [Resource::Function("f".into())]
         );
     }
 

@@ -40,7 +40,7 @@ use std::time::Instant;
 
 use hyper_util::rt::TokioExecutor;
 
-pub use classify::{classify, Protocol, RequestInfo};
+pub use classify::{classify, Protocol, RequestInfo, Resource};
 pub use plan::{Decision, Fault, FaultPlan, Outcome, Rule, When};
 pub use quota::{Limit, Quotas};
 pub use stats::{CategoryStats, OpStats, Stats};

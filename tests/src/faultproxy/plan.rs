@@ -242,6 +242,13 @@ pub struct Decision {
     pub service: String,
     pub operation: String,
     pub outcome: Outcome,
+    /// The access key id that signed the request (empty if unsigned): tells apart the calls
+    /// of processes that share one proxy, each with its own key.
+    pub access_key: String,
+    /// The region of the request's credential scope (empty if unsigned).
+    pub region: String,
+    /// The resources the request named.
+    pub resources: Vec<super::classify::Resource>,
 }
 
 /// What the server must do with a request.
@@ -337,6 +344,9 @@ impl Engine {
             service: request.service.clone(),
             operation: request.operation.clone(),
             outcome,
+            access_key: request.access_key.clone(),
+            region: request.region.clone(),
+            resources: request.resources.clone(),
         });
         action
     }
@@ -432,6 +442,7 @@ mod tests {
             access_key: "test".to_owned(),
             protocol: Protocol::AwsJson,
             head: false,
+            resources: Vec::new(),
         }
     }
 

@@ -5,7 +5,7 @@ for an update, a verification subject) of their own, and its template as poolctl
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[1]
 AWS = ROOT / ".venv" / "bin" / "aws"
 DEMO = (ROOT / "infra" / "pools" / "demo.yaml").read_text()
 SUBJECT = "subject: Your demo verification code"

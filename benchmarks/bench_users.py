@@ -41,7 +41,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[1]
 AWS = ROOT / ".venv" / "bin" / "aws"
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
 POOLCTL = Path(os.environ.get("POOLCTL_BIN") or TARGET / "release" / "poolctl")
