@@ -129,6 +129,21 @@ impl IdentityProvider {
         }
     }
 
+    /// The spec's explicit choice not to map the `email_verified` claim this kind sends
+    /// (`trigger` or `unverified`, a deliberate choice AWS accepts and imported pools need):
+    /// `check` warns, and the template records the choice for the Guard rule that otherwise
+    /// refuses it. `None` when the claim is mapped, or the kind sends none.
+    pub fn unmapped_claim_choice(&self) -> Option<&EmailVerifiedPolicy> {
+        match &self.email_verified {
+            Some(choice @ (EmailVerifiedPolicy::Trigger | EmailVerifiedPolicy::Unverified))
+                if self.kind.sends_email_verified() =>
+            {
+                Some(choice)
+            }
+            _ => None,
+        }
+    }
+
     /// The complete attribute mapping (pool attribute -> provider attribute): the kind's
     /// defaults (`email`, and `email_verified` per the policy) plus the spec's own entries,
     /// which win over the defaults. The one definition: validation checks it and the template
