@@ -140,7 +140,9 @@ impl PoolSpec {
     /// warns, and the template records the choice for the Guard rule that otherwise refuses it.
     pub fn email_change_unkept(&self) -> bool {
         let verification = &self.verification;
-        verification.auto_verify.contains(&VerifiableAttribute::Email)
+        verification
+            .auto_verify
+            .contains(&VerifiableAttribute::Email)
             && self.attributes.standard_mutable("email")
             && !verification
                 .keep_original_until_verified

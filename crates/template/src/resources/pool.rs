@@ -65,7 +65,7 @@ pub(super) fn user_pool(cx: &Context) -> Value {
             .collect();
         pool["Metadata"] = spec_choice(
             "keep_original_until_verified",
-            json!(kept),
+            &json!(kept),
             "the spec's verification.keep_original_until_verified leaves out email: a changed address replaces the verified one before it is verified",
         );
     }
@@ -76,7 +76,7 @@ pub(super) fn user_pool(cx: &Context) -> Value {
 /// A rule's one deliberate exception, chosen explicitly in the spec, in the resource's
 /// `Metadata`: `poolctl: { <spec setting>: { choice, reason } }`. `check` warns about it, and
 /// the Guard rule that otherwise refuses it (guard/email_verified.guard) accepts it only so.
-pub(super) fn spec_choice(setting: &str, choice: Value, reason: &str) -> Value {
+pub(super) fn spec_choice(setting: &str, choice: &Value, reason: &str) -> Value {
     json!({ "poolctl": { setting: { "choice": choice, "reason": reason } } })
 }
 

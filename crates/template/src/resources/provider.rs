@@ -102,7 +102,7 @@ pub(super) fn identity_provider(cx: &Context, provider: &IdentityProvider) -> Va
         };
         resource["Metadata"] = spec_choice(
             "email_verified",
-            json!(word),
+            &json!(word),
             &format!(
                 "the spec sets `email_verified: {word}` on {}: its email_verified claim is not mapped, and {consequence}",
                 provider.name
