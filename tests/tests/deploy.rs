@@ -384,6 +384,8 @@ async fn exit_3_when_deletion_protection_refuses_destroy_deploy_or_diff() {
     let protected = demo_variant(&[
         (DEMO_DOMAIN, &domain(&prefix)),
         ("deletion: inactive", "deletion: active"),
+        // check refuses deletion protection without retain (guard/pool_protection.guard).
+        ("retain_on_delete: false", "retain_on_delete: true"),
     ]);
     expect_code(
         &deploy(emulator, &protected, &stack, &[]),

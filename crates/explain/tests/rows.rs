@@ -1,6 +1,6 @@
 //! `explain` for every provider kind and policy, row by row; and, for every scenario that
-//! invokes the trigger, agreement with `trigger::decide` on an event built here from the
-//! scenario alone.
+//! invokes the trigger, the event built here from the scenario alone, and the outcome the row
+//! records checked against a verdict written from the scenario's facts and the policy's lists.
 
 use explain::{explain, Explanation, FederatedBasis, Row, Scenario, Verdict};
 use spec::PoolSpec;
@@ -505,6 +505,41 @@ fn expected_event(spec: &PoolSpec, explanation: &Explanation, row: &Row) -> Opti
     }
 }
 
+/// Whether `domain` is in a policy domain pattern: the domain itself, or `*.<domain>` for
+/// any name under it. Written here, not borrowed from the trigger.
+fn in_pattern(domain: &str, pattern: &str) -> bool {
+    match pattern.strip_prefix("*.") {
+        Some(parent) => domain.ends_with(&format!(".{parent}")),
+        None => domain == pattern,
+    }
+}
+
+/// What the trigger must do with a scenario's event, from the facts alone: (refused, email
+/// verified). A domain on `deny_domains`, or off a non-empty `allow_domains`, is refused; an
+/// agent sign-up is verified when its client is trusted, a verify-domain sign-up always, a
+/// federated one when its provider is vouched for, or trusted and the claim is mapped;
+/// ordinary self-service sign-ups and AdminCreateUser never.
+fn expected_outcome(
+    policy: &spec::PreSignUpPolicy,
+    scenario: &Scenario,
+    event: &Expected,
+) -> (bool, bool) {
+    let domain = event.email.rsplit_once('@').unwrap().1;
+    let listed = |patterns: &[String]| patterns.iter().any(|p| in_pattern(domain, p));
+    let refused = listed(&policy.deny_domains)
+        || (!policy.allow_domains.is_empty() && !listed(&policy.allow_domains));
+    let verified = match scenario {
+        Scenario::AgentSignUp { client } => policy.trusted_clients.contains(client),
+        Scenario::VerifyDomainSignUp { .. } => true,
+        Scenario::FederatedSignIn { provider, .. } => {
+            policy.vouched_providers.contains(provider)
+                || (policy.trusted_providers.contains(provider) && event.claim)
+        }
+        _ => false,
+    };
+    (refused, verified)
+}
+
 #[test]
 fn every_verdict_that_involves_the_trigger_agrees_with_decide() {
     let mut compared = 0;
@@ -522,6 +557,20 @@ fn every_verdict_that_involves_the_trigger_agrees_with_decide() {
             };
             let event = expected.event();
             assert_eq!(call.event(), event, "{yaml}\n{row:?}");
+            // The outcome the row records, against the verdict written from the scenario's
+            // facts and the policy's lists (not from `decide`).
+            let policy_spec = spec.triggers.pre_sign_up.as_ref().unwrap();
+            let (refused, verified) = expected_outcome(policy_spec, &row.scenario, expected);
+            match &call.outcome {
+                Err(_) => assert!(refused, "refused without a domain rule: {yaml}\n{row:?}"),
+                Ok(d) => {
+                    assert!(
+                        !refused,
+                        "a denied or unlisted domain admitted: {yaml}\n{row:?}"
+                    );
+                    assert_eq!(d.auto_verify_email, verified, "{yaml}\n{row:?}");
+                }
+            }
             let decided = trigger::decide(&policy, &event);
             assert_eq!(call.outcome, decided, "{yaml}\n{row:?}");
             // The verdict follows the decision wherever the trigger has the last word.

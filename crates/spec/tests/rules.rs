@@ -937,3 +937,49 @@ fn reserved_tag_prefix() {
         3,
     );
 }
+
+// ------------------------------------------------------------------ protection and secret tags
+// The rules guard/pool_protection.guard and guard/secrets.guard hold the template to.
+
+#[test]
+fn deletion_protection_without_retain_is_an_error() {
+    let text = spec("protection:\n  retain_on_delete: false\n");
+    let d = common::find(&text, spec::Severity::Error, "does not keep the pool");
+    assert_eq!(
+        (d.path.as_str(), d.line),
+        ("protection.retain_on_delete", 5)
+    );
+    assert!(d.help.contains("deletion: inactive"), "{}", d.help);
+    // A pool that may be deleted need not be retained.
+    let text = spec("protection:\n  deletion: inactive\n  retain_on_delete: false\n");
+    assert!(load_str("pool.yaml", &text).is_ok());
+}
+
+#[test]
+fn a_production_pool_without_protection_is_an_error() {
+    let text = spec(
+        "protection:\n  deletion: inactive\n  retain_on_delete: false\ntags:\n  environment: Prod\n",
+    );
+    let errors: Vec<Diagnostic> = diagnostics(&text)
+        .into_iter()
+        .filter(|d| d.message.contains("production pool"))
+        .collect();
+    let paths: Vec<&str> = errors.iter().map(|d| d.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["protection.deletion", "protection.retain_on_delete"],
+        "{errors:?}"
+    );
+    // The defaults protect it.
+    assert!(load_str("pool.yaml", &spec("tags:\n  environment: production\n")).is_ok());
+}
+
+#[test]
+fn a_tag_whose_key_names_a_secret_is_an_error() {
+    let text = spec("tags:\n  db-Password: hunter2\n");
+    let d = common::find(&text, spec::Severity::Error, "says it holds a secret");
+    assert_eq!(
+        (d.path.as_str(), d.line, d.column),
+        ("tags.db-Password", 5, 3)
+    );
+}

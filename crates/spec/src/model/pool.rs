@@ -124,6 +124,30 @@ impl PoolSpec {
     pub fn has_pre_sign_up_trigger(&self) -> bool {
         self.triggers.pre_sign_up.is_some()
     }
+
+    /// Whether the pool is a production pool: tagged `environment: production` (or `prod`, in
+    /// any case). Such a pool must have deletion protection and be retained; the Guard rule
+    /// `production_pool_is_protected` reads the same tag in the template's `UserPoolTags`.
+    pub fn is_production(&self) -> bool {
+        self.tags.get("environment").is_some_and(|value| {
+            value.eq_ignore_ascii_case("production") || value.eq_ignore_ascii_case("prod")
+        })
+    }
+
+    /// Whether email is auto-verified and can change, yet the old address is not kept until
+    /// the new one is verified. Only an explicit `keep_original_until_verified` without
+    /// `email` does this (the default keeps it), as an imported pool's own setting may: `check`
+    /// warns, and the template records the choice for the Guard rule that otherwise refuses it.
+    pub fn email_change_unkept(&self) -> bool {
+        let verification = &self.verification;
+        verification
+            .auto_verify
+            .contains(&VerifiableAttribute::Email)
+            && self.attributes.standard_mutable("email")
+            && !verification
+                .keep_original_until_verified
+                .contains(&VerifiableAttribute::Email)
+    }
 }
 
 /// Sign-in identifiers.
@@ -295,6 +319,24 @@ impl Default for Verification {
 pub enum VerifiableAttribute {
     Email,
     Phone,
+}
+
+impl VerifiableAttribute {
+    /// The word the spec writes (`email`, `phone`): what `check`'s messages quote back.
+    pub fn spec_name(self) -> &'static str {
+        match self {
+            VerifiableAttribute::Email => "email",
+            VerifiableAttribute::Phone => "phone",
+        }
+    }
+
+    /// Cognito's attribute name (`email`, `phone_number`): what the template writes.
+    pub fn attribute_name(self) -> &'static str {
+        match self {
+            VerifiableAttribute::Email => "email",
+            VerifiableAttribute::Phone => "phone_number",
+        }
+    }
 }
 
 /// The verification email's content.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{EmailVerifiedPolicy, ProviderDoc};
+use super::{EmailVerifiedPolicy, ProviderDoc, ProviderKind};
 
 /// The provider name of the pool's own username/password sign-in.
 pub const COGNITO_PROVIDER: &str = "COGNITO";
@@ -31,47 +31,6 @@ impl JsonSchema for IdentityProvider {
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         ProviderDoc::json_schema(generator)
     }
-}
-
-/// A provider's kind-specific settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ProviderKind {
-    Google {
-        client_id: String,
-        client_secret: String,
-        scopes: Vec<String>,
-    },
-    Oidc {
-        issuer: String,
-        client_id: String,
-        client_secret: String,
-        scopes: Vec<String>,
-        attributes_request_method: HttpMethod,
-    },
-    Apple {
-        client_id: String,
-        team_id: String,
-        key_id: String,
-        private_key: String,
-        scopes: Vec<String>,
-    },
-    Facebook {
-        client_id: String,
-        client_secret: String,
-        scopes: Vec<String>,
-        api_version: Option<String>,
-    },
-    Amazon {
-        client_id: String,
-        client_secret: String,
-        scopes: Vec<String>,
-    },
-    Saml {
-        metadata_url: Option<String>,
-        metadata_file: Option<String>,
-        email_attribute: String,
-        idp_signout: bool,
-    },
 }
 
 /// HTTP method for OIDC attribute requests.
@@ -126,6 +85,21 @@ impl IdentityProvider {
             Some(EmailVerifiedPolicy::Trigger | EmailVerifiedPolicy::Unverified) => None,
             None if self.kind.sends_email_verified() => Some("email_verified"),
             None => None,
+        }
+    }
+
+    /// The spec's explicit choice not to map the `email_verified` claim this kind sends
+    /// (`trigger` or `unverified`, a deliberate choice AWS accepts and imported pools need):
+    /// `check` warns, and the template records the choice for the Guard rule that otherwise
+    /// refuses it. `None` when the claim is mapped, or the kind sends none.
+    pub fn unmapped_claim_choice(&self) -> Option<&EmailVerifiedPolicy> {
+        match &self.email_verified {
+            Some(choice @ (EmailVerifiedPolicy::Trigger | EmailVerifiedPolicy::Unverified))
+                if self.kind.sends_email_verified() =>
+            {
+                Some(choice)
+            }
+            _ => None,
         }
     }
 

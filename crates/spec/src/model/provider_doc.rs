@@ -7,26 +7,98 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{strings, EmailVerifiedPolicy, HttpMethod, IdentityProvider, ProviderKind};
+use super::{strings, EmailVerifiedPolicy, HttpMethod, IdentityProvider};
 
-/// A federated identity provider as written in the spec: `kind` selects the provider kind.
-///
-/// Common to every kind: `name` (for OIDC and SAML 1 to 32 characters, no underscore because
-/// Cognito forms federated usernames as `<name>_<id>`, not `COGNITO`; Google, Apple, Facebook
-/// and Login with Amazon must be named `Google`, `SignInWithApple`, `Facebook` and
-/// `LoginWithAmazon`); `attribute_mapping` (pool attribute ->
-/// provider attribute, added to the kind's defaults, which map `email` and, for kinds that send
-/// it, `email_verified`); `email_verified` (how verification is decided: Google, OIDC and Apple
-/// default to `claim`; Facebook, Login with Amazon and SAML must state a policy).
-/// Secrets (`client_secret`, `private_key`) must be CloudFormation dynamic references such as
-/// `{{resolve:secretsmanager:google-oauth:SecretString:client_secret}}`, never literals.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum ProviderDoc {
+// One table of the provider kinds: each kind's own fields, written once, make the spec's flat
+// form (`ProviderDoc`, with the fields every kind shares), the typed `ProviderKind`, and the
+// conversions between the two.
+macro_rules! provider_kinds {
+    ($(
+        $(#[$variant_doc:meta])*
+        $variant:ident {
+            name: [$(#[$name_doc:meta])*],
+            email_verified: [$(#[$email_verified_doc:meta])*],
+            $($(#[$field_attr:meta])* $field:ident: $ty:ty,)*
+        }
+    )*) => {
+        /// A federated identity provider as written in the spec: `kind` selects the provider kind.
+        ///
+        /// Common to every kind: `name` (for OIDC and SAML 1 to 32 characters, no underscore because
+        /// Cognito forms federated usernames as `<name>_<id>`, not `COGNITO`; Google, Apple, Facebook
+        /// and Login with Amazon must be named `Google`, `SignInWithApple`, `Facebook` and
+        /// `LoginWithAmazon`); `attribute_mapping` (pool attribute ->
+        /// provider attribute, added to the kind's defaults, which map `email` and, for kinds that send
+        /// it, `email_verified`); `email_verified` (how verification is decided: Google, OIDC and Apple
+        /// default to `claim`; Facebook, Login with Amazon and SAML must state a policy).
+        /// Secrets (`client_secret`, `private_key`) must be CloudFormation dynamic references such as
+        /// `{{resolve:secretsmanager:google-oauth:SecretString:client_secret}}`, never literals.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+        #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+        pub enum ProviderDoc {
+            $(
+                $(#[$variant_doc])*
+                $variant {
+                    $(#[$name_doc])*
+                    name: String,
+                    $($(#[$field_attr])* $field: $ty,)*
+                    /// Pool attribute -> provider attribute, on top of the defaults (`email`, and
+                    /// `email_verified` per the `email_verified` setting). Every mapped attribute must be
+                    /// mutable and writable by the clients that offer this provider.
+                    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+                    attribute_mapping: BTreeMap<String, String>,
+                    $(#[$email_verified_doc])*
+                    #[serde(default, skip_serializing_if = "Option::is_none")]
+                    email_verified: Option<EmailVerifiedPolicy>,
+                },
+            )*
+        }
+
+        /// A provider's kind-specific settings.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum ProviderKind {
+            $($variant { $($field: $ty,)* },)*
+        }
+
+        impl From<ProviderDoc> for IdentityProvider {
+            fn from(doc: ProviderDoc) -> Self {
+                match doc {
+                    $(ProviderDoc::$variant { name, $($field,)* attribute_mapping, email_verified } => {
+                        IdentityProvider {
+                            name,
+                            kind: ProviderKind::$variant { $($field,)* },
+                            attribute_mapping,
+                            email_verified,
+                        }
+                    })*
+                }
+            }
+        }
+
+        impl From<IdentityProvider> for ProviderDoc {
+            fn from(p: IdentityProvider) -> Self {
+                let IdentityProvider { name, kind, attribute_mapping, email_verified } = p;
+                match kind {
+                    $(ProviderKind::$variant { $($field,)* } => ProviderDoc::$variant {
+                        name,
+                        $($field,)*
+                        attribute_mapping,
+                        email_verified,
+                    },)*
+                }
+            }
+        }
+    };
+}
+
+provider_kinds! {
     /// Sign in with Google.
     Google {
-        /// `Google` (Cognito requires this name for Google).
-        name: String,
+        name: [
+            /// `Google` (Cognito requires this name for Google).
+        ],
+        email_verified: [
+            /// How users' `email_verified` is decided; default `claim` (the provider sends it).
+        ],
         /// The OAuth client id (app id) registered with the provider.
         client_id: String,
         /// A dynamic reference to the OAuth client secret.
@@ -34,19 +106,15 @@ pub enum ProviderDoc {
         /// The scopes Cognito requests from the provider.
         #[serde(default = "default_google_scopes")]
         scopes: Vec<String>,
-        /// Pool attribute -> provider attribute, on top of the defaults (`email`, and
-        /// `email_verified` per the `email_verified` setting). Every mapped attribute must be
-        /// mutable and writable by the clients that offer this provider.
-        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-        attribute_mapping: BTreeMap<String, String>,
-        /// How users' `email_verified` is decided; default `claim` (the provider sends it).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        email_verified: Option<EmailVerifiedPolicy>,
-    },
+    }
     /// Any OpenID Connect provider.
     Oidc {
-        /// The provider's name in clients and the trigger: 1 to 32 characters, no `_`, not `COGNITO`.
-        name: String,
+        name: [
+            /// The provider's name in clients and the trigger: 1 to 32 characters, no `_`, not `COGNITO`.
+        ],
+        email_verified: [
+            /// How users' `email_verified` is decided; default `claim` (the provider sends it).
+        ],
         /// The issuer URL (https).
         issuer: String,
         /// The OAuth client id (app id) registered with the provider.
@@ -59,19 +127,15 @@ pub enum ProviderDoc {
         /// How Cognito requests user attributes: `GET` or `POST`.
         #[serde(default)]
         attributes_request_method: HttpMethod,
-        /// Pool attribute -> provider attribute, on top of the defaults (`email`, and
-        /// `email_verified` per the `email_verified` setting). Every mapped attribute must be
-        /// mutable and writable by the clients that offer this provider.
-        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-        attribute_mapping: BTreeMap<String, String>,
-        /// How users' `email_verified` is decided; default `claim` (the provider sends it).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        email_verified: Option<EmailVerifiedPolicy>,
-    },
+    }
     /// Sign in with Apple.
     Apple {
-        /// `SignInWithApple` (Cognito requires this name for Apple).
-        name: String,
+        name: [
+            /// `SignInWithApple` (Cognito requires this name for Apple).
+        ],
+        email_verified: [
+            /// How users' `email_verified` is decided; default `claim` (the provider sends it).
+        ],
         /// The Services ID.
         client_id: String,
         /// The Apple developer team ID.
@@ -83,19 +147,16 @@ pub enum ProviderDoc {
         /// The scopes Cognito requests from the provider.
         #[serde(default = "default_apple_scopes")]
         scopes: Vec<String>,
-        /// Pool attribute -> provider attribute, on top of the defaults (`email`, and
-        /// `email_verified` per the `email_verified` setting). Every mapped attribute must be
-        /// mutable and writable by the clients that offer this provider.
-        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-        attribute_mapping: BTreeMap<String, String>,
-        /// How users' `email_verified` is decided; default `claim` (the provider sends it).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        email_verified: Option<EmailVerifiedPolicy>,
-    },
+    }
     /// Facebook (sends no verification claim).
     Facebook {
-        /// `Facebook` (Cognito requires this name for Facebook).
-        name: String,
+        name: [
+            /// `Facebook` (Cognito requires this name for Facebook).
+        ],
+        email_verified: [
+            /// How users' `email_verified` is decided. Required: this kind sends no verification
+            /// claim.
+        ],
         /// The OAuth client id (app id) registered with the provider.
         client_id: String,
         /// A dynamic reference to the app secret.
@@ -106,20 +167,16 @@ pub enum ProviderDoc {
         /// The Graph API version, e.g. `v19.0`; Cognito's default when absent.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         api_version: Option<String>,
-        /// Pool attribute -> provider attribute, on top of the defaults (`email`, and
-        /// `email_verified` per the `email_verified` setting). Every mapped attribute must be
-        /// mutable and writable by the clients that offer this provider.
-        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-        attribute_mapping: BTreeMap<String, String>,
-        /// How users' `email_verified` is decided. Required: this kind sends no verification
-        /// claim.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        email_verified: Option<EmailVerifiedPolicy>,
-    },
+    }
     /// Login with Amazon (sends no verification claim).
     Amazon {
-        /// `LoginWithAmazon` (Cognito requires this name for Login with Amazon).
-        name: String,
+        name: [
+            /// `LoginWithAmazon` (Cognito requires this name for Login with Amazon).
+        ],
+        email_verified: [
+            /// How users' `email_verified` is decided. Required: this kind sends no verification
+            /// claim.
+        ],
         /// The OAuth client id (app id) registered with the provider.
         client_id: String,
         /// A dynamic reference to the client secret.
@@ -127,20 +184,16 @@ pub enum ProviderDoc {
         /// The scopes Cognito requests from the provider.
         #[serde(default = "default_amazon_scopes")]
         scopes: Vec<String>,
-        /// Pool attribute -> provider attribute, on top of the defaults (`email`, and
-        /// `email_verified` per the `email_verified` setting). Every mapped attribute must be
-        /// mutable and writable by the clients that offer this provider.
-        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-        attribute_mapping: BTreeMap<String, String>,
-        /// How users' `email_verified` is decided. Required: this kind sends no verification
-        /// claim.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        email_verified: Option<EmailVerifiedPolicy>,
-    },
+    }
     /// A SAML 2.0 identity provider (asserts verification only if the IdP is set up to).
     Saml {
-        /// The provider's name in clients and the trigger: 1 to 32 characters, no `_`, not `COGNITO`.
-        name: String,
+        name: [
+            /// The provider's name in clients and the trigger: 1 to 32 characters, no `_`, not `COGNITO`.
+        ],
+        email_verified: [
+            /// How users' `email_verified` is decided. Required: this kind sends no verification
+            /// claim unless the IdP is configured to assert one.
+        ],
         /// The IdP's metadata URL (https). Exactly one of `metadata_url` and `metadata_file`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         metadata_url: Option<String>,
@@ -153,239 +206,6 @@ pub enum ProviderDoc {
         /// Sign out through the IdP too.
         #[serde(default)]
         idp_signout: bool,
-        /// Pool attribute -> provider attribute, on top of the defaults (`email`, and
-        /// `email_verified` per the `email_verified` setting). Every mapped attribute must be
-        /// mutable and writable by the clients that offer this provider.
-        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-        attribute_mapping: BTreeMap<String, String>,
-        /// How users' `email_verified` is decided. Required: this kind sends no verification
-        /// claim unless the IdP is configured to assert one.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        email_verified: Option<EmailVerifiedPolicy>,
-    },
-}
-
-impl From<ProviderDoc> for IdentityProvider {
-    fn from(doc: ProviderDoc) -> Self {
-        let (name, kind, attribute_mapping, email_verified) = match doc {
-            ProviderDoc::Google {
-                name,
-                client_id,
-                client_secret,
-                scopes,
-                attribute_mapping,
-                email_verified,
-            } => (
-                name,
-                ProviderKind::Google {
-                    client_id,
-                    client_secret,
-                    scopes,
-                },
-                attribute_mapping,
-                email_verified,
-            ),
-            ProviderDoc::Oidc {
-                name,
-                issuer,
-                client_id,
-                client_secret,
-                scopes,
-                attributes_request_method,
-                attribute_mapping,
-                email_verified,
-            } => (
-                name,
-                ProviderKind::Oidc {
-                    issuer,
-                    client_id,
-                    client_secret,
-                    scopes,
-                    attributes_request_method,
-                },
-                attribute_mapping,
-                email_verified,
-            ),
-            ProviderDoc::Apple {
-                name,
-                client_id,
-                team_id,
-                key_id,
-                private_key,
-                scopes,
-                attribute_mapping,
-                email_verified,
-            } => (
-                name,
-                ProviderKind::Apple {
-                    client_id,
-                    team_id,
-                    key_id,
-                    private_key,
-                    scopes,
-                },
-                attribute_mapping,
-                email_verified,
-            ),
-            ProviderDoc::Facebook {
-                name,
-                client_id,
-                client_secret,
-                scopes,
-                api_version,
-                attribute_mapping,
-                email_verified,
-            } => (
-                name,
-                ProviderKind::Facebook {
-                    client_id,
-                    client_secret,
-                    scopes,
-                    api_version,
-                },
-                attribute_mapping,
-                email_verified,
-            ),
-            ProviderDoc::Amazon {
-                name,
-                client_id,
-                client_secret,
-                scopes,
-                attribute_mapping,
-                email_verified,
-            } => (
-                name,
-                ProviderKind::Amazon {
-                    client_id,
-                    client_secret,
-                    scopes,
-                },
-                attribute_mapping,
-                email_verified,
-            ),
-            ProviderDoc::Saml {
-                name,
-                metadata_url,
-                metadata_file,
-                email_attribute,
-                idp_signout,
-                attribute_mapping,
-                email_verified,
-            } => (
-                name,
-                ProviderKind::Saml {
-                    metadata_url,
-                    metadata_file,
-                    email_attribute,
-                    idp_signout,
-                },
-                attribute_mapping,
-                email_verified,
-            ),
-        };
-        IdentityProvider {
-            name,
-            kind,
-            attribute_mapping,
-            email_verified,
-        }
-    }
-}
-
-impl From<IdentityProvider> for ProviderDoc {
-    fn from(p: IdentityProvider) -> Self {
-        let IdentityProvider {
-            name,
-            kind,
-            attribute_mapping,
-            email_verified,
-        } = p;
-        match kind {
-            ProviderKind::Google {
-                client_id,
-                client_secret,
-                scopes,
-            } => ProviderDoc::Google {
-                name,
-                client_id,
-                client_secret,
-                scopes,
-                attribute_mapping,
-                email_verified,
-            },
-            ProviderKind::Oidc {
-                issuer,
-                client_id,
-                client_secret,
-                scopes,
-                attributes_request_method,
-            } => ProviderDoc::Oidc {
-                name,
-                issuer,
-                client_id,
-                client_secret,
-                scopes,
-                attributes_request_method,
-                attribute_mapping,
-                email_verified,
-            },
-            ProviderKind::Apple {
-                client_id,
-                team_id,
-                key_id,
-                private_key,
-                scopes,
-            } => ProviderDoc::Apple {
-                name,
-                client_id,
-                team_id,
-                key_id,
-                private_key,
-                scopes,
-                attribute_mapping,
-                email_verified,
-            },
-            ProviderKind::Facebook {
-                client_id,
-                client_secret,
-                scopes,
-                api_version,
-            } => ProviderDoc::Facebook {
-                name,
-                client_id,
-                client_secret,
-                scopes,
-                api_version,
-                attribute_mapping,
-                email_verified,
-            },
-            ProviderKind::Amazon {
-                client_id,
-                client_secret,
-                scopes,
-            } => ProviderDoc::Amazon {
-                name,
-                client_id,
-                client_secret,
-                scopes,
-                attribute_mapping,
-                email_verified,
-            },
-            ProviderKind::Saml {
-                metadata_url,
-                metadata_file,
-                email_attribute,
-                idp_signout,
-            } => ProviderDoc::Saml {
-                name,
-                metadata_url,
-                metadata_file,
-                email_attribute,
-                idp_signout,
-                attribute_mapping,
-                email_verified,
-            },
-        }
     }
 }
 

@@ -18,6 +18,7 @@ mod name;
 mod password;
 mod passwordless;
 mod plan;
+mod protection;
 mod providers;
 mod sign_in;
 mod sms;
@@ -31,6 +32,7 @@ use crate::model::PoolSpec;
 
 pub use domain::{domain_prefix_problem, MAX_DOMAIN_PREFIX, RESERVED_DOMAIN_WORDS};
 pub use providers::is_dynamic_reference;
+pub use tags::names_a_secret;
 pub(crate) use triggers::LOG_RETENTION_DAYS;
 
 /// One validation finding, by spec path.
@@ -68,6 +70,7 @@ pub fn validate(spec: &PoolSpec) -> Vec<Finding> {
     checker.triggers();
     checker.trigger_arns();
     checker.tags();
+    checker.protection();
     checker.findings
 }
 

@@ -142,14 +142,11 @@ impl Checker<'_> {
                         format!("add `{name}` to triggers.pre_sign_up.vouched_providers (every address it sends is trusted), or use `email_verified: unverified`"),
                     );
                 }
-                if provider.kind.sends_email_verified() {
-                    self.unmapped_claim_warning(&base, provider);
-                }
-            }
-            Some(EmailVerifiedPolicy::Unverified) if provider.kind.sends_email_verified() => {
-                self.unmapped_claim_warning(&base, provider);
             }
             _ => {}
+        }
+        if provider.unmapped_claim_choice().is_some() {
+            self.unmapped_claim_warning(&base, provider);
         }
     }
 

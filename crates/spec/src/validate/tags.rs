@@ -29,6 +29,13 @@ impl Checker<'_> {
                     TAG_CHARACTERS,
                 );
             }
+            if names_a_secret(key) {
+                self.error_at_key(
+                    &path,
+                    format!("tag key {key:?} says it holds a secret, and a tag is plain text that anyone who can read the pool sees (it cannot be a dynamic reference)"),
+                    "keep secrets in Secrets Manager, out of tags, and rename the tag",
+                );
+            }
             if value.chars().count() > 256 {
                 self.error(
                     &path,
@@ -53,4 +60,29 @@ const TAG_CHARACTERS: &str =
 /// `[\p{L}\p{Z}\p{N}_.:/=+\-@]`, the tag pattern of the resource schemas.
 fn tag_char(c: char) -> bool {
     c.is_alphanumeric() || (c.is_whitespace() && !c.is_control()) || "_.:/=+-@".contains(c)
+}
+
+/// Whether a property or tag name says it holds a secret: it contains `secret`, `password`,
+/// `passwd` or `private_key`/`privatekey`, in any case. The pattern guard/secrets.guard applies
+/// to the template's property names.
+pub fn names_a_secret(name: &str) -> bool {
+    let name = name.to_lowercase();
+    ["secret", "password", "passwd", "private_key", "privatekey"]
+        .iter()
+        .any(|word| name.contains(word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_a_secret;
+
+    #[test]
+    fn secret_names() {
+        assert!(names_a_secret("db-Password"));
+        assert!(names_a_secret("ClientSecret"));
+        assert!(names_a_secret("private_key"));
+        assert!(names_a_secret("PrivateKey"));
+        assert!(!names_a_secret("private-key"));
+        assert!(!names_a_secret("environment"));
+    }
 }

@@ -29,7 +29,7 @@ impl Checker<'_> {
         }
         for (i, attribute) in v.keep_original_until_verified.iter().enumerate() {
             if !v.auto_verify.contains(attribute) {
-                let name = verifiable_name(*attribute);
+                let name = attribute.spec_name();
                 self.error(
                     format!("verification.keep_original_until_verified[{i}]"),
                     format!(
@@ -41,13 +41,7 @@ impl Checker<'_> {
                 );
             }
         }
-        let email_mutable = self.standard_mutable("email");
-        if v.auto_verify.contains(&VerifiableAttribute::Email)
-            && email_mutable
-            && !v
-                .keep_original_until_verified
-                .contains(&VerifiableAttribute::Email)
-        {
+        if self.spec.email_change_unkept() {
             self.warning(
                 "verification.keep_original_until_verified",
                 "email can change but the old address is not kept until the new one is verified: a user who changes their email (or mistypes it) is left with an unverified address and cannot reset their password",
@@ -140,13 +134,6 @@ impl Checker<'_> {
                 );
             }
         }
-    }
-}
-
-fn verifiable_name(attribute: VerifiableAttribute) -> &'static str {
-    match attribute {
-        VerifiableAttribute::Email => "email",
-        VerifiableAttribute::Phone => "phone",
     }
 }
 

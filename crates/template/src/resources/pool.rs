@@ -51,12 +51,33 @@ pub(super) fn user_pool(cx: &Context) -> Value {
     } else {
         "Delete"
     };
-    json!({
+    let mut pool = json!({
         "Type": "AWS::Cognito::UserPool",
         "DeletionPolicy": policy,
         "UpdateReplacePolicy": policy,
-        "Properties": props,
-    })
+    });
+    if spec.email_change_unkept() {
+        let kept: Vec<&str> = spec
+            .verification
+            .keep_original_until_verified
+            .iter()
+            .map(|attribute| attribute.spec_name())
+            .collect();
+        pool["Metadata"] = spec_choice(
+            "keep_original_until_verified",
+            &json!(kept),
+            "the spec's verification.keep_original_until_verified leaves out email: a changed address replaces the verified one before it is verified",
+        );
+    }
+    pool["Properties"] = Value::Object(props);
+    pool
+}
+
+/// A rule's one deliberate exception, chosen explicitly in the spec, in the resource's
+/// `Metadata`: `poolctl: { <spec setting>: { choice, reason } }`. `check` warns about it, and
+/// the Guard rule that otherwise refuses it (guard/email_verified.guard) accepts it only so.
+pub(super) fn spec_choice(setting: &str, choice: &Value, reason: &str) -> Value {
+    json!({ "poolctl": { setting: { "choice": choice, "reason": reason } } })
 }
 
 /// Sign-in identifiers: `UsernameAttributes` or `AliasAttributes`, and case sensitivity.
@@ -102,7 +123,7 @@ fn verification(props: &mut Map<String, Value>, verification: &Verification) {
             .auto_verify
             .iter()
             .copied()
-            .map(verifiable_name)
+            .map(VerifiableAttribute::attribute_name)
             .collect();
         props.insert("AutoVerifiedAttributes".into(), json!(auto));
     }
@@ -111,7 +132,7 @@ fn verification(props: &mut Map<String, Value>, verification: &Verification) {
             .keep_original_until_verified
             .iter()
             .copied()
-            .map(verifiable_name)
+            .map(VerifiableAttribute::attribute_name)
             .collect();
         props.insert(
             "UserAttributeUpdateSettings".into(),
@@ -128,13 +149,6 @@ fn verification(props: &mut Map<String, Value>, verification: &Verification) {
 }
 
 /// The Cognito attribute name of a verifiable attribute.
-fn verifiable_name(attribute: VerifiableAttribute) -> &'static str {
-    match attribute {
-        VerifiableAttribute::Email => "email",
-        VerifiableAttribute::Phone => "phone_number",
-    }
-}
-
 fn verification_message(message: &VerificationMessage) -> Value {
     match message.style {
         MessageStyle::Code => json!({

@@ -2,10 +2,11 @@
 //! spec defines it ([`spec::IdentityProvider::effective_attribute_mapping`]).
 
 use serde_json::{json, Map, Value};
-use spec::{HttpMethod, IdentityProvider, ProviderKind};
+use spec::{EmailVerifiedPolicy, HttpMethod, IdentityProvider, ProviderKind};
 
 use crate::intrinsic::reference;
 
+use super::pool::spec_choice;
 use super::Context;
 
 pub(super) fn identity_provider(cx: &Context, provider: &IdentityProvider) -> Value {
@@ -93,14 +94,27 @@ pub(super) fn identity_provider(cx: &Context, provider: &IdentityProvider) -> Va
             Value::Object(d)
         }
     };
-    json!({
-        "Type": "AWS::Cognito::UserPoolIdentityProvider",
-        "Properties": {
-            "UserPoolId": reference(&cx.pool_id),
-            "ProviderName": provider.name,
-            "ProviderType": provider.kind.provider_type(),
-            "ProviderDetails": details,
-            "AttributeMapping": provider.effective_attribute_mapping(),
-        }
-    })
+    let mut resource = json!({ "Type": "AWS::Cognito::UserPoolIdentityProvider" });
+    if let Some(choice) = provider.unmapped_claim_choice() {
+        let (word, consequence) = match choice {
+            EmailVerifiedPolicy::Trigger => ("trigger", "the PreSignUp trigger decides"),
+            _ => ("unverified", "its users verify their email with a code"),
+        };
+        resource["Metadata"] = spec_choice(
+            "email_verified",
+            &json!(word),
+            &format!(
+                "the spec sets `email_verified: {word}` on {}: its email_verified claim is not mapped, and {consequence}",
+                provider.name
+            ),
+        );
+    }
+    resource["Properties"] = json!({
+        "UserPoolId": reference(&cx.pool_id),
+        "ProviderName": provider.name,
+        "ProviderType": provider.kind.provider_type(),
+        "ProviderDetails": details,
+        "AttributeMapping": provider.effective_attribute_mapping(),
+    });
+    resource
 }
