@@ -36,7 +36,10 @@ fn normal_tree(package: &str) -> BTreeSet<String> {
 
 fn assert_absent(package: &str, forbidden: &[&str]) {
     let tree = normal_tree(package);
-    assert!(tree.contains(package), "{package} not in its own tree: {tree:?}");
+    assert!(
+        tree.contains(package),
+        "{package} not in its own tree: {tree:?}"
+    );
     let found: Vec<&&str> = forbidden
         .iter()
         .filter(|name| tree.contains(**name))
@@ -67,6 +70,9 @@ fn the_policy_library_has_no_runtime() {
 
 #[test]
 fn explain_and_the_cli_have_no_lambda_runtime() {
-    assert_absent("explain", &["lambda_runtime", "tracing-subscriber", "lambda"]);
+    assert_absent(
+        "explain",
+        &["lambda_runtime", "tracing-subscriber", "lambda"],
+    );
     assert_absent("poolctl", &["lambda_runtime", "lambda"]);
 }
