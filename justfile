@@ -464,7 +464,7 @@ bench-render runs="50":
     print("median %s over %d runs (min %s, max %s)" % (ms(r["median"]), len(r["times"]), ms(r["min"]), ms(r["max"])))
     PY
 
-# ---- PreSignUp trigger (crates/trigger, built and packaged by xtask/) ----
+# ---- PreSignUp trigger (policy in crates/trigger, function in crates/lambda, packaged by xtask/) ----
 
 # (`cargo xtask` is `cargo run -p xtask`: a build tool with no AWS crate among its
 # dependencies, so it needs no workspace-wide selection to avoid compiling the SDK again.)
@@ -487,14 +487,15 @@ trigger-reproducible arch="x86_64": (trigger arch)
     fi
     echo "trigger-reproducible: both builds give sha256 $first"
 
-# The trigger's tests, the end-to-end ones against the bootstrap inside the packaged x86_64 zip.
+# The trigger's tests: the policy library's, and the function's against the bootstrap inside
+# the packaged x86_64 zip.
 trigger-test: (trigger "x86_64")
-    POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" cargo test -p trigger
+    POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" cargo test -p trigger -p lambda
 
 # Trigger benchmarks: the decision (criterion) and cold start of the packaged x86_64 bootstrap.
 bench-trigger: (trigger "x86_64")
     cargo bench -p trigger --bench decision
-    POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" cargo bench -p trigger --bench cold_start
+    POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" cargo bench -p lambda --bench cold_start
 
 # ---- Deploy driver (crates/deploy, poolctl deploy/diff/destroy/outputs) ----
 

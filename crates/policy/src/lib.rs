@@ -63,6 +63,38 @@ impl PreSignUpPolicy {
     }
 }
 
+/// Whether a Cognito boolean attribute value (`email_verified`, `phone_number_verified`) reads
+/// as true: `true` in any letter case, and nothing else. The one reading, for the trigger
+/// (a provider's claim in a PreSignUp event) and for `users` (what a pool has stored).
+///
+/// Cognito writes `true`/`false` itself; an admin call or a mapped provider claim is stored as
+/// given, and `True` (the spelling AWS's own AdminCreateUser documentation used) counts as
+/// verified. Nothing documents `1`, `yes` or padded text as true, so they read as false: the
+/// trigger must never verify on a value Cognito would not treat as true, and the audit must not
+/// count such a user as verified while Cognito may not.
+pub fn is_true_attribute(value: &str) -> bool {
+    value.eq_ignore_ascii_case("true")
+}
+
+/// Attribute values and how [`is_true_attribute`] reads them: the table every reader of a
+/// verification attribute is tested against, so that no two readings can drift apart.
+#[doc(hidden)]
+pub const TRUE_ATTRIBUTE_READINGS: &[(&str, bool)] = &[
+    ("true", true),
+    ("True", true),
+    ("TRUE", true),
+    ("false", false),
+    ("False", false),
+    ("1", false),
+    ("0", false),
+    ("yes", false),
+    ("t", false),
+    (" true", false),
+    ("true ", false),
+    ("", false),
+    ("truee", false),
+];
+
 /// A domain pattern of `allow_domains`, `deny_domains` or `verify_domains`, parsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DomainPattern<'a> {
@@ -143,6 +175,13 @@ fn label_problem(label: &str, any_case: bool) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_true_in_any_case_is_a_true_attribute() {
+        for &(value, expected) in TRUE_ATTRIBUTE_READINGS {
+            assert_eq!(is_true_attribute(value), expected, "{value:?}");
+        }
+    }
 
     #[test]
     fn patterns_parse_into_exact_and_subdomains() {

@@ -95,12 +95,12 @@ fn non_empty_str(value: Option<&Value>) -> Option<&str> {
     value.and_then(Value::as_str).filter(|s| !s.is_empty())
 }
 
-/// Cognito passes attributes as strings ("true"; "True" as stored for some providers), but
-/// Sign in with Apple's claim can arrive as a JSON boolean.
+/// Cognito passes attributes as strings, read by the one rule for them
+/// ([`policy::is_true_attribute`]); Sign in with Apple's claim can arrive as a JSON boolean.
 fn is_true_claim(value: Option<&Value>) -> bool {
     match value {
         Some(Value::Bool(b)) => *b,
-        Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
+        Some(Value::String(s)) => policy::is_true_attribute(s),
         _ => false,
     }
 }
@@ -143,6 +143,19 @@ mod tests {
             (json!(["true"]), false),
         ] {
             assert_eq!(is_true_claim(Some(&claim)), expected, "{claim}");
+        }
+    }
+
+    /// The same reading as `users` gives a stored attribute: both follow the one table.
+    #[test]
+    fn string_claims_read_as_the_policy_reads_attributes() {
+        for &(value, expected) in policy::TRUE_ATTRIBUTE_READINGS {
+            let event = json!({"request": {"userAttributes": {"email_verified": value}}});
+            assert_eq!(
+                SignUpEvent::from_json(&event).email_verified_claim,
+                expected,
+                "{value:?}"
+            );
         }
     }
 

@@ -5,8 +5,9 @@
 //! trusted basis: a trusted provider that asserted the claim, a provider or domain the
 //! operator vouches for, or a sign-up made by a trusted agent client.
 //!
-//! The library is pure (no I/O), so the decision table is unit-tested and benchmarked here;
-//! the `bootstrap` binary only wires it to the Lambda runtime and to logging.
+//! The library is pure (no I/O, no runtime), so the decision table is unit-tested and
+//! benchmarked here, and `explain` predicts with the same `decide`; the `lambda` crate's
+//! `bootstrap` binary only wires it to the Lambda runtime and to logging.
 
 mod address;
 mod decision;

@@ -74,7 +74,7 @@ impl UserRecord {
             email: attribute("email")
                 .filter(|e| !e.is_empty())
                 .map(str::to_owned),
-            email_verified: attribute("email_verified").map(parse_bool),
+            email_verified: attribute("email_verified").map(policy::is_true_attribute),
             created: created.map_or(0, DateTime::secs),
             modified: modified.map_or(0, DateTime::secs),
             provider,
@@ -115,11 +115,6 @@ pub fn parse_time(text: &str) -> Option<i64> {
     DateTime::from_str(&full, DateTimeFormat::DateTime)
         .ok()
         .map(|t| t.secs())
-}
-
-/// Cognito stores `true`/`false`; providers' claims copied through arrive as `True`, `1`...
-fn parse_bool(value: &str) -> bool {
-    matches!(value.trim().to_ascii_lowercase().as_str(), "true" | "1")
 }
 
 /// `identities` is a JSON array of `{ "providerName": ... }`; federated usernames are also
@@ -180,6 +175,22 @@ mod tests {
         assert_eq!(parse_time("1970-01-02T00:00:00Z"), Some(86_400));
         assert_eq!(parse_time("1970-01-02"), Some(86_400));
         assert_eq!(parse_time("yesterday"), None);
+    }
+
+    /// The same reading as the trigger gives a provider's claim: both follow the one table.
+    #[test]
+    fn stored_email_verified_reads_as_the_policy_reads_attributes() {
+        for &(value, expected) in policy::TRUE_ATTRIBUTE_READINGS {
+            let record = UserRecord::from_parts(
+                "alice",
+                &[attr("email_verified", value)],
+                Some(&UserStatusType::Confirmed),
+                true,
+                None,
+                None,
+            );
+            assert_eq!(record.email_verified, Some(expected), "{value:?}");
+        }
     }
 
     #[test]

@@ -469,8 +469,7 @@ impl Run<'_> {
         match user {
             Ok(user) => {
                 let verified = user.user_attributes().iter().any(|a| {
-                    a.name() == "email_verified"
-                        && a.value().is_some_and(|v| v.eq_ignore_ascii_case("true"))
+                    a.name() == "email_verified" && a.value().is_some_and(policy::is_true_attribute)
                 });
                 Seen {
                     user: Some(username),

@@ -1,8 +1,6 @@
-//! Helpers shared by the integration tests and the benches.
+//! Helpers shared by the integration tests and the decision bench.
 
 #![allow(dead_code)]
-
-pub mod runtime_api;
 
 /// The text of `tests/fixtures/<name>.json`.
 pub fn fixture(name: &str) -> String {

@@ -1,6 +1,9 @@
 //! The Lambda function (`bootstrap` for the `provided.al2023` runtime): reads the policy once,
 //! then answers PreSignUp events through the Lambda runtime API, logging each decision as one
 //! JSON line.
+//!
+//! Everything the function decides is the `trigger` library's; this crate is the only one with
+//! the Lambda runtime, tokio's runtime and a log subscriber, so nothing else carries them.
 
 use std::process::ExitCode;
 use std::str::FromStr;
