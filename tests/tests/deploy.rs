@@ -213,6 +213,32 @@ async fn a_pool_is_created_used_updated_guarded_replaced_and_destroyed() {
         changes.stdout
     );
 
+    // Without --yes and with no terminal to ask on, a change that modifies the pool is shown,
+    // not executed: its change set is deleted, the stack is left as it was, and the refusal is
+    // the one error line (no JSON report: nothing was attempted).
+    let mut unconfirmed = spec_command("deploy", &safe, &stack);
+    unconfirmed.extend(["--output", "json"].map(str::to_owned));
+    let declined = run_spec_command(emulator, &unconfirmed, &[]);
+    expect_code(&declined, 1, "deploy without --yes and no terminal");
+    assert_eq!(declined.stdout, "", "{}", declined.stderr);
+    assert!(
+        declined
+            .stderr
+            .contains(&format!("Change set for stack {stack} (UPDATE):"))
+            && declined.stderr.contains("~ modify   UserPool"),
+        "{}",
+        declined.stderr
+    );
+    assert!(
+        declined.stderr.ends_with(
+            "error: confirmation needed but there is no terminal to ask on; pass --yes; the \
+             change set was deleted and nothing changed\n"
+        ),
+        "{}",
+        declined.stderr
+    );
+    assert_eq!(change_set_count(&cfn, &stack).await, before);
+
     // A safe change updates in place; the user is still there.
     let updated = deploy(emulator, &safe, &stack, &[]);
     expect_code(&updated, 0, "safe update");

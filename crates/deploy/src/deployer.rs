@@ -5,11 +5,11 @@
 use aws_sdk_cloudformation::types::{Capability, ChangeSetType, ExecutionStatus, StackStatus};
 
 use crate::aws::Aws;
-use crate::changes::ResourceChange;
 use crate::error::{DeployError, Refusal};
 use crate::events::StackEvent;
 use crate::guard;
-use crate::plan::Plan;
+use crate::import::ImportRequest;
+use crate::plan::{Applying, ChangeSetSummary, Confirmation, Plan};
 use crate::request::{
     is_unchanged, resolve_parameters, sdk_parameters, sdk_tags, unique_name, DeployRequest,
     NAME_PREFIX,
@@ -63,6 +63,25 @@ pub enum Prepared {
     Plan(Box<Plan>),
 }
 
+/// What [`Deployer::apply`] applies: a deploy, or an import into a new stack.
+#[derive(Clone, Copy)]
+pub enum ApplyRequest<'a> {
+    Deploy(&'a DeployRequest),
+    Import(&'a ImportRequest),
+}
+
+impl<'a> From<&'a DeployRequest> for ApplyRequest<'a> {
+    fn from(request: &'a DeployRequest) -> Self {
+        ApplyRequest::Deploy(request)
+    }
+}
+
+impl<'a> From<&'a ImportRequest> for ApplyRequest<'a> {
+    fn from(request: &'a ImportRequest) -> Self {
+        ApplyRequest::Import(request)
+    }
+}
+
 /// How `destroy` ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeleteOutcome {
@@ -93,23 +112,29 @@ impl Deployer {
         }
     }
 
-    /// Prepare and execute without asking anyone (review pools, scripts).
-    pub async fn apply(
+    /// Makes the change set (a deploy's after [`Deployer::prepare`], or an import's), shows
+    /// its summary to `confirm`, then executes it or, when declined, deletes it. `deploy`,
+    /// `adopt` and review pools all apply through here; each chooses how to confirm (ask a
+    /// person, `--yes`, or always proceed). A deploy with nothing to change ends `Done`
+    /// without asking.
+    pub async fn apply<'r>(
         &self,
-        request: &DeployRequest,
+        request: impl Into<ApplyRequest<'r>>,
         progress: &mut (dyn FnMut(Progress) + Send),
-    ) -> Result<(Option<Vec<ResourceChange>>, Watch<ApplyOutcome>), DeployError> {
-        match self.prepare(request, progress).await? {
-            Prepared::Done(outcome) => {
-                self.discard_leftover_change_sets(&request.stack_name, progress)
-                    .await;
-                Ok((None, Watch::settled(outcome)))
-            }
-            Prepared::Plan(plan) => {
-                let changes = plan.changes.clone();
-                Ok((Some(changes), plan.execute().await?))
-            }
-        }
+        confirm: &mut (dyn FnMut(ChangeSetSummary<'_>) -> Confirmation + Send),
+    ) -> Result<Applying, DeployError> {
+        let plan = match request.into() {
+            ApplyRequest::Deploy(request) => match self.prepare(request, progress).await? {
+                Prepared::Done(outcome) => {
+                    self.discard_leftover_change_sets(&request.stack_name, progress)
+                        .await;
+                    return Ok(Applying::Done(outcome));
+                }
+                Prepared::Plan(plan) => *plan,
+            },
+            ApplyRequest::Import(request) => self.import(request).await?,
+        };
+        plan.confirm_and_execute(confirm).await
     }
 
     /// Settles the stack (cleans up, waits), applies the guard, skips when unchanged, else

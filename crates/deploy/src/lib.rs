@@ -3,8 +3,9 @@
 //! A library first (the CLI and review pools share it): [`Aws::load`] resolves credentials and
 //! region, [`Deployer::request`] turns a pool spec into a [`DeployRequest`],
 //! [`Deployer::prepare`] settles the stack and makes a guard-checked change set (or skips),
-//! [`Plan::execute`] streams the operation's events and ends in an [`ApplyOutcome`] or a
-//! [`DeployError`] naming the first real cause; [`Deployer::delete`] likewise.
+//! [`Deployer::apply`] shows it to a confirmation callback and executes it, and the [`Watch`]
+//! streams the operation's events and ends in an [`ApplyOutcome`] or a [`DeployError`] naming
+//! the first real cause; [`Deployer::delete`] likewise.
 
 pub mod artifact;
 pub mod aws;
@@ -25,12 +26,12 @@ mod watch;
 
 pub use aws::{Aws, AwsOptions};
 pub use changes::ResourceChange;
-pub use deployer::{ApplyOutcome, DeleteOutcome, Deployer, Prepared, Progress};
+pub use deployer::{ApplyOutcome, ApplyRequest, DeleteOutcome, Deployer, Prepared, Progress};
 pub use error::{DeployError, FailureCause, Refusal, StackFailure};
 pub use events::StackEvent;
 pub use from_spec::{default_stack_name, ArtifactUpload, SpecDeployment};
 pub use import::{ImportRequest, ImportResource};
-pub use plan::Plan;
+pub use plan::{Applying, ChangeSetSummary, Confirmation, Plan};
 pub use request::{spec_template, DeployRequest, RenderTemplate};
 pub use stack::StackInfo;
 pub use stack_name::check_stack_name;

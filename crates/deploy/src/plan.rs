@@ -28,6 +28,42 @@ pub struct Plan {
     pub template: Value,
 }
 
+/// What a change set will do, as whoever decides whether to execute it sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct ChangeSetSummary<'a> {
+    pub stack_name: &'a str,
+    /// CREATE for a new stack, UPDATE for an existing one, IMPORT for adopted resources.
+    pub change_set_type: &'a ChangeSetType,
+    pub changes: &'a [ResourceChange],
+    /// Some change is more than an addition (it modifies, removes, replaces or imports), so a
+    /// person should agree before it is executed.
+    pub needs_confirmation: bool,
+}
+
+/// The answer to a [`ChangeSetSummary`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirmation {
+    Proceed,
+    /// Do not execute: the change set is deleted. The reason is the caller's, for its report.
+    Decline(String),
+}
+
+/// How a confirmed (or declined) change set went, when nothing failed on the way.
+pub enum Applying {
+    /// Nothing to execute: the stack already is as asked.
+    Done(ApplyOutcome),
+    /// The change set is executing; `watch` follows the operation to its end.
+    Executing {
+        changes: Vec<ResourceChange>,
+        watch: Watch<ApplyOutcome>,
+    },
+    /// The confirmation declined. The change set was discarded, or `discarded` says why not.
+    Declined {
+        reason: String,
+        discarded: Result<(), DeployError>,
+    },
+}
+
 /// True for the service's "nothing to change" answers.
 pub fn is_no_change_reason(reason: &str) -> bool {
     reason.contains("didn't contain changes") || reason.contains("No updates are to be performed")
@@ -167,6 +203,32 @@ impl Plan {
                 .map_err(|e| DeployError::aws("cloudformation:DeleteChangeSet", e))?;
         }
         Ok(())
+    }
+
+    /// Shows the change set to `confirm`, then executes it (and starts watching) or, when
+    /// declined, discards it. The one path from a made change set to a running operation for
+    /// everything that asks first.
+    pub async fn confirm_and_execute(
+        self,
+        confirm: &mut (dyn FnMut(ChangeSetSummary<'_>) -> Confirmation + Send),
+    ) -> Result<Applying, DeployError> {
+        let answer = confirm(ChangeSetSummary {
+            stack_name: &self.stack_name,
+            change_set_type: &self.change_set_type,
+            changes: &self.changes,
+            needs_confirmation: changes::needs_confirmation(&self.changes),
+        });
+        match answer {
+            Confirmation::Proceed => {
+                let changes = self.changes.clone();
+                let watch = self.execute().await?;
+                Ok(Applying::Executing { changes, watch })
+            }
+            Confirmation::Decline(reason) => Ok(Applying::Declined {
+                reason,
+                discarded: self.discard().await,
+            }),
+        }
     }
 
     /// Executes the change set and watches the operation.

@@ -3,8 +3,6 @@
 //! 5 `users audit` found stranded users; 6 `explain --prove` observed what it did not predict;
 //! 130 interrupted. Every library error becomes a code here and nowhere else.
 
-use std::process::ExitCode;
-
 use deploy::DeployError;
 use review::ReviewError;
 
@@ -71,13 +69,10 @@ impl Failure {
         self.code
     }
 
-    /// Print `error: <cause chain>` to stderr and turn into the process exit code.
-    pub fn report(self) -> ExitCode {
-        let message = format!("{:#}", self.error);
-        if !message.is_empty() {
-            eprintln!("error: {message}");
-        }
-        ExitCode::from(self.code)
+    /// The exit code and the message (the cause chain, `: `-joined; empty when the failure
+    /// was already reported in full), for `ui::report`.
+    pub fn into_parts(self) -> (u8, String) {
+        (self.code, format!("{:#}", self.error))
     }
 }
 

@@ -9,20 +9,17 @@ use spec::PoolSpec;
 
 use crate::cli::{ArtifactArgs, GlobalArgs, StackArgs};
 use crate::exit::Failure;
+use crate::ui;
 
 /// Loads and validates a spec, printing its warnings, or its located errors and exit 1.
 pub fn load_spec(path: &Path) -> Result<PoolSpec, Failure> {
     match spec::load(path) {
         Ok(loaded) => {
-            for warning in &loaded.warnings {
-                eprintln!("{warning}");
-            }
+            ui::spec::print_warnings(&loaded.warnings);
             Ok(loaded.spec)
         }
         Err(error) => {
-            for diagnostic in &error.diagnostics {
-                eprintln!("{diagnostic}");
-            }
+            ui::spec::print_load_error(&error);
             Err(Failure::silent(1))
         }
     }

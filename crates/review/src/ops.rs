@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use deploy::{
-    ApplyOutcome, ArtifactUpload, Aws, DeleteOutcome, DeployError, DeployRequest, Deployer,
-    Progress, SpecDeployment, StackInfo,
+    ApplyOutcome, Applying, ArtifactUpload, Aws, Confirmation, DeleteOutcome, DeployError,
+    DeployRequest, Deployer, Progress, SpecDeployment, StackInfo,
 };
 use spec::PoolSpec;
 use template::{Architecture, RenderOptions};
@@ -206,7 +206,15 @@ async fn apply(
     request: &DeployRequest,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<ApplyOutcome, DeployError> {
-    let (_changes, mut watch) = deployer.apply(request, progress).await?;
+    // A review pool is never asked about: it always proceeds.
+    let applied = deployer
+        .apply(request, progress, &mut |_| Confirmation::Proceed)
+        .await?;
+    let mut watch = match applied {
+        Applying::Done(outcome) => return Ok(outcome),
+        Applying::Executing { watch, .. } => watch,
+        Applying::Declined { reason, .. } => return Err(DeployError::Unexpected(reason)),
+    };
     while let Some(event) = watch.next_event().await {
         progress(Progress::Event(event));
     }

@@ -2,7 +2,7 @@
 //! validated before any call; creation runs at the UserCreation quota with a journal.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -40,6 +40,21 @@ pub struct NewUser {
     pub username: Option<String>,
     pub email: String,
     pub attributes: Vec<(String, String)>,
+}
+
+/// The journal of a create run from `from`: `chosen`, or by default `<from>.journal` beside
+/// the input, so that rerunning the same command resumes the same run.
+pub fn journal_path(from: &Path, chosen: Option<PathBuf>) -> PathBuf {
+    chosen.unwrap_or_else(|| {
+        let mut name = from.as_os_str().to_owned();
+        name.push(".journal");
+        PathBuf::from(name)
+    })
+}
+
+/// Opens (or resumes) a create run's journal for `pool_id`.
+pub fn open_journal(path: &Path, pool_id: &str) -> Result<Journal, UsersError> {
+    Journal::open(path, "create", pool_id)
 }
 
 /// Reads `path` (`.csv` with a header row, or JSON Lines with one object per line) and
@@ -455,6 +470,18 @@ mod tests {
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
         path
+    }
+
+    #[test]
+    fn a_create_journal_sits_beside_its_input_unless_chosen() {
+        assert_eq!(
+            journal_path(Path::new("seed/users.csv"), None),
+            PathBuf::from("seed/users.csv.journal")
+        );
+        assert_eq!(
+            journal_path(Path::new("users.csv"), Some(PathBuf::from("j"))),
+            PathBuf::from("j")
+        );
     }
 
     fn problems(path: &Path) -> Vec<String> {

@@ -5,7 +5,9 @@
 //! limiter) and [`classify`](classify::classify)es each user. [`verify`] re-reads each chosen
 //! user just before acting, refuses the alias trap ([`alias`]), and journals every change
 //! ([`journal`]) so that a killed run resumes without doing anything twice. [`create`] is the
-//! AdminCreateUser path, validated before any call. Every call goes through
+//! AdminCreateUser path, validated before any call. [`findings`] is the audit's file, which
+//! `verify` reads back (only for the pool it was made from), and [`VerifyPlan`] what a verify
+//! run will act on and where it journals. Every call goes through
 //! [`Cognito::call`](cognito::Cognito), which holds the limiters and the retry rules.
 
 pub mod alias;
@@ -14,6 +16,7 @@ pub mod classify;
 pub mod cognito;
 pub mod create;
 mod error;
+pub mod findings;
 pub mod journal;
 pub mod limiter;
 pub mod pool;
@@ -27,8 +30,9 @@ pub use classify::{Class, Finding};
 pub use cognito::{Cognito, Counters, Rates};
 pub use create::{create, CreateOptions, CreateReport, Invitation, NewUser};
 pub use error::UsersError;
+pub use findings::FindingsError;
 pub use journal::Journal;
 pub use pool::{Pool, PoolRef};
 pub use record::UserRecord;
 pub use scan::Partitioning;
-pub use verify::{verify, Selection, VerifyOptions, VerifyReport};
+pub use verify::{verify, Selection, SelectionError, VerifyOptions, VerifyPlan, VerifyReport};

@@ -2,6 +2,7 @@
 //! checked against the live pool just before acting.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
@@ -14,7 +15,7 @@ use crate::classify::{Class, Finding};
 use crate::cognito::Cognito;
 use crate::journal::Journal;
 use crate::pool::Pool;
-use crate::record::UserRecord;
+use crate::record::{parse_time, UserRecord};
 use crate::workers::{run_all, NOT_STARTED};
 use crate::UsersError;
 
@@ -32,7 +33,45 @@ pub struct Selection {
     pub created_before: Option<i64>,
 }
 
+/// Why the operator's selection cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SelectionError {
+    /// The class has a fix of its own; verifying would not be it.
+    #[error("verify acts on stuck and duplicate_email users; {class}: {}", class.fix())]
+    NotVerifiable { class: Class },
+
+    #[error("--created-before {text:?}: expected RFC 3339, e.g. 2026-01-31T00:00:00Z")]
+    BadTime { text: String },
+}
+
 impl Selection {
+    /// The selection as the operator gives it: at most one class (verifiable), email domains
+    /// with or without the `@`, in any case, and a creation time as RFC 3339 (or a bare date).
+    pub fn new(
+        class: Option<Class>,
+        domains: &[String],
+        created_before: Option<&str>,
+    ) -> Result<Selection, SelectionError> {
+        if let Some(class) = class.filter(|c| !VERIFIABLE.contains(c)) {
+            return Err(SelectionError::NotVerifiable { class });
+        }
+        let created_before = created_before
+            .map(|text| {
+                parse_time(text).ok_or_else(|| SelectionError::BadTime {
+                    text: text.to_owned(),
+                })
+            })
+            .transpose()?;
+        Ok(Selection {
+            classes: class.into_iter().collect(),
+            domains: domains
+                .iter()
+                .map(|d| d.trim_start_matches('@').to_lowercase())
+                .collect(),
+            created_before,
+        })
+    }
+
     pub fn matches(&self, finding: &Finding) -> bool {
         VERIFIABLE.contains(&finding.class)
             && (self.classes.is_empty() || self.classes.contains(&finding.class))
@@ -46,6 +85,57 @@ impl Selection {
                 .is_none_or(|before| finding.user.created < before)
     }
 }
+
+/// What a verify run will act on, decided before anything changes.
+#[derive(Clone, Debug)]
+pub struct VerifyPlan {
+    pub pool_id: String,
+    /// The findings the selection was made from (the file's lines, or the audit's findings).
+    pub listed: usize,
+    /// The selected findings.
+    pub targets: Vec<Finding>,
+    /// Where the run journals its changes; none for a dry run, which changes nothing.
+    pub journal: Option<PathBuf>,
+}
+
+impl VerifyPlan {
+    /// Selects from `findings`. Unless it is a dry run, the journal is `journal`, or by default
+    /// one named after the pool in the working directory, so that rerunning the same command
+    /// resumes the same run.
+    pub fn new(
+        pool_id: &str,
+        findings: Vec<Finding>,
+        selection: &Selection,
+        dry_run: bool,
+        journal: Option<PathBuf>,
+    ) -> VerifyPlan {
+        let listed = findings.len();
+        let targets = findings
+            .into_iter()
+            .filter(|f| selection.matches(f))
+            .collect();
+        let journal = (!dry_run).then(|| {
+            journal.unwrap_or_else(|| PathBuf::from(format!("poolctl-verify-{pool_id}.journal")))
+        });
+        VerifyPlan {
+            pool_id: pool_id.to_owned(),
+            listed,
+            targets,
+            journal,
+        }
+    }
+
+    /// Opens (or resumes) the plan's journal.
+    pub fn open_journal(&self) -> Result<Option<Journal>, UsersError> {
+        self.journal
+            .as_deref()
+            .map(|path| Journal::open(path, JOURNAL_COMMAND, &self.pool_id))
+            .transpose()
+    }
+}
+
+/// The command a verify journal belongs to (a create journal cannot be resumed as one).
+const JOURNAL_COMMAND: &str = "verify";
 
 /// What happened to one user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -393,6 +483,115 @@ mod tests {
         assert!(!narrow.matches(&finding(Class::DuplicateEmail, "a@x.io", 10)));
         assert!(!narrow.matches(&finding(Class::Stuck, "a@y.io", 10)));
         assert!(!narrow.matches(&finding(Class::Stuck, "a@x.io", 100)));
+    }
+
+    #[test]
+    fn a_selection_is_read_as_the_operator_writes_it() {
+        let selection = Selection::new(
+            Some(Class::Stuck),
+            &["@Example.COM".into(), "x.io".into()],
+            Some("2026-01-31"),
+        )
+        .unwrap();
+        assert_eq!(selection.classes, vec![Class::Stuck]);
+        assert_eq!(selection.domains, vec!["example.com", "x.io"]);
+        assert_eq!(selection.created_before, parse_time("2026-01-31T00:00:00Z"));
+        assert!(selection.matches(&finding(Class::Stuck, "a@example.com", 10)));
+
+        let none = Selection::new(None, &[], None).unwrap();
+        assert!(none.classes.is_empty() && none.domains.is_empty());
+        assert_eq!(none.created_before, None);
+    }
+
+    #[test]
+    fn a_selection_refuses_classes_verify_cannot_fix_and_unreadable_times() {
+        let error = Selection::new(Some(Class::FederatedUnverified), &[], None).unwrap_err();
+        assert!(matches!(
+            error,
+            SelectionError::NotVerifiable {
+                class: Class::FederatedUnverified
+            }
+        ));
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "verify acts on stuck and duplicate_email users; federated_unverified: {}",
+                Class::FederatedUnverified.fix()
+            )
+        );
+        let error = Selection::new(None, &[], Some("yesterday")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "--created-before \"yesterday\": expected RFC 3339, e.g. 2026-01-31T00:00:00Z"
+        );
+    }
+
+    #[test]
+    fn a_plan_selects_and_journals_by_pool_unless_a_dry_run() {
+        let findings = vec![
+            finding(Class::Stuck, "a@x.io", 10),
+            finding(Class::Disabled, "b@x.io", 10),
+            finding(Class::DuplicateEmail, "c@y.io", 10),
+        ];
+        let selection = Selection::new(None, &["x.io".into()], None).unwrap();
+        let plan = VerifyPlan::new("eu-west-1_A", findings.clone(), &selection, false, None);
+        assert_eq!(plan.listed, 3);
+        assert_eq!(plan.targets, vec![findings[0].clone()]);
+        assert_eq!(
+            plan.journal,
+            Some(PathBuf::from("poolctl-verify-eu-west-1_A.journal"))
+        );
+
+        let chosen = PathBuf::from("/tmp/mine.journal");
+        let plan = VerifyPlan::new(
+            "p",
+            findings.clone(),
+            &selection,
+            false,
+            Some(chosen.clone()),
+        );
+        assert_eq!(plan.journal, Some(chosen.clone()));
+
+        let dry = VerifyPlan::new("p", findings, &selection, true, Some(chosen));
+        assert_eq!(dry.journal, None);
+        assert!(dry.open_journal().unwrap().is_none());
+    }
+
+    #[test]
+    fn a_plans_journal_is_a_verify_journal_of_its_pool() {
+        let dir = std::env::temp_dir().join(format!("users-plan-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("verify.journal");
+        let _ = std::fs::remove_file(&path);
+        let plan = VerifyPlan::new(
+            "pool-1",
+            Vec::new(),
+            &Selection::default(),
+            false,
+            Some(path.clone()),
+        );
+        let journal = plan.open_journal().unwrap().unwrap();
+        journal.start("alice").unwrap();
+        journal.finish("alice", "verified").unwrap();
+        drop(journal);
+        // The same file cannot be resumed for another pool, nor by `create`.
+        let other = VerifyPlan::new(
+            "pool-2",
+            Vec::new(),
+            &Selection::default(),
+            false,
+            Some(path.clone()),
+        );
+        assert!(matches!(
+            other.open_journal(),
+            Err(UsersError::JournalMismatch { .. })
+        ));
+        assert!(matches!(
+            crate::create::open_journal(&path, "pool-1"),
+            Err(UsersError::JournalMismatch { .. })
+        ));
+        assert_eq!(plan.open_journal().unwrap().unwrap().finished_count(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

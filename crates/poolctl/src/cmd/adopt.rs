@@ -5,17 +5,15 @@
 use std::time::Instant;
 
 use anyhow::anyhow;
-use deploy::{changes, ApplyOutcome, Deployer, ImportRequest, SpecDeployment};
+use deploy::{Applying, ChangeSetSummary, Deployer, ImportRequest, SpecDeployment};
 use import::ImportError;
 
 use crate::cli::{AdoptArgs, GlobalArgs};
 use crate::exit::Failure;
 use crate::inputs::{load_aws, load_spec};
-use crate::ui::changes::render_text;
-use crate::ui::import::{print_follow_up, print_gaps};
+use crate::ui::import::{confirm_import, print_adopt_gaps, print_adopted};
 use crate::ui::progress::{follow, EventPrinter};
-use crate::ui::prompt::ask;
-use crate::ui::seconds;
+use crate::ui::prompt::declined;
 
 /// Types whose import the resource type schemas allow but the local emulator's
 /// CloudFormation does not (docs/existing-pools.md, "Adopt it into a stack").
@@ -36,15 +34,10 @@ pub async fn run(global: &GlobalArgs, args: &AdoptArgs) -> Result<(), Failure> {
     let live = import::live::read(&aws.cognito, &args.user_pool_id).await?;
     let imported = import::to_spec(&live);
     if !imported.gaps.is_empty() {
-        print_gaps(&imported.gaps);
+        print_adopt_gaps(&imported.gaps, args.allow_partial);
         if !args.allow_partial {
-            eprintln!(
-                "The first deploy after the import would reset or change them (UpdateUserPool \
-                 resets every setting it leaves out); rerun with --allow-partial to accept that."
-            );
             return Err(ImportError::Gaps(imported.gaps).into());
         }
-        eprintln!("--allow-partial: the first deploy will show them changing.");
     }
     let plan = import::adopt::plan(&imported, &deployment.spec)?;
     let request = ImportRequest {
@@ -74,44 +67,32 @@ pub async fn run(global: &GlobalArgs, args: &AdoptArgs) -> Result<(), Failure> {
             emulator_only.join(" and ")
         ))
     };
-    let change_set = deployer.import(&request).await.map_err(&not_on_emulator)?;
-    eprintln!(
-        "Import change set for stack {} (pool {}):",
-        change_set.stack_name, args.user_pool_id
-    );
-    eprint!("{}", render_text(&change_set.changes));
-    print_follow_up(&plan.created_by_first_deploy, &plan.not_in_spec);
-    if changes::needs_confirmation(&change_set.changes) && !args.yes {
-        let decision = ask("Execute this import?");
-        if !matches!(decision, Ok(true)) {
-            change_set.discard().await?;
-            let why = match decision {
-                Err(e) => e.to_string(),
-                Ok(_) => "not confirmed".to_owned(),
-            };
-            return Err(Failure::error(anyhow!(
-                "{why}; the change set was deleted and nothing changed"
-            )));
-        }
-    }
-    let printer = EventPrinter::new();
     let resume = format!(
         "poolctl deploy {} --stack {stack_name}",
         args.spec.display()
     );
-    let watch = change_set.execute().await.map_err(&not_on_emulator)?;
-    let outcome = follow(watch, &printer, &resume).await??;
-    let status = match &outcome {
-        ApplyOutcome::Imported(info) => info.status.as_str().to_owned(),
-        other => other.stack().status.as_str().to_owned(),
+    let mut confirm = |summary: ChangeSetSummary<'_>| {
+        confirm_import(summary, &args.user_pool_id, &plan, args.yes)
     };
-    eprintln!(
-        "Stack {stack_name} now holds user pool {} ({status}) in {}; no user was touched.",
-        args.user_pool_id,
-        seconds(started.elapsed())
-    );
-    eprintln!(
-        "Next: `{resume}` applies the spec's differences from the live pool as a normal change set."
+    let applied = deployer
+        .apply(&request, &mut |_| {}, &mut confirm)
+        .await
+        .map_err(&not_on_emulator)?;
+    let outcome = match applied {
+        Applying::Executing { watch, .. } => {
+            let printer = EventPrinter::new();
+            follow(watch, &printer, &resume).await??
+        }
+        // An import always has something to execute; had it nothing, it ended as it is.
+        Applying::Done(outcome) => outcome,
+        Applying::Declined { reason, discarded } => return Err(declined(&reason, discarded)),
+    };
+    print_adopted(
+        &stack_name,
+        &args.user_pool_id,
+        &outcome,
+        started.elapsed(),
+        &resume,
     );
     Ok(())
 }

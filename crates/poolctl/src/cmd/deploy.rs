@@ -1,21 +1,21 @@
 //! `poolctl deploy SPEC`: request, change set, guard, confirm, execute, watch, outputs. Human
 //! progress goes to stderr; results (outputs, `--output json`) to stdout.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use anyhow::anyhow;
 use deploy::{
-    changes, ApplyOutcome, ArtifactUpload, DeployError, Deployer, Prepared, Progress,
-    ResourceChange,
+    Applying, ArtifactUpload, ChangeSetSummary, DeployError, Deployer, Progress, ResourceChange,
 };
 
 use crate::cli::{DeployArgs, GlobalArgs, OutputFormat};
 use crate::exit::Failure;
 use crate::inputs::{deployment, load_aws, load_spec};
-use crate::ui::outputs::{print_outputs, write_outputs_file};
-use crate::ui::progress::{follow, interrupted, EventPrinter};
-use crate::ui::prompt::ask;
-use crate::ui::{changes::render_text, json, seconds};
+use crate::ui::deploy::{confirm_change_set, print_deploy_failure, print_deployed};
+use crate::ui::json;
+use crate::ui::outputs::write_outputs_file;
+use crate::ui::progress::{ctrl_c_until, follow, interrupted, EventPrinter};
+use crate::ui::prompt::declined;
 
 pub async fn run(global: &GlobalArgs, args: &DeployArgs) -> Result<(), Failure> {
     let started = Instant::now();
@@ -41,93 +41,59 @@ pub async fn run(global: &GlobalArgs, args: &DeployArgs) -> Result<(), Failure> 
         args.spec.display()
     );
 
-    let prepared = tokio::select! {
-        prepared = deployer.prepare(&request, &mut progress) => prepared,
-        _ = tokio::signal::ctrl_c() => return Err(interrupted(&printer, &resume)),
+    // The change set as shown, for the failure report if executing it fails.
+    let mut shown: Vec<ResourceChange> = Vec::new();
+    let shown_yet = AtomicBool::new(false);
+    let mut confirm = |summary: ChangeSetSummary<'_>| {
+        shown_yet.store(true, Ordering::SeqCst);
+        shown = summary.changes.to_vec();
+        confirm_change_set(&printer, summary, args.yes)
     };
-    let plan = match prepared {
+    let applied = tokio::select! {
+        biased;
+        applied = deployer.apply(&request, &mut progress, &mut confirm) => applied,
+        () = ctrl_c_until(&shown_yet) => return Err(interrupted(&printer, &resume)),
+    };
+    match applied {
         Err(error) => {
             printer.finish();
-            return Err(report_error(json, &stack_name, &[], error));
+            Err(report_error(json, &stack_name, &shown, error))
         }
-        Ok(Prepared::Done(outcome)) => {
-            deployer
-                .discard_leftover_change_sets(&stack_name, &mut progress)
-                .await;
+        Ok(Applying::Done(outcome)) => {
             printer.finish();
-            return finish_ok(args, &outcome, &[], started);
+            finish_ok(args, &outcome, &[], started)
         }
-        Ok(Prepared::Plan(plan)) => plan,
-    };
-    printer.suspend(|| {
-        eprintln!(
-            "Change set for stack {} ({}):",
-            plan.stack_name,
-            plan.change_set_type.as_str()
-        );
-        eprint!("{}", render_text(&plan.changes));
-    });
-    let changes = plan.changes.clone();
-    if changes::needs_confirmation(&changes) && !args.yes {
-        let decision = printer.suspend(|| ask("Execute this change set?"));
-        if !matches!(decision, Ok(true)) {
-            plan.discard().await?;
+        Ok(Applying::Declined { reason, discarded }) => {
             printer.finish();
-            let why = match decision {
-                Err(e) => e.to_string(),
-                Ok(_) => "not confirmed".to_owned(),
-            };
-            return Err(Failure::error(anyhow!(
-                "{why}; the change set was deleted and nothing changed"
-            )));
+            Err(declined(&reason, discarded))
         }
-    }
-    let watch = plan
-        .execute()
-        .await
-        .map_err(|e| report_error(json, &stack_name, &changes, e))?;
-    match follow(watch, &printer, &resume).await? {
-        Ok(outcome) => finish_ok(args, &outcome, &changes, started),
-        Err(error) => Err(report_error(json, &stack_name, &changes, error)),
+        Ok(Applying::Executing { changes, watch }) => {
+            match follow(watch, &printer, &resume).await? {
+                Ok(outcome) => finish_ok(args, &outcome, &changes, started),
+                Err(error) => Err(report_error(json, &stack_name, &changes, error)),
+            }
+        }
     }
 }
 
 fn finish_ok(
     args: &DeployArgs,
-    outcome: &ApplyOutcome,
+    outcome: &deploy::ApplyOutcome,
     changes: &[ResourceChange],
     started: Instant,
 ) -> Result<(), Failure> {
-    let stack = outcome.stack();
     if let Some(path) = &args.outputs_file {
-        write_outputs_file(path, &json::pretty(&serde_json::json!(stack.outputs)))?;
+        write_outputs_file(
+            path,
+            &json::pretty(&serde_json::json!(outcome.stack().outputs)),
+        )?;
     }
-    if args.output == OutputFormat::Json {
-        println!("{}", json::pretty(&json::deploy_success(outcome, changes)));
-        return Ok(());
-    }
-    let elapsed = seconds(started.elapsed());
-    let (name, status) = (&stack.stack_name, stack.status.as_str());
-    let line = match outcome {
-        ApplyOutcome::Created(_) => format!("Stack {name} created ({status}) in {elapsed}."),
-        ApplyOutcome::Updated(_) => format!("Stack {name} updated ({status}) in {elapsed}."),
-        ApplyOutcome::Imported(_) => format!("Stack {name} imported ({status}) in {elapsed}."),
-        ApplyOutcome::NoChanges(_) => {
-            format!("Stack {name} unchanged: CloudFormation found no changes to make ({elapsed}).")
-        }
-        ApplyOutcome::Skipped(_) => format!(
-            "Stack {name} unchanged: template, parameters, tags and trigger artifact match the \
-             deployed stack; no change set created ({elapsed})."
-        ),
-    };
-    eprintln!("{line}");
-    if !stack.resource_errors.is_empty() {
-        eprintln!("warning: the stack succeeded, but these resources reported errors (clean them up by hand):");
-        for error in &stack.resource_errors {
-            eprintln!("  {error}");
-        }
-    }
-    print_outputs(&stack.outputs);
+    print_deployed(
+        outcome,
+        changes,
+        started.elapsed(),
+        args.output == OutputFormat::Json,
+    );
     Ok(())
 }
 
@@ -139,10 +105,7 @@ fn report_error(
     error: DeployError,
 ) -> Failure {
     if json {
-        println!(
-            "{}",
-            json::pretty(&json::deploy_failure(stack, changes, &error))
-        );
+        print_deploy_failure(stack, changes, &error);
     }
     error.into()
 }

@@ -5,14 +5,14 @@
 use std::time::Instant;
 
 use anyhow::anyhow;
-use deploy::{DeleteOutcome, Deployer};
+use deploy::Deployer;
 
 use crate::cli::{DestroyArgs, GlobalArgs};
 use crate::exit::Failure;
 use crate::inputs::load_aws;
+use crate::ui::deploy::print_destroyed;
 use crate::ui::progress::{follow, EventPrinter};
 use crate::ui::prompt::ask;
-use crate::ui::seconds;
 
 pub async fn run(global: &GlobalArgs, args: &DestroyArgs) -> Result<(), Failure> {
     let started = Instant::now();
@@ -32,16 +32,7 @@ pub async fn run(global: &GlobalArgs, args: &DestroyArgs) -> Result<(), Failure>
     let watch = deployer.delete(stack).await?;
     let printer = EventPrinter::new();
     let resume = format!("poolctl outputs --stack {stack} (shows whether it still exists)");
-    match follow(watch, &printer, &resume).await?? {
-        DeleteOutcome::Deleted { stack_name, .. } => {
-            eprintln!(
-                "Stack {stack_name} deleted in {}.",
-                seconds(started.elapsed())
-            );
-        }
-        DeleteOutcome::Absent { stack_name } => {
-            eprintln!("Stack {stack_name} does not exist; nothing to delete.");
-        }
-    }
+    let outcome = follow(watch, &printer, &resume).await??;
+    print_destroyed(&outcome, started.elapsed());
     Ok(())
 }

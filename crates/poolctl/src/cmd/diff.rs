@@ -3,13 +3,13 @@
 
 use std::time::Instant;
 
-use deploy::{ApplyOutcome, ArtifactUpload, Deployer, Prepared, Progress};
+use deploy::{ArtifactUpload, Deployer, Prepared, Progress};
 
 use crate::cli::{DiffArgs, GlobalArgs};
 use crate::exit::Failure;
 use crate::inputs::{deployment, load_aws, load_spec};
+use crate::ui::deploy::{print_diff, print_no_diff};
 use crate::ui::progress::EventPrinter;
-use crate::ui::{changes::render_text, seconds};
 
 pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<(), Failure> {
     let started = Instant::now();
@@ -30,23 +30,11 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<(), Failure> {
     printer.finish();
     match prepared? {
         Prepared::Done(outcome) => {
-            let how = match outcome {
-                ApplyOutcome::Skipped(_) => "template, parameters, tags and trigger artifact match",
-                _ => "CloudFormation found nothing to change",
-            };
-            println!(
-                "No changes to stack {stack_name}: {how} ({}).",
-                seconds(started.elapsed())
-            );
+            print_no_diff(&stack_name, &outcome, started.elapsed());
             Ok(())
         }
         Prepared::Plan(plan) => {
-            println!(
-                "Changes to stack {} ({}):",
-                plan.stack_name,
-                plan.change_set_type.as_str()
-            );
-            print!("{}", render_text(&plan.changes));
+            print_diff(&plan);
             plan.discard().await?;
             if args.fail && !plan.changes.is_empty() {
                 return Err(Failure::silent(1));

@@ -10,7 +10,8 @@ use deploy::{Deployer, SpecDeployment};
 use crate::cli::{ExplainArgs, GlobalArgs, OutputFormat};
 use crate::exit::Failure;
 use crate::inputs::{load_aws, load_spec};
-use crate::ui::{explain as table, json};
+use crate::ui::explain::{print_explanation, print_gap_notes, print_leftovers, Heading};
+use crate::ui::{json, print_json};
 
 pub async fn run(global: &GlobalArgs, args: &ExplainArgs) -> Result<(), Failure> {
     let mut aws = None;
@@ -41,12 +42,7 @@ pub async fn run(global: &GlobalArgs, args: &ExplainArgs) -> Result<(), Failure>
             }
         };
         aws = Some(connected);
-        for gap in &imported.gaps {
-            eprintln!(
-                "note: the live pool's {} is outside the spec, so no row accounts for it",
-                gap.setting
-            );
-        }
+        print_gap_notes(&imported.gaps);
         (imported.spec, source)
     };
     let explanation = explain::explain(&spec).map_err(Failure::error)?;
@@ -75,37 +71,27 @@ pub async fn run(global: &GlobalArgs, args: &ExplainArgs) -> Result<(), Failure>
         }
     }
     match args.output {
-        OutputFormat::Json => println!(
-            "{}",
-            json::pretty(&json::explain(
-                &explanation,
-                stack.as_deref(),
-                proof.as_ref()
-            ))
-        ),
+        OutputFormat::Json => print_json(&json::explain(
+            &explanation,
+            stack.as_deref(),
+            proof.as_ref(),
+        )),
         OutputFormat::Text => {
-            if args.user_pool_id.is_some() {
-                println!("{source}");
-            }
-            if let Some(stack) = &stack {
-                let pool = proof
-                    .as_ref()
-                    .map(|p| p.pool_id.as_str())
-                    .or(pool_id.as_deref())
-                    .unwrap_or("?");
-                println!("Stack {stack} (pool {pool}), {source}.");
-            }
-            print!("{}", table::render_rows(&explanation));
-            if let Some(proof) = &proof {
-                println!();
-                print!("{}", table::render_proof(&explanation, proof));
-            }
+            // The pool's id: as proved, or from the stack's outputs.
+            let pool = proof
+                .as_ref()
+                .map(|p| p.pool_id.as_str())
+                .or(pool_id.as_deref());
+            let heading = Heading {
+                source: &source,
+                live_pool: args.user_pool_id.is_some(),
+                stack: stack.as_deref().map(|stack| (stack, pool)),
+            };
+            print_explanation(&heading, &explanation, proof.as_ref());
         }
     }
     if let Some(proof) = &proof {
-        for (user, error) in &proof.leftovers {
-            eprintln!("warning: could not delete test user {user}: {error}");
-        }
+        print_leftovers(proof);
         if proof.mismatches().next().is_some() {
             return Err(Failure::mismatch());
         }

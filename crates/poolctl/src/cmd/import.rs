@@ -10,7 +10,7 @@ use import::ImportError;
 use crate::cli::{GlobalArgs, ImportArgs};
 use crate::exit::Failure;
 use crate::inputs::load_aws;
-use crate::ui::import::print_gaps;
+use crate::ui::import::{print_import_gaps, print_imported};
 
 pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<(), Failure> {
     let aws = load_aws(global).await?;
@@ -35,39 +35,12 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<(), Failure> 
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     std::fs::write(&out, text).with_context(|| format!("cannot write {}", out.display()))?;
-    println!("wrote {}", out.display());
-    eprintln!(
-        "Imported user pool {} ({} client{}, {} identity provider{}{}) as pool `{}`.",
-        args.user_pool_id,
-        imported.spec.clients.len(),
-        if imported.spec.clients.len() == 1 {
-            ""
-        } else {
-            "s"
-        },
-        imported.spec.identity_providers.len(),
-        if imported.spec.identity_providers.len() == 1 {
-            ""
-        } else {
-            "s"
-        },
-        if imported.spec.domain.is_some() {
-            ", a domain"
-        } else {
-            ""
-        },
-        imported.spec.name
-    );
-    eprintln!(
-        "Next: `poolctl check {}` shows the pool's email_verified pitfalls with their fixes.",
-        out.display()
-    );
+    print_imported(&out, &args.user_pool_id, &imported.spec);
     if imported.gaps.is_empty() {
         return Ok(());
     }
-    print_gaps(&imported.gaps);
+    print_import_gaps(&imported.gaps, args.allow_partial);
     if args.allow_partial {
-        eprintln!("--allow-partial: the spec is written without them.");
         return Ok(());
     }
     Err(ImportError::Gaps(imported.gaps).into())

@@ -5,13 +5,14 @@
 //! compiler style; any spec error means exit 1 and nothing written for that spec.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Context};
 
 use crate::cli::{RenderArgs, TemplateFormat};
 use crate::exit::Failure;
+use crate::ui::render::{print_written, write_templates};
+use crate::ui::spec::{print_load_error, print_warnings};
 
 pub fn run(args: &RenderArgs) -> Result<(), Failure> {
     let mut failed = false;
@@ -36,9 +37,7 @@ pub fn run(args: &RenderArgs) -> Result<(), Failure> {
         }
         match spec::load(path) {
             Ok(loaded) => {
-                for warning in &loaded.warnings {
-                    eprintln!("{warning}");
-                }
+                print_warnings(&loaded.warnings);
                 rendered.push((
                     stem,
                     template::render(&loaded.spec, &template::RenderOptions::default()),
@@ -46,30 +45,13 @@ pub fn run(args: &RenderArgs) -> Result<(), Failure> {
             }
             Err(error) => {
                 failed = true;
-                for diagnostic in &error.diagnostics {
-                    eprintln!("{diagnostic}");
-                }
+                print_load_error(&error);
             }
         }
     }
 
     if args.stdout {
-        let mut stdout = std::io::stdout().lock();
-        for (i, (_, template)) in rendered.iter().enumerate() {
-            let text = match args.format {
-                TemplateFormat::Json => template.to_json(),
-                TemplateFormat::Yaml | TemplateFormat::Both => {
-                    // Several templates on stdout are one YAML stream of documents.
-                    if i > 0 {
-                        stdout.write_all(b"---\n").context("writing to stdout")?;
-                    }
-                    template.to_yaml()
-                }
-            };
-            stdout
-                .write_all(text.as_bytes())
-                .context("writing to stdout")?;
-        }
+        write_templates(rendered.iter().map(|(_, template)| template), args.format)?;
     } else {
         if !rendered.is_empty() {
             std::fs::create_dir_all(&args.out_dir)
@@ -98,11 +80,10 @@ pub fn run(args: &RenderArgs) -> Result<(), Failure> {
 
 /// Writes `text` to `path` unless the file already holds exactly that; says which on stdout.
 fn write_if_changed(path: &PathBuf, text: &str) -> anyhow::Result<()> {
-    if std::fs::read(path).is_ok_and(|current| current == text.as_bytes()) {
-        println!("unchanged {}", path.display());
-        return Ok(());
+    let changed = !std::fs::read(path).is_ok_and(|current| current == text.as_bytes());
+    if changed {
+        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
     }
-    std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
-    println!("wrote {}", path.display());
+    print_written(path, changed);
     Ok(())
 }

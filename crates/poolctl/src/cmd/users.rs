@@ -1,14 +1,13 @@
 //! `poolctl users audit|verify|create`: stuck users, found and fixed at Cognito's quotas.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::anyhow;
 use tokio_util::sync::CancellationToken;
 use users::{
-    AuditOptions, Class, Cognito, Counters, CreateOptions, Invitation, Journal, Partitioning, Pool,
-    PoolRef, Rates, Selection, VerifyOptions,
+    AuditOptions, Cognito, Counters, CreateOptions, Invitation, Partitioning, Pool, PoolRef, Rates,
+    Selection, VerifyOptions, VerifyPlan,
 };
 
 use crate::cli::{
@@ -17,9 +16,9 @@ use crate::cli::{
 use crate::exit::Failure;
 use crate::inputs::load_aws;
 use crate::ui::users::{
-    print_audit, print_create, print_verify, read_findings, write_findings, Ticker,
+    ask_to_verify, print_audit_result, print_create_result, print_interrupted, print_resuming,
+    print_selected, print_stopping, print_verify_result, Ticker,
 };
-use crate::ui::{json, prompt};
 
 /// The `--stack` / `--user-pool-id` pair as the library takes it.
 fn pool_ref(args: &PoolArgs) -> PoolRef {
@@ -58,10 +57,7 @@ fn stop_on_ctrl_c() -> CancellationToken {
     let token = stop.clone();
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!(
-                "Stopping: no more users are started; those in flight finish and are journaled \
-                 (Ctrl-C again to quit at once)."
-            );
+            print_stopping();
             token.cancel();
             if tokio::signal::ctrl_c().await.is_ok() {
                 std::process::exit(130);
@@ -73,14 +69,7 @@ fn stop_on_ctrl_c() -> CancellationToken {
 
 /// After a stopped run's report: exit 130, saying how to go on.
 fn interrupted(not_started: u64, what: &str, journal: Option<&std::path::Path>) -> Failure {
-    match journal {
-        Some(path) => eprintln!(
-            "Interrupted: {not_started} {what} not started. Run the same command again to go on; \
-             {} skips what is done.",
-            path.display()
-        ),
-        None => eprintln!("Interrupted: {not_started} {what} not started."),
-    }
+    print_interrupted(not_started, what, journal);
     Failure::interrupted()
 }
 
@@ -109,20 +98,15 @@ pub async fn audit(global: &GlobalArgs, args: &UsersAuditArgs) -> Result<(), Fai
     let elapsed = started.elapsed();
     let throttled = Counters::get(&counters.throttled);
     if let Some(out) = &args.out {
-        write_findings(out, &report)?;
+        users::findings::write(out, &report).map_err(Failure::error)?;
     }
-    match args.output {
-        OutputFormat::Json => println!(
-            "{}",
-            json::pretty(&json::users_audit(&report, elapsed, throttled))
-        ),
-        OutputFormat::Text => {
-            print_audit(&report, elapsed, throttled);
-            if let Some(out) = &args.out {
-                println!("Users to look at: {}", out.display());
-            }
-        }
-    }
+    print_audit_result(
+        &report,
+        elapsed,
+        throttled,
+        args.out.as_deref(),
+        args.output == OutputFormat::Json,
+    );
     if report.stranded() > 0 {
         return Err(Failure::stranded());
     }
@@ -143,14 +127,15 @@ async fn audit_with_progress(
 }
 
 pub async fn verify(global: &GlobalArgs, args: &UsersVerifyArgs) -> Result<(), Failure> {
-    let selection = selection(args)?;
+    let selection = Selection::new(args.class, &args.domains, args.created_before.as_deref())
+        .map_err(Failure::error)?;
     let rates = Rates {
         update: args.rate,
         ..Rates::default()
     };
     let (cognito, counters, pool) = connect(global, &args.pool, rates).await?;
     let findings = match &args.from {
-        Some(path) => read_findings(path, &pool.id)?,
+        Some(path) => users::findings::read(path, &pool.id).map_err(Failure::error)?,
         None => {
             let options = AuditOptions {
                 now: now(),
@@ -162,58 +147,37 @@ pub async fn verify(global: &GlobalArgs, args: &UsersVerifyArgs) -> Result<(), F
                 .findings
         }
     };
-    let found = findings.len();
-    let targets: Vec<_> = findings
-        .into_iter()
-        .filter(|f| selection.matches(f))
-        .collect();
-    eprintln!(
-        "{} of {found} listed users selected in {}.",
-        targets.len(),
-        pool.id
+    let plan = VerifyPlan::new(
+        &pool.id,
+        findings,
+        &selection,
+        args.dry_run,
+        args.journal.clone(),
     );
-    if targets.is_empty() {
+    print_selected(&plan);
+    if plan.targets.is_empty() {
         return Ok(());
     }
-    if !args.dry_run
-        && !args.yes
-        && !prompt::ask(&format!(
-            "Set email_verified=true for up to {} users of {}?",
-            targets.len(),
-            pool.id
-        ))?
-    {
+    if !args.dry_run && !args.yes && !ask_to_verify(&plan)? {
         return Err(Failure::error(anyhow!("cancelled; nothing was changed")));
     }
-    let journal_path = (!args.dry_run).then(|| {
-        args.journal
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(format!("poolctl-verify-{}.journal", pool.id)))
-    });
-    let journal = if let Some(path) = &journal_path {
-        let journal = Journal::open(path, "verify", &pool.id)?;
+    let journal = plan.open_journal()?;
+    if let (Some(journal), Some(path)) = (&journal, &plan.journal) {
         if journal.finished_count() > 0 {
-            eprintln!(
-                "Resuming from {}: {} users were done earlier.",
-                path.display(),
-                journal.finished_count()
-            );
+            print_resuming(path, journal.finished_count(), "users");
         }
-        Some(Arc::new(journal))
-    } else {
-        None
-    };
+    }
     counters
         .users
         .store(0, std::sync::atomic::Ordering::Relaxed);
-    let total = targets.len() as u64;
+    let total = plan.targets.len() as u64;
     let stop = stop_on_ctrl_c();
     let ticker = Ticker::start("verify", Arc::clone(&counters), Some(total));
     let report = users::verify(
         &cognito,
         &pool,
-        targets,
-        journal,
+        plan.targets,
+        journal.map(Arc::new),
         VerifyOptions {
             dry_run: args.dry_run,
             move_alias: args.move_alias,
@@ -223,15 +187,17 @@ pub async fn verify(global: &GlobalArgs, args: &UsersVerifyArgs) -> Result<(), F
     .await;
     ticker.finish();
     let report = report?;
-    match args.output {
-        OutputFormat::Json => println!("{}", json::pretty(&json::users_verify(&report, &pool.id))),
-        OutputFormat::Text => print_verify(&report, &pool.id, args.dry_run),
-    }
+    print_verify_result(
+        &report,
+        &pool.id,
+        args.dry_run,
+        args.output == OutputFormat::Json,
+    );
     if report.not_started > 0 {
         return Err(interrupted(
             report.not_started,
             "selected users were",
-            journal_path.as_deref(),
+            plan.journal.as_deref(),
         ));
     }
     let refused = report.refused().count();
@@ -244,32 +210,6 @@ pub async fn verify(global: &GlobalArgs, args: &UsersVerifyArgs) -> Result<(), F
     Ok(())
 }
 
-fn selection(args: &UsersVerifyArgs) -> Result<Selection, Failure> {
-    if let Some(class) = args.class {
-        if !users::verify::VERIFIABLE.contains(&class) {
-            return Err(Failure::error(anyhow!(
-                "verify acts on stuck and duplicate_email users; {class}: {}",
-                class.fix()
-            )));
-        }
-    }
-    let created_before = match &args.created_before {
-        None => None,
-        Some(text) => Some(users::record::parse_time(text).ok_or_else(|| {
-            anyhow!("--created-before {text:?}: expected RFC 3339, e.g. 2026-01-31T00:00:00Z")
-        })?),
-    };
-    Ok(Selection {
-        classes: args.class.into_iter().collect::<Vec<Class>>(),
-        domains: args
-            .domains
-            .iter()
-            .map(|d| d.trim_start_matches('@').to_lowercase())
-            .collect(),
-        created_before,
-    })
-}
-
 pub async fn create(global: &GlobalArgs, args: &UsersCreateArgs) -> Result<(), Failure> {
     // Every row is checked before any call, credentials included.
     let mut rows = users::create::read_rows(&args.from)?;
@@ -279,18 +219,10 @@ pub async fn create(global: &GlobalArgs, args: &UsersCreateArgs) -> Result<(), F
     };
     let (cognito, counters, pool) = connect(global, &args.pool, rates).await?;
     users::create::check_against_pool(&args.from, &mut rows, &pool)?;
-    let path = args.journal.clone().unwrap_or_else(|| {
-        let mut name = args.from.clone().into_os_string();
-        name.push(".journal");
-        PathBuf::from(name)
-    });
-    let journal = Arc::new(Journal::open(&path, "create", &pool.id)?);
+    let path = users::create::journal_path(&args.from, args.journal.clone());
+    let journal = Arc::new(users::create::open_journal(&path, &pool.id)?);
     if journal.finished_count() > 0 {
-        eprintln!(
-            "Resuming from {}: {} rows were done earlier.",
-            path.display(),
-            journal.finished_count()
-        );
+        print_resuming(&path, journal.finished_count(), "rows");
     }
     let stop = stop_on_ctrl_c();
     let ticker = Ticker::start("create", Arc::clone(&counters), Some(rows.len() as u64));
@@ -312,10 +244,7 @@ pub async fn create(global: &GlobalArgs, args: &UsersCreateArgs) -> Result<(), F
     .await;
     ticker.finish();
     let report = report?;
-    match args.output {
-        OutputFormat::Json => println!("{}", json::pretty(&json::users_create(&report, &pool.id))),
-        OutputFormat::Text => print_create(&report),
-    }
+    print_create_result(&report, &pool.id, args.output == OutputFormat::Json);
     if report.not_started > 0 {
         return Err(interrupted(report.not_started, "rows were", Some(&path)));
     }

@@ -2,6 +2,53 @@
 //! and `--prove`'s predicted-against-observed table.
 
 use explain::{Check, Explanation, Observed, Proof, Row};
+use import::Gap;
+
+/// What the tables are of, printed above them.
+pub struct Heading<'a> {
+    /// Where the pool's settings were read from.
+    pub source: &'a str,
+    /// A live pool explained as it is (`--user-pool-id`): the source is its own line.
+    pub live_pool: bool,
+    /// The stack, and its pool's id when known.
+    pub stack: Option<(&'a str, Option<&'a str>)>,
+}
+
+/// The heading, the rows and, with `--prove`, the proof, on stdout.
+pub fn print_explanation(heading: &Heading<'_>, explanation: &Explanation, proof: Option<&Proof>) {
+    if heading.live_pool {
+        println!("{}", heading.source);
+    }
+    if let Some((stack, pool)) = heading.stack {
+        println!(
+            "Stack {stack} (pool {}), {}.",
+            pool.unwrap_or("?"),
+            heading.source
+        );
+    }
+    print!("{}", render_rows(explanation));
+    if let Some(proof) = proof {
+        println!();
+        print!("{}", render_proof(explanation, proof));
+    }
+}
+
+/// Live settings the imported spec cannot hold: no row accounts for them.
+pub fn print_gap_notes(gaps: &[Gap]) {
+    for gap in gaps {
+        eprintln!(
+            "note: the live pool's {} is outside the spec, so no row accounts for it",
+            gap.setting
+        );
+    }
+}
+
+/// Test users `--prove` made and could not delete.
+pub fn print_leftovers(proof: &Proof) {
+    for (user, error) in &proof.leftovers {
+        eprintln!("warning: could not delete test user {user}: {error}");
+    }
+}
 
 /// Left-aligned columns, two spaces apart; the last column is not padded.
 fn columns(lines: &[Vec<String>]) -> Vec<String> {

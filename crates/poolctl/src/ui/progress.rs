@@ -2,6 +2,7 @@
 //! terminal, plain timestamped lines otherwise (CI logs).
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use deploy::events::DateTime;
@@ -108,6 +109,16 @@ pub async fn follow<T>(
         eprintln!("Resume with: {resume} (it waits for the operation in progress)");
     }
     Ok(outcome)
+}
+
+/// Resolves on Ctrl-C, but only until `shown` is set (the change set is on the screen): a
+/// prompt, and the start of the operation after it, are not interrupted; once the operation
+/// runs, [`follow`] listens again.
+pub async fn ctrl_c_until(shown: &AtomicBool) {
+    let _ = tokio::signal::ctrl_c().await;
+    if shown.load(Ordering::SeqCst) {
+        std::future::pending::<()>().await;
+    }
 }
 
 /// The exit after Ctrl-C while a stack operation runs on.

@@ -1,15 +1,13 @@
 //! What `poolctl users` shows: progress while it scans or changes users, the audit's table,
-//! the verify and create summaries, and the audit's JSON Lines file.
+//! the verify and create summaries, and how a stopped run goes on.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::{Deserialize, Serialize};
-use users::{AuditReport, Class, Counters, CreateReport, Finding, VerifyReport};
+use users::{AuditReport, Class, Counters, CreateReport, Finding, VerifyPlan, VerifyReport};
 
 /// How often a plain progress line is printed without a terminal (CI logs).
 const PLAIN_EVERY: Duration = Duration::from_secs(10);
@@ -107,62 +105,88 @@ fn plain_line(
     line
 }
 
-/// One line of the audit's JSON Lines file: the finding and the pool it is from, so that
-/// `verify --from` cannot act on another pool's usernames.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct AuditLine {
-    pub pool: String,
-    #[serde(flatten)]
-    pub finding: Finding,
-}
-
-/// Writes every finding as JSON Lines.
-pub fn write_findings(path: &Path, report: &AuditReport) -> anyhow::Result<()> {
-    let mut out = std::io::BufWriter::new(
-        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+/// Ctrl-C during a run: what happens to the users in flight.
+pub fn print_stopping() {
+    eprintln!(
+        "Stopping: no more users are started; those in flight finish and are journaled \
+         (Ctrl-C again to quit at once)."
     );
-    for finding in &report.findings {
-        let line = AuditLine {
-            pool: report.pool_id.clone(),
-            finding: finding.clone(),
-        };
-        serde_json::to_writer(&mut out, &line)?;
-        out.write_all(b"\n")?;
-    }
-    out.flush()
-        .with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Reads an audit's JSON Lines, refusing lines from another pool.
-pub fn read_findings(path: &Path, pool_id: &str) -> anyhow::Result<Vec<Finding>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut findings = Vec::new();
-    for (index, text) in text.lines().enumerate() {
-        if text.trim().is_empty() {
-            continue;
-        }
-        let line: AuditLine = serde_json::from_str(text).with_context(|| {
-            format!(
-                "{}:{}: not a line of `poolctl users audit --out`",
-                path.display(),
-                index + 1
-            )
-        })?;
-        if line.pool != pool_id {
-            anyhow::bail!(
-                "{}:{}: this audit is of pool {}, not {pool_id}",
-                path.display(),
-                index + 1,
-                line.pool
-            );
-        }
-        findings.push(line.finding);
+/// After a stopped run's report: how much was left, and how to go on.
+pub fn print_interrupted(not_started: u64, what: &str, journal: Option<&Path>) {
+    match journal {
+        Some(path) => eprintln!(
+            "Interrupted: {not_started} {what} not started. Run the same command again to go on; \
+             {} skips what is done.",
+            path.display()
+        ),
+        None => eprintln!("Interrupted: {not_started} {what} not started."),
     }
-    Ok(findings)
 }
 
-pub fn print_audit(report: &AuditReport, elapsed: Duration, throttled: u64) {
+/// A journal with finished entries: the run goes on from there.
+pub fn print_resuming(path: &Path, finished: usize, what: &str) {
+    eprintln!(
+        "Resuming from {}: {finished} {what} were done earlier.",
+        path.display()
+    );
+}
+
+/// The audit's result: JSON, or the table and where the findings file is.
+pub fn print_audit_result(
+    report: &AuditReport,
+    elapsed: Duration,
+    throttled: u64,
+    findings_file: Option<&Path>,
+    as_json: bool,
+) {
+    if as_json {
+        super::print_json(&super::json::users_audit(report, elapsed, throttled));
+        return;
+    }
+    print_audit(report, elapsed, throttled);
+    if let Some(out) = findings_file {
+        println!("Users to look at: {}", out.display());
+    }
+}
+
+/// How many of the listed users the selection took.
+pub fn print_selected(plan: &VerifyPlan) {
+    eprintln!(
+        "{} of {} listed users selected in {}.",
+        plan.targets.len(),
+        plan.listed,
+        plan.pool_id
+    );
+}
+
+/// Asks before verifying (not for a dry run or with `--yes`, which the caller decides).
+pub fn ask_to_verify(plan: &VerifyPlan) -> anyhow::Result<bool> {
+    super::prompt::ask(&format!(
+        "Set email_verified=true for up to {} users of {}?",
+        plan.targets.len(),
+        plan.pool_id
+    ))
+}
+
+pub fn print_verify_result(report: &VerifyReport, pool_id: &str, dry_run: bool, as_json: bool) {
+    if as_json {
+        super::print_json(&super::json::users_verify(report, pool_id));
+    } else {
+        print_verify(report, pool_id, dry_run);
+    }
+}
+
+pub fn print_create_result(report: &CreateReport, pool_id: &str, as_json: bool) {
+    if as_json {
+        super::print_json(&super::json::users_create(report, pool_id));
+    } else {
+        print_create(report);
+    }
+}
+
+fn print_audit(report: &AuditReport, elapsed: Duration, throttled: u64) {
     println!(
         "Audited {} users of {} in {} ({throttled} throttled calls retried).",
         report.scanned,
@@ -209,7 +233,7 @@ pub fn print_audit(report: &AuditReport, elapsed: Duration, throttled: u64) {
     }
 }
 
-pub fn print_verify(report: &VerifyReport, pool_id: &str, dry_run: bool) {
+fn print_verify(report: &VerifyReport, pool_id: &str, dry_run: bool) {
     let verb = if dry_run { "Would change" } else { "Checked" };
     println!("{verb} {} selected users of {pool_id}:", report.before);
     for (outcome, count) in &report.counts {
@@ -239,7 +263,7 @@ pub fn print_verify(report: &VerifyReport, pool_id: &str, dry_run: bool) {
     }
 }
 
-pub fn print_create(report: &CreateReport) {
+fn print_create(report: &CreateReport) {
     println!("{} rows:", report.rows);
     for (outcome, count) in &report.counts {
         println!("  {outcome:<14} {count:>8}");
