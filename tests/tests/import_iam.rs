@@ -58,7 +58,9 @@ fn actions(command: &str, service: &str) -> BTreeSet<String> {
 
 #[test]
 fn import_and_adopt_are_granted_exactly_the_cognito_reads_they_make() {
-    let reads = operations("crates/import/src/live.rs", "cognito-idp");
+    let mut reads = operations("crates/import/src/live.rs", "cognito-idp");
+    // The app-client paginator is the AWS context's, shared with `explain --prove`.
+    reads.extend(operations("crates/aws/src/cognito.rs", "cognito-idp"));
     assert!(reads.contains("cognito-idp:DescribeUserPool"), "{reads:?}");
     assert_eq!(actions("import", "cognito-idp"), reads);
     assert_eq!(actions("adopt", "cognito-idp"), reads);
@@ -68,10 +70,13 @@ fn import_and_adopt_are_granted_exactly_the_cognito_reads_they_make() {
 
 #[test]
 fn explain_of_a_stack_is_granted_its_lookup_and_template_read() {
-    // import::stack_spec: the stack's outputs (Deployer::outputs) and its template.
+    // import::stack_spec: the stack's pool (Aws::user_pool_id) and its template.
     let source = std::fs::read_to_string(repo_root().join("crates/import/src/stack.rs")).unwrap();
-    assert!(source.contains(".outputs(stack)") && source.contains(".deployed_template(stack)"));
-    let stack_calls = operations("crates/deploy/src/stack.rs", "cloudformation");
+    assert!(
+        source.contains(".user_pool_id(stack)") && source.contains(".deployed_template(stack)")
+    );
+    let mut stack_calls = operations("crates/deploy/src/stack.rs", "cloudformation");
+    stack_calls.extend(operations("crates/aws/src/stack.rs", "cloudformation"));
     let expected: BTreeSet<String> = [
         "cloudformation:DescribeStacks",
         "cloudformation:GetTemplate",

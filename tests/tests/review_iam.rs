@@ -38,7 +38,8 @@ fn grants(policy: &Value) -> Vec<(String, Vec<String>, Value)> {
 }
 
 /// Every `DeployError::aws("service:Operation", ...)` in the crates that call AWS for review
-/// pools (the deploy driver and review pools): the calls poolctl makes.
+/// pools (the deploy driver and review pools), and the account lookup of the AWS context
+/// (`AwsError::from_sdk("sts:GetCallerIdentity", ...)`): the calls poolctl makes.
 fn calls_in_deploy_crate() -> BTreeSet<String> {
     let mut calls = BTreeSet::new();
     let mut pending = vec![
@@ -55,15 +56,18 @@ fn calls_in_deploy_crate() -> BTreeSet<String> {
             }
         }
     }
+    collect_calls(&repo_root().join("crates/aws/src/context.rs"), &mut calls);
     calls
 }
 
 fn collect_calls(path: &Path, calls: &mut BTreeSet<String>) {
     let text = std::fs::read_to_string(path).unwrap();
-    for piece in text.split("aws(\"").skip(1) {
-        if let Some(call) = piece.split('"').next() {
-            if call.contains(':') && !call.contains(' ') {
-                calls.insert(call.to_owned());
+    for opener in ["aws(\"", "from_sdk(\""] {
+        for piece in text.split(opener).skip(1) {
+            if let Some(call) = piece.split('"').next() {
+                if call.contains(':') && !call.contains(' ') {
+                    calls.insert(call.to_owned());
+                }
             }
         }
     }
