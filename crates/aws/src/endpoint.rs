@@ -268,11 +268,11 @@ mod tests {
             ("AWS_ENDPOINT_URL_S3", "http://b"),
         ]);
         assert_eq!(
-            EndpointOrigin::of(Service::S3, Some("http://a"), None, "eu-west-1", &both),
+            EndpointOrigin::of(Service::S3, Some("http://a"), None, "eu-west-1", both),
             EndpointOrigin::Variable("AWS_ENDPOINT_URL_S3")
         );
         assert_eq!(
-            EndpointOrigin::of(Service::Sts, Some("http://a"), None, "eu-west-1", &both),
+            EndpointOrigin::of(Service::Sts, Some("http://a"), None, "eu-west-1", both),
             EndpointOrigin::Variable("AWS_ENDPOINT_URL")
         );
         let none = env(&[("AWS_ENDPOINT_URL", "")]);
@@ -282,13 +282,13 @@ mod tests {
                 Some("http://p"),
                 Some("dev"),
                 "eu-west-1",
-                &none
+                none
             )
             .to_string(),
             "set by endpoint_url in profile dev"
         );
         assert_eq!(
-            EndpointOrigin::of(Service::Cognito, None, None, "eu-west-1", &none).to_string(),
+            EndpointOrigin::of(Service::Cognito, None, None, "eu-west-1", none).to_string(),
             "the service's default endpoint for region eu-west-1"
         );
     }
