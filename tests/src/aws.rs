@@ -146,13 +146,5 @@ pub async fn sign_up_with_secret(
 }
 
 /// Cognito's SECRET_HASH for a call through an app client that has a secret (the agent
-/// client): base64 of HMAC-SHA256 over `username` then `client_id`, keyed by the secret.
-pub fn secret_hash(username: &str, client_id: &str, secret: &str) -> String {
-    use base64::Engine as _;
-    use hmac::{Hmac, Mac};
-    let mut mac =
-        Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
-    mac.update(username.as_bytes());
-    mac.update(client_id.as_bytes());
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
-}
+/// client): poolctl's own, from the AWS context crate.
+pub use ::aws::cognito::secret_hash;

@@ -101,3 +101,29 @@ fn explain_says_what_it_needs_before_asking_for_credentials() {
         prove.stderr
     );
 }
+
+#[test]
+fn an_unreachable_endpoint_is_named_with_the_setting_that_chose_it() {
+    // A port nothing listens on: bound, then released.
+    let port = std::net::TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|listener| listener.local_addr())
+        .expect("a free loopback port")
+        .port();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let output = run(poolctl_offline().args(["outputs", "--stack", "x"]).envs([
+        ("AWS_ENDPOINT_URL", endpoint.as_str()),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_REGION", "us-east-1"),
+    ]));
+    expect_code(&output, 1, "outputs against an unreachable endpoint");
+    let text = &output.stderr;
+    assert!(
+        text.contains(&format!(
+            "cannot reach cloudformation at {endpoint} (connection refused); the endpoint is \
+             set by AWS_ENDPOINT_URL"
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("dispatch failure"), "{text}");
+}

@@ -4,7 +4,8 @@
 
 use aws_sdk_cloudformation::types::{Capability, ChangeSetType, ExecutionStatus, StackStatus};
 
-use crate::aws::Aws;
+use aws::Aws;
+
 use crate::error::{DeployError, Refusal};
 use crate::events::StackEvent;
 use crate::guard;
@@ -14,8 +15,8 @@ use crate::request::{
     is_unchanged, resolve_parameters, sdk_parameters, sdk_tags, unique_name, DeployRequest,
     NAME_PREFIX,
 };
-use crate::stack::{self, StackInfo, StackState, Standing};
-use crate::store::ArtifactLocation;
+use crate::stack::{self, StackInfo, StackReads, StackState, Standing};
+use crate::store::{ArtifactLocation, ArtifactStore};
 use crate::watch::Watch;
 
 /// CloudFormation's limit for an inline template body.
@@ -102,6 +103,23 @@ pub struct Deployer {
 impl Deployer {
     pub fn new(aws: Aws) -> Deployer {
         Deployer { aws }
+    }
+
+    /// The stack as DescribeStacks reports it; `None` when it does not exist.
+    pub async fn describe_stack(
+        &self,
+        stack_name: &str,
+    ) -> Result<Option<StackState>, DeployError> {
+        self.aws.describe_stack(stack_name).await
+    }
+
+    /// The template the stack was last deployed with, parsed; `None` if it is not JSON (a
+    /// stack deployed from YAML by another tool).
+    pub async fn deployed_template(
+        &self,
+        stack_name: &str,
+    ) -> Result<Option<serde_json::Value>, DeployError> {
+        self.aws.deployed_template(stack_name).await
     }
 
     /// Stack outputs (and status) of an existing stack.

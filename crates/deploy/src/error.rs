@@ -3,32 +3,16 @@
 
 use std::fmt;
 
+use aws::AwsError;
 use aws_sdk_cloudformation::config::http::HttpResponse;
 use aws_sdk_cloudformation::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cloudformation::types::{ResourceStatus, StackStatus};
 
-use crate::aws::error_chain;
-
 #[derive(Debug, thiserror::Error)]
 pub enum DeployError {
-    #[error("no AWS region is set: pass --region, set AWS_REGION, or give the profile a region")]
-    NoRegion,
-
-    /// The chain's details are in the field (logged at debug level); the message stays one
-    /// sentence.
-    #[error(
-        "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, pass \
-         --profile, or run `aws sso login`"
-    )]
-    NoCredentials(String),
-
     /// An AWS API call failed after the SDK's retries.
-    #[error("{operation} failed: {message}")]
-    Aws {
-        operation: &'static str,
-        code: Option<String>,
-        message: String,
-    },
+    #[error(transparent)]
+    Aws(#[from] AwsError),
 
     /// A guard refused the change; nothing was executed.
     #[error("{0}")]
@@ -82,41 +66,20 @@ pub enum DeployError {
 }
 
 impl DeployError {
-    /// An API error as the driver reports it: the operation, the service's code and message.
+    /// An API error as every crate reports it ([`AwsError::from_sdk`]).
     // Takes the error as a conversion does, so callers can write `map_err(|e| aws(op, e))`.
     #[allow(clippy::needless_pass_by_value)]
     pub fn aws<E>(operation: &'static str, error: SdkError<E, HttpResponse>) -> DeployError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
-        let status = error.raw_response().map(|r| r.status().as_u16());
-        // HEAD answers have no body, so S3 gives only a status: name it as S3 would.
-        let code = error.code().map(str::to_owned).or_else(|| match status {
-            Some(404) => Some("NotFound".to_owned()),
-            Some(403) => Some("Forbidden".to_owned()),
-            Some(301) => Some("PermanentRedirect".to_owned()),
-            _ => None,
-        });
-        let message = match (code.as_deref(), error.message(), status) {
-            (Some(code), Some(message), _) => format!("{code}: {message}"),
-            (Some("PermanentRedirect"), None, _) => {
-                "PermanentRedirect: the bucket is in another region than this deploy".to_owned()
-            }
-            (Some(code), None, Some(status)) => format!("{code} (HTTP {status})"),
-            (Some(code), None, None) => code.to_owned(),
-            _ => error_chain(&error),
-        };
-        DeployError::Aws {
-            operation,
-            code,
-            message,
-        }
+        DeployError::Aws(AwsError::from_sdk(operation, &error))
     }
 
     /// The AWS error code, when this is an API error.
     pub fn aws_code(&self) -> Option<&str> {
         match self {
-            DeployError::Aws { code, .. } => code.as_deref(),
+            DeployError::Aws(error) => error.code.as_deref(),
             _ => None,
         }
     }

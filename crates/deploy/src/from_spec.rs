@@ -12,6 +12,7 @@ use crate::deployer::{Deployer, Progress};
 use crate::error::DeployError;
 use crate::request::{spec_template, DeployRequest};
 use crate::stack_name::check_stack_name;
+use crate::store::ArtifactStore;
 
 /// Where trigger artifacts go in the bucket unless a caller says otherwise.
 pub const DEFAULT_ARTIFACT_PREFIX: &str = "pre-sign-up";

@@ -11,6 +11,7 @@ use crate::deployer::{Deployer, Prepared};
 use crate::error::{DeployError, Refusal};
 use crate::plan::Plan;
 use crate::request::{resolve_parameters, sdk_parameters, sdk_tags, unique_name};
+use crate::stack::StackReads;
 
 /// One existing resource to import: its logical ID in the template and the identifier
 /// properties its resource type schema declares as primary (`UserPoolId`, `ClientId`, ...).

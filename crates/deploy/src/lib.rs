@@ -1,14 +1,13 @@
 //! The deploy driver: artifacts, change sets, the pool guard, stack watching, outputs.
 //!
-//! A library first (the CLI and review pools share it): [`Aws::load`] resolves credentials and
-//! region, [`Deployer::request`] turns a pool spec into a [`DeployRequest`],
+//! A library first (the CLI and review pools share it), on the AWS context of the `aws` crate
+//! (credentials, region, clients): [`Deployer::request`] turns a pool spec into a [`DeployRequest`],
 //! [`Deployer::prepare`] settles the stack and makes a guard-checked change set (or skips),
 //! [`Deployer::apply`] shows it to a confirmation callback and executes it, and the [`Watch`]
 //! streams the operation's events and ends in an [`ApplyOutcome`] or a [`DeployError`] naming
 //! the first real cause; [`Deployer::delete`] likewise.
 
 pub mod artifact;
-pub mod aws;
 pub mod changes;
 mod deployer;
 pub mod error;
@@ -24,7 +23,6 @@ pub mod stack_name;
 pub mod store;
 mod watch;
 
-pub use aws::{Aws, AwsOptions};
 pub use changes::ResourceChange;
 pub use deployer::{ApplyOutcome, ApplyRequest, DeleteOutcome, Deployer, Prepared, Progress};
 pub use error::{DeployError, FailureCause, Refusal, StackFailure};

@@ -4,7 +4,8 @@
 use aws_sdk_cloudformation::types::{ChangeSetStatus, ChangeSetType, ExecutionStatus};
 use serde_json::Value;
 
-use crate::aws::Aws;
+use aws::Aws;
+
 use crate::changes::{self, ResourceChange};
 use crate::deployer::{ApplyOutcome, Deployer, Prepared};
 use crate::error::DeployError;
@@ -12,7 +13,7 @@ use crate::events;
 use crate::guard;
 use crate::poll::Backoff;
 use crate::request::unique_name;
-use crate::stack::{self, StackInfo};
+use crate::stack::{self, StackInfo, StackReads};
 use crate::watch::Watch;
 
 /// A created, guard-checked change set.
@@ -266,8 +267,8 @@ impl Plan {
                     let _ = self.discard().await;
                 }
                 let detail = match error {
-                    DeployError::Aws { message, .. } => {
-                        format!("ExecuteChangeSet answered {message}")
+                    DeployError::Aws(error) => {
+                        format!("ExecuteChangeSet answered {}", error.message)
                     }
                     other => other.to_string(),
                 };

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use aws_sdk_cloudformation::types::{StackStatus, TemplateStage};
 use serde_json::Value;
 
-use crate::aws::Aws;
 use crate::error::{DeployError, FailureCause};
 use crate::events::{self, StackEvent};
 use crate::poll::Backoff;
+use aws::Aws;
 
 /// A stack as DescribeStacks reports it.
 #[derive(Debug, Clone)]
@@ -148,13 +148,31 @@ pub(crate) fn stuck_help(stack: &str, status: &StackStatus) -> String {
 }
 
 fn is_missing_stack(error: &DeployError) -> bool {
-    matches!(error, DeployError::Aws { code: Some(code), message, .. }
-        if code == "ValidationError" && message.contains("does not exist"))
+    matches!(error, DeployError::Aws(error) if error.is_missing_stack())
 }
 
-impl Aws {
+/// The driver's reads of a stack, on the AWS context's CloudFormation client.
+pub(crate) trait StackReads {
+    async fn describe_stack(&self, stack: &str) -> Result<Option<StackState>, DeployError>;
+    async fn deployed_template(&self, stack: &str) -> Result<Option<Value>, DeployError>;
+    async fn newest_event_id(&self, stack: &str) -> Result<Option<String>, DeployError>;
+    async fn events_since(
+        &self,
+        stack: &str,
+        marker: Option<&str>,
+    ) -> Result<Vec<StackEvent>, DeployError>;
+    async fn watch(
+        &self,
+        stack_id: &str,
+        marker: Option<String>,
+        token: Option<&str>,
+        sink: &mut (dyn FnMut(StackEvent) + Send),
+    ) -> Result<(StackState, Vec<StackEvent>), DeployError>;
+}
+
+impl StackReads for Aws {
     /// DescribeStacks for one stack; `None` when it does not exist.
-    pub async fn describe_stack(&self, stack: &str) -> Result<Option<StackState>, DeployError> {
+    async fn describe_stack(&self, stack: &str) -> Result<Option<StackState>, DeployError> {
         let answer = match self
             .cloudformation
             .describe_stacks()
@@ -215,7 +233,7 @@ impl Aws {
 
     /// The template the stack was last deployed with, parsed; `None` if it is not JSON (a
     /// stack deployed from YAML by another tool).
-    pub async fn deployed_template(&self, stack: &str) -> Result<Option<Value>, DeployError> {
+    async fn deployed_template(&self, stack: &str) -> Result<Option<Value>, DeployError> {
         let answer = self
             .cloudformation
             .get_template()
@@ -230,7 +248,7 @@ impl Aws {
     }
 
     /// The id of the newest event of a stack: events up to it are history.
-    pub(crate) async fn newest_event_id(&self, stack: &str) -> Result<Option<String>, DeployError> {
+    async fn newest_event_id(&self, stack: &str) -> Result<Option<String>, DeployError> {
         let page = self
             .cloudformation
             .describe_stack_events()
@@ -282,7 +300,7 @@ impl Aws {
     /// Follows an operation on `stack_id` until the stack settles, giving each new event to
     /// `sink` as it appears. `token` keeps only that operation's events. Returns the settled
     /// state and the operation's events.
-    pub(crate) async fn watch(
+    async fn watch(
         &self,
         stack_id: &str,
         mut marker: Option<String>,

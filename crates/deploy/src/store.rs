@@ -13,8 +13,8 @@ use aws_sdk_s3::types::{
     ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
 };
 
-use crate::aws::Aws;
 use crate::error::DeployError;
+use aws::Aws;
 
 /// Days an artifact stays. Lambda copies the code when a function is created or updated, so
 /// an expired zip only matters to a rollback to a template older than this.
@@ -68,11 +68,34 @@ fn is_not_found(code: Option<&str>) -> bool {
     )
 }
 
-impl Aws {
+/// The artifact bucket, on the AWS context's S3 client.
+pub(crate) trait ArtifactStore {
+    async fn upload_artifact(
+        &self,
+        zip: Vec<u8>,
+        key: &str,
+        bucket: Option<&str>,
+    ) -> Result<ArtifactLocation, DeployError>;
+    async fn upload_object(
+        &self,
+        body: Vec<u8>,
+        content_type: &str,
+        key: &str,
+        bucket: Option<&str>,
+    ) -> Result<ArtifactLocation, DeployError>;
+    async fn artifact_location(
+        &self,
+        key: &str,
+        bucket: Option<&str>,
+    ) -> Result<ArtifactLocation, DeployError>;
+    async fn ensure_default_bucket(&self, bucket: &str, owner: &str) -> Result<(), DeployError>;
+}
+
+impl ArtifactStore for Aws {
     /// Uploads `zip` to `bucket` (default: the account's artifact bucket, created when
     /// missing) under `key`, unless an object with that key exists. Keys carry the content
     /// hash, so an existing key means the same bytes.
-    pub async fn upload_artifact(
+    async fn upload_artifact(
         &self,
         zip: Vec<u8>,
         key: &str,
@@ -82,9 +105,9 @@ impl Aws {
             .await
     }
 
-    /// Uploads `body` as [`Aws::upload_artifact`] does, with its content type; `key` must
+    /// Uploads `body` as [`ArtifactStore::upload_artifact`] does, with its content type; `key` must
     /// name the content (carry its hash).
-    pub async fn upload_object(
+    async fn upload_object(
         &self,
         body: Vec<u8>,
         content_type: &str,
@@ -142,7 +165,7 @@ impl Aws {
     }
 
     /// Where an artifact with `key` would be, without touching S3 (for `diff`).
-    pub async fn artifact_location(
+    async fn artifact_location(
         &self,
         key: &str,
         bucket: Option<&str>,

@@ -4,10 +4,11 @@ use aws_sdk_cloudformation::types::StackStatus;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::aws::Aws;
+use aws::Aws;
+
 use crate::error::{DeployError, StackFailure};
 use crate::events::{self, StackEvent};
-use crate::stack::StackState;
+use crate::stack::{StackReads, StackState};
 
 /// A running stack operation. Dropping it stops watching, never the operation.
 pub struct Watch<T> {

@@ -30,13 +30,19 @@ pub use scenarios::{explain, sample_domain, Explanation, SAMPLE_FEDERATED_ID, SA
 pub enum ExplainError {
     #[error("the PreSignUp policy cannot be compiled: {0}")]
     Policy(#[from] trigger::PolicyError),
+    /// The stack lookup: no such stack, or no pool in it.
     #[error(transparent)]
-    Deploy(#[from] deploy::DeployError),
-    #[error("stack {stack} has no {output} output: is it a poolctl stack?")]
-    NoPoolOutput { stack: String, output: String },
-    #[error("{operation}: {message}")]
-    Aws {
-        operation: &'static str,
-        message: String,
-    },
+    Context(aws::Error),
+    #[error(transparent)]
+    Aws(#[from] aws::AwsError),
+}
+
+/// A failed call stays an [`ExplainError::Aws`], whichever way it came.
+impl From<aws::Error> for ExplainError {
+    fn from(error: aws::Error) -> ExplainError {
+        match error {
+            aws::Error::Call(error) => ExplainError::Aws(error),
+            other => ExplainError::Context(other),
+        }
+    }
 }

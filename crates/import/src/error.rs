@@ -1,16 +1,14 @@
 //! What can go wrong reading a pool or preparing its adoption.
 
+use aws::AwsError;
+
 use crate::gap::Gap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// A Cognito call failed.
-    #[error("{operation} failed: {message}")]
-    Aws {
-        operation: &'static str,
-        code: Option<String>,
-        message: String,
-    },
+    #[error(transparent)]
+    Aws(#[from] AwsError),
     /// There is no pool with that id (in this account and region).
     #[error("user pool {0} does not exist in this account and region")]
     PoolNotFound(String),
@@ -24,9 +22,9 @@ pub enum ImportError {
     /// A stack lookup failed (`explain --stack` without a spec).
     #[error(transparent)]
     Deploy(#[from] deploy::DeployError),
-    /// The stack has no `UserPoolId` output: it is not a poolctl pool stack.
-    #[error("stack {0} has no UserPoolId output, so it holds no pool poolctl deployed")]
-    NoPool(String),
+    /// The stack lookup (`explain --stack` without a spec): no such stack, or no pool in it.
+    #[error(transparent)]
+    Context(aws::Error),
     /// The stack's PreSignUp policy could not be read from its template.
     #[error("{0}")]
     DeployedPolicy(#[from] template::ReadBackError),
@@ -47,17 +45,18 @@ impl ImportError {
     where
         E: aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata
             + std::error::Error
-            + Send
-            + Sync
             + 'static,
     {
-        use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
-        let code = error.code().map(str::to_owned);
-        let message = deploy::aws::sdk_error_text(error);
-        ImportError::Aws {
-            operation,
-            code,
-            message,
+        ImportError::Aws(AwsError::from_sdk(operation, error))
+    }
+}
+
+/// A failed call stays an [`ImportError::Aws`], whichever way it came.
+impl From<aws::Error> for ImportError {
+    fn from(error: aws::Error) -> ImportError {
+        match error {
+            aws::Error::Call(error) => ImportError::Aws(error),
+            other => ImportError::Context(other),
         }
     }
 }

@@ -41,9 +41,7 @@ pub async fn read(client: &Client, pool_id: &str) -> Result<LivePool, ImportErro
         .await
         .map_err(|e| ImportError::aws("cognito-idp:DescribeUserPool", &e))
         .map_err(|e| match e {
-            ImportError::Aws {
-                code: Some(code), ..
-            } if code == "ResourceNotFoundException" => {
+            ImportError::Aws(error) if error.is_code("ResourceNotFoundException") => {
                 ImportError::PoolNotFound(pool_id.to_owned())
             }
             other => other,
@@ -77,27 +75,18 @@ pub async fn read(client: &Client, pool_id: &str) -> Result<LivePool, ImportErro
     };
 
     let mut clients = Vec::new();
-    let mut pages = client
-        .list_user_pool_clients()
-        .user_pool_id(pool_id)
-        .max_results(60)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| ImportError::aws("cognito-idp:ListUserPoolClients", &e))?;
-        for summary in page.user_pool_clients() {
-            let Some(id) = summary.client_id() else {
-                continue;
-            };
-            let described = client
-                .describe_user_pool_client()
-                .user_pool_id(pool_id)
-                .client_id(id)
-                .send()
-                .await
-                .map_err(|e| ImportError::aws("cognito-idp:DescribeUserPoolClient", &e))?;
-            clients.extend(described.user_pool_client().cloned());
-        }
+    for summary in aws::cognito::list_user_pool_clients(client, pool_id).await? {
+        let Some(id) = summary.client_id() else {
+            continue;
+        };
+        let described = client
+            .describe_user_pool_client()
+            .user_pool_id(pool_id)
+            .client_id(id)
+            .send()
+            .await
+            .map_err(|e| ImportError::aws("cognito-idp:DescribeUserPoolClient", &e))?;
+        clients.extend(described.user_pool_client().cloned());
     }
 
     let mut providers = Vec::new();

@@ -2,7 +2,8 @@
 //! poolctl by its stack, where the PreSignUp policy comes from the stack's template (poolctl's
 //! trigger keeps it there; the live pool only names the function).
 
-use deploy::Aws;
+use aws::Aws;
+use deploy::Deployer;
 
 use crate::{live, to_spec, ImportError, Imported};
 
@@ -15,13 +16,9 @@ pub async fn pool_spec(aws: &Aws, pool_id: &str) -> Result<Imported, ImportError
 /// The live spec of `stack`'s pool, with poolctl's PreSignUp policy when the stack has the
 /// trigger. Gaps are listed, not refused.
 pub async fn stack_spec(aws: &Aws, stack: &str) -> Result<Imported, ImportError> {
-    let info = deploy::Deployer::new(aws.clone()).outputs(stack).await?;
-    let pool_id = info
-        .outputs
-        .get(template::OUTPUT_USER_POOL_ID)
-        .ok_or_else(|| ImportError::NoPool(stack.to_owned()))?;
-    let mut imported = pool_spec(aws, pool_id).await?;
-    let deployed = aws.deployed_template(stack).await?;
+    let pool_id = aws.user_pool_id(stack).await?;
+    let mut imported = pool_spec(aws, &pool_id).await?;
+    let deployed = Deployer::new(aws.clone()).deployed_template(stack).await?;
     if let Some(policy) = deployed
         .as_ref()
         .map(template::pre_sign_up_policy)

@@ -123,12 +123,17 @@ impl From<import::ImportError> for Failure {
     }
 }
 
+/// Nothing `users` does is a refusal or a stack operation: every error is 1.
 impl From<users::UsersError> for Failure {
     fn from(error: users::UsersError) -> Self {
-        match error {
-            users::UsersError::Deploy(error) => error.into(),
-            other => Failure::error(other),
-        }
+        Failure::error(error)
+    }
+}
+
+/// No region or credentials, a failed call, a stack without a pool: exit 1.
+impl From<aws::Error> for Failure {
+    fn from(error: aws::Error) -> Self {
+        Failure::error(error)
     }
 }
 

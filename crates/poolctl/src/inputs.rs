@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use anyhow::{anyhow, Context};
-use deploy::{Aws, AwsOptions, SpecDeployment};
+use aws::{Aws, AwsOptions};
+use deploy::SpecDeployment;
 use spec::PoolSpec;
 
 use crate::cli::{ArtifactArgs, GlobalArgs, StackArgs};

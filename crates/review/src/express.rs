@@ -17,7 +17,8 @@ use aws_sdk_cloudformation::operation::create_change_set::CreateChangeSetInput;
 use aws_sdk_cloudformation::operation::delete_stack::DeleteStackInput;
 use aws_sdk_cloudformation::types::{DeploymentConfig, DeploymentConfigMode};
 
-use deploy::{Aws, DeployError};
+use aws::{Aws, AwsError};
+use deploy::DeployError;
 
 #[derive(Debug)]
 struct ExpressMode;
@@ -51,26 +52,18 @@ impl Intercept for ExpressMode {
 
 /// `aws` whose CloudFormation change sets and deletions run in express mode.
 pub fn with_express_mode(aws: &Aws) -> Aws {
-    let mut express_aws = aws.clone();
-    let config = aws
-        .cloudformation
-        .config()
-        .to_builder()
-        .interceptor(ExpressMode)
-        .build();
-    express_aws.cloudformation = aws_sdk_cloudformation::Client::from_conf(config);
-    express_aws
+    aws.with_cloudformation_interceptor(ExpressMode)
 }
 
 /// The service refused the deployment configuration (a region or partition without express
 /// mode, or an endpoint that validates strictly): worth one retry in the standard mode.
 pub fn is_express_refused(error: &DeployError) -> bool {
     match error {
-        DeployError::Aws {
+        DeployError::Aws(AwsError {
             operation,
             code,
             message,
-        } => {
+        }) => {
             let call = matches!(
                 *operation,
                 "cloudformation:CreateChangeSet" | "cloudformation:DeleteStack"
@@ -94,11 +87,11 @@ mod tests {
     use super::*;
 
     fn aws_error(operation: &'static str, code: &str, message: &str) -> DeployError {
-        DeployError::Aws {
+        DeployError::Aws(AwsError {
             operation,
             code: Some(code.into()),
             message: message.into(),
-        }
+        })
     }
 
     /// Serves one HTTP request on a loopback port with `response` (an XML body) and hands back
@@ -227,6 +220,6 @@ mod tests {
             "ValidationError",
             "express"
         )));
-        assert!(!is_express_refused(&DeployError::NoRegion));
+        assert!(!is_express_refused(&DeployError::StackNotFound("s".into())));
     }
 }

@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use aws::{Aws, AwsError};
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use deploy::{
-    ApplyOutcome, Applying, ArtifactUpload, Aws, Confirmation, DeleteOutcome, DeployError,
+    ApplyOutcome, Applying, ArtifactUpload, Confirmation, DeleteOutcome, DeployError,
     DeployRequest, Deployer, Progress, SpecDeployment, StackInfo,
 };
 use spec::PoolSpec;
@@ -98,7 +99,7 @@ pub async fn up(
 
     // Keep the creation time and the expiry of an existing pool, so that an unchanged pool
     // stays unchanged (tags are part of the comparison); an expired one gets a new lease.
-    let existing = aws.describe_stack(&stack).await?;
+    let existing = Deployer::new(aws.clone()).describe_stack(&stack).await?;
     let mut created_at = request.now;
     let mut expires_at = request.now.plus(request.ttl.as_duration());
     if let Some(state) = &existing {
@@ -225,7 +226,7 @@ async fn apply(
 /// ROLLBACK_FAILED) holds nothing worth keeping; delete it so that no review stack is left
 /// behind. Best effort: the original failure is what the caller reports.
 async fn delete_failed_create(aws: &Aws, stack: &str, progress: &mut (dyn FnMut(Progress) + Send)) {
-    let Ok(Some(state)) = aws.describe_stack(stack).await else {
+    let Ok(Some(state)) = Deployer::new(aws.clone()).describe_stack(stack).await else {
         return;
     };
     if !deploy::stack::is_failed_create(&state.status) {
@@ -263,7 +264,7 @@ pub async fn down(
     let stacks: Vec<String> = match pool {
         Some(pool) => {
             let stack = stack_name(pool, id);
-            match aws.describe_stack(&stack).await? {
+            match Deployer::new(aws.clone()).describe_stack(&stack).await? {
                 None => Vec::new(),
                 Some(state)
                     if state.tags.get(TAG_KIND).map(String::as_str) == Some(KIND_REVIEW) =>
@@ -296,7 +297,7 @@ pub async fn down(
 /// Deletes a review stack (express mode, standard when refused), waits for it, then deletes
 /// its artifacts under `review/<stack>/`. Returns how many artifact objects went.
 async fn delete_stack_and_artifacts(aws: &Aws, stack: &str) -> Result<usize, DeployError> {
-    let bucket = aws
+    let bucket = Deployer::new(aws.clone())
         .describe_stack(stack)
         .await?
         .and_then(|state| {
@@ -364,7 +365,7 @@ async fn delete_artifacts(aws: &Aws, bucket: &str, prefix: &str) -> Result<usize
             .map_err(|e| DeployError::aws("s3:DeleteObjects", e))?;
         // Quiet mode lists only the keys that could not be deleted.
         if let Some(failed) = answer.errors().first() {
-            return Err(DeployError::Aws {
+            return Err(DeployError::Aws(AwsError {
                 operation: "s3:DeleteObjects",
                 code: failed.code().map(str::to_owned),
                 message: format!(
@@ -373,7 +374,7 @@ async fn delete_artifacts(aws: &Aws, bucket: &str, prefix: &str) -> Result<usize
                     failed.key().unwrap_or_default(),
                     failed.message().unwrap_or_default()
                 ),
-            });
+            }));
         }
         deleted += count;
     }

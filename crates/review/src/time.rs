@@ -5,7 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_sdk_cloudformation::primitives::{DateTime, DateTimeFormat};
+use aws::time::{parse_rfc3339, DateTime, Format};
 
 /// The shortest TTL: anything shorter would expire before a test job could use the pool.
 pub const MIN_TTL: Duration = Duration::from_secs(60);
@@ -135,9 +135,9 @@ impl FromStr for Instant {
 
     /// RFC 3339, with `Z` or an offset.
     fn from_str(text: &str) -> Result<Instant, InvalidTime> {
-        DateTime::from_str(text.trim(), DateTimeFormat::DateTimeWithOffset)
-            .map(|time| Instant(time.secs()))
-            .map_err(|_| InvalidTime::Instant {
+        parse_rfc3339(text)
+            .map(Instant)
+            .ok_or_else(|| InvalidTime::Instant {
                 text: text.to_owned(),
             })
     }
@@ -146,7 +146,7 @@ impl FromStr for Instant {
 impl fmt::Display for Instant {
     /// RFC 3339 in UTC, e.g. `2026-11-22T10:00:00Z`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match DateTime::from_secs(self.0).fmt(DateTimeFormat::DateTime) {
+        match DateTime::from_secs(self.0).fmt(Format::DateTime) {
             Ok(text) => f.write_str(&text),
             Err(_) => write!(f, "@{}", self.0),
         }

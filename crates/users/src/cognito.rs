@@ -14,9 +14,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_cognitoidentityprovider::config::http::HttpResponse;
-use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::Client;
+
+use aws::AwsError;
 
 use crate::limiter::RateLimiter;
 use crate::UsersError;
@@ -91,12 +92,9 @@ pub struct Cognito {
 }
 
 impl Cognito {
-    pub fn new(aws: &deploy::Aws, rates: Rates, counters: Arc<Counters>) -> Cognito {
-        let config = aws_sdk_cognitoidentityprovider::config::Builder::from(&aws.config)
-            .retry_config(RetryConfig::disabled())
-            .build();
+    pub fn new(aws: &aws::Aws, rates: Rates, counters: Arc<Counters>) -> Cognito {
         Cognito {
-            client: Client::from_conf(config),
+            client: aws.cognito_client(aws::RetryPolicy::CallerRetries),
             list: RateLimiter::new(rates.list),
             read: RateLimiter::new(rates.read),
             update: RateLimiter::new(rates.update),
@@ -143,15 +141,12 @@ impl Cognito {
                 }
                 FailureKind::Transient if failed + 1 < MAX_TRANSIENT => {
                     failed += 1;
-                    tracing::debug!(operation, error = %deploy::aws::sdk_error_text(&error), "retrying");
+                    let error = AwsError::from_sdk(operation, &error);
+                    tracing::debug!(%error, "retrying");
                     tokio::time::sleep(backoff(failed)).await;
                 }
                 FailureKind::Transient | FailureKind::Final => {
-                    return Err(UsersError::Aws {
-                        operation,
-                        code: error.code().map(str::to_owned),
-                        message: deploy::aws::sdk_error_text(&error),
-                    })
+                    return Err(AwsError::from_sdk(operation, &error).into())
                 }
             }
         }

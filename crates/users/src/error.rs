@@ -2,25 +2,21 @@
 
 use std::path::PathBuf;
 
-use deploy::DeployError;
+use aws::AwsError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum UsersError {
-    /// Credentials, region, or the stack lookup.
+    /// The stack lookup for `--stack` (no such stack, or no pool in it).
     #[error(transparent)]
-    Deploy(#[from] DeployError),
-
-    #[error("stack {stack} has no {output} output: is it a poolctl stack?")]
-    NoPoolOutput { stack: String, output: String },
+    Context(aws::Error),
 
     /// An API call failed for a reason retrying cannot fix.
-    #[error("{operation}: {message}")]
-    Aws {
-        operation: &'static str,
-        /// The service's error code (`UserNotFoundException`, ...), when it gave one.
-        code: Option<String>,
-        message: String,
-    },
+    #[error(transparent)]
+    Aws(#[from] AwsError),
+
+    /// A task of this run stopped without finishing (a bug, not an answer of the service).
+    #[error("{0}")]
+    Task(String),
 
     /// Throttled on every attempt: the quota is taken by something else in the account.
     #[error(
@@ -59,13 +55,23 @@ pub enum UsersError {
 impl UsersError {
     /// True when the service answered with this error code.
     pub fn is_code(&self, wanted: &str) -> bool {
-        matches!(self, UsersError::Aws { code: Some(code), .. } if code == wanted)
+        matches!(self, UsersError::Aws(error) if error.is_code(wanted))
     }
 
     pub(crate) fn file(path: &std::path::Path, error: impl std::fmt::Display) -> UsersError {
         UsersError::File {
             path: path.to_owned(),
             message: error.to_string(),
+        }
+    }
+}
+
+/// A failed call stays an [`UsersError::Aws`], whichever way it came.
+impl From<aws::Error> for UsersError {
+    fn from(error: aws::Error) -> UsersError {
+        match error {
+            aws::Error::Call(error) => UsersError::Aws(error),
+            other => UsersError::Context(other),
         }
     }
 }

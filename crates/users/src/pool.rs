@@ -32,19 +32,10 @@ const DEFAULT_TEMP_PASSWORD_DAYS: u32 = 7;
 impl Cognito {
     /// Resolves the pool id (through the stack's outputs for [`PoolRef::Stack`]) and reads
     /// the pool.
-    pub async fn pool(&self, aws: &deploy::Aws, pool: &PoolRef) -> Result<Pool, UsersError> {
+    pub async fn pool(&self, aws: &aws::Aws, pool: &PoolRef) -> Result<Pool, UsersError> {
         let id = match pool {
             PoolRef::Id(id) => id.clone(),
-            PoolRef::Stack(stack) => {
-                let info = deploy::Deployer::new(aws.clone()).outputs(stack).await?;
-                info.outputs
-                    .get(template::OUTPUT_USER_POOL_ID)
-                    .cloned()
-                    .ok_or_else(|| UsersError::NoPoolOutput {
-                        stack: stack.clone(),
-                        output: template::OUTPUT_USER_POOL_ID.to_owned(),
-                    })?
-            }
+            PoolRef::Stack(stack) => aws.user_pool_id(stack).await?,
         };
         let output = self
             .call("cognito-idp:DescribeUserPool", &self.pool_read, || {
@@ -52,11 +43,10 @@ impl Cognito {
             })
             .await?;
         let Some(described) = output.user_pool() else {
-            return Err(UsersError::Aws {
-                operation: "cognito-idp:DescribeUserPool",
-                code: None,
-                message: format!("no pool in the answer for {id}"),
-            });
+            return Err(UsersError::Aws(aws::AwsError::unexpected(
+                "cognito-idp:DescribeUserPool",
+                format!("no pool in the answer for {id}"),
+            )));
         };
         let email_is_username = described
             .username_attributes()

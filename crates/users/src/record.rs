@@ -106,15 +106,11 @@ impl UserRecord {
 
 /// An RFC 3339 time (or a bare `YYYY-MM-DD`, midnight UTC) in seconds since the epoch.
 pub fn parse_time(text: &str) -> Option<i64> {
-    use aws_sdk_cognitoidentityprovider::primitives::DateTimeFormat;
-    let full = if text.len() == 10 {
-        format!("{text}T00:00:00Z")
+    if text.len() == 10 {
+        aws::time::parse_rfc3339(&format!("{text}T00:00:00Z"))
     } else {
-        text.to_owned()
-    };
-    DateTime::from_str(&full, DateTimeFormat::DateTime)
-        .ok()
-        .map(|t| t.secs())
+        aws::time::parse_rfc3339(text)
+    }
 }
 
 /// `identities` is a JSON array of `{ "providerName": ... }`; federated usernames are also

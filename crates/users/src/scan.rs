@@ -54,11 +54,8 @@ impl Cognito {
         // Keyed by username: a user is reported once even if a page boundary moved under us.
         let mut users = HashMap::new();
         while let Some(joined) = scans.join_next().await {
-            let partition = joined.map_err(|e| UsersError::Aws {
-                operation: "cognito-idp:ListUsers",
-                code: None,
-                message: format!("a scan task stopped: {e}"),
-            })??;
+            let partition = joined
+                .map_err(|e| UsersError::Task(format!("a ListUsers scan task stopped: {e}")))??;
             for user in partition {
                 users.insert(user.username.clone(), user);
             }

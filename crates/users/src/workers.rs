@@ -68,11 +68,7 @@ where
                 first_error.get_or_insert(error);
             }
             Err(join) => {
-                first_error.get_or_insert(UsersError::Aws {
-                    operation: "worker",
-                    code: None,
-                    message: format!("a worker stopped: {join}"),
-                });
+                first_error.get_or_insert(UsersError::Task(format!("a worker stopped: {join}")));
             }
         }
     }
@@ -107,11 +103,7 @@ mod tests {
 
         let failed = run_all((0..100).collect(), 1, &go, |n: u32| async move {
             if n == 3 {
-                Err(UsersError::Aws {
-                    operation: "test",
-                    code: None,
-                    message: "boom".into(),
-                })
+                Err(UsersError::Task("boom".into()))
             } else {
                 Ok(n)
             }

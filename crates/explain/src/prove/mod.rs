@@ -13,10 +13,10 @@ pub(crate) mod saml;
 
 use std::collections::BTreeMap;
 
+use aws::AwsError;
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 use aws_sdk_cognitoidentityprovider::Client;
-use deploy::aws::sdk_error_text;
 use spec::{PoolSpec, ProviderKind, UsernameKind};
 
 use crate::row::{Row, Scenario, Verdict};
@@ -88,21 +88,13 @@ pub enum Observed {
 
 /// Performs the explanation's scenarios against the pool of `stack`, deployed from `spec`.
 pub async fn prove(
-    aws: &deploy::Aws,
+    aws: &aws::Aws,
     spec: &PoolSpec,
     explanation: &Explanation,
     stack: &str,
 ) -> Result<Proof, ExplainError> {
-    let info = deploy::Deployer::new(aws.clone()).outputs(stack).await?;
-    let pool_id = info
-        .outputs
-        .get(template::OUTPUT_USER_POOL_ID)
-        .cloned()
-        .ok_or_else(|| ExplainError::NoPoolOutput {
-            stack: stack.to_owned(),
-            output: template::OUTPUT_USER_POOL_ID.to_owned(),
-        })?;
-    let client = Client::new(&aws.config);
+    let pool_id = aws.user_pool_id(stack).await?;
+    let client = aws.cognito.clone();
     let clients = client_ids(&client, &pool_id).await?;
     let hosted_ui = aws
         .custom_endpoint
@@ -138,21 +130,9 @@ async fn client_ids(
     pool_id: &str,
 ) -> Result<BTreeMap<String, String>, ExplainError> {
     let mut ids = BTreeMap::new();
-    let mut pages = client
-        .list_user_pool_clients()
-        .user_pool_id(pool_id)
-        .max_results(60)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| ExplainError::Aws {
-            operation: "cognito-idp:ListUserPoolClients",
-            message: sdk_error_text(&e),
-        })?;
-        for description in page.user_pool_clients() {
-            if let (Some(name), Some(id)) = (description.client_name(), description.client_id()) {
-                ids.insert(name.to_owned(), id.to_owned());
-            }
+    for description in aws::cognito::list_user_pool_clients(client, pool_id).await? {
+        if let (Some(name), Some(id)) = (description.client_name(), description.client_id()) {
+            ids.insert(name.to_owned(), id.to_owned());
         }
     }
     Ok(ids)
@@ -173,18 +153,18 @@ fn run_token() -> String {
     .collect()
 }
 
-/// Cognito's SECRET_HASH: base64 of HMAC-SHA256 over the username then the client id, keyed
-/// by the client's secret.
-fn secret_hash(username: &str, client_id: &str, secret: &str) -> String {
-    use base64::Engine as _;
-    use hmac::{Hmac, Mac};
-    let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()) else {
-        // HMAC takes keys of any length.
-        return String::new();
-    };
-    mac.update(username.as_bytes());
-    mac.update(client_id.as_bytes());
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+/// A failed call as every failed call reads ([`AwsError::from_sdk`]).
+fn failure<E>(
+    operation: &'static str,
+    error: &aws_sdk_cognitoidentityprovider::error::SdkError<
+        E,
+        aws_sdk_cognitoidentityprovider::config::http::HttpResponse,
+    >,
+) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    AwsError::from_sdk(operation, error).to_string()
 }
 
 fn attribute(name: &str, value: &str) -> Option<AttributeType> {
@@ -309,7 +289,7 @@ impl Run<'_> {
             .password(self.password())
             .set_user_attributes(attribute("email", &email).map(|a| vec![a]));
         if let Some(secret) = &secret {
-            request = request.secret_hash(secret_hash(&username, &client_id, secret));
+            request = request.secret_hash(aws::cognito::secret_hash(&username, &client_id, secret));
         }
         let confirmed = match request.send().await {
             Ok(output) => output.user_confirmed(),
@@ -319,7 +299,7 @@ impl Run<'_> {
                     observed: Observed::Verdict(Verdict::Refused),
                 }
             }
-            Err(error) => return Seen::failed(None, format!("SignUp: {}", sdk_error_text(&error))),
+            Err(error) => return Seen::failed(None, failure("cognito-idp:SignUp", &error)),
         };
         self.made.push(username.clone());
         if agent && !confirmed {
@@ -333,7 +313,7 @@ impl Run<'_> {
             {
                 return Seen::failed(
                     Some(username),
-                    format!("AdminConfirmSignUp: {}", sdk_error_text(&error)),
+                    failure("cognito-idp:AdminConfirmSignUp", &error),
                 );
             }
         }
@@ -357,7 +337,7 @@ impl Run<'_> {
             .client_id(client_id)
             .send()
             .await
-            .map_err(|e| format!("DescribeUserPoolClient: {}", sdk_error_text(&e)))?;
+            .map_err(|e| failure("cognito-idp:DescribeUserPoolClient", &e))?;
         described
             .user_pool_client()
             .and_then(|c| c.client_secret())
@@ -393,9 +373,7 @@ impl Run<'_> {
                 user: None,
                 observed: Observed::Verdict(Verdict::Refused),
             },
-            Err(error) => {
-                Seen::failed(None, format!("AdminCreateUser: {}", sdk_error_text(&error)))
-            }
+            Err(error) => Seen::failed(None, failure("cognito-idp:AdminCreateUser", &error)),
         }
     }
 
@@ -477,7 +455,7 @@ impl Run<'_> {
                 }
             }
             Err(error) => {
-                let why = format!("AdminGetUser: {}", sdk_error_text(&error));
+                let why = failure("cognito-idp:AdminGetUser", &error);
                 Seen::failed(Some(username), why)
             }
         }
@@ -496,7 +474,7 @@ impl Run<'_> {
                 .await;
             match deleted {
                 Err(error) if error.code() != Some("UserNotFoundException") => {
-                    leftovers.push((username, sdk_error_text(&error)));
+                    leftovers.push((username, failure("cognito-idp:AdminDeleteUser", &error)));
                 }
                 _ => {}
             }

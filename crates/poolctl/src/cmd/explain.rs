@@ -5,7 +5,7 @@
 //! pool as it is (`--user-pool-id`, `import::pool_spec`).
 
 use anyhow::anyhow;
-use deploy::{Deployer, SpecDeployment};
+use deploy::SpecDeployment;
 
 use crate::cli::{ExplainArgs, GlobalArgs, OutputFormat};
 use crate::exit::Failure;
@@ -66,8 +66,12 @@ pub async fn run(global: &GlobalArgs, args: &ExplainArgs) -> Result<(), Failure>
             let proved = explain::prove(&aws, &spec, &explanation, stack).await;
             proof = Some(proved.map_err(Failure::error)?);
         } else {
-            let info = Deployer::new(aws).outputs(stack).await?;
-            pool_id = info.outputs.get(template::OUTPUT_USER_POOL_ID).cloned();
+            pool_id = match aws.user_pool_id(stack).await {
+                Ok(id) => Some(id),
+                // The stack is shown without a pool id, as before the lookup had one home.
+                Err(aws::Error::NoPoolOutput { .. }) => None,
+                Err(error) => return Err(Failure::error(error)),
+            };
         }
     }
     match args.output {
