@@ -343,9 +343,15 @@ fn admin_only_recovery_stands_alone() {
 }
 
 #[test]
-fn phone_recovery_needs_verified_phones() {
+fn phone_recovery_without_verified_phones_is_a_warning() {
+    // AWS accepts it, and other tools write it by default: a warning with its fix, not a refusal.
     let text = spec("verification:\n  account_recovery: [verified_phone]\n");
-    error_at(&text, "phone numbers are never verified", 5, 22);
+    let d = warning_at(&text, "phone numbers are never verified", 5, 22);
+    assert!(d.message.contains("no `sms` block"), "{d}");
+    assert!(d.help.contains("verified_email"), "{d}");
+    let text = spec("sms:\n  sns_role: create\nverification:\n  account_recovery: [verified_email, verified_phone]\n");
+    let d = warning_at(&text, "phone numbers are never verified", 7, 38);
+    assert!(d.message.contains("`phone` is not in verification.auto_verify"), "{d}");
 }
 
 #[test]
