@@ -351,7 +351,11 @@ fn phone_recovery_without_verified_phones_is_a_warning() {
     assert!(d.help.contains("verified_email"), "{d}");
     let text = spec("sms:\n  sns_role: create\nverification:\n  account_recovery: [verified_email, verified_phone]\n");
     let d = warning_at(&text, "phone numbers are never verified", 7, 38);
-    assert!(d.message.contains("`phone` is not in verification.auto_verify"), "{d}");
+    assert!(
+        d.message
+            .contains("`phone` is not in verification.auto_verify"),
+        "{d}"
+    );
 }
 
 #[test]
@@ -387,6 +391,15 @@ fn verification_flags_are_never_schema_attributes() {
 }
 
 #[test]
+fn custom_attribute_names_with_hyphens_and_dots_are_accepted() {
+    // Cognito allows them and a custom attribute can never be renamed: refusing one would
+    // make such a pool impossible to adopt.
+    let text = spec("attributes:\n  custom:\n    tenant-id: { type: string }\n    org.unit: { type: string }\nclients:\n  - name: web\n    read_attributes: [email, custom:tenant-id]\n    write_attributes: [custom:tenant-id]\n");
+    let loaded = load_str("pool.yaml", &text).unwrap_or_else(|e| panic!("{e}"));
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}
+
+#[test]
 fn unknown_standard_attribute() {
     let text = spec("attributes:\n  standard:\n    surname: {}\n");
     error_at(&text, "`surname` is not a standard attribute", 6, 5);
@@ -398,6 +411,13 @@ fn custom_attribute_name_rules() {
     error_at(
         &text,
         "custom attribute name \"tenant-id-of-the-customer\" is not valid",
+        6,
+        5,
+    );
+    let text = spec("attributes:\n  custom:\n    \"tenant id\": { type: string }\n");
+    error_at(
+        &text,
+        "custom attribute name \"tenant id\" is not valid",
         6,
         5,
     );
