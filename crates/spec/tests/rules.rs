@@ -207,6 +207,29 @@ fn pool_name_pattern() {
 }
 
 #[test]
+fn pool_name_keeps_a_name_cognito_accepts() {
+    // An existing pool's name (upper case, spaces) is kept as `pool_name`; `name` still
+    // names the stack and resources.
+    let text = "name: demo\npool_name: Acme Users_Prod\nsign_in:\n  username: email\n";
+    let loaded = load_str("pool.yaml", text).unwrap_or_else(|e| panic!("{e}"));
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert_eq!(loaded.spec.pool_name.as_deref(), Some("Acme Users_Prod"));
+    error_at(
+        "name: demo\npool_name: \"acme/users\"\nsign_in:\n  username: email\n",
+        "pool_name \"acme/users\" is not valid",
+        2,
+        12,
+    );
+    let d = error_at(
+        "name: Demo_Pool\nsign_in:\n  username: email\n",
+        "pool name \"Demo_Pool\" is not valid",
+        1,
+        7,
+    );
+    assert!(d.help.contains("pool_name"), "{d}");
+}
+
+#[test]
 fn aliases_only_with_username() {
     error_at(
         &spec("  aliases: [email]\n"),
@@ -695,14 +718,26 @@ fn duplicate_client_names() {
         8,
         11,
     );
-    let text = client("  - name: w-eb\n");
-    error_at(&text, "differ only in hyphens", 8, 11);
+    let text = client("  - name: web.\n");
+    error_at(&text, "would get the same CloudFormation logical ID", 8, 11);
+    let text = client("  - name: Web\n");
+    error_at(&text, "would get the same CloudFormation logical ID", 8, 11);
 }
 
 #[test]
 fn client_name_rules() {
-    let text = spec("clients:\n  - name: Web App\n");
-    error_at(&text, "client name \"Web App\" is not valid", 5, 11);
+    let text = spec("clients:\n  - name: web/app\n");
+    error_at(&text, "client name \"web/app\" is not valid", 5, 11);
+    let text = spec("clients:\n  - name: \"\"\n");
+    error_at(&text, "client name \"\" is not valid", 5, 11);
+}
+
+#[test]
+fn client_names_cognito_accepts_are_accepted() {
+    // Upper case, spaces and Cognito's punctuation: an existing client keeps its name.
+    let text = spec("clients:\n  - name: Web App\n  - name: my_client+dev@acme.example\n");
+    let loaded = load_str("pool.yaml", &text).unwrap_or_else(|e| panic!("{e}"));
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
 }
 
 #[test]
