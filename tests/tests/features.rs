@@ -269,3 +269,82 @@ async fn plan_first_factors_add_ons_managed_login_groups_resource_servers_and_sm
     let destroyed = run_poolctl(emulator, &["destroy", "--stack", &stack, "--yes"]);
     expect_code(&destroyed, 0, "destroy");
 }
+
+/// What `check` accepts because Cognito does lands on the emulator as written: a pool name with
+/// upper case and a space (`pool_name`, while `name` still names the stack), a client name
+/// likewise, a custom attribute with a hyphen, phone recovery in a pool without SMS (a warning),
+/// and email codes through Cognito's default sender (a warning).
+#[tokio::test(flavor = "multi_thread")]
+async fn names_and_settings_cognito_accepts_deploy_as_written() {
+    let emulator = Emulator::shared();
+    let config = aws::sdk_config(emulator).await;
+    let cfn = aws_sdk_cloudformation::Client::new(&config);
+    let idp = cognito::Client::new(&config);
+    let stack = unique_name("accepted");
+    let text = r"name: accepted
+pool_name: Acme Users_Prod
+plan: essentials
+sign_in:
+  username: email
+  first_factors: [password, email_otp]
+verification:
+  auto_verify: [email]
+  keep_original_until_verified: [email]
+  account_recovery: [verified_phone, verified_email]
+attributes:
+  custom:
+    tenant-id: { type: string }
+clients:
+  - name: Web App
+    auth_flows: [user_auth, user_srp]
+    read_attributes: [email, custom:tenant-id]
+protection:
+  deletion: inactive
+  retain_on_delete: false
+";
+    let path = write_file(&scratch_dir("accepted"), "accepted.yaml", text);
+    let mut args = spec_command("deploy", &path, &stack);
+    args.extend(["--yes"].map(str::to_owned));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let created = run_poolctl(emulator, &args);
+    expect_code(&created, 0, "create");
+    assert!(
+        created.stderr.contains("phone numbers are never verified")
+            && created.stderr.contains("Cognito's default email sender"),
+        "the two pitfalls are warned about: {}",
+        created.stderr
+    );
+
+    let outputs = stack_outputs(&cfn, &stack).await.expect("outputs");
+    let pool_id = outputs["UserPoolId"].clone();
+    let described = idp
+        .describe_user_pool()
+        .user_pool_id(&pool_id)
+        .send()
+        .await
+        .expect("describe user pool");
+    let pool = described.user_pool().expect("user pool");
+    assert_eq!(pool.name(), Some("Acme Users_Prod"));
+    assert!(
+        pool.schema_attributes()
+            .iter()
+            .any(|a| a.name() == Some("custom:tenant-id")),
+        "{:?}",
+        pool.schema_attributes()
+    );
+    let client_id = outputs["ClientWebAppId"].clone();
+    let client = idp
+        .describe_user_pool_client()
+        .user_pool_id(&pool_id)
+        .client_id(&client_id)
+        .send()
+        .await
+        .expect("describe user pool client");
+    assert_eq!(
+        client.user_pool_client().and_then(|c| c.client_name()),
+        Some("Web App")
+    );
+
+    let destroyed = run_poolctl(emulator, &["destroy", "--stack", &stack, "--yes"]);
+    expect_code(&destroyed, 0, "destroy");
+}

@@ -210,16 +210,13 @@ fn email_otp_needs_email_auto_verified() {
 }
 
 #[test]
-fn email_otp_needs_ses() {
+fn email_otp_with_cognitos_default_sender_is_a_warning() {
+    // Cognito accepts it (unlike email MFA): warn about the default sender's quota.
     let text = format!(
-        "plan: essentials\n{BASE}  first_factors: [password, email_otp]\nclients:\n  - name: web\n    auth_flows: [user_auth]\n"
+        "plan: essentials\n{BASE}  first_factors: [password, email_otp]\nverification:\n  auto_verify: [email]\n  keep_original_until_verified: [email]\nclients:\n  - name: web\n    auth_flows: [user_auth]\n"
     );
-    error_at(
-        &text,
-        "`email_otp` needs email sent through Amazon SES",
-        5,
-        29,
-    );
+    let d = warning_at(&text, "Cognito's default email sender", 5, 29);
+    assert!(d.help.contains("sending: ses"), "{d}");
 }
 
 #[test]
@@ -326,18 +323,21 @@ fn passkey_relying_party_is_the_domain_or_a_parent_of_it() {
         prefix,
         "acme-users.auth.eu-west-1.amazoncognito.com",
     ));
-    error_at(
+    // Cognito accepts a relying party other than a prefix domain, or no domain at all:
+    // passkeys then work through the SDK only, a warning with its fix.
+    warning_at(
         &passkey_pool(prefix, "acme.example"),
         "is not the pool's Cognito domain",
         7,
         21,
     );
-    error_at(
+    let d = warning_at(
         &passkey_pool("", "acme.example"),
-        "passkeys need the pool's domain",
+        "the pool has no domain",
         7,
         21,
     );
+    assert!(d.help.contains("managed login"), "{d}");
 }
 
 #[test]

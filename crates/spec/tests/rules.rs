@@ -207,6 +207,29 @@ fn pool_name_pattern() {
 }
 
 #[test]
+fn pool_name_keeps_a_name_cognito_accepts() {
+    // An existing pool's name (upper case, spaces) is kept as `pool_name`; `name` still
+    // names the stack and resources.
+    let text = "name: demo\npool_name: Acme Users_Prod\nsign_in:\n  username: email\n";
+    let loaded = load_str("pool.yaml", text).unwrap_or_else(|e| panic!("{e}"));
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert_eq!(loaded.spec.pool_name.as_deref(), Some("Acme Users_Prod"));
+    error_at(
+        "name: demo\npool_name: \"acme/users\"\nsign_in:\n  username: email\n",
+        "pool_name \"acme/users\" is not valid",
+        2,
+        12,
+    );
+    let d = error_at(
+        "name: Demo_Pool\nsign_in:\n  username: email\n",
+        "pool name \"Demo_Pool\" is not valid",
+        1,
+        7,
+    );
+    assert!(d.help.contains("pool_name"), "{d}");
+}
+
+#[test]
 fn aliases_only_with_username() {
     error_at(
         &spec("  aliases: [email]\n"),
@@ -343,9 +366,19 @@ fn admin_only_recovery_stands_alone() {
 }
 
 #[test]
-fn phone_recovery_needs_verified_phones() {
+fn phone_recovery_without_verified_phones_is_a_warning() {
+    // AWS accepts it, and other tools write it by default: a warning with its fix, not a refusal.
     let text = spec("verification:\n  account_recovery: [verified_phone]\n");
-    error_at(&text, "phone numbers are never verified", 5, 22);
+    let d = warning_at(&text, "phone numbers are never verified", 5, 22);
+    assert!(d.message.contains("no `sms` block"), "{d}");
+    assert!(d.help.contains("verified_email"), "{d}");
+    let text = spec("sms:\n  sns_role: create\nverification:\n  account_recovery: [verified_email, verified_phone]\n");
+    let d = warning_at(&text, "phone numbers are never verified", 7, 38);
+    assert!(
+        d.message
+            .contains("`phone` is not in verification.auto_verify"),
+        "{d}"
+    );
 }
 
 #[test]
@@ -381,6 +414,15 @@ fn verification_flags_are_never_schema_attributes() {
 }
 
 #[test]
+fn custom_attribute_names_with_hyphens_and_dots_are_accepted() {
+    // Cognito allows them and a custom attribute can never be renamed: refusing one would
+    // make such a pool impossible to adopt.
+    let text = spec("attributes:\n  custom:\n    tenant-id: { type: string }\n    org.unit: { type: string }\nclients:\n  - name: web\n    read_attributes: [email, custom:tenant-id]\n    write_attributes: [custom:tenant-id]\n");
+    let loaded = load_str("pool.yaml", &text).unwrap_or_else(|e| panic!("{e}"));
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}
+
+#[test]
 fn unknown_standard_attribute() {
     let text = spec("attributes:\n  standard:\n    surname: {}\n");
     error_at(&text, "`surname` is not a standard attribute", 6, 5);
@@ -392,6 +434,13 @@ fn custom_attribute_name_rules() {
     error_at(
         &text,
         "custom attribute name \"tenant-id-of-the-customer\" is not valid",
+        6,
+        5,
+    );
+    let text = spec("attributes:\n  custom:\n    \"tenant id\": { type: string }\n");
+    error_at(
+        &text,
+        "custom attribute name \"tenant id\" is not valid",
         6,
         5,
     );
@@ -669,14 +718,26 @@ fn duplicate_client_names() {
         8,
         11,
     );
-    let text = client("  - name: w-eb\n");
-    error_at(&text, "differ only in hyphens", 8, 11);
+    let text = client("  - name: web.\n");
+    error_at(&text, "would get the same CloudFormation logical ID", 8, 11);
+    let text = client("  - name: Web\n");
+    error_at(&text, "would get the same CloudFormation logical ID", 8, 11);
 }
 
 #[test]
 fn client_name_rules() {
-    let text = spec("clients:\n  - name: Web App\n");
-    error_at(&text, "client name \"Web App\" is not valid", 5, 11);
+    let text = spec("clients:\n  - name: web/app\n");
+    error_at(&text, "client name \"web/app\" is not valid", 5, 11);
+    let text = spec("clients:\n  - name: \"\"\n");
+    error_at(&text, "client name \"\" is not valid", 5, 11);
+}
+
+#[test]
+fn client_names_cognito_accepts_are_accepted() {
+    // Upper case, spaces and Cognito's punctuation: an existing client keeps its name.
+    let text = spec("clients:\n  - name: Web App\n  - name: my_client+dev@acme.example\n");
+    let loaded = load_str("pool.yaml", &text).unwrap_or_else(|e| panic!("{e}"));
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
 }
 
 #[test]

@@ -653,3 +653,39 @@ fn a_deployed_pool_keeps_its_logical_id() {
     );
     assert!(graph.values().flatten().any(|id| id == "AcmeUsersPool"));
 }
+
+#[test]
+fn a_client_name_cognito_accepts_is_kept_and_its_logical_id_derived() {
+    // Upper case and spaces are Cognito's own (an imported client keeps its name); the
+    // logical ID takes the name's letters and digits only.
+    let text = "name: demo\nsign_in:\n  username: email\nclients:\n  - name: Web App\n";
+    let spec = spec::load_str("pool.yaml", text)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .spec;
+    let template: Value = serde_json::from_str(
+        &template::render(&spec, &template::RenderOptions::default()).to_json(),
+    )
+    .unwrap();
+    assert_eq!(
+        template["Resources"]["ClientWebApp"]["Properties"]["ClientName"],
+        json!("Web App")
+    );
+}
+
+#[test]
+fn pool_name_names_the_pool_and_name_the_rest() {
+    let render = |text: &str| -> Value {
+        let spec = spec::load_str("pool.yaml", text)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .spec;
+        serde_json::from_str(
+            &template::render(&spec, &template::RenderOptions::default()).to_json(),
+        )
+        .unwrap()
+    };
+    let base = "name: demo\nsign_in:\n  username: email\n";
+    let pool = |t: &Value| t["Resources"]["UserPool"]["Properties"]["UserPoolName"].clone();
+    assert_eq!(pool(&render(base)), json!("demo"));
+    let named = render(&format!("{base}pool_name: Acme Users\n"));
+    assert_eq!(pool(&named), json!("Acme Users"));
+}

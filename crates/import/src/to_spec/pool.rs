@@ -48,6 +48,7 @@ pub(super) fn pool(
     }
     PoolSpec {
         name,
+        pool_name: None,
         description: None,
         plan: pool.user_pool_tier().and_then(|t| match t {
             UserPoolTierType::Lite => Some(Plan::Lite),

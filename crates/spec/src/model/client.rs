@@ -9,7 +9,8 @@ use super::{strings, COGNITO_PROVIDER};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppClient {
-    /// The client's name; lowercase letters, digits and hyphens.
+    /// The client's name (`ClientName`), by which the spec refers to it: 1 to 128 letters,
+    /// digits, spaces and `_+=,.@-`. Its letters and digits make the client's logical ID.
     pub name: String,
 
     /// Give the client a secret (for confidential backends, such as an agent that signs users

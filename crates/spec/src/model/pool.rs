@@ -16,9 +16,16 @@ use super::{
 #[serde(deny_unknown_fields)]
 #[schemars(title = "poolctl pool spec")]
 pub struct PoolSpec {
-    /// The pool's name; also the base of logical IDs and resource names. Lowercase letters,
-    /// digits and hyphens, 1 to 64 characters, starting with a letter.
+    /// The pool's name; also the base of logical IDs and resource names (the stack is
+    /// `poolctl-<name>`). Lowercase letters, digits and hyphens, 1 to 64 characters, starting
+    /// with a letter. The pool in Cognito is named this too, unless `pool_name` says otherwise.
     pub name: String,
+
+    /// The pool's name in Cognito (`UserPoolName`) when it is not `name`, e.g. an existing
+    /// pool's `Acme Users`: 1 to 128 letters, digits, spaces and `_+=,.@-`. Only the pool
+    /// takes it; the stack and resource names still come from `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool_name: Option<String>,
 
     /// A line for people: what this pool is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -39,13 +39,14 @@ impl Checker<'_> {
                     "custom attribute names are written without the `custom:` prefix",
                     format!("write `{bare}`; clients and mappings refer to it as `custom:{bare}`"),
                 );
-            } else if !(1..=20).contains(&name.len())
-                || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            {
+            } else if !custom_attribute_name_valid(name) {
+                // Cognito's own rule (CustomAttributeNameType; the CloudFormation schema's
+                // SchemaAttribute.Name): a custom attribute can never be renamed, so refusing a
+                // name Cognito accepts would leave such a pool impossible to adopt.
                 self.error_at_key(
                     &path,
-                    format!("custom attribute name {name:?} is not valid"),
-                    "use 1 to 20 letters, digits and underscores",
+                    format!("custom attribute name {name:?} is not valid: Cognito takes 1 to 20 letters, digits, punctuation or symbols, and no spaces or control characters"),
+                    "use 1 to 20 characters without spaces, e.g. `tenant_id` or `tenant-id`",
                 );
             }
             let is_string = attribute.kind == CustomAttributeType::String;
@@ -150,6 +151,60 @@ impl Checker<'_> {
         match attribute.strip_prefix("custom:") {
             Some(custom) => format!("{}.mutable", child_path("attributes.custom", custom)),
             None => format!("{}.mutable", child_path("attributes.standard", attribute)),
+        }
+    }
+}
+
+/// Cognito's custom attribute name pattern, `^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`, 1 to 20
+/// characters: every Unicode character but separators (Z) and "other" (C: control, format,
+/// private use, unassigned). Whitespace, control and the common format and private-use
+/// characters stand for Z and C here; unassigned code points are left to Cognito.
+pub(crate) fn custom_attribute_name_valid(name: &str) -> bool {
+    (1..=20).contains(&name.chars().count())
+        && name.chars().all(|c| {
+            !c.is_whitespace()
+                && !c.is_control()
+                && !matches!(
+                    c,
+                    '\u{00AD}'
+                        | '\u{061C}'
+                        | '\u{180E}'
+                        | '\u{200B}'..='\u{200F}'
+                        | '\u{202A}'..='\u{202E}'
+                        | '\u{2060}'..='\u{206F}'
+                        | '\u{FEFF}'
+                        | '\u{FFF9}'..='\u{FFFB}'
+                        | '\u{E000}'..='\u{F8FF}'
+                        | '\u{F0000}'..
+                )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::custom_attribute_name_valid;
+
+    #[test]
+    fn custom_attribute_names_as_cognito_takes_them() {
+        for ok in [
+            "tenant_id",
+            "tenant-id",
+            "Tenant.Id",
+            "ÜberId",
+            "a",
+            "x:y",
+            "12345678901234567890",
+        ] {
+            assert!(custom_attribute_name_valid(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "two words",
+            "tab\tbed",
+            "zero\u{200B}width",
+            "123456789012345678901",
+        ] {
+            assert!(!custom_attribute_name_valid(bad), "{bad:?}");
         }
     }
 }

@@ -15,25 +15,23 @@ impl Checker<'_> {
         for (i, client) in self.spec.clients.iter().enumerate() {
             let base = format!("clients[{i}]");
             let name = client.name.as_str();
-            let valid = (1..=64).contains(&name.len())
-                && name.starts_with(|c: char| c.is_ascii_lowercase())
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-            if !valid {
+            // The client's ClientName as Cognito takes it (the CloudFormation schema's
+            // pattern and length), so an existing client keeps its name through import.
+            if !super::name::cognito_name_valid(name) {
                 self.error(
                     format!("{base}.name"),
-                    format!("client name {name:?} is not valid"),
-                    "use lowercase letters, digits and hyphens, starting with a letter, e.g. `web` or `agent`",
+                    format!("client name {name:?} is not valid: Cognito takes 1 to 128 letters, digits, spaces and `_+=,.@-` (ClientName), and CloudFormation fails the stack otherwise"),
+                    "use such a name, e.g. `web` or `Web App`",
                 );
             }
-            // Logical IDs are `Client<PascalName>`: `web-1` and `web1` would collide.
-            if let Some(first) = names.insert(name.replace('-', ""), i) {
+            // Logical IDs are `Client<PascalName>` from the ASCII letters and digits of the
+            // name: `web-1`, `web1` and `Web 1` would collide.
+            if let Some(first) = names.insert(super::name::logical_id_key(name), i) {
                 let other = &self.spec.clients[first].name;
                 let message = if other == name {
                     format!("client name `{name}` is already used by clients[{first}]")
                 } else {
-                    format!("client names `{other}` and `{name}` differ only in hyphens and would get the same CloudFormation logical ID")
+                    format!("client names `{other}` and `{name}` differ only in case, spaces or punctuation and would get the same CloudFormation logical ID")
                 };
                 self.error(
                     format!("{base}.name"),

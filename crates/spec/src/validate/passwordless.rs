@@ -72,10 +72,13 @@ impl Checker<'_> {
             );
         }
         if spec.email.sending != EmailSender::Ses {
-            self.error(
+            // Cognito accepts the pool: the settings its default sender refuses are listed in
+            // EmailConfigurationType, and the first factors are not among them (unlike email
+            // MFA). The codes then share the default sender's small daily quota.
+            self.warning(
                 path,
-                "`email_otp` needs email sent through Amazon SES",
-                "set `email: { sending: ses, ses: { ... } }`",
+                "`email_otp` codes go through Cognito's default email sender, which sends only a small number of messages a day per pool: beyond it, users cannot sign in by email code",
+                "send through Amazon SES: `email: { sending: ses, ses: { ... } }`",
             );
         }
         // The ways a user of this pool can hold an unverified address, and so be unable to
@@ -151,11 +154,14 @@ impl Checker<'_> {
         }
         let rp = passkeys.relying_party_id.as_str();
         let path = "passkeys.relying_party_id";
+        // WebAuthnConfigurationType: the relying party is "typically" the pool's domain, and
+        // must be its custom domain only when the pool has one and signs in through managed
+        // login. Without a domain, passkeys work through the SDK with the app's own domain.
         let Some(domain) = &self.spec.domain else {
-            self.error(
+            self.warning(
                 path,
-                "passkeys need the pool's domain: the relying party is that domain or a parent of it",
-                "add `domain: { prefix: <name> }` or `domain: { custom: ... }`",
+                format!("the pool has no domain, so passkeys for the relying party `{rp}` work only in your own app through the SDK, not in managed login"),
+                "keep it if your app signs users in through the API; for managed login add a `domain` and make the relying party that domain",
             );
             return;
         };
@@ -166,9 +172,12 @@ impl Checker<'_> {
                 .is_some_and(|head| head.ends_with('.'))
                 && rp.contains('.');
             if rp != name && !parent {
+                // WebAuthnConfigurationType.RelyingPartyId: with a custom domain the relying
+                // party must be that domain; passkeys registered for another are refused at
+                // sign-in (WebAuthnRelyingPartyMismatchException).
                 self.error(
                     path,
-                    format!("the relying party `{rp}` is neither the custom domain `{name}` nor a parent of it"),
+                    format!("the relying party `{rp}` is neither the custom domain `{name}` nor a parent of it; Cognito requires the custom domain as relying party (WebAuthnConfigurationType, https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_WebAuthnConfigurationType.html)"),
                     format!("use `{name}`, or a parent domain of it such as `{}`", name.split_once('.').map_or(name, |(_, rest)| rest)),
                 );
             }
@@ -183,10 +192,11 @@ impl Checker<'_> {
                             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                 });
             if !matches {
-                self.error(
+                // Not refused by Cognito: the app's own domain serves passkeys through the SDK.
+                self.warning(
                     path,
-                    format!("the relying party `{rp}` is not the pool's Cognito domain"),
-                    format!("use `{prefix}.auth.<region>.amazoncognito.com`, or a custom domain"),
+                    format!("the relying party `{rp}` is not the pool's Cognito domain, so passkeys work only in your own app through the SDK, not in managed login"),
+                    format!("keep it if your app signs users in through the API; for managed login use `{prefix}.auth.<region>.amazoncognito.com`"),
                 );
             }
         }

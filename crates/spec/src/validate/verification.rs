@@ -119,10 +119,17 @@ impl Checker<'_> {
             if *mechanism == RecoveryMechanism::VerifiedPhone
                 && !v.auto_verify.contains(&VerifiableAttribute::Phone)
             {
-                self.error(
+                // AWS accepts it (and other tools write it by default): recovery simply
+                // falls through to the next mechanism, so warn rather than refuse.
+                let why = if self.spec.sms.is_none() {
+                    "there is no `sms` block"
+                } else {
+                    "`phone` is not in verification.auto_verify"
+                };
+                self.warning(
                     path,
-                    "recovery by verified phone, but phone numbers are never verified in this pool",
-                    "use `verified_email`",
+                    format!("recovery by verified phone, but phone numbers are never verified in this pool ({why}): no user can recover their account this way"),
+                    "use `verified_email`, or add an `sms` block and `phone` to verification.auto_verify",
                 );
             } else if *mechanism == RecoveryMechanism::VerifiedEmail
                 && !v.auto_verify.contains(&VerifiableAttribute::Email)

@@ -16,7 +16,10 @@ use super::Context;
 pub(super) fn user_pool(cx: &Context) -> Value {
     let spec = cx.spec;
     let mut props = Map::new();
-    props.insert("UserPoolName".into(), json!(spec.name));
+    props.insert(
+        "UserPoolName".into(),
+        json!(spec.pool_name.as_deref().unwrap_or(&spec.name)),
+    );
     if let Some(plan) = spec.plan {
         props.insert("UserPoolTier".into(), json!(plan_name(plan)));
     }
