@@ -125,3 +125,6 @@ pub(crate) fn spec_name(live: &str, fallback: &str, max: usize) -> String {
 
 #[cfg(test)]
 pub(crate) mod tests;
+
+#[cfg(test)]
+mod fidelity_tests;
