@@ -635,16 +635,25 @@ pub(super) fn domain(domain: &DomainDescriptionType, gaps: &mut Gaps) -> Option<
     }
 }
 
-pub(super) fn groups(groups: &[GroupType]) -> BTreeMap<String, Group> {
+/// The pool's groups, without the `<poolId>_<Provider>` groups Cognito makes for federated
+/// users: those belong to the service, and a spec carrying one would create a group named
+/// after the old pool. Empty strings from the service mean absent.
+pub(super) fn groups(groups: &[GroupType], pool_id: &str) -> BTreeMap<String, Group> {
+    let managed_prefix = format!("{pool_id}_");
+    let nonempty = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_owned);
     groups
         .iter()
         .filter_map(|g| {
+            let name = g.group_name()?;
+            if name.starts_with(&managed_prefix) {
+                return None;
+            }
             Some((
-                g.group_name()?.to_owned(),
+                name.to_owned(),
                 Group {
-                    description: g.description().map(str::to_owned),
+                    description: nonempty(g.description()),
                     precedence: g.precedence().and_then(|p| u32::try_from(p).ok()),
-                    role_arn: g.role_arn().map(str::to_owned),
+                    role_arn: nonempty(g.role_arn()),
                 },
             ))
         })

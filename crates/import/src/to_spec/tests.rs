@@ -81,7 +81,7 @@ fn saml(mapping: &[(&str, &str)]) -> IdentityProviderType {
         .build()
 }
 
-fn check(imported: &Imported) -> Vec<String> {
+pub(crate) fn check(imported: &Imported) -> Vec<String> {
     let text = crate::spec_file(imported, "us-east-1_Seeds", "us-east-1", "schema.json");
     match spec::load_str("seeds.yaml", &text) {
         Ok(loaded) => loaded.warnings.iter().map(|d| d.message.clone()).collect(),

@@ -65,7 +65,15 @@ impl Checker<'_> {
                     }
                 }
                 ProviderKind::Apple { private_key, .. } => self.secret(&format!("{base}.private_key"), private_key),
-                ProviderKind::Saml { metadata_url, metadata_file, .. } => match (metadata_url, metadata_file) {
+                ProviderKind::Saml { metadata_url, metadata_file, email_attribute, .. } => {
+                    if email_attribute.is_empty() {
+                        self.error(
+                            format!("{base}.email_attribute"),
+                            "`email_attribute` is empty; the provider would map `email` from an attribute named \"\", which no IdP asserts",
+                            "name the SAML attribute that carries the address, e.g. `http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress`",
+                        );
+                    }
+                    match (metadata_url, metadata_file) {
                     (None, None) | (Some(_), Some(_)) => self.error(
                         base.clone(),
                         "a SAML provider needs exactly one of `metadata_url` and `metadata_file`",
@@ -77,7 +85,8 @@ impl Checker<'_> {
                         "use the IdP's https metadata URL",
                     ),
                     _ => {}
-                },
+                    }
+                }
             }
 
             self.email_verified_policy(i, provider, policy);
