@@ -2,9 +2,10 @@
 //! renders to the same pool.
 
 use aws_sdk_cognitoidentityprovider::types::{
-    AdminCreateUserConfigType, GroupType, PasswordPolicyType, UserPoolPolicyType,
+    AdminCreateUserConfigType, GroupType, PasswordPolicyType, PreventUserExistenceErrorTypes,
+    UserPoolClientType, UserPoolPolicyType,
 };
-use spec::PasswordPolicy;
+use spec::{AuthFlow, PasswordPolicy};
 
 use super::tests::{agent_builder, check, live, pool_builder};
 use super::to_spec;
@@ -91,5 +92,40 @@ fn cognitos_own_provider_groups_are_left_out_and_empty_strings_mean_absent() {
     assert!(
         !findings.iter().any(|f| f.starts_with("ERROR")),
         "{findings:#?}"
+    );
+}
+
+#[test]
+fn a_client_without_explicit_auth_flows_keeps_srp_custom_and_refresh() {
+    let client = UserPoolClientType::builder()
+        .client_name("web")
+        .client_id("web-id")
+        .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
+        .enable_token_revocation(true)
+        .build();
+    let imported = to_spec(&live(pool_builder().build(), client));
+    let gaps: Vec<_> = imported
+        .gaps
+        .iter()
+        .filter(|g| g.setting.contains("ExplicitAuthFlows"))
+        .collect();
+    assert!(gaps.is_empty(), "{gaps:#?}");
+    let web = &imported.spec.clients[0];
+    assert_eq!(web.auth_flows, vec![AuthFlow::UserSrp, AuthFlow::Custom]);
+
+    // What the template renders is what Cognito allowed.
+    let template = template::render(&imported.spec, &template::RenderOptions::default());
+    let id = template.client_logical_id("web").expect("the client is rendered");
+    let flows = template
+        .as_value()
+        .pointer(&format!("/Resources/{id}/Properties/ExplicitAuthFlows"))
+        .cloned();
+    assert_eq!(
+        flows,
+        Some(serde_json::json!([
+            "ALLOW_USER_SRP_AUTH",
+            "ALLOW_CUSTOM_AUTH",
+            "ALLOW_REFRESH_TOKEN_AUTH"
+        ]))
     );
 }
