@@ -1,8 +1,10 @@
 //! What a live pool states, or leaves to Cognito's defaults, comes back as the spec that
 //! renders to the same pool.
 
+use std::collections::HashMap;
+
 use aws_sdk_cognitoidentityprovider::types::{
-    AdminCreateUserConfigType, GroupType, PasswordPolicyType, PreventUserExistenceErrorTypes,
+    AdminCreateUserConfigType, GroupType, IdentityProviderType, IdentityProviderTypeType, PasswordPolicyType, PreventUserExistenceErrorTypes,
     UserPoolClientType, UserPoolPolicyType,
 };
 use spec::{AuthFlow, PasswordPolicy};
@@ -127,5 +129,80 @@ fn a_client_without_explicit_auth_flows_keeps_srp_custom_and_refresh() {
             "ALLOW_CUSTOM_AUTH",
             "ALLOW_REFRESH_TOKEN_AUTH"
         ]))
+    );
+}
+
+/// The provider's `ProviderDetails` in the template rendered from the imported spec.
+fn rendered_details(imported: &super::Imported, provider: &str) -> serde_json::Value {
+    let template = template::render(&imported.spec, &template::RenderOptions::default());
+    let resources = template.as_value()["Resources"].as_object().unwrap();
+    resources
+        .values()
+        .find(|r| r["Properties"]["ProviderName"] == provider)
+        .map(|r| r["Properties"]["ProviderDetails"].clone())
+        .expect("the provider is rendered")
+}
+
+#[test]
+fn explicit_oidc_endpoints_and_saml_options_survive_a_redeploy() {
+    let mut pool = live(pool_builder().build(), agent_builder().build());
+    let oidc_details = [
+        ("client_id", "corp-client"),
+        ("client_secret", "secret"),
+        ("oidc_issuer", "https://login.corp.example"),
+        ("authorize_scopes", "openid email"),
+        ("attributes_request_method", "GET"),
+        ("authorize_url", "https://login.corp.example/oauth2/authorize"),
+        ("token_url", "https://login.corp.example/oauth2/token"),
+        ("attributes_url", "https://login.corp.example/oauth2/userinfo"),
+        ("jwks_uri", "https://login.corp.example/keys"),
+    ];
+    let saml_details = [
+        ("MetadataURL", "https://idp.corp.example/metadata"),
+        ("IDPSignout", "true"),
+        ("IDPInit", "true"),
+        ("EncryptedResponses", "true"),
+        ("RequestSigningAlgorithm", "rsa-sha256"),
+    ];
+    let provider = |name: &str, kind, details: &[(&str, &str)], email: &str| {
+        IdentityProviderType::builder()
+            .provider_name(name)
+            .provider_type(kind)
+            .set_provider_details(Some(
+                details
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect::<HashMap<_, _>>(),
+            ))
+            .attribute_mapping("email", email)
+            .build()
+    };
+    pool.providers = vec![
+        provider("Corp", IdentityProviderTypeType::Oidc, &oidc_details, "email"),
+        provider(
+            "Staff",
+            IdentityProviderTypeType::Saml,
+            &saml_details,
+            "mail",
+        ),
+    ];
+    let imported = to_spec(&pool);
+    assert_eq!(imported.gaps, Vec::new());
+
+    let oidc = rendered_details(&imported, "Corp");
+    for (key, value) in oidc_details {
+        if key != "client_secret" {
+            assert_eq!(oidc[key], value, "{key}");
+        }
+    }
+    let saml = rendered_details(&imported, "Staff");
+    assert_eq!(
+        saml,
+        serde_json::Value::Object(
+            saml_details
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), serde_json::json!(v)))
+                .collect()
+        )
     );
 }

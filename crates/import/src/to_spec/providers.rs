@@ -4,7 +4,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_cognitoidentityprovider::types::{IdentityProviderType, IdentityProviderTypeType};
-use spec::{EmailVerifiedPolicy, HttpMethod, IdentityProvider, ProviderKind};
+use spec::{
+    EmailVerifiedPolicy, HttpMethod, IdentityProvider, ProviderKind, SamlSigningAlgorithm,
+};
 
 use super::{Gaps, SECRET_PLACEHOLDER};
 
@@ -17,6 +19,9 @@ fn provider(live: &IdentityProviderType, gaps: &mut Gaps) -> Option<IdentityProv
     let empty = HashMap::new();
     let details = live.provider_details().unwrap_or(&empty);
     let detail = |key: &str| details.get(key).cloned().unwrap_or_default();
+    // An empty string from the service means the detail is absent.
+    let optional = |key: &str| details.get(key).filter(|v| !v.is_empty()).cloned();
+    let on = |key: &str| details.get(key).is_some_and(|v| v.eq_ignore_ascii_case("true"));
     // Google and Login with Amazon separate scopes with spaces, Facebook with commas.
     let scopes = |separator: char| -> Vec<String> {
         detail("authorize_scopes")
@@ -43,6 +48,10 @@ fn provider(live: &IdentityProviderType, gaps: &mut Gaps) -> Option<IdentityProv
             } else {
                 HttpMethod::Get
             },
+            authorize_url: optional("authorize_url"),
+            token_url: optional("token_url"),
+            attributes_url: optional("attributes_url"),
+            jwks_uri: optional("jwks_uri"),
         },
         IdentityProviderTypeType::SignInWithApple => ProviderKind::Apple {
             client_id: detail("client_id"),
@@ -73,7 +82,21 @@ fn provider(live: &IdentityProviderType, gaps: &mut Gaps) -> Option<IdentityProv
                 .and_then(|m| m.get("email"))
                 .cloned()
                 .unwrap_or_default(),
-            idp_signout: detail("IDPSignout") == "true",
+            idp_signout: on("IDPSignout"),
+            idp_init: on("IDPInit"),
+            encrypted_responses: on("EncryptedResponses"),
+            request_signing_algorithm: match optional("RequestSigningAlgorithm").as_deref() {
+                None => None,
+                Some("rsa-sha256") => Some(SamlSigningAlgorithm::RsaSha256),
+                Some(other) => {
+                    gaps.add(
+                        format!("identity_providers[{name}].RequestSigningAlgorithm"),
+                        other,
+                        "a signing algorithm the spec does not have",
+                    );
+                    None
+                }
+            },
         },
         other => {
             gaps.add(

@@ -42,6 +42,23 @@ pub enum HttpMethod {
     Post,
 }
 
+/// How Cognito signs its SAML requests to the IdP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum SamlSigningAlgorithm {
+    /// RSA with SHA-256.
+    #[serde(rename = "rsa-sha256")]
+    RsaSha256,
+}
+
+impl SamlSigningAlgorithm {
+    /// The `RequestSigningAlgorithm` value in ProviderDetails.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SamlSigningAlgorithm::RsaSha256 => "rsa-sha256",
+        }
+    }
+}
+
 impl ProviderKind {
     /// The Cognito `ProviderType` value.
     pub fn provider_type(&self) -> &'static str {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{strings, EmailVerifiedPolicy, HttpMethod, IdentityProvider};
+use super::{strings, EmailVerifiedPolicy, HttpMethod, IdentityProvider, SamlSigningAlgorithm};
 
 // One table of the provider kinds: each kind's own fields, written once, make the spec's flat
 // form (`ProviderDoc`, with the fields every kind shares), the typed `ProviderKind`, and the
@@ -127,6 +127,20 @@ provider_kinds! {
         /// How Cognito requests user attributes: `GET` or `POST`.
         #[serde(default)]
         attributes_request_method: HttpMethod,
+        /// The authorization endpoint (https), for a provider whose discovery document Cognito
+        /// should not use; with `token_url`, `attributes_url` and `jwks_uri`. Absent: Cognito
+        /// discovers it from the issuer.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        authorize_url: Option<String>,
+        /// The token endpoint (https). Absent: discovered from the issuer.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token_url: Option<String>,
+        /// The userInfo endpoint (https). Absent: discovered from the issuer.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attributes_url: Option<String>,
+        /// The JSON Web Key Set URL (https). Absent: discovered from the issuer.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        jwks_uri: Option<String>,
     }
     /// Sign in with Apple.
     Apple {
@@ -206,6 +220,18 @@ provider_kinds! {
         /// Sign out through the IdP too.
         #[serde(default)]
         idp_signout: bool,
+        /// Accept sign-in started at the IdP (IdP-initiated SAML), without a request from
+        /// Cognito. Cognito's default: off.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        idp_init: bool,
+        /// Require the IdP to encrypt its assertions to Cognito's certificate. Cognito's
+        /// default: off.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        encrypted_responses: bool,
+        /// Sign the requests Cognito sends to the IdP (`rsa-sha256`). Absent: unsigned, Cognito's
+        /// default.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        request_signing_algorithm: Option<SamlSigningAlgorithm>,
     }
 }
 

@@ -58,10 +58,16 @@ impl Checker<'_> {
                 ProviderKind::Google { client_secret, .. }
                 | ProviderKind::Facebook { client_secret, .. }
                 | ProviderKind::Amazon { client_secret, .. } => self.secret(&format!("{base}.client_secret"), client_secret),
-                ProviderKind::Oidc { issuer, client_secret, .. } => {
+                ProviderKind::Oidc { issuer, client_secret, authorize_url, token_url, attributes_url, jwks_uri, .. } => {
                     self.secret(&format!("{base}.client_secret"), client_secret);
                     if !issuer.starts_with("https://") || issuer.len() <= "https://".len() {
                         self.error(format!("{base}.issuer"), format!("issuer {issuer:?} is not an https URL"), "write the issuer URL as the provider publishes it, e.g. `https://login.example.com`");
+                    }
+                    // Cognito refuses endpoints that are not https.
+                    for (key, url) in [("authorize_url", authorize_url), ("token_url", token_url), ("attributes_url", attributes_url), ("jwks_uri", jwks_uri)] {
+                        if let Some(url) = url.as_deref().filter(|u| !u.starts_with("https://") || u.len() <= "https://".len()) {
+                            self.error(format!("{base}.{key}"), format!("{key} {url:?} is not an https URL"), format!("write the provider's https endpoint, or leave `{key}` out to have Cognito discover it from the issuer"));
+                        }
                     }
                 }
                 ProviderKind::Apple { private_key, .. } => self.secret(&format!("{base}.private_key"), private_key),
