@@ -26,6 +26,33 @@ fn oidc_endpoints_must_be_https() {
     let text = format!(
         "{BASE}identity_providers:\n  - kind: oidc\n    name: Corp\n    issuer: https://login.corp.example\n    client_id: abc\n    client_secret: '{{{{resolve:secretsmanager:corp:SecretString:secret}}}}'\n    token_url: http://login.corp.example/token\n"
     );
-    let found = error_at(&text, "token_url \"http://login.corp.example/token\" is not an https URL", 10, 16);
-    assert!(found.help.contains("discover it from the issuer"), "{found}");
+    let found = error_at(
+        &text,
+        "token_url \"http://login.corp.example/token\" is not an https URL",
+        10,
+        16,
+    );
+    assert!(
+        found.help.contains("discover it from the issuer"),
+        "{found}"
+    );
+}
+
+#[test]
+fn a_saml_provider_states_its_email_attribute_or_that_it_maps_none() {
+    let saml = |extra: &str| {
+        format!(
+            "{BASE}identity_providers:\n  - kind: saml\n    name: Corp\n    metadata_url: https://idp.corp.example/metadata\n    email_verified: unverified\n{extra}"
+        )
+    };
+    let found = error_at(&saml(""), "a SAML provider needs `email_attribute`", 5, 5);
+    assert!(found.help.contains("map_email: false"), "{found}");
+    error_at(
+        &saml("    map_email: false\n    email_attribute: mail\n"),
+        "but `map_email: false` maps none",
+        10,
+        22,
+    );
+    let loaded = spec::load_str("pool.yaml", &saml("    map_email: false\n")).expect("loads");
+    assert_eq!(loaded.spec.identity_providers[0].email_source(), None);
 }

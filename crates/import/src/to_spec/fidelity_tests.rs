@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use aws_sdk_cognitoidentityprovider::types::{
-    AdminCreateUserConfigType, GroupType, IdentityProviderType, IdentityProviderTypeType, PasswordPolicyType, PreventUserExistenceErrorTypes,
-    UserPoolClientType, UserPoolPolicyType,
+    AdminCreateUserConfigType, GroupType, IdentityProviderType, IdentityProviderTypeType,
+    PasswordPolicyType, PreventUserExistenceErrorTypes, UserPoolClientType, UserPoolPolicyType,
 };
 use spec::{AuthFlow, PasswordPolicy};
 
@@ -117,7 +117,9 @@ fn a_client_without_explicit_auth_flows_keeps_srp_custom_and_refresh() {
 
     // What the template renders is what Cognito allowed.
     let template = template::render(&imported.spec, &template::RenderOptions::default());
-    let id = template.client_logical_id("web").expect("the client is rendered");
+    let id = template
+        .client_logical_id("web")
+        .expect("the client is rendered");
     let flows = template
         .as_value()
         .pointer(&format!("/Resources/{id}/Properties/ExplicitAuthFlows"))
@@ -152,9 +154,15 @@ fn explicit_oidc_endpoints_and_saml_options_survive_a_redeploy() {
         ("oidc_issuer", "https://login.corp.example"),
         ("authorize_scopes", "openid email"),
         ("attributes_request_method", "GET"),
-        ("authorize_url", "https://login.corp.example/oauth2/authorize"),
+        (
+            "authorize_url",
+            "https://login.corp.example/oauth2/authorize",
+        ),
         ("token_url", "https://login.corp.example/oauth2/token"),
-        ("attributes_url", "https://login.corp.example/oauth2/userinfo"),
+        (
+            "attributes_url",
+            "https://login.corp.example/oauth2/userinfo",
+        ),
         ("jwks_uri", "https://login.corp.example/keys"),
     ];
     let saml_details = [
@@ -178,7 +186,12 @@ fn explicit_oidc_endpoints_and_saml_options_survive_a_redeploy() {
             .build()
     };
     pool.providers = vec![
-        provider("Corp", IdentityProviderTypeType::Oidc, &oidc_details, "email"),
+        provider(
+            "Corp",
+            IdentityProviderTypeType::Oidc,
+            &oidc_details,
+            "email",
+        ),
         provider(
             "Staff",
             IdentityProviderTypeType::Saml,
@@ -204,5 +217,85 @@ fn explicit_oidc_endpoints_and_saml_options_survive_a_redeploy() {
                 .map(|(k, v)| ((*k).to_owned(), serde_json::json!(v)))
                 .collect()
         )
+    );
+}
+
+#[test]
+fn providers_that_map_no_email_keep_mapping_none() {
+    let mut pool = live(pool_builder().build(), agent_builder().build());
+    let provider = |name: &str, kind, details: &[(&str, &str)]| {
+        IdentityProviderType::builder()
+            .provider_name(name)
+            .provider_type(kind)
+            .set_provider_details(Some(
+                details
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect::<HashMap<_, _>>(),
+            ))
+            .attribute_mapping("username", "sub")
+            .build()
+    };
+    pool.providers = vec![
+        provider(
+            "SignInWithApple",
+            IdentityProviderTypeType::SignInWithApple,
+            &[("client_id", "a"), ("team_id", "t"), ("key_id", "k")],
+        ),
+        provider(
+            "Corp",
+            IdentityProviderTypeType::Oidc,
+            &[
+                ("client_id", "c"),
+                ("oidc_issuer", "https://login.corp.example"),
+            ],
+        ),
+        // The service reports a SAML provider without an email mapping as an empty one.
+        IdentityProviderType::builder()
+            .provider_name("Staff")
+            .provider_type(IdentityProviderTypeType::Saml)
+            .provider_details("MetadataURL", "https://idp.corp.example/metadata")
+            .attribute_mapping("email", "")
+            .build(),
+    ];
+    let imported = to_spec(&pool);
+    for provider in &imported.spec.identity_providers {
+        assert!(!provider.map_email, "{}", provider.name);
+        assert_eq!(provider.email_source(), None, "{}", provider.name);
+        assert!(
+            !provider.effective_attribute_mapping().contains_key("email"),
+            "{}",
+            provider.name
+        );
+    }
+    assert!(matches!(
+        &imported.spec.identity_providers[2].kind,
+        spec::ProviderKind::Saml {
+            email_attribute: None,
+            ..
+        }
+    ));
+    let template = template::render(&imported.spec, &template::RenderOptions::default());
+    for resource in template.as_value()["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+    {
+        if resource["Type"] == "AWS::Cognito::UserPoolIdentityProvider" {
+            assert!(
+                resource["Properties"]["AttributeMapping"]
+                    .get("email")
+                    .is_none(),
+                "{resource:#}"
+            );
+        }
+    }
+    // The imported spec loads as it was written: `map_email: false` survives the file.
+    let findings = check(&imported);
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f.starts_with("ERROR") && !f.contains("secret")),
+        "{findings:#?}"
     );
 }

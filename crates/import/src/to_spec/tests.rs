@@ -202,7 +202,7 @@ fn a_saml_mapping_is_kept_as_it_is() {
         without.email_verified,
         Some(EmailVerifiedPolicy::Unverified)
     );
-    assert_eq!(without.email_source(), "mail");
+    assert_eq!(without.email_source(), Some("mail"));
     assert!(without.attribute_mapping.is_empty());
     assert_eq!(
         with.email_verified,
