@@ -4,10 +4,10 @@ use std::collections::BTreeMap;
 
 use aws_sdk_cognitoidentityprovider::operation::get_user_pool_mfa_config::GetUserPoolMfaConfigOutput;
 use aws_sdk_cognitoidentityprovider::types::{
-    AliasAttributeType, AttributeDataType, AuthFactorType, DefaultEmailOptionType,
-    DeletionProtectionType, DomainDescriptionType, EmailSendingAccountType, GroupType,
-    ResourceServerType, SchemaAttributeType, SoftwareTokenMfaConfigType, UserPoolMfaType,
-    UserPoolTierType, UserPoolType, UserVerificationType, UsernameAttributeType,
+    AdminCreateUserConfigType, AliasAttributeType, AttributeDataType, AuthFactorType,
+    DefaultEmailOptionType, DeletionProtectionType, DomainDescriptionType, EmailSendingAccountType,
+    GroupType, ResourceServerType, SchemaAttributeType, SoftwareTokenMfaConfigType,
+    UserPoolMfaType, UserPoolTierType, UserPoolType, UserVerificationType, UsernameAttributeType,
     UsernameConfigurationType, VerifiedAttributeType,
 };
 use serde_json::json;
@@ -359,7 +359,7 @@ fn password(pool: &UserPoolType) -> PasswordPolicy {
     // default is 7.
     let legacy_days = pool
         .admin_create_user_config()
-        .map(|a| a.unused_account_validity_days())
+        .map(AdminCreateUserConfigType::unused_account_validity_days)
         .filter(|d| *d > 0);
     let temporary_days = |days: i32| {
         Some(days)

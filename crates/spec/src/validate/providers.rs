@@ -58,7 +58,7 @@ impl Checker<'_> {
                 ProviderKind::Google { client_secret, .. }
                 | ProviderKind::Facebook { client_secret, .. }
                 | ProviderKind::Amazon { client_secret, .. } => {
-                    self.secret(&format!("{base}.client_secret"), client_secret)
+                    self.secret(&format!("{base}.client_secret"), client_secret);
                 }
                 ProviderKind::Oidc {
                     issuer,
@@ -89,7 +89,7 @@ impl Checker<'_> {
                     }
                 }
                 ProviderKind::Apple { private_key, .. } => {
-                    self.secret(&format!("{base}.private_key"), private_key)
+                    self.secret(&format!("{base}.private_key"), private_key);
                 }
                 ProviderKind::Saml {
                     metadata_url,
