@@ -433,7 +433,7 @@ fn providers_map_email_verified_per_policy_and_keep_secrets_dynamic() {
             let expected_email = match &provider.kind {
                 ProviderKind::Saml {
                     email_attribute, ..
-                } => email_attribute.as_str(),
+                } => email_attribute.as_deref().unwrap_or_default(),
                 _ => "email",
             };
             assert_eq!(

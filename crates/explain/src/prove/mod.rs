@@ -414,7 +414,11 @@ impl Run<'_> {
             return Seen::failed(None, format!("the pool has no app client named `{client}`"));
         };
         let name_id = format!("{USER_PREFIX}-{}-{index}@example.com", self.token);
-        let mut claims = vec![(found.email_source().to_owned(), name_id.clone())];
+        let mut claims: Vec<(String, String)> = found
+            .email_source()
+            .map(|source| (source.to_owned(), name_id.clone()))
+            .into_iter()
+            .collect();
         if let Some(claim) = found.email_verified_source() {
             claims.push((claim.to_owned(), "true".to_owned()));
         }

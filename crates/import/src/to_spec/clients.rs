@@ -50,7 +50,19 @@ pub(super) fn clients(
 
         let mut auth_flows = Vec::new();
         let mut refresh = false;
-        for flow in client.explicit_auth_flows() {
+        // A client with no ExplicitAuthFlows allows SRP, custom auth and refresh tokens;
+        // written out, so that a deploy keeps them.
+        let live_flows = client.explicit_auth_flows();
+        let live_flows = if live_flows.is_empty() {
+            &[
+                ExplicitAuthFlowsType::AllowUserSrpAuth,
+                ExplicitAuthFlowsType::AllowCustomAuth,
+                ExplicitAuthFlowsType::AllowRefreshTokenAuth,
+            ][..]
+        } else {
+            live_flows
+        };
+        for flow in live_flows {
             match flow {
                 ExplicitAuthFlowsType::AllowUserSrpAuth => auth_flows.push(AuthFlow::UserSrp),
                 ExplicitAuthFlowsType::AllowUserPasswordAuth => {

@@ -47,7 +47,7 @@ pub fn to_spec(live: &LivePool) -> Imported {
         .domain
         .as_ref()
         .and_then(|d| pool::domain(d, &mut gaps));
-    spec.groups = pool::groups(&live.groups);
+    spec.groups = pool::groups(&live.groups, live.id());
     spec.resource_servers = pool::resource_servers(&live.resource_servers);
     Imported {
         spec,
@@ -125,3 +125,6 @@ pub(crate) fn spec_name(live: &str, fallback: &str, max: usize) -> String {
 
 #[cfg(test)]
 pub(crate) mod tests;
+
+#[cfg(test)]
+mod fidelity_tests;

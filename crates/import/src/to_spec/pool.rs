@@ -4,10 +4,10 @@ use std::collections::BTreeMap;
 
 use aws_sdk_cognitoidentityprovider::operation::get_user_pool_mfa_config::GetUserPoolMfaConfigOutput;
 use aws_sdk_cognitoidentityprovider::types::{
-    AliasAttributeType, AttributeDataType, AuthFactorType, DefaultEmailOptionType,
-    DeletionProtectionType, DomainDescriptionType, EmailSendingAccountType, GroupType,
-    ResourceServerType, SchemaAttributeType, SoftwareTokenMfaConfigType, UserPoolMfaType,
-    UserPoolTierType, UserPoolType, UserVerificationType, UsernameAttributeType,
+    AdminCreateUserConfigType, AliasAttributeType, AttributeDataType, AuthFactorType,
+    DefaultEmailOptionType, DeletionProtectionType, DomainDescriptionType, EmailSendingAccountType,
+    GroupType, ResourceServerType, SchemaAttributeType, SoftwareTokenMfaConfigType,
+    UserPoolMfaType, UserPoolTierType, UserPoolType, UserVerificationType, UsernameAttributeType,
     UsernameConfigurationType, VerifiedAttributeType,
 };
 use serde_json::json;
@@ -351,27 +351,51 @@ fn verification(pool: &UserPoolType, gaps: &mut Gaps) -> Verification {
     }
 }
 
+/// Cognito's own password policy where the live pool states none (a pool created without
+/// one: 8 characters, every character class, 7 days), not poolctl's stricter default, which
+/// would tighten the pool on the first deploy.
 fn password(pool: &UserPoolType) -> PasswordPolicy {
+    // Describe leaves TemporaryPasswordValidityDays out of a pool that never set it, and the
+    // SDK reads that as 0. Cognito then uses the legacy UnusedAccountValidityDays, whose
+    // default is 7.
+    let legacy_days = pool
+        .admin_create_user_config()
+        .map(AdminCreateUserConfigType::unused_account_validity_days)
+        .filter(|d| *d > 0);
+    let temporary_days = |days: i32| {
+        Some(days)
+            .filter(|d| *d > 0)
+            .or(legacy_days)
+            .and_then(|d| u16::try_from(d).ok())
+            .unwrap_or(COGNITO_TEMPORARY_PASSWORD_DAYS)
+    };
     let Some(policy) = pool.policies().and_then(|p| p.password_policy()) else {
-        return PasswordPolicy::default();
+        return PasswordPolicy {
+            min_length: COGNITO_MIN_PASSWORD_LENGTH,
+            temporary_password_validity_days: temporary_days(0),
+            ..PasswordPolicy::default()
+        };
     };
     PasswordPolicy {
         min_length: policy
             .minimum_length()
             .and_then(|n| u8::try_from(n).ok())
-            .unwrap_or(8),
+            .unwrap_or(COGNITO_MIN_PASSWORD_LENGTH),
         require_lowercase: policy.require_lowercase(),
         require_uppercase: policy.require_uppercase(),
         require_numbers: policy.require_numbers(),
         require_symbols: policy.require_symbols(),
-        temporary_password_validity_days: u16::try_from(policy.temporary_password_validity_days())
-            .unwrap_or(7),
+        temporary_password_validity_days: temporary_days(policy.temporary_password_validity_days()),
         history_size: policy
             .password_history_size()
             .and_then(|n| u8::try_from(n).ok())
             .filter(|n| *n > 0),
     }
 }
+
+/// Cognito's defaults for a pool created without a password policy.
+const COGNITO_MIN_PASSWORD_LENGTH: u8 = 8;
+const COGNITO_TEMPORARY_PASSWORD_DAYS: u16 = 7;
 
 fn mfa_settings(
     pool: &UserPoolType,
@@ -612,16 +636,25 @@ pub(super) fn domain(domain: &DomainDescriptionType, gaps: &mut Gaps) -> Option<
     }
 }
 
-pub(super) fn groups(groups: &[GroupType]) -> BTreeMap<String, Group> {
+/// The pool's groups, without the `<poolId>_<Provider>` groups Cognito makes for federated
+/// users: those belong to the service, and a spec carrying one would create a group named
+/// after the old pool. Empty strings from the service mean absent.
+pub(super) fn groups(groups: &[GroupType], pool_id: &str) -> BTreeMap<String, Group> {
+    let managed_prefix = format!("{pool_id}_");
+    let nonempty = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_owned);
     groups
         .iter()
         .filter_map(|g| {
+            let name = g.group_name()?;
+            if name.starts_with(&managed_prefix) {
+                return None;
+            }
             Some((
-                g.group_name()?.to_owned(),
+                name.to_owned(),
                 Group {
-                    description: g.description().map(str::to_owned),
+                    description: nonempty(g.description()),
                     precedence: g.precedence().and_then(|p| u32::try_from(p).ok()),
-                    role_arn: g.role_arn().map(str::to_owned),
+                    role_arn: nonempty(g.role_arn()),
                 },
             ))
         })

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_cognitoidentityprovider::types::{IdentityProviderType, IdentityProviderTypeType};
-use spec::{EmailVerifiedPolicy, HttpMethod, IdentityProvider, ProviderKind};
+use spec::{EmailVerifiedPolicy, HttpMethod, IdentityProvider, ProviderKind, SamlSigningAlgorithm};
 
 use super::{Gaps, SECRET_PLACEHOLDER};
 
@@ -17,6 +17,13 @@ fn provider(live: &IdentityProviderType, gaps: &mut Gaps) -> Option<IdentityProv
     let empty = HashMap::new();
     let details = live.provider_details().unwrap_or(&empty);
     let detail = |key: &str| details.get(key).cloned().unwrap_or_default();
+    // An empty string from the service means the detail is absent.
+    let optional = |key: &str| details.get(key).filter(|v| !v.is_empty()).cloned();
+    let on = |key: &str| {
+        details
+            .get(key)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    };
     // Google and Login with Amazon separate scopes with spaces, Facebook with commas.
     let scopes = |separator: char| -> Vec<String> {
         detail("authorize_scopes")
@@ -43,6 +50,10 @@ fn provider(live: &IdentityProviderType, gaps: &mut Gaps) -> Option<IdentityProv
             } else {
                 HttpMethod::Get
             },
+            authorize_url: optional("authorize_url"),
+            token_url: optional("token_url"),
+            attributes_url: optional("attributes_url"),
+            jwks_uri: optional("jwks_uri"),
         },
         IdentityProviderTypeType::SignInWithApple => ProviderKind::Apple {
             client_id: detail("client_id"),
@@ -71,9 +82,23 @@ fn provider(live: &IdentityProviderType, gaps: &mut Gaps) -> Option<IdentityProv
             email_attribute: live
                 .attribute_mapping()
                 .and_then(|m| m.get("email"))
-                .cloned()
-                .unwrap_or_default(),
-            idp_signout: detail("IDPSignout") == "true",
+                .filter(|e| !e.is_empty())
+                .cloned(),
+            idp_signout: on("IDPSignout"),
+            idp_init: on("IDPInit"),
+            encrypted_responses: on("EncryptedResponses"),
+            request_signing_algorithm: match optional("RequestSigningAlgorithm").as_deref() {
+                None => None,
+                Some("rsa-sha256") => Some(SamlSigningAlgorithm::RsaSha256),
+                Some(other) => {
+                    gaps.add(
+                        format!("identity_providers[{name}].RequestSigningAlgorithm"),
+                        other,
+                        "a signing algorithm the spec does not have",
+                    );
+                    None
+                }
+            },
         },
         other => {
             gaps.add(
@@ -101,6 +126,8 @@ fn provider(live: &IdentityProviderType, gaps: &mut Gaps) -> Option<IdentityProv
         kind,
         attribute_mapping: BTreeMap::new(),
         email_verified: None,
+        // As the pool has it: a provider that maps no address keeps mapping none.
+        map_email: mapping.get("email").is_some_and(|e| !e.is_empty()),
     };
     // As the pool has it: no mapping is `unverified` (users verify by code, or stay
     // unverified), a mapping is the claim it names.
@@ -112,7 +139,9 @@ fn provider(live: &IdentityProviderType, gaps: &mut Gaps) -> Option<IdentityProv
         Some(source) => EmailVerifiedPolicy::ClaimNamed(source),
     });
     // What the kind maps by default need not be written.
-    if mapping.get("email").map(String::as_str) == Some(provider.email_source()) {
+    if mapping.get("email").map(String::as_str) == provider.email_source()
+        || mapping.get("email").is_some_and(String::is_empty)
+    {
         mapping.remove("email");
     }
     provider.attribute_mapping = mapping;

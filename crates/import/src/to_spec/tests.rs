@@ -81,7 +81,7 @@ fn saml(mapping: &[(&str, &str)]) -> IdentityProviderType {
         .build()
 }
 
-fn check(imported: &Imported) -> Vec<String> {
+pub(crate) fn check(imported: &Imported) -> Vec<String> {
     let text = crate::spec_file(imported, "us-east-1_Seeds", "us-east-1", "schema.json");
     match spec::load_str("seeds.yaml", &text) {
         Ok(loaded) => loaded.warnings.iter().map(|d| d.message.clone()).collect(),
@@ -202,7 +202,7 @@ fn a_saml_mapping_is_kept_as_it_is() {
         without.email_verified,
         Some(EmailVerifiedPolicy::Unverified)
     );
-    assert_eq!(without.email_source(), "mail");
+    assert_eq!(without.email_source(), Some("mail"));
     assert!(without.attribute_mapping.is_empty());
     assert_eq!(
         with.email_verified,

@@ -36,6 +36,12 @@ fn yes() -> bool {
     true
 }
 
+/// Serde's test for leaving such a flag out when it is on.
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
+fn is_true(value: &bool) -> bool {
+    *value
+}
+
 fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
 }

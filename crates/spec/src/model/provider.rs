@@ -21,6 +21,8 @@ pub struct IdentityProvider {
     pub kind: ProviderKind,
     pub attribute_mapping: BTreeMap<String, String>,
     pub email_verified: Option<EmailVerifiedPolicy>,
+    /// Whether the provider maps its address to `email` (the spec's `map_email`).
+    pub map_email: bool,
 }
 
 impl JsonSchema for IdentityProvider {
@@ -40,6 +42,23 @@ pub enum HttpMethod {
     #[default]
     Get,
     Post,
+}
+
+/// How Cognito signs its SAML requests to the IdP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum SamlSigningAlgorithm {
+    /// RSA with SHA-256.
+    #[serde(rename = "rsa-sha256")]
+    RsaSha256,
+}
+
+impl SamlSigningAlgorithm {
+    /// The `RequestSigningAlgorithm` value in ProviderDetails.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SamlSigningAlgorithm::RsaSha256 => "rsa-sha256",
+        }
+    }
 }
 
 impl ProviderKind {
@@ -65,13 +84,17 @@ impl ProviderKind {
 }
 
 impl IdentityProvider {
-    /// The provider attribute that carries the email address.
-    pub fn email_source(&self) -> &str {
+    /// The provider attribute that carries the email address; `None` when the provider maps
+    /// none (`map_email: false`, or a SAML provider without `email_attribute`).
+    pub fn email_source(&self) -> Option<&str> {
+        if !self.map_email {
+            return None;
+        }
         match &self.kind {
             ProviderKind::Saml {
                 email_attribute, ..
-            } => email_attribute,
-            _ => "email",
+            } => email_attribute.as_deref(),
+            _ => Some("email"),
         }
     }
 
@@ -109,7 +132,9 @@ impl IdentityProvider {
     /// renders it as the provider's `AttributeMapping`.
     pub fn effective_attribute_mapping(&self) -> BTreeMap<String, String> {
         let mut mapping = BTreeMap::new();
-        mapping.insert("email".to_owned(), self.email_source().to_owned());
+        if let Some(source) = self.email_source() {
+            mapping.insert("email".to_owned(), source.to_owned());
+        }
         if let Some(source) = self.email_verified_source() {
             mapping.insert("email_verified".to_owned(), source.to_owned());
         }

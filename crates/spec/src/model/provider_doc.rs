@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{strings, EmailVerifiedPolicy, HttpMethod, IdentityProvider};
+use super::{
+    is_true, strings, yes, EmailVerifiedPolicy, HttpMethod, IdentityProvider, SamlSigningAlgorithm,
+};
 
 // One table of the provider kinds: each kind's own fields, written once, make the spec's flat
 // form (`ProviderDoc`, with the fields every kind shares), the typed `ProviderKind`, and the
@@ -49,6 +51,11 @@ macro_rules! provider_kinds {
                     $(#[$email_verified_doc])*
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     email_verified: Option<EmailVerifiedPolicy>,
+                    /// Map the provider's address to the pool's `email` (default `true`). `false`
+                    /// leaves `email` out of the provider's mapping, as some existing pools have
+                    /// it: users from this provider then get no address from it.
+                    #[serde(default = "yes", skip_serializing_if = "is_true")]
+                    map_email: bool,
                 },
             )*
         }
@@ -62,12 +69,13 @@ macro_rules! provider_kinds {
         impl From<ProviderDoc> for IdentityProvider {
             fn from(doc: ProviderDoc) -> Self {
                 match doc {
-                    $(ProviderDoc::$variant { name, $($field,)* attribute_mapping, email_verified } => {
+                    $(ProviderDoc::$variant { name, $($field,)* attribute_mapping, email_verified, map_email } => {
                         IdentityProvider {
                             name,
                             kind: ProviderKind::$variant { $($field,)* },
                             attribute_mapping,
                             email_verified,
+                            map_email,
                         }
                     })*
                 }
@@ -76,13 +84,14 @@ macro_rules! provider_kinds {
 
         impl From<IdentityProvider> for ProviderDoc {
             fn from(p: IdentityProvider) -> Self {
-                let IdentityProvider { name, kind, attribute_mapping, email_verified } = p;
+                let IdentityProvider { name, kind, attribute_mapping, email_verified, map_email } = p;
                 match kind {
                     $(ProviderKind::$variant { $($field,)* } => ProviderDoc::$variant {
                         name,
                         $($field,)*
                         attribute_mapping,
                         email_verified,
+                        map_email,
                     },)*
                 }
             }
@@ -127,6 +136,20 @@ provider_kinds! {
         /// How Cognito requests user attributes: `GET` or `POST`.
         #[serde(default)]
         attributes_request_method: HttpMethod,
+        /// The authorization endpoint (https), for a provider whose discovery document Cognito
+        /// should not use; with `token_url`, `attributes_url` and `jwks_uri`. Absent: Cognito
+        /// discovers it from the issuer.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        authorize_url: Option<String>,
+        /// The token endpoint (https). Absent: discovered from the issuer.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token_url: Option<String>,
+        /// The userInfo endpoint (https). Absent: discovered from the issuer.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attributes_url: Option<String>,
+        /// The JSON Web Key Set URL (https). Absent: discovered from the issuer.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        jwks_uri: Option<String>,
     }
     /// Sign in with Apple.
     Apple {
@@ -201,11 +224,25 @@ provider_kinds! {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         metadata_file: Option<String>,
         /// The SAML attribute that carries the email address, e.g.
-        /// `http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress`.
-        email_attribute: String,
+        /// `http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress`. Required
+        /// unless `map_email: false`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        email_attribute: Option<String>,
         /// Sign out through the IdP too.
         #[serde(default)]
         idp_signout: bool,
+        /// Accept sign-in started at the IdP (IdP-initiated SAML), without a request from
+        /// Cognito. Cognito's default: off.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        idp_init: bool,
+        /// Require the IdP to encrypt its assertions to Cognito's certificate. Cognito's
+        /// default: off.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        encrypted_responses: bool,
+        /// Sign the requests Cognito sends to the IdP (`rsa-sha256`). Absent: unsigned, Cognito's
+        /// default.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        request_signing_algorithm: Option<SamlSigningAlgorithm>,
     }
 }
 

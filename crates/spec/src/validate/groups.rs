@@ -55,7 +55,13 @@ impl Checker<'_> {
                 }
             }
             if let Some(arn) = &group.role_arn {
-                if !is_iam_role_arn(arn) {
+                if arn.is_empty() {
+                    self.error(
+                        format!("{base}.role_arn"),
+                        "`role_arn` is empty; CloudFormation would pass \"\" to Cognito, which refuses it",
+                        "remove `role_arn` for a group without a role, or write `arn:aws:iam::<account>:role/<name>`",
+                    );
+                } else if !is_iam_role_arn(arn) {
                     self.error(
                         format!("{base}.role_arn"),
                         format!("{arn:?} is not the ARN of an IAM role"),

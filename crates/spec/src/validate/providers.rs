@@ -57,15 +57,65 @@ impl Checker<'_> {
             match &provider.kind {
                 ProviderKind::Google { client_secret, .. }
                 | ProviderKind::Facebook { client_secret, .. }
-                | ProviderKind::Amazon { client_secret, .. } => self.secret(&format!("{base}.client_secret"), client_secret),
-                ProviderKind::Oidc { issuer, client_secret, .. } => {
+                | ProviderKind::Amazon { client_secret, .. } => {
+                    self.secret(&format!("{base}.client_secret"), client_secret);
+                }
+                ProviderKind::Oidc {
+                    issuer,
+                    client_secret,
+                    authorize_url,
+                    token_url,
+                    attributes_url,
+                    jwks_uri,
+                    ..
+                } => {
                     self.secret(&format!("{base}.client_secret"), client_secret);
                     if !issuer.starts_with("https://") || issuer.len() <= "https://".len() {
                         self.error(format!("{base}.issuer"), format!("issuer {issuer:?} is not an https URL"), "write the issuer URL as the provider publishes it, e.g. `https://login.example.com`");
                     }
+                    // Cognito refuses endpoints that are not https.
+                    for (key, url) in [
+                        ("authorize_url", authorize_url),
+                        ("token_url", token_url),
+                        ("attributes_url", attributes_url),
+                        ("jwks_uri", jwks_uri),
+                    ] {
+                        if let Some(url) = url
+                            .as_deref()
+                            .filter(|u| !u.starts_with("https://") || u.len() <= "https://".len())
+                        {
+                            self.error(format!("{base}.{key}"), format!("{key} {url:?} is not an https URL"), format!("write the provider's https endpoint, or leave `{key}` out to have Cognito discover it from the issuer"));
+                        }
+                    }
                 }
-                ProviderKind::Apple { private_key, .. } => self.secret(&format!("{base}.private_key"), private_key),
-                ProviderKind::Saml { metadata_url, metadata_file, .. } => match (metadata_url, metadata_file) {
+                ProviderKind::Apple { private_key, .. } => {
+                    self.secret(&format!("{base}.private_key"), private_key);
+                }
+                ProviderKind::Saml {
+                    metadata_url,
+                    metadata_file,
+                    email_attribute,
+                    ..
+                } => {
+                    match (email_attribute.as_deref(), provider.map_email) {
+                        (Some(""), _) => self.error(
+                            format!("{base}.email_attribute"),
+                            "`email_attribute` is empty; the provider would map `email` from an attribute named \"\", which no IdP asserts",
+                            "name the SAML attribute that carries the address, e.g. `http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress`, or write `map_email: false` for a provider that maps none",
+                        ),
+                        (None, true) => self.error(
+                            base.clone(),
+                            "a SAML provider needs `email_attribute`: no IdP asserts the address under a standard name",
+                            "name the SAML attribute that carries the address, e.g. `email_attribute: http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress`, or write `map_email: false` for a provider that maps none",
+                        ),
+                        (Some(_), false) => self.error(
+                            format!("{base}.email_attribute"),
+                            "`email_attribute` names the address, but `map_email: false` maps none",
+                            "remove one of the two",
+                        ),
+                        _ => {}
+                    }
+                    match (metadata_url, metadata_file) {
                     (None, None) | (Some(_), Some(_)) => self.error(
                         base.clone(),
                         "a SAML provider needs exactly one of `metadata_url` and `metadata_file`",
@@ -77,7 +127,8 @@ impl Checker<'_> {
                         "use the IdP's https metadata URL",
                     ),
                     _ => {}
-                },
+                    }
+                }
             }
 
             self.email_verified_policy(i, provider, policy);

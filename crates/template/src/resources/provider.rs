@@ -27,16 +27,34 @@ pub(super) fn identity_provider(cx: &Context, provider: &IdentityProvider) -> Va
             client_secret,
             scopes: s,
             attributes_request_method,
-        } => json!({
-            "client_id": client_id,
-            "client_secret": client_secret,
-            "attributes_request_method": match attributes_request_method {
-                HttpMethod::Get => "GET",
-                HttpMethod::Post => "POST",
-            },
-            "oidc_issuer": issuer,
-            "authorize_scopes": scopes(s, " "),
-        }),
+            authorize_url,
+            token_url,
+            attributes_url,
+            jwks_uri,
+        } => {
+            let mut d = json!({
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "attributes_request_method": match attributes_request_method {
+                    HttpMethod::Get => "GET",
+                    HttpMethod::Post => "POST",
+                },
+                "oidc_issuer": issuer,
+                "authorize_scopes": scopes(s, " "),
+            });
+            // Endpoints left out are discovered from the issuer.
+            for (key, url) in [
+                ("authorize_url", authorize_url),
+                ("token_url", token_url),
+                ("attributes_url", attributes_url),
+                ("jwks_uri", jwks_uri),
+            ] {
+                if let Some(url) = url {
+                    d[key] = json!(url);
+                }
+            }
+            d
+        }
         ProviderKind::Apple {
             client_id,
             team_id,
@@ -79,6 +97,9 @@ pub(super) fn identity_provider(cx: &Context, provider: &IdentityProvider) -> Va
             metadata_url,
             metadata_file,
             idp_signout,
+            idp_init,
+            encrypted_responses,
+            request_signing_algorithm,
             ..
         } => {
             let mut d = Map::new();
@@ -91,6 +112,16 @@ pub(super) fn identity_provider(cx: &Context, provider: &IdentityProvider) -> Va
                 "IDPSignout".into(),
                 json!(if *idp_signout { "true" } else { "false" }),
             );
+            // Written only when on, as Cognito's defaults are off.
+            if *idp_init {
+                d.insert("IDPInit".into(), json!("true"));
+            }
+            if *encrypted_responses {
+                d.insert("EncryptedResponses".into(), json!("true"));
+            }
+            if let Some(algorithm) = request_signing_algorithm {
+                d.insert("RequestSigningAlgorithm".into(), json!(algorithm.as_str()));
+            }
             Value::Object(d)
         }
     };
