@@ -304,3 +304,22 @@ fn a_pool_without_sms_has_no_sms_configuration() {
         .is_none());
     assert!(res.get("SmsRole").is_none());
 }
+
+#[test]
+fn an_admin_only_pool_renders_its_invitation_and_a_spec_without_sign_up_leaves_it_out() {
+    let res = resources("admin-only.yaml");
+    assert_eq!(
+        res["UserPool"]["Properties"]["AdminCreateUserConfig"],
+        json!({
+            "AllowAdminCreateUserOnly": true,
+            "InviteMessageTemplate": {
+                "EmailSubject": "Your new account",
+                "EmailMessage": "Your username is {username} and your temporary password is {####}.",
+            },
+        })
+    );
+    let minimal = resources("minimal.yaml");
+    assert!(minimal["UserPool"]["Properties"]
+        .get("AdminCreateUserConfig")
+        .is_none());
+}

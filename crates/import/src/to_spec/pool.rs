@@ -14,11 +14,11 @@ use serde_json::json;
 use spec::{
     Alias, Attributes, CustomAttribute, CustomAttributeType, CustomAuthThreatMode, CustomDomain,
     DeletionProtection, Domain, EmailMfaMessage, EmailSender, EmailSending, FirstFactor, Group,
-    ManagedLogin, MessageStyle, Mfa, MfaFactor, MfaMode, Passkeys, PasswordPolicy, Plan, PoolSpec,
-    PreTokenGeneration, PreTokenVersion, Protection, RecoveryMechanism, ResourceScope,
-    ResourceServer, SesSettings, SignIn, SmsSending, StandardAttribute, ThreatMode,
-    ThreatProtection, Triggers, UserVerification, UsernameKind, VerifiableAttribute, Verification,
-    VerificationMessage, STANDARD_ATTRIBUTES, VERIFICATION_ATTRIBUTES,
+    Invitation, ManagedLogin, MessageStyle, Mfa, MfaFactor, MfaMode, Passkeys, PasswordPolicy,
+    Plan, PoolSpec, PreTokenGeneration, PreTokenVersion, Protection, RecoveryMechanism,
+    ResourceScope, ResourceServer, SesSettings, SignIn, SignUp, SmsSending, StandardAttribute,
+    ThreatMode, ThreatProtection, Triggers, UserVerification, UsernameKind, VerifiableAttribute,
+    Verification, VerificationMessage, STANDARD_ATTRIBUTES, VERIFICATION_ATTRIBUTES,
 };
 
 use super::{spec_name, Gaps};
@@ -56,6 +56,7 @@ pub(super) fn pool(
             _ => None,
         }),
         sign_in: sign_in(pool),
+        sign_up: sign_up(pool),
         email: email(pool, gaps),
         sms: sms(pool, mfa, gaps),
         verification: verification(pool, gaps),
@@ -523,39 +524,30 @@ fn triggers(pool: &UserPoolType, gaps: &mut Gaps) -> Triggers {
     triggers
 }
 
+/// Who creates users, and the invitation: as they are (an admin-only pool stays admin-only).
+/// An empty message from the service means Cognito's default.
+fn sign_up(pool: &UserPoolType) -> SignUp {
+    let Some(admin) = pool.admin_create_user_config() else {
+        return SignUp::default();
+    };
+    let own = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_owned);
+    let invitation = admin
+        .invite_message_template()
+        .map(|t| Invitation {
+            email_subject: own(t.email_subject()),
+            email_message: own(t.email_message()),
+            sms_message: own(t.sms_message()),
+        })
+        .filter(|i| *i != Invitation::default());
+    SignUp {
+        admin_only: admin.allow_admin_create_user_only(),
+        invitation,
+    }
+}
+
 /// Settings of the pool the spec does not model: a gap when they differ from what a spec'd
 /// pool has.
 fn other_settings(pool: &UserPoolType, gaps: &mut Gaps) {
-    if let Some(admin) = pool.admin_create_user_config() {
-        if admin.allow_admin_create_user_only() {
-            gaps.add_property(
-                "AdminCreateUserConfig.AllowAdminCreateUserOnly",
-                "true",
-                "the spec has no field for it (self-service sign-up is always allowed)",
-                Target::Pool,
-                "/AdminCreateUserConfig/AllowAdminCreateUserOnly",
-                json!(true),
-            );
-        }
-        if let Some(invite) = admin.invite_message_template() {
-            let text = [
-                invite.email_subject(),
-                invite.email_message(),
-                invite.sms_message(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" / ");
-            if !text.is_empty() {
-                gaps.add(
-                    "AdminCreateUserConfig.InviteMessageTemplate",
-                    text,
-                    NO_FIELD,
-                );
-            }
-        }
-    }
     if let Some(device) = pool.device_configuration() {
         if device.challenge_required_on_new_device()
             || device.device_only_remembered_on_user_prompt()

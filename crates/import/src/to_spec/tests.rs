@@ -332,3 +332,72 @@ fn names_the_spec_cannot_hold_are_sanitised_and_listed() {
     assert_eq!(imported.gaps[0].setting, "PoolName");
     assert_eq!(imported.gaps[0].live_value, "Seeds Pool");
 }
+
+#[test]
+fn an_admin_only_pool_is_imported_admin_only_with_its_invitation_and_no_gap() {
+    use aws_sdk_cognitoidentityprovider::types::{AdminCreateUserConfigType, MessageTemplateType};
+    let live = live(
+        pool_builder()
+            .admin_create_user_config(
+                AdminCreateUserConfigType::builder()
+                    .allow_admin_create_user_only(true)
+                    .invite_message_template(
+                        MessageTemplateType::builder()
+                            .email_subject("Welcome")
+                            .email_message("Hi {username}, password {####}")
+                            .sms_message("")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build(),
+        agent_builder().build(),
+    );
+    let imported = to_spec(&live);
+    assert!(
+        !imported
+            .gaps
+            .iter()
+            .any(|g| g.setting.starts_with("AdminCreateUserConfig")),
+        "{:?}",
+        imported.gaps
+    );
+    let sign_up = &imported.spec.sign_up;
+    assert!(sign_up.admin_only);
+    let invitation = sign_up.invitation.as_ref().expect("the invitation");
+    assert_eq!(invitation.email_subject.as_deref(), Some("Welcome"));
+    assert_eq!(
+        invitation.email_message.as_deref(),
+        Some("Hi {username}, password {####}")
+    );
+    // An empty message from the service is Cognito's default, not a message.
+    assert_eq!(invitation.sms_message, None);
+    let text = crate::spec_file(&imported, "p", "r", "s");
+    assert!(text.contains("sign_up:\n  admin_only: true\n"), "{text}");
+
+    // And the imported spec renders admin-only again.
+    let reloaded = spec::load_str("pool.yaml", &text).expect("the imported spec loads");
+    let rendered = template::render(&reloaded.spec, &template::RenderOptions::default());
+    let config =
+        &rendered.as_value()["Resources"]["UserPool"]["Properties"]["AdminCreateUserConfig"];
+    assert_eq!(config["AllowAdminCreateUserOnly"], true);
+    assert_eq!(config["InviteMessageTemplate"]["EmailSubject"], "Welcome");
+}
+
+#[test]
+fn a_pool_open_to_sign_up_imports_without_sign_up() {
+    use aws_sdk_cognitoidentityprovider::types::AdminCreateUserConfigType;
+    let live = live(
+        pool_builder()
+            .admin_create_user_config(
+                AdminCreateUserConfigType::builder()
+                    .allow_admin_create_user_only(false)
+                    .build(),
+            )
+            .build(),
+        agent_builder().build(),
+    );
+    let imported = to_spec(&live);
+    assert!(imported.spec.sign_up.is_default());
+    assert!(!crate::spec_file(&imported, "p", "r", "s").contains("\nsign_up:"));
+}
