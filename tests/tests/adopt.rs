@@ -33,6 +33,7 @@ const USERS: usize = 500;
 async fn seeds_pool(
     client: &cognito::Client,
     prevent_errors: PreventUserExistenceErrorTypes,
+    token_revocation: bool,
 ) -> (String, String) {
     let pool = client
         .create_user_pool()
@@ -71,7 +72,7 @@ async fn seeds_pool(
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
         .prevent_user_existence_errors(prevent_errors)
-        .enable_token_revocation(true)
+        .enable_token_revocation(token_revocation)
         .send()
         .await
         .unwrap()
@@ -215,7 +216,7 @@ fn rendered(emulator: &Emulator, spec: &Path) -> Value {
 async fn import_adopt_and_deploy_keep_every_user() {
     let emulator = Emulator::start();
     let client = cognito_client(&emulator).await;
-    let (pool, agent_id) = seeds_pool(&client, PreventUserExistenceErrorTypes::Enabled).await;
+    let (pool, agent_id) = seeds_pool(&client, PreventUserExistenceErrorTypes::Enabled, true).await;
     add_users(&client, &pool).await;
     let before = users(&client, &pool).await;
     assert_eq!(before.len(), USERS);
@@ -494,20 +495,30 @@ async fn import_adopt_and_deploy_keep_every_user() {
 async fn a_setting_the_spec_cannot_express_is_named_and_refused() {
     let emulator = Emulator::start();
     let client = cognito_client(&emulator).await;
-    let (pool, _) = seeds_pool(&client, PreventUserExistenceErrorTypes::Legacy).await;
+    // LEGACY, the API's default, is in the spec; token revocation off is not.
+    let (pool, _) = seeds_pool(&client, PreventUserExistenceErrorTypes::Legacy, false).await;
     let dir = scratch_dir("adopt-gap");
     let spec = dir.join("legacy.yaml");
     let run = import_to(&emulator, &pool, &spec);
     expect_code(&run, 3, "import with a setting outside the spec");
     assert!(
         run.stderr
-            .contains("clients[agent].PreventUserExistenceErrors = LEGACY"),
+            .contains("clients[agent].EnableTokenRevocation = false"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("PreventUserExistenceErrors"),
         "{}",
         run.stderr
     );
     let text = std::fs::read_to_string(&spec).unwrap();
     assert!(
-        text.contains("#   - clients[agent].PreventUserExistenceErrors = LEGACY"),
+        text.contains("#   - clients[agent].EnableTokenRevocation = false"),
+        "{text}"
+    );
+    assert!(
+        text.contains("prevent_user_existence_errors: false"),
         "{text}"
     );
 
@@ -518,7 +529,7 @@ async fn a_setting_the_spec_cannot_express_is_named_and_refused() {
     assert!(!stack_exists(&emulator, &stack).await);
     let run = adopt(&emulator, &spec, &pool, &stack, &["--allow-partial"]);
     expect_code(&run, 0, "adopt --allow-partial");
-    // The import template holds the live value, so the first deploy shows it changing.
+    // The import template holds the live values, so the first deploy shows the gap changing.
     let template = cloudformation(&emulator)
         .await
         .get_template()
@@ -527,17 +538,21 @@ async fn a_setting_the_spec_cannot_express_is_named_and_refused() {
         .await
         .unwrap();
     let template: Value = serde_json::from_str(template.template_body().unwrap()).unwrap();
-    assert_eq!(
-        template["Resources"]["ClientAgent"]["Properties"]["PreventUserExistenceErrors"],
-        "LEGACY"
-    );
+    let agent = &template["Resources"]["ClientAgent"]["Properties"];
+    assert_eq!(agent["EnableTokenRevocation"], false);
+    assert_eq!(agent["PreventUserExistenceErrors"], "LEGACY");
     let diff = run_poolctl(
         &emulator,
         &["diff", spec.to_str().unwrap(), "--stack", &stack],
     );
     expect_code(&diff, 0, "diff after the adoption");
     assert!(
-        diff.stdout.contains("PreventUserExistenceErrors"),
+        diff.stdout.contains("EnableTokenRevocation"),
+        "{}",
+        diff.stdout
+    );
+    assert!(
+        !diff.stdout.contains("PreventUserExistenceErrors"),
         "{}",
         diff.stdout
     );
@@ -547,7 +562,7 @@ async fn a_setting_the_spec_cannot_express_is_named_and_refused() {
 async fn a_domain_the_emulator_cannot_import_is_a_named_error() {
     let emulator = Emulator::start();
     let client = cognito_client(&emulator).await;
-    let (pool, _) = seeds_pool(&client, PreventUserExistenceErrorTypes::Enabled).await;
+    let (pool, _) = seeds_pool(&client, PreventUserExistenceErrorTypes::Enabled, true).await;
     let prefix = unique_name("seeds-login");
     client
         .create_user_pool_domain()

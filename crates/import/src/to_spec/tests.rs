@@ -221,9 +221,7 @@ fn settings_outside_the_spec_are_gaps_named_with_their_live_value() {
             .set_account_recovery_setting(None)
             .sms_authentication_message("Your code is {####}")
             .build(),
-        agent_builder()
-            .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Legacy)
-            .build(),
+        agent_builder().enable_token_revocation(false).build(),
     );
     let imported = to_spec(&live);
     let settings: Vec<&str> = imported.gaps.iter().map(|g| g.setting.as_str()).collect();
@@ -232,18 +230,101 @@ fn settings_outside_the_spec_are_gaps_named_with_their_live_value() {
         [
             "SmsAuthenticationMessage",
             "AccountRecoverySetting",
-            "clients[agent].PreventUserExistenceErrors"
+            "clients[agent].EnableTokenRevocation"
         ]
     );
     assert!(imported.spec.sms.is_none());
-    let legacy = &imported.gaps[2];
-    assert_eq!(legacy.live_value, "LEGACY");
-    let property = legacy.property.as_ref().expect("a CloudFormation property");
-    assert_eq!(property.pointer, "/PreventUserExistenceErrors");
-    assert_eq!(property.value, serde_json::json!("LEGACY"));
+    let revocation = &imported.gaps[2];
+    assert_eq!(revocation.live_value, "false");
+    let property = revocation
+        .property
+        .as_ref()
+        .expect("a CloudFormation property");
+    assert_eq!(property.pointer, "/EnableTokenRevocation");
+    assert_eq!(property.value, serde_json::json!(false));
     let text = crate::spec_file(&imported, "p", "r", "s");
     assert!(text.contains("# 3 live settings this spec cannot express"));
     assert!(text.contains("SmsAuthenticationMessage = Your code is {####}"));
+}
+
+#[test]
+fn client_settings_the_api_defaults_to_are_kept_in_the_spec_without_gaps() {
+    use aws_sdk_cognitoidentityprovider::types::AnalyticsConfigurationType;
+    let legacy = agent_builder()
+        .client_name("legacy")
+        .client_id("legacy-id")
+        .set_explicit_auth_flows(Some(vec![ExplicitAuthFlowsType::AllowUserSrpAuth]))
+        .set_prevent_user_existence_errors(None)
+        .callback_urls("https://app.example.com/cb")
+        .default_redirect_uri("https://app.example.com/cb")
+        .enable_propagate_additional_user_context_data(true)
+        .analytics_configuration(
+            AnalyticsConfigurationType::builder()
+                .application_id("pinpoint-app")
+                .role_arn("arn:aws:iam::123456789012:role/pinpoint")
+                .external_id("")
+                .user_data_shared(true)
+                .build(),
+        )
+        .build();
+    let mut live = live(
+        pool_builder().build(),
+        agent_builder()
+            .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Legacy)
+            .build(),
+    );
+    live.clients.push(legacy);
+    let imported = to_spec(&live);
+    assert!(
+        !imported
+            .gaps
+            .iter()
+            .any(|g| g.setting.starts_with("clients")),
+        "{:?}",
+        imported.gaps
+    );
+    let agent = &imported.spec.clients[0];
+    assert!(!agent.prevent_user_existence_errors);
+    assert!(agent.refresh_token_auth);
+    let legacy = &imported.spec.clients[1];
+    assert!(!legacy.prevent_user_existence_errors, "absent means LEGACY");
+    assert!(!legacy.refresh_token_auth);
+    assert_eq!(
+        legacy.default_redirect_url.as_deref(),
+        Some("https://app.example.com/cb")
+    );
+    assert!(legacy.propagate_user_context);
+    let analytics = legacy.analytics.as_ref().expect("analytics");
+    assert_eq!(analytics.application_id.as_deref(), Some("pinpoint-app"));
+    assert_eq!(analytics.external_id, None, "empty means absent");
+    assert!(analytics.user_data_shared);
+
+    // The imported spec renders every one of them back.
+    let text = crate::spec_file(&imported, "p", "r", "s");
+    let reloaded = spec::load_str("pool.yaml", &text).expect("the imported spec loads");
+    let rendered = template::render(&reloaded.spec, &template::RenderOptions::default());
+    let resources = &rendered.as_value()["Resources"];
+    let props = |name: &str| {
+        let id = rendered.client_logical_id(name).expect("a client");
+        resources[id.as_str()]["Properties"].clone()
+    };
+    assert_eq!(props("agent")["PreventUserExistenceErrors"], "LEGACY");
+    let legacy = props("legacy");
+    assert_eq!(legacy["PreventUserExistenceErrors"], "LEGACY");
+    assert_eq!(
+        legacy["ExplicitAuthFlows"],
+        serde_json::json!(["ALLOW_USER_SRP_AUTH"])
+    );
+    assert_eq!(legacy["DefaultRedirectURI"], "https://app.example.com/cb");
+    assert_eq!(legacy["EnablePropagateAdditionalUserContextData"], true);
+    assert_eq!(
+        legacy["AnalyticsConfiguration"],
+        serde_json::json!({
+            "ApplicationId": "pinpoint-app",
+            "RoleArn": "arn:aws:iam::123456789012:role/pinpoint",
+            "UserDataShared": true,
+        })
+    );
 }
 
 #[test]
