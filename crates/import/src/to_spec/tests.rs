@@ -228,13 +228,11 @@ fn settings_outside_the_spec_are_gaps_named_with_their_live_value() {
     assert_eq!(
         settings,
         [
-            "SmsAuthenticationMessage",
             "AccountRecoverySetting",
             "clients[agent].EnableTokenRevocation"
         ]
     );
-    assert!(imported.spec.sms.is_none());
-    let revocation = &imported.gaps[2];
+    let revocation = &imported.gaps[1];
     assert_eq!(revocation.live_value, "false");
     let property = revocation
         .property
@@ -243,8 +241,57 @@ fn settings_outside_the_spec_are_gaps_named_with_their_live_value() {
     assert_eq!(property.pointer, "/EnableTokenRevocation");
     assert_eq!(property.value, serde_json::json!(false));
     let text = crate::spec_file(&imported, "p", "r", "s");
-    assert!(text.contains("# 3 live settings this spec cannot express"));
-    assert!(text.contains("SmsAuthenticationMessage = Your code is {####}"));
+    assert!(text.contains("# 2 live settings this spec cannot express"));
+}
+
+#[test]
+fn sms_messages_on_a_pool_without_sms_configuration_are_kept_without_a_role() {
+    let live = live(
+        pool_builder()
+            .sms_authentication_message("Your code is {####}")
+            .sms_verification_message("Verify with {####}")
+            .build(),
+        agent_builder().build(),
+    );
+    let imported = to_spec(&live);
+    assert!(
+        !imported.gaps.iter().any(|g| g.setting.contains("Sms")),
+        "{:?}",
+        imported.gaps
+    );
+    let sms = imported
+        .spec
+        .sms
+        .as_ref()
+        .expect("an sms block for the messages");
+    assert_eq!(sms.role(), None);
+    assert!(!imported.spec.sends_sms());
+    assert_eq!(
+        sms.authentication_message.as_deref(),
+        Some("Your code is {####}")
+    );
+    assert_eq!(
+        sms.verification_message.as_deref(),
+        Some("Verify with {####}")
+    );
+
+    // check warns that they are never sent, and the render keeps them without SmsConfiguration.
+    let text = crate::spec_file(&imported, "p", "r", "s");
+    let loaded = spec::load_str("pool.yaml", &text).expect("the imported spec loads");
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("never sent")),
+        "{:?}",
+        loaded.warnings
+    );
+    let rendered = template::render(&loaded.spec, &template::RenderOptions::default());
+    let pool = &rendered.as_value()["Resources"]["UserPool"]["Properties"];
+    assert_eq!(pool["SmsAuthenticationMessage"], "Your code is {####}");
+    assert_eq!(pool["SmsVerificationMessage"], "Verify with {####}");
+    assert!(pool.get("SmsConfiguration").is_none());
+    assert!(rendered.as_value()["Resources"].get("SmsRole").is_none());
 }
 
 #[test]
@@ -357,7 +404,9 @@ fn sms_sending_is_imported_with_the_live_role_by_arn() {
     let sms = imported.spec.sms.as_ref().expect("the sms block");
     assert_eq!(
         sms.role(),
-        SnsRole::Arn("arn:aws:iam::123456789012:role/service-role/sms")
+        Some(SnsRole::Arn(
+            "arn:aws:iam::123456789012:role/service-role/sms"
+        ))
     );
     assert_eq!(sms.external_id.as_deref(), Some("acme-sms"));
     assert_eq!(sms.sns_region.as_deref(), Some("eu-west-1"));

@@ -130,6 +130,12 @@ impl PoolSpec {
         self.triggers.pre_sign_up.is_some()
     }
 
+    /// Whether the pool can send SMS: an `sms` block with its `sns_role`. The one place this
+    /// is asked.
+    pub fn sends_sms(&self) -> bool {
+        self.sms.as_ref().is_some_and(|sms| sms.sns_role.is_some())
+    }
+
     /// Whether the pool is a production pool: tagged `environment: production` (or `prod`, in
     /// any case). Such a pool must have deletion protection and be retained; the Guard rule
     /// `production_pool_is_protected` reads the same tag in the template's `UserPoolTags`.

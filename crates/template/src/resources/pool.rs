@@ -208,10 +208,9 @@ fn sms(props: &mut Map<String, Value>, spec: &PoolSpec) {
     if let Some(message) = &sms.authentication_message {
         props.insert("SmsAuthenticationMessage".into(), json!(message));
     }
-    props.insert(
-        "SmsConfiguration".into(),
-        super::sms::sms_configuration(sms),
-    );
+    if let Some(config) = super::sms::sms_configuration(sms) {
+        props.insert("SmsConfiguration".into(), config);
+    }
 }
 
 /// The recovery mechanisms, prioritised in spec order; `None` when there are none.
