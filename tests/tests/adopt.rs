@@ -5,7 +5,9 @@
 //! a stack with no user touched, the edited spec deploys over it in place, and `explain
 //! --prove` then sees agent sign-ups verified. Refusals: other sign-in identifiers (exit 3, no
 //! stack, no change set), a setting the spec cannot express (exit 3, named), and a domain the
-//! emulator cannot import (a named error).
+//! emulator cannot import (a named error). An admin-only pool with an invitation, SMS
+//! messages and no SmsConfiguration, and a client with the API's defaults (LEGACY, no refresh
+//! flow) imports with exit 0, checks clean and redeploys as a new stack with those settings.
 //!
 //! Not here: identity providers (the emulator's CloudFormation has no
 //! `AWS::Cognito::UserPoolIdentityProvider`; providers are covered by the import crate's unit
@@ -33,6 +35,7 @@ const USERS: usize = 500;
 async fn seeds_pool(
     client: &cognito::Client,
     prevent_errors: PreventUserExistenceErrorTypes,
+    token_revocation: bool,
 ) -> (String, String) {
     let pool = client
         .create_user_pool()
@@ -71,7 +74,7 @@ async fn seeds_pool(
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
         .prevent_user_existence_errors(prevent_errors)
-        .enable_token_revocation(true)
+        .enable_token_revocation(token_revocation)
         .send()
         .await
         .unwrap()
@@ -215,7 +218,7 @@ fn rendered(emulator: &Emulator, spec: &Path) -> Value {
 async fn import_adopt_and_deploy_keep_every_user() {
     let emulator = Emulator::start();
     let client = cognito_client(&emulator).await;
-    let (pool, agent_id) = seeds_pool(&client, PreventUserExistenceErrorTypes::Enabled).await;
+    let (pool, agent_id) = seeds_pool(&client, PreventUserExistenceErrorTypes::Enabled, true).await;
     add_users(&client, &pool).await;
     let before = users(&client, &pool).await;
     assert_eq!(before.len(), USERS);
@@ -494,20 +497,30 @@ async fn import_adopt_and_deploy_keep_every_user() {
 async fn a_setting_the_spec_cannot_express_is_named_and_refused() {
     let emulator = Emulator::start();
     let client = cognito_client(&emulator).await;
-    let (pool, _) = seeds_pool(&client, PreventUserExistenceErrorTypes::Legacy).await;
+    // LEGACY, the API's default, is in the spec; token revocation off is not.
+    let (pool, _) = seeds_pool(&client, PreventUserExistenceErrorTypes::Legacy, false).await;
     let dir = scratch_dir("adopt-gap");
     let spec = dir.join("legacy.yaml");
     let run = import_to(&emulator, &pool, &spec);
     expect_code(&run, 3, "import with a setting outside the spec");
     assert!(
         run.stderr
-            .contains("clients[agent].PreventUserExistenceErrors = LEGACY"),
+            .contains("clients[agent].EnableTokenRevocation = false"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("PreventUserExistenceErrors"),
         "{}",
         run.stderr
     );
     let text = std::fs::read_to_string(&spec).unwrap();
     assert!(
-        text.contains("#   - clients[agent].PreventUserExistenceErrors = LEGACY"),
+        text.contains("#   - clients[agent].EnableTokenRevocation = false"),
+        "{text}"
+    );
+    assert!(
+        text.contains("prevent_user_existence_errors: false"),
         "{text}"
     );
 
@@ -518,7 +531,7 @@ async fn a_setting_the_spec_cannot_express_is_named_and_refused() {
     assert!(!stack_exists(&emulator, &stack).await);
     let run = adopt(&emulator, &spec, &pool, &stack, &["--allow-partial"]);
     expect_code(&run, 0, "adopt --allow-partial");
-    // The import template holds the live value, so the first deploy shows it changing.
+    // The import template holds the live values, so the first deploy shows the gap changing.
     let template = cloudformation(&emulator)
         .await
         .get_template()
@@ -527,17 +540,21 @@ async fn a_setting_the_spec_cannot_express_is_named_and_refused() {
         .await
         .unwrap();
     let template: Value = serde_json::from_str(template.template_body().unwrap()).unwrap();
-    assert_eq!(
-        template["Resources"]["ClientAgent"]["Properties"]["PreventUserExistenceErrors"],
-        "LEGACY"
-    );
+    let agent = &template["Resources"]["ClientAgent"]["Properties"];
+    assert_eq!(agent["EnableTokenRevocation"], false);
+    assert_eq!(agent["PreventUserExistenceErrors"], "LEGACY");
     let diff = run_poolctl(
         &emulator,
         &["diff", spec.to_str().unwrap(), "--stack", &stack],
     );
     expect_code(&diff, 0, "diff after the adoption");
     assert!(
-        diff.stdout.contains("PreventUserExistenceErrors"),
+        diff.stdout.contains("EnableTokenRevocation"),
+        "{}",
+        diff.stdout
+    );
+    assert!(
+        !diff.stdout.contains("PreventUserExistenceErrors"),
         "{}",
         diff.stdout
     );
@@ -547,7 +564,7 @@ async fn a_setting_the_spec_cannot_express_is_named_and_refused() {
 async fn a_domain_the_emulator_cannot_import_is_a_named_error() {
     let emulator = Emulator::start();
     let client = cognito_client(&emulator).await;
-    let (pool, _) = seeds_pool(&client, PreventUserExistenceErrorTypes::Enabled).await;
+    let (pool, _) = seeds_pool(&client, PreventUserExistenceErrorTypes::Enabled, true).await;
     let prefix = unique_name("seeds-login");
     client
         .create_user_pool_domain()
@@ -570,5 +587,130 @@ async fn a_domain_the_emulator_cannot_import_is_a_named_error() {
         run.stderr.contains("AWS::Cognito::UserPoolDomain"),
         "{}",
         run.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_only_pool_with_api_default_clients_imports_whole_and_redeploys_alike() {
+    use cognito::types::{AdminCreateUserConfigType, MessageTemplateType};
+    let emulator = Emulator::start();
+    let client = cognito_client(&emulator).await;
+    let invitation = MessageTemplateType::builder()
+        .email_subject("Your account")
+        .email_message("Hello {username}, your temporary password is {####}")
+        .build();
+    let pool = client
+        .create_user_pool()
+        .pool_name(unique_name("staff"))
+        .username_attributes(UsernameAttributeType::Email)
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        .admin_create_user_config(
+            AdminCreateUserConfigType::builder()
+                .allow_admin_create_user_only(true)
+                .invite_message_template(invitation.clone())
+                .build(),
+        )
+        // SMS messages on a pool that sends no SMS: the API accepts them.
+        .sms_authentication_message("Your code is {####}")
+        .account_recovery_setting(
+            AccountRecoverySettingType::builder()
+                .recovery_mechanisms(
+                    RecoveryOptionType::builder()
+                        .name(RecoveryOptionNameType::VerifiedEmail)
+                        .priority(1)
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .user_pool()
+        .and_then(|p| p.id())
+        .unwrap()
+        .to_owned();
+    // The API's defaults for a client: no PreventUserExistenceErrors (LEGACY), and here no
+    // refresh-token flow.
+    client
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("console")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
+        .send()
+        .await
+        .unwrap();
+
+    let dir = scratch_dir("admin-only");
+    let spec = dir.join("staff.yaml");
+    let run = import_to(&emulator, &pool, &spec);
+    expect_code(&run, 0, "import of an admin-only pool");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    assert!(
+        text.contains("# Every live setting is in this spec."),
+        "{text}"
+    );
+    let check = run_poolctl(&emulator, &["check", spec.to_str().unwrap()]);
+    expect_code(&check, 0, "check of the imported spec");
+
+    let stack = unique_name("staff-again");
+    let run = run_poolctl(
+        &emulator,
+        &["deploy", spec.to_str().unwrap(), "--stack", &stack, "--yes"],
+    );
+    expect_code(&run, 0, "deploy of the imported spec as a new stack");
+    let outputs = cloudformation(&emulator)
+        .await
+        .describe_stacks()
+        .stack_name(&stack)
+        .send()
+        .await
+        .unwrap();
+    let again = outputs.stacks()[0]
+        .outputs()
+        .iter()
+        .find(|o| o.output_key() == Some("UserPoolId"))
+        .and_then(|o| o.output_value())
+        .unwrap()
+        .to_owned();
+    let live = client
+        .describe_user_pool()
+        .user_pool_id(&again)
+        .send()
+        .await
+        .unwrap();
+    let live = live.user_pool().unwrap();
+    let admin = live.admin_create_user_config().unwrap();
+    assert!(admin.allow_admin_create_user_only(), "admin-only was lost");
+    let template = admin.invite_message_template().unwrap();
+    assert_eq!(template.email_subject(), invitation.email_subject());
+    assert_eq!(template.email_message(), invitation.email_message());
+    assert_eq!(
+        live.sms_authentication_message(),
+        Some("Your code is {####}")
+    );
+
+    let clients = client
+        .list_user_pool_clients()
+        .user_pool_id(&again)
+        .send()
+        .await
+        .unwrap();
+    let id = clients.user_pool_clients()[0].client_id().unwrap();
+    let console = client
+        .describe_user_pool_client()
+        .user_pool_id(&again)
+        .client_id(id)
+        .send()
+        .await
+        .unwrap();
+    let console = console.user_pool_client().unwrap();
+    assert_eq!(
+        console.prevent_user_existence_errors(),
+        Some(&PreventUserExistenceErrorTypes::Legacy)
+    );
+    assert_eq!(
+        console.explicit_auth_flows(),
+        [ExplicitAuthFlowsType::AllowUserSrpAuth]
     );
 }

@@ -67,7 +67,12 @@ pub fn explain(spec: &PoolSpec) -> Result<Explanation, ExplainError> {
     let mut rows = Vec::new();
     // SignUp is an API call any app client can make: `SupportedIdentityProviders` governs
     // only the hosted sign-in, so a backend's client without COGNITO there still signs users up.
-    let cognito_clients: Vec<&AppClient> = spec.clients.iter().collect();
+    // On an admin-only pool Cognito refuses SignUp from every client, so no sign-up row applies.
+    let cognito_clients: Vec<&AppClient> = if spec.sign_up.admin_only {
+        Vec::new()
+    } else {
+        spec.clients.iter().collect()
+    };
     for client in &cognito_clients {
         rows.push(if client.generate_secret {
             cx.agent_sign_up(client)

@@ -128,6 +128,24 @@ fn without_a_trigger_agent_sign_ups_are_stranded_and_the_fix_adds_one() {
 }
 
 #[test]
+fn an_admin_only_pool_has_no_sign_up_rows_and_no_risky_sign_up() {
+    // The same clients that give BASE its risky agent sign-up: on an admin-only pool Cognito
+    // refuses SignUp, so neither sign-up row exists.
+    let yaml = BASE.to_owned();
+    let (_, open) = explained(&yaml);
+    assert!(open.risky().any(|r| r.scenario.code() == "agent_sign_up"));
+    assert!(open
+        .rows
+        .iter()
+        .any(|r| r.scenario.code() == "self_service_sign_up"));
+
+    let (_, admin_only) = explained(&format!("{yaml}sign_up: {{ admin_only: true }}\n"));
+    let codes: Vec<&str> = admin_only.rows.iter().map(|r| r.scenario.code()).collect();
+    assert!(!codes.iter().any(|c| c.contains("sign_up")), "{codes:?}");
+    assert!(codes.contains(&"admin_create_user"), "{codes:?}");
+}
+
+#[test]
 fn an_untrusted_agent_client_is_stranded_and_the_fix_names_it() {
     let (_, explanation) = explained(&with(
         "triggers: { pre_sign_up: { deny_domains: [mailinator.com] } }\n",

@@ -35,7 +35,7 @@ fn every_sms_key_loads_clean() {
     );
     let spec = clean(&text);
     let sms = spec.sms.expect("sms");
-    assert_eq!(sms.role(), SnsRole::Create);
+    assert_eq!(sms.role(), Some(SnsRole::Create));
     assert_eq!(sms.external_id.as_deref(), Some("demo-sms"));
     assert_eq!(sms.sns_region.as_deref(), Some("eu-west-1"));
 }
@@ -47,18 +47,33 @@ fn a_role_arn_is_read_as_an_existing_role() {
     ));
     assert_eq!(
         spec.sms.expect("sms").role(),
-        SnsRole::Arn("arn:aws:iam::123456789012:role/service-role/cognito-sms")
+        Some(SnsRole::Arn(
+            "arn:aws:iam::123456789012:role/service-role/cognito-sms"
+        ))
     );
 }
 
 #[test]
-fn sns_role_is_required() {
-    error_at(
-        &with_sms("  sns_region: us-east-1\n"),
-        "missing field `sns_role`",
-        4,
-        1,
+fn an_sms_block_without_a_role_keeps_its_messages_and_warns_they_are_never_sent() {
+    let text = with_sms("  verification_message: \"Your code is {####}\"\n");
+    let d = warning_at(&text, "never sent", 4, 1);
+    assert!(d.help.contains("add `sns_role: create`"), "{d}");
+    let spec = load_str("pool.yaml", &text).expect("loads").spec;
+    assert!(!spec.sends_sms());
+    assert_eq!(spec.sms.expect("sms").role(), None);
+}
+
+#[test]
+fn without_a_role_what_sends_sms_is_still_refused() {
+    let d = error_at(
+        &format!(
+            "{BASE}sms:\n  sns_region: us-east-1\nmfa:\n  mode: optional\n  factors: [totp, sms]\n"
+        ),
+        "`sms` block has no `sns_role`",
+        8,
+        19,
     );
+    assert!(d.help.contains("add `sms: { sns_role: create }`"), "{d}");
 }
 
 #[test]

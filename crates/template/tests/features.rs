@@ -304,3 +304,65 @@ fn a_pool_without_sms_has_no_sms_configuration() {
         .is_none());
     assert!(res.get("SmsRole").is_none());
 }
+
+#[test]
+fn an_admin_only_pool_renders_its_invitation_and_a_spec_without_sign_up_leaves_it_out() {
+    let res = resources("admin-only.yaml");
+    assert_eq!(
+        res["UserPool"]["Properties"]["AdminCreateUserConfig"],
+        json!({
+            "AllowAdminCreateUserOnly": true,
+            "InviteMessageTemplate": {
+                "EmailSubject": "Your new account",
+                "EmailMessage": "Your username is {username} and your temporary password is {####}.",
+            },
+        })
+    );
+    let minimal = resources("minimal.yaml");
+    assert!(minimal["UserPool"]["Properties"]
+        .get("AdminCreateUserConfig")
+        .is_none());
+}
+
+#[test]
+fn client_settings_are_rendered_when_stated_and_left_out_otherwise() {
+    let res = resources("admin-only.yaml");
+    let clients = of_type(&res, "AWS::Cognito::UserPoolClient");
+    let props = |name: &str| {
+        clients
+            .iter()
+            .map(|(_, c)| &c["Properties"])
+            .find(|p| p["ClientName"] == name)
+            .expect("the client")
+    };
+    let back_office = props("back-office");
+    assert_eq!(back_office["PreventUserExistenceErrors"], "ENABLED");
+    assert_eq!(
+        back_office["ExplicitAuthFlows"],
+        json!(["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    );
+    for absent in [
+        "DefaultRedirectURI",
+        "EnablePropagateAdditionalUserContextData",
+        "AnalyticsConfiguration",
+    ] {
+        assert!(back_office.get(absent).is_none(), "{absent}");
+    }
+    let legacy = props("legacy-app");
+    assert_eq!(legacy["PreventUserExistenceErrors"], "LEGACY");
+    assert_eq!(legacy["ExplicitAuthFlows"], json!(["ALLOW_USER_SRP_AUTH"]));
+    assert_eq!(
+        legacy["DefaultRedirectURI"],
+        "https://app.example.com/callback"
+    );
+    assert_eq!(legacy["EnablePropagateAdditionalUserContextData"], true);
+    assert_eq!(
+        legacy["AnalyticsConfiguration"],
+        json!({
+            "ApplicationId": "0123456789abcdef0123456789abcdef",
+            "RoleArn": "arn:aws:iam::123456789012:role/cognito-pinpoint",
+            "ExternalId": "admin-only-analytics",
+            "UserDataShared": true,
+        })
+    );
+}

@@ -3,10 +3,11 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_cognitoidentityprovider::types::{
-    ExplicitAuthFlowsType, OAuthFlowType, TimeUnitsType, UserPoolClientType,
+    ExplicitAuthFlowsType, OAuthFlowType, PreventUserExistenceErrorTypes, TimeUnitsType,
+    UserPoolClientType,
 };
 use serde_json::json;
-use spec::{AppClient, AuthFlow, OAuthFlow, RefreshTokenRotation, TokenValidity};
+use spec::{Analytics, AppClient, AuthFlow, OAuthFlow, RefreshTokenRotation, TokenValidity};
 
 use super::{spec_name, Gaps};
 use crate::gap::Target;
@@ -91,22 +92,6 @@ pub(super) fn clients(
                     .and_then(|s| u8::try_from(s).ok())
                     .unwrap_or(0),
             });
-        if !refresh && rotation.is_none() {
-            let flows: Vec<&str> = client
-                .explicit_auth_flows()
-                .iter()
-                .map(ExplicitAuthFlowsType::as_str)
-                .collect();
-            gaps.add_property(
-                setting("ExplicitAuthFlows"),
-                "without ALLOW_REFRESH_TOKEN_AUTH",
-                "poolctl always allows refresh tokens (unless the client rotates them)",
-                target.clone(),
-                "/ExplicitAuthFlows",
-                json!(flows),
-            );
-        }
-
         let oauth_on = client
             .allowed_o_auth_flows_user_pool_client()
             .unwrap_or(false);
@@ -134,48 +119,14 @@ pub(super) fn clients(
             client.allowed_o_auth_scopes().to_vec()
         };
 
-        for (property, live_value, pointer, value) in [
-            (
-                "PreventUserExistenceErrors",
-                client
-                    .prevent_user_existence_errors()
-                    .map_or("LEGACY", |p| p.as_str())
-                    .to_owned(),
-                "/PreventUserExistenceErrors",
-                json!(client
-                    .prevent_user_existence_errors()
-                    .map_or("LEGACY", |p| p.as_str())),
-            ),
-            (
-                "EnableTokenRevocation",
-                client.enable_token_revocation().unwrap_or(true).to_string(),
-                "/EnableTokenRevocation",
-                json!(client.enable_token_revocation().unwrap_or(true)),
-            ),
-        ] {
-            let fixed = match property {
-                "PreventUserExistenceErrors" => "ENABLED",
-                _ => "true",
-            };
-            if live_value != fixed {
-                gaps.add_property(
-                    setting(property),
-                    live_value,
-                    FIXED,
-                    target.clone(),
-                    pointer,
-                    value,
-                );
-            }
-        }
-        if client.enable_propagate_additional_user_context_data() == Some(true) {
+        if !client.enable_token_revocation().unwrap_or(true) {
             gaps.add_property(
-                setting("EnablePropagateAdditionalUserContextData"),
-                "true",
+                setting("EnableTokenRevocation"),
+                "false",
                 FIXED,
                 target.clone(),
-                "/EnablePropagateAdditionalUserContextData",
-                json!(true),
+                "/EnableTokenRevocation",
+                json!(false),
             );
         }
         if let Some(validity) = client.auth_session_validity().filter(|v| *v != 3) {
@@ -188,24 +139,6 @@ pub(super) fn clients(
                 json!(validity),
             );
         }
-        if let Some(uri) = client.default_redirect_uri().filter(|u| !u.is_empty()) {
-            gaps.add_property(
-                setting("DefaultRedirectURI"),
-                uri,
-                "the spec has no field for it",
-                target.clone(),
-                "/DefaultRedirectURI",
-                json!(uri),
-            );
-        }
-        if client.analytics_configuration().is_some() {
-            gaps.add(
-                setting("AnalyticsConfiguration"),
-                "set",
-                "the spec has no field for it",
-            );
-        }
-
         ids.insert(
             name.clone(),
             client.client_id().unwrap_or_default().to_owned(),
@@ -219,6 +152,29 @@ pub(super) fn clients(
             oauth_flows: (effective != derived).then_some(effective),
             oauth_scopes,
             auth_flows,
+            // A rotating client never has the flow; without rotation, its absence is kept.
+            refresh_token_auth: refresh || rotation.is_some(),
+            // Absent is what the API means by LEGACY.
+            prevent_user_existence_errors: client
+                .prevent_user_existence_errors()
+                .is_some_and(|p| *p == PreventUserExistenceErrorTypes::Enabled),
+            default_redirect_url: client
+                .default_redirect_uri()
+                .filter(|u| !u.is_empty())
+                .map(str::to_owned),
+            propagate_user_context: client
+                .enable_propagate_additional_user_context_data()
+                .unwrap_or(false),
+            analytics: client.analytics_configuration().map(|a| {
+                let own = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_owned);
+                Analytics {
+                    application_arn: own(a.application_arn()),
+                    application_id: own(a.application_id()),
+                    role_arn: own(a.role_arn()),
+                    external_id: own(a.external_id()),
+                    user_data_shared: a.user_data_shared(),
+                }
+            }),
             read_attributes: Some(client.read_attributes().to_vec()).filter(|a| !a.is_empty()),
             write_attributes: Some(client.write_attributes().to_vec()).filter(|a| !a.is_empty()),
             tokens: tokens(client, &setting, gaps),

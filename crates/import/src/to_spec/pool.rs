@@ -14,11 +14,11 @@ use serde_json::json;
 use spec::{
     Alias, Attributes, CustomAttribute, CustomAttributeType, CustomAuthThreatMode, CustomDomain,
     DeletionProtection, Domain, EmailMfaMessage, EmailSender, EmailSending, FirstFactor, Group,
-    ManagedLogin, MessageStyle, Mfa, MfaFactor, MfaMode, Passkeys, PasswordPolicy, Plan, PoolSpec,
-    PreTokenGeneration, PreTokenVersion, Protection, RecoveryMechanism, ResourceScope,
-    ResourceServer, SesSettings, SignIn, SmsSending, StandardAttribute, ThreatMode,
-    ThreatProtection, Triggers, UserVerification, UsernameKind, VerifiableAttribute, Verification,
-    VerificationMessage, STANDARD_ATTRIBUTES, VERIFICATION_ATTRIBUTES,
+    Invitation, ManagedLogin, MessageStyle, Mfa, MfaFactor, MfaMode, Passkeys, PasswordPolicy,
+    Plan, PoolSpec, PreTokenGeneration, PreTokenVersion, Protection, RecoveryMechanism,
+    ResourceScope, ResourceServer, SesSettings, SignIn, SignUp, SmsSending, StandardAttribute,
+    ThreatMode, ThreatProtection, Triggers, UserVerification, UsernameKind, VerifiableAttribute,
+    Verification, VerificationMessage, STANDARD_ATTRIBUTES, VERIFICATION_ATTRIBUTES,
 };
 
 use super::{spec_name, Gaps};
@@ -57,8 +57,9 @@ pub(super) fn pool(
             _ => None,
         }),
         sign_in: sign_in(pool),
+        sign_up: sign_up(pool),
         email: email(pool, gaps),
-        sms: sms(pool, mfa, gaps),
+        sms: sms(pool, mfa),
         verification: verification(pool, gaps),
         password: password(pool),
         mfa: mfa_settings(pool, mfa, gaps),
@@ -214,12 +215,8 @@ fn email(pool: &UserPoolType, gaps: &mut Gaps) -> EmailSending {
 
 /// SMS sending: the live role goes in by ARN (`sns_role: <arn>`), with its external ID, SNS
 /// Region and messages. Without a role the pool sends no SMS, and SMS messages it still holds
-/// are gaps (the spec keeps them only with `sms`).
-fn sms(
-    pool: &UserPoolType,
-    mfa: Option<&GetUserPoolMfaConfigOutput>,
-    gaps: &mut Gaps,
-) -> Option<SmsSending> {
+/// go in an `sms` block without `sns_role`.
+fn sms(pool: &UserPoolType, mfa: Option<&GetUserPoolMfaConfigOutput>) -> Option<SmsSending> {
     let nonempty = |s: Option<&str>| s.filter(|s| !s.trim().is_empty()).map(str::to_owned);
     let verification_message = nonempty(
         pool.verification_message_template()
@@ -237,34 +234,21 @@ fn sms(
             .and_then(|c| c.sms_configuration())
     });
     let Some(config) = config.filter(|c| !c.sns_caller_arn().is_empty()) else {
-        for (setting, pointer, message) in [
-            (
-                "VerificationMessageTemplate.SmsMessage",
-                "/VerificationMessageTemplate/SmsMessage",
-                &verification_message,
-            ),
-            (
-                "SmsAuthenticationMessage",
-                "/SmsAuthenticationMessage",
-                &authentication_message,
-            ),
-        ] {
-            if let Some(message) = message {
-                gaps.add_property(
-                    setting,
-                    message,
-                    "the pool has no SmsConfiguration, so it sends no SMS; the spec keeps SMS \
-                     messages only in its `sms` block, and a deploy of the spec would drop it",
-                    Target::Pool,
-                    pointer,
-                    json!(message),
-                );
-            }
+        // No role: the pool sends no SMS, and the spec keeps its messages in an `sms` block
+        // without `sns_role` (which `check` warns about).
+        if verification_message.is_none() && authentication_message.is_none() {
+            return None;
         }
-        return None;
+        return Some(SmsSending {
+            sns_role: None,
+            external_id: None,
+            sns_region: None,
+            verification_message,
+            authentication_message,
+        });
     };
     Some(SmsSending {
-        sns_role: config.sns_caller_arn().to_owned(),
+        sns_role: Some(config.sns_caller_arn().to_owned()),
         external_id: nonempty(config.external_id()),
         sns_region: nonempty(config.sns_region()),
         verification_message,
@@ -548,39 +532,30 @@ fn triggers(pool: &UserPoolType, gaps: &mut Gaps) -> Triggers {
     triggers
 }
 
+/// Who creates users, and the invitation: as they are (an admin-only pool stays admin-only).
+/// An empty message from the service means Cognito's default.
+fn sign_up(pool: &UserPoolType) -> SignUp {
+    let Some(admin) = pool.admin_create_user_config() else {
+        return SignUp::default();
+    };
+    let own = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_owned);
+    let invitation = admin
+        .invite_message_template()
+        .map(|t| Invitation {
+            email_subject: own(t.email_subject()),
+            email_message: own(t.email_message()),
+            sms_message: own(t.sms_message()),
+        })
+        .filter(|i| *i != Invitation::default());
+    SignUp {
+        admin_only: admin.allow_admin_create_user_only(),
+        invitation,
+    }
+}
+
 /// Settings of the pool the spec does not model: a gap when they differ from what a spec'd
 /// pool has.
 fn other_settings(pool: &UserPoolType, gaps: &mut Gaps) {
-    if let Some(admin) = pool.admin_create_user_config() {
-        if admin.allow_admin_create_user_only() {
-            gaps.add_property(
-                "AdminCreateUserConfig.AllowAdminCreateUserOnly",
-                "true",
-                "the spec has no field for it (self-service sign-up is always allowed)",
-                Target::Pool,
-                "/AdminCreateUserConfig/AllowAdminCreateUserOnly",
-                json!(true),
-            );
-        }
-        if let Some(invite) = admin.invite_message_template() {
-            let text = [
-                invite.email_subject(),
-                invite.email_message(),
-                invite.sms_message(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" / ");
-            if !text.is_empty() {
-                gaps.add(
-                    "AdminCreateUserConfig.InviteMessageTemplate",
-                    text,
-                    NO_FIELD,
-                );
-            }
-        }
-    }
     if let Some(device) = pool.device_configuration() {
         if device.challenge_required_on_new_device()
             || device.device_only_remembered_on_user_prompt()

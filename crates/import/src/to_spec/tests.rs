@@ -221,29 +221,157 @@ fn settings_outside_the_spec_are_gaps_named_with_their_live_value() {
             .set_account_recovery_setting(None)
             .sms_authentication_message("Your code is {####}")
             .build(),
-        agent_builder()
-            .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Legacy)
-            .build(),
+        agent_builder().enable_token_revocation(false).build(),
     );
     let imported = to_spec(&live);
     let settings: Vec<&str> = imported.gaps.iter().map(|g| g.setting.as_str()).collect();
     assert_eq!(
         settings,
         [
-            "SmsAuthenticationMessage",
             "AccountRecoverySetting",
-            "clients[agent].PreventUserExistenceErrors"
+            "clients[agent].EnableTokenRevocation"
         ]
     );
-    assert!(imported.spec.sms.is_none());
-    let legacy = &imported.gaps[2];
-    assert_eq!(legacy.live_value, "LEGACY");
-    let property = legacy.property.as_ref().expect("a CloudFormation property");
-    assert_eq!(property.pointer, "/PreventUserExistenceErrors");
-    assert_eq!(property.value, serde_json::json!("LEGACY"));
+    let revocation = &imported.gaps[1];
+    assert_eq!(revocation.live_value, "false");
+    let property = revocation
+        .property
+        .as_ref()
+        .expect("a CloudFormation property");
+    assert_eq!(property.pointer, "/EnableTokenRevocation");
+    assert_eq!(property.value, serde_json::json!(false));
     let text = crate::spec_file(&imported, "p", "r", "s");
-    assert!(text.contains("# 3 live settings this spec cannot express"));
-    assert!(text.contains("SmsAuthenticationMessage = Your code is {####}"));
+    assert!(text.contains("# 2 live settings this spec cannot express"));
+}
+
+#[test]
+fn sms_messages_on_a_pool_without_sms_configuration_are_kept_without_a_role() {
+    let live = live(
+        pool_builder()
+            .sms_authentication_message("Your code is {####}")
+            .sms_verification_message("Verify with {####}")
+            .build(),
+        agent_builder().build(),
+    );
+    let imported = to_spec(&live);
+    assert!(
+        !imported.gaps.iter().any(|g| g.setting.contains("Sms")),
+        "{:?}",
+        imported.gaps
+    );
+    let sms = imported
+        .spec
+        .sms
+        .as_ref()
+        .expect("an sms block for the messages");
+    assert_eq!(sms.role(), None);
+    assert!(!imported.spec.sends_sms());
+    assert_eq!(
+        sms.authentication_message.as_deref(),
+        Some("Your code is {####}")
+    );
+    assert_eq!(
+        sms.verification_message.as_deref(),
+        Some("Verify with {####}")
+    );
+
+    // check warns that they are never sent, and the render keeps them without SmsConfiguration.
+    let text = crate::spec_file(&imported, "p", "r", "s");
+    let loaded = spec::load_str("pool.yaml", &text).expect("the imported spec loads");
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("never sent")),
+        "{:?}",
+        loaded.warnings
+    );
+    let rendered = template::render(&loaded.spec, &template::RenderOptions::default());
+    let pool = &rendered.as_value()["Resources"]["UserPool"]["Properties"];
+    assert_eq!(pool["SmsAuthenticationMessage"], "Your code is {####}");
+    assert_eq!(pool["SmsVerificationMessage"], "Verify with {####}");
+    assert!(pool.get("SmsConfiguration").is_none());
+    assert!(rendered.as_value()["Resources"].get("SmsRole").is_none());
+}
+
+#[test]
+fn client_settings_the_api_defaults_to_are_kept_in_the_spec_without_gaps() {
+    use aws_sdk_cognitoidentityprovider::types::AnalyticsConfigurationType;
+    let legacy = agent_builder()
+        .client_name("legacy")
+        .client_id("legacy-id")
+        .set_explicit_auth_flows(Some(vec![ExplicitAuthFlowsType::AllowUserSrpAuth]))
+        .set_prevent_user_existence_errors(None)
+        .callback_urls("https://app.example.com/cb")
+        .default_redirect_uri("https://app.example.com/cb")
+        .enable_propagate_additional_user_context_data(true)
+        .analytics_configuration(
+            AnalyticsConfigurationType::builder()
+                .application_id("pinpoint-app")
+                .role_arn("arn:aws:iam::123456789012:role/pinpoint")
+                .external_id("")
+                .user_data_shared(true)
+                .build(),
+        )
+        .build();
+    let mut live = live(
+        pool_builder().build(),
+        agent_builder()
+            .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Legacy)
+            .build(),
+    );
+    live.clients.push(legacy);
+    let imported = to_spec(&live);
+    assert!(
+        !imported
+            .gaps
+            .iter()
+            .any(|g| g.setting.starts_with("clients")),
+        "{:?}",
+        imported.gaps
+    );
+    let agent = &imported.spec.clients[0];
+    assert!(!agent.prevent_user_existence_errors);
+    assert!(agent.refresh_token_auth);
+    let legacy = &imported.spec.clients[1];
+    assert!(!legacy.prevent_user_existence_errors, "absent means LEGACY");
+    assert!(!legacy.refresh_token_auth);
+    assert_eq!(
+        legacy.default_redirect_url.as_deref(),
+        Some("https://app.example.com/cb")
+    );
+    assert!(legacy.propagate_user_context);
+    let analytics = legacy.analytics.as_ref().expect("analytics");
+    assert_eq!(analytics.application_id.as_deref(), Some("pinpoint-app"));
+    assert_eq!(analytics.external_id, None, "empty means absent");
+    assert!(analytics.user_data_shared);
+
+    // The imported spec renders every one of them back.
+    let text = crate::spec_file(&imported, "p", "r", "s");
+    let reloaded = spec::load_str("pool.yaml", &text).expect("the imported spec loads");
+    let rendered = template::render(&reloaded.spec, &template::RenderOptions::default());
+    let resources = &rendered.as_value()["Resources"];
+    let props = |name: &str| {
+        let id = rendered.client_logical_id(name).expect("a client");
+        resources[id.as_str()]["Properties"].clone()
+    };
+    assert_eq!(props("agent")["PreventUserExistenceErrors"], "LEGACY");
+    let legacy = props("legacy");
+    assert_eq!(legacy["PreventUserExistenceErrors"], "LEGACY");
+    assert_eq!(
+        legacy["ExplicitAuthFlows"],
+        serde_json::json!(["ALLOW_USER_SRP_AUTH"])
+    );
+    assert_eq!(legacy["DefaultRedirectURI"], "https://app.example.com/cb");
+    assert_eq!(legacy["EnablePropagateAdditionalUserContextData"], true);
+    assert_eq!(
+        legacy["AnalyticsConfiguration"],
+        serde_json::json!({
+            "ApplicationId": "pinpoint-app",
+            "RoleArn": "arn:aws:iam::123456789012:role/pinpoint",
+            "UserDataShared": true,
+        })
+    );
 }
 
 #[test]
@@ -276,7 +404,9 @@ fn sms_sending_is_imported_with_the_live_role_by_arn() {
     let sms = imported.spec.sms.as_ref().expect("the sms block");
     assert_eq!(
         sms.role(),
-        SnsRole::Arn("arn:aws:iam::123456789012:role/service-role/sms")
+        Some(SnsRole::Arn(
+            "arn:aws:iam::123456789012:role/service-role/sms"
+        ))
     );
     assert_eq!(sms.external_id.as_deref(), Some("acme-sms"));
     assert_eq!(sms.sns_region.as_deref(), Some("eu-west-1"));
@@ -331,4 +461,73 @@ fn names_the_spec_cannot_hold_are_sanitised_and_listed() {
     assert_eq!(imported.spec.name, "seeds-pool");
     assert_eq!(imported.gaps[0].setting, "PoolName");
     assert_eq!(imported.gaps[0].live_value, "Seeds Pool");
+}
+
+#[test]
+fn an_admin_only_pool_is_imported_admin_only_with_its_invitation_and_no_gap() {
+    use aws_sdk_cognitoidentityprovider::types::{AdminCreateUserConfigType, MessageTemplateType};
+    let live = live(
+        pool_builder()
+            .admin_create_user_config(
+                AdminCreateUserConfigType::builder()
+                    .allow_admin_create_user_only(true)
+                    .invite_message_template(
+                        MessageTemplateType::builder()
+                            .email_subject("Welcome")
+                            .email_message("Hi {username}, password {####}")
+                            .sms_message("")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build(),
+        agent_builder().build(),
+    );
+    let imported = to_spec(&live);
+    assert!(
+        !imported
+            .gaps
+            .iter()
+            .any(|g| g.setting.starts_with("AdminCreateUserConfig")),
+        "{:?}",
+        imported.gaps
+    );
+    let sign_up = &imported.spec.sign_up;
+    assert!(sign_up.admin_only);
+    let invitation = sign_up.invitation.as_ref().expect("the invitation");
+    assert_eq!(invitation.email_subject.as_deref(), Some("Welcome"));
+    assert_eq!(
+        invitation.email_message.as_deref(),
+        Some("Hi {username}, password {####}")
+    );
+    // An empty message from the service is Cognito's default, not a message.
+    assert_eq!(invitation.sms_message, None);
+    let text = crate::spec_file(&imported, "p", "r", "s");
+    assert!(text.contains("sign_up:\n  admin_only: true\n"), "{text}");
+
+    // And the imported spec renders admin-only again.
+    let reloaded = spec::load_str("pool.yaml", &text).expect("the imported spec loads");
+    let rendered = template::render(&reloaded.spec, &template::RenderOptions::default());
+    let config =
+        &rendered.as_value()["Resources"]["UserPool"]["Properties"]["AdminCreateUserConfig"];
+    assert_eq!(config["AllowAdminCreateUserOnly"], true);
+    assert_eq!(config["InviteMessageTemplate"]["EmailSubject"], "Welcome");
+}
+
+#[test]
+fn a_pool_open_to_sign_up_imports_without_sign_up() {
+    use aws_sdk_cognitoidentityprovider::types::AdminCreateUserConfigType;
+    let live = live(
+        pool_builder()
+            .admin_create_user_config(
+                AdminCreateUserConfigType::builder()
+                    .allow_admin_create_user_only(false)
+                    .build(),
+            )
+            .build(),
+        agent_builder().build(),
+    );
+    let imported = to_spec(&live);
+    assert!(imported.spec.sign_up.is_default());
+    assert!(!crate::spec_file(&imported, "p", "r", "s").contains("\nsign_up:"));
 }

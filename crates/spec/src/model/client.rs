@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{strings, COGNITO_PROVIDER};
+use super::{strings, yes, COGNITO_PROVIDER};
 
 /// An app client.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -39,9 +39,36 @@ pub struct AppClient {
     #[serde(default = "default_client_scopes")]
     pub oauth_scopes: Vec<String>,
 
-    /// Authentication flows besides refresh tokens, which are always allowed.
+    /// Authentication flows besides refresh tokens (see `refresh_token_auth`).
     #[serde(default = "default_auth_flows")]
     pub auth_flows: Vec<AuthFlow>,
+
+    /// Allow refreshing tokens with `REFRESH_TOKEN_AUTH` (`ALLOW_REFRESH_TOKEN_AUTH`).
+    /// Default: `true`. `false` makes users sign in again when their tokens expire. A rotating
+    /// client never offers it: it refreshes through `GetTokensFromRefreshToken`.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub refresh_token_auth: bool,
+
+    /// Answer sign-in, confirmation and password-reset requests for unknown users as for known
+    /// ones, so that nobody can tell which usernames exist (`PreventUserExistenceErrors:
+    /// ENABLED`). Default: `true`. `false` is Cognito's `LEGACY`, the API's default for clients
+    /// it creates: `check` warns.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub prevent_user_existence_errors: bool,
+
+    /// The redirect URL used when a sign-in request names none (`DefaultRedirectURI`); one of
+    /// `callback_urls`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_redirect_url: Option<String>,
+
+    /// Pass the user's IP address and device fingerprint, sent by the app, to threat
+    /// protection (`EnablePropagateAdditionalUserContextData`). Default: `false`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub propagate_user_context: bool,
+
+    /// Send sign-in and sign-up events to Amazon Pinpoint (`AnalyticsConfiguration`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analytics: Option<Analytics>,
 
     /// Attributes the client may read. Default: all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,6 +92,44 @@ pub struct AppClient {
     /// `domain.managed_login: v2`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branding: Option<Branding>,
+}
+
+/// Amazon Pinpoint analytics for a client: either `application_arn`, or `application_id` with
+/// `role_arn` (and optionally `external_id`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Analytics {
+    /// The Pinpoint project's ARN (`ApplicationArn`); Cognito then uses its service-linked
+    /// role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_arn: Option<String>,
+
+    /// The Pinpoint project's id (`ApplicationId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<String>,
+
+    /// The IAM role Cognito assumes to publish to Pinpoint (`RoleArn`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+
+    /// The external ID Cognito gives when it assumes `role_arn` (`ExternalId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+
+    /// Include user data (the user's email and phone number) in the events (`UserDataShared`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub user_data_shared: bool,
+}
+
+// serde's `skip_serializing_if` hands over a reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_true(value: &bool) -> bool {
+    *value
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// Refresh token rotation.

@@ -41,6 +41,11 @@ pub struct PoolSpec {
     /// changing it needs a new pool and a user migration.
     pub sign_in: SignIn,
 
+    /// Who creates users: anyone through sign-up (the default), or administrators only; and
+    /// the invitation an administrator-created user receives (`AdminCreateUserConfig`).
+    #[serde(default, skip_serializing_if = "SignUp::is_default")]
+    pub sign_up: SignUp,
+
     /// How Cognito sends email.
     #[serde(default)]
     pub email: EmailSending,
@@ -132,6 +137,12 @@ impl PoolSpec {
         self.triggers.pre_sign_up.is_some()
     }
 
+    /// Whether the pool can send SMS: an `sms` block with its `sns_role`. The one place this
+    /// is asked.
+    pub fn sends_sms(&self) -> bool {
+        self.sms.as_ref().is_some_and(|sms| sms.sns_role.is_some())
+    }
+
     /// Whether the pool is a production pool: tagged `environment: production` (or `prod`, in
     /// any case). Such a pool must have deletion protection and be retained; the Guard rule
     /// `production_pool_is_protected` reads the same tag in the template's `UserPoolTags`.
@@ -155,6 +166,47 @@ impl PoolSpec {
                 .keep_original_until_verified
                 .contains(&VerifiableAttribute::Email)
     }
+}
+
+/// Who may create users, and the invitation administrators send (`AdminCreateUserConfig`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignUp {
+    /// Only administrators create users (AdminCreateUser); the `SignUp` API is refused, so
+    /// nobody signs themselves up (`AllowAdminCreateUserOnly`). Default: `false`.
+    #[serde(default)]
+    pub admin_only: bool,
+
+    /// The message a user created by an administrator receives with their temporary
+    /// password (`InviteMessageTemplate`). Unset: Cognito's default invitation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<Invitation>,
+}
+
+impl SignUp {
+    /// Whether this is what a spec without `sign_up` means (and what the template then leaves
+    /// to Cognito's defaults).
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// The invitation to a user an administrator creates. Each message must hold the placeholders
+/// `{username}` and `{####}` (the temporary password).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Invitation {
+    /// The email's subject, 1 to 140 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_subject: Option<String>,
+
+    /// The email's body, 6 to 20000 characters; HTML tags are allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_message: Option<String>,
+
+    /// The SMS, 6 to 140 characters (sent only when the pool has `sms.sns_role`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sms_message: Option<String>,
 }
 
 /// Sign-in identifiers.

@@ -7,15 +7,17 @@ use serde::{Deserialize, Serialize};
 pub const CREATE_SNS_ROLE: &str = "create";
 
 /// SMS sending through Amazon SNS (`SmsConfiguration`). SMS MFA, the `sms_otp` first factor
-/// and phone verification need it.
+/// and phone verification need it, with `sns_role`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SmsSending {
     /// The IAM role Cognito assumes to send SMS: `create` (the template creates a role that
     /// only Cognito can assume, for this account and external ID, and that may only publish
     /// SMS to phone numbers) or the ARN of an existing role,
-    /// `arn:aws:iam::<account>:role/<name>`.
-    pub sns_role: String,
+    /// `arn:aws:iam::<account>:role/<name>`. Without it the pool sends no SMS and only keeps
+    /// the messages below (as a pool created without `SmsConfiguration` may): `check` warns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sns_role: Option<String>,
 
     /// The external ID Cognito gives when it assumes the role (`sts:ExternalId`): 2 to 1224
     /// letters, digits and `_+=,.@:/-`; not a secret. With `sns_role: create` it defaults to
@@ -48,12 +50,15 @@ pub enum SnsRole<'a> {
 }
 
 impl SmsSending {
-    /// The role, read from `sns_role`. The one place `create` is told from an ARN.
-    pub fn role(&self) -> SnsRole<'_> {
-        if self.sns_role == CREATE_SNS_ROLE {
-            SnsRole::Create
-        } else {
-            SnsRole::Arn(&self.sns_role)
-        }
+    /// The role, read from `sns_role`; `None` when the pool sends no SMS. The one place
+    /// `create` is told from an ARN.
+    pub fn role(&self) -> Option<SnsRole<'_>> {
+        self.sns_role.as_deref().map(|role| {
+            if role == CREATE_SNS_ROLE {
+                SnsRole::Create
+            } else {
+                SnsRole::Arn(role)
+            }
+        })
     }
 }

@@ -343,6 +343,7 @@ impl Checker<'_> {
 impl Checker<'_> {
     fn client_rotation_and_branding(&mut self, i: usize, client: &AppClient) {
         let base = format!("clients[{i}]");
+        self.client_settings(&base, client);
         if let Some(rotation) = &client.refresh_token_rotation {
             if rotation.retry_grace_period_seconds > 60 {
                 self.error(
@@ -402,6 +403,37 @@ fn is_allowed_redirect(url: &str) -> bool {
         }
     });
     host == "localhost"
+}
+
+impl Checker<'_> {
+    /// The default redirect URL, user existence errors and analytics.
+    fn client_settings(&mut self, base: &str, client: &AppClient) {
+        if let Some(url) = &client.default_redirect_url {
+            if !client.callback_urls.contains(url) {
+                self.error(
+                    format!("{base}.default_redirect_url"),
+                    "the default redirect URL must be one of the client's callback_urls; CloudFormation fails the client otherwise (DefaultRedirectURI, https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html)",
+                    format!("add {url:?} to callback_urls, or remove default_redirect_url"),
+                );
+            }
+        }
+        if !client.prevent_user_existence_errors {
+            self.warning(
+                format!("{base}.prevent_user_existence_errors"),
+                "sign-in, confirmation and password reset tell whether a username exists (Cognito's LEGACY)",
+                "remove `prevent_user_existence_errors: false` (the default prevents it) unless the app depends on UserNotFoundException",
+            );
+        }
+        if let Some(analytics) = &client.analytics {
+            if analytics.application_arn.is_none() && analytics.application_id.is_none() {
+                self.error(
+                    format!("{base}.analytics"),
+                    "analytics names no Pinpoint project; Cognito needs its ApplicationArn or ApplicationId (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AnalyticsConfigurationType.html)",
+                    "add `application_arn: arn:aws:mobiletargeting:<region>:<account>:apps/<id>`, or `application_id` with `role_arn`",
+                );
+            }
+        }
+    }
 }
 
 #[cfg(test)]

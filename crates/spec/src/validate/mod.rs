@@ -21,6 +21,7 @@ mod plan;
 mod protection;
 mod providers;
 mod sign_in;
+mod sign_up;
 mod sms;
 mod tags;
 mod trigger_arns;
@@ -55,6 +56,7 @@ pub fn validate(spec: &PoolSpec) -> Vec<Finding> {
     checker.name();
     checker.plan();
     checker.sign_in();
+    checker.sign_up();
     checker.passwordless();
     checker.email();
     checker.sms();

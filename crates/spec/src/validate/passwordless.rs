@@ -121,7 +121,7 @@ impl Checker<'_> {
             "`sms_otp`",
             "use `email_otp` or `passkey` for passwordless sign-in",
         );
-        if self.spec.sms.is_some()
+        if self.spec.sends_sms()
             && !self
                 .spec
                 .verification

@@ -53,21 +53,21 @@ impl Checker<'_> {
             .verification
             .auto_verify
             .contains(&VerifiableAttribute::Phone);
-        if phone_identifies && !(verifies_phone && self.spec.sms.is_some()) {
+        if phone_identifies && !(verifies_phone && self.spec.sends_sms()) {
             let path = if sign_in.aliases.contains(&Alias::Phone) {
                 "sign_in.aliases"
             } else {
                 "sign_in.username"
             };
-            let (why, help) = if self.spec.sms.is_none() {
-                (
-                    "the pool has no `sms` block to send codes with",
-                    "add `sms: { sns_role: create }` and `phone` to verification.auto_verify, or sign in with email (`username: email`)",
-                )
-            } else {
+            let (why, help) = if self.spec.sends_sms() {
                 (
                     "phone is not in verification.auto_verify",
                     "add `phone` to verification.auto_verify",
+                )
+            } else {
+                (
+                    "the pool has no `sms` block to send codes with",
+                    "add `sms: { sns_role: create }` and `phone` to verification.auto_verify, or sign in with email (`username: email`)",
                 )
             };
             self.warning(

@@ -18,7 +18,7 @@ impl Checker<'_> {
         let Some(sms) = &self.spec.sms else {
             return;
         };
-        if let SnsRole::Arn(arn) = sms.role() {
+        if let Some(SnsRole::Arn(arn)) = sms.role() {
             if !is_iam_role_arn(arn) {
                 self.error(
                     "sms.sns_role",
@@ -65,6 +65,22 @@ impl Checker<'_> {
                 );
             }
         }
+        if sms.sns_role.is_none() {
+            let held = [
+                sms.verification_message.is_some(),
+                sms.authentication_message.is_some(),
+            ];
+            let message = if held.contains(&true) {
+                "the `sms` block has no `sns_role`, so the pool sends no SMS and these messages are never sent"
+            } else {
+                "the `sms` block has no `sns_role`, so the pool sends no SMS"
+            };
+            self.warning(
+                "sms",
+                message,
+                "add `sns_role: create` (or `sns_role: <role ARN>`) for the pool to send SMS, or remove the `sms` block",
+            );
+        }
         let verifies_phone = self
             .spec
             .verification
@@ -96,12 +112,14 @@ impl Checker<'_> {
     /// Refuses `what`, which sends SMS, at `path` when the pool has no `sms` block. The one
     /// home of that rule: MFA, first factors and verification all ask here.
     pub(super) fn needs_sms(&mut self, path: impl Into<String>, what: &str, instead: &str) {
-        if self.spec.sms.is_none() {
+        if !self.spec.sends_sms() {
             self.error(
                 path,
-                format!(
-                    "{what} sends codes by SMS, and this pool has no `sms` block to send them with"
-                ),
+                if self.spec.sms.is_none() {
+                    format!("{what} sends codes by SMS, and this pool has no `sms` block to send them with")
+                } else {
+                    format!("{what} sends codes by SMS, and this pool's `sms` block has no `sns_role` to send them with")
+                },
                 format!("{ADD_SMS}, or {instead}"),
             );
         }

@@ -1,7 +1,7 @@
 //! App clients (`Client<Name>`).
 
 use serde_json::{json, Map, Value};
-use spec::{AppClient, AuthFlow, OAuthFlow, COGNITO_PROVIDER};
+use spec::{Analytics, AppClient, AuthFlow, OAuthFlow, COGNITO_PROVIDER};
 
 use crate::intrinsic::reference;
 
@@ -48,7 +48,7 @@ pub(super) fn app_client(cx: &Context, client: &AppClient) -> Value {
         .collect();
     // A rotating client cannot refresh through REFRESH_TOKEN_AUTH: it refreshes through
     // GetTokensFromRefreshToken or the token endpoint, so the flow is not offered.
-    if client.refresh_token_rotation.is_none() {
+    if client.refresh_token_rotation.is_none() && client.refresh_token_auth {
         auth_flows.push("ALLOW_REFRESH_TOKEN_AUTH");
     }
     props.insert("ExplicitAuthFlows".into(), json!(auth_flows));
@@ -67,8 +67,31 @@ pub(super) fn app_client(cx: &Context, client: &AppClient) -> Value {
         "TokenValidityUnits".into(),
         json!({ "AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "days" }),
     );
-    props.insert("PreventUserExistenceErrors".into(), json!("ENABLED"));
+    props.insert(
+        "PreventUserExistenceErrors".into(),
+        json!(if client.prevent_user_existence_errors {
+            "ENABLED"
+        } else {
+            "LEGACY"
+        }),
+    );
     props.insert("EnableTokenRevocation".into(), json!(true));
+    // Written only when the spec sets them, so that other clients' templates stay as they were.
+    if let Some(url) = &client.default_redirect_url {
+        props.insert("DefaultRedirectURI".into(), json!(url));
+    }
+    if client.propagate_user_context {
+        props.insert(
+            "EnablePropagateAdditionalUserContextData".into(),
+            json!(true),
+        );
+    }
+    if let Some(analytics) = &client.analytics {
+        props.insert(
+            "AnalyticsConfiguration".into(),
+            analytics_configuration(analytics),
+        );
+    }
     if let Some(rotation) = &client.refresh_token_rotation {
         props.insert(
             "RefreshTokenRotation".into(),
@@ -101,4 +124,23 @@ pub(super) fn app_client(cx: &Context, client: &AppClient) -> Value {
     }
     resource.insert("Properties".into(), Value::Object(props));
     Value::Object(resource)
+}
+
+/// `AnalyticsConfiguration`: the keys the spec states.
+fn analytics_configuration(analytics: &Analytics) -> Value {
+    let mut config = Map::new();
+    for (key, value) in [
+        ("ApplicationArn", &analytics.application_arn),
+        ("ApplicationId", &analytics.application_id),
+        ("RoleArn", &analytics.role_arn),
+        ("ExternalId", &analytics.external_id),
+    ] {
+        if let Some(value) = value {
+            config.insert(key.into(), json!(value));
+        }
+    }
+    if analytics.user_data_shared {
+        config.insert("UserDataShared".into(), json!(true));
+    }
+    Value::Object(config)
 }

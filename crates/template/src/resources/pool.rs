@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 use spec::{
     Alias, Attributes, CustomAttribute, CustomAttributeType, CustomAuthThreatMode,
     DeletionProtection, EmailSender, EmailSending, FirstFactor, MessageStyle, Mfa, MfaFactor,
-    MfaMode, PasswordPolicy, Plan, PoolSpec, RecoveryMechanism, SignIn, ThreatMode,
+    MfaMode, PasswordPolicy, Plan, PoolSpec, RecoveryMechanism, SignIn, SignUp, ThreatMode,
     UserVerification, UsernameKind, VerifiableAttribute, Verification, VerificationMessage,
     VERIFICATION_ATTRIBUTES,
 };
@@ -25,6 +25,7 @@ pub(super) fn user_pool(cx: &Context) -> Value {
     }
     sign_in(&mut props, &spec.sign_in);
     verification(&mut props, &spec.verification);
+    admin_create_user(&mut props, &spec.sign_up);
     props.insert(
         "EmailConfiguration".into(),
         email_configuration(&spec.email),
@@ -119,6 +120,30 @@ fn sign_in(props: &mut Map<String, Value>, sign_in: &SignIn) {
     );
 }
 
+/// `AdminCreateUserConfig`, only when the spec says something: a spec without `sign_up` leaves
+/// Cognito's defaults (self-service sign-up, the default invitation) and its template as it was.
+fn admin_create_user(props: &mut Map<String, Value>, sign_up: &SignUp) {
+    if sign_up.is_default() {
+        return;
+    }
+    let mut config = Map::new();
+    config.insert("AllowAdminCreateUserOnly".into(), json!(sign_up.admin_only));
+    if let Some(invitation) = &sign_up.invitation {
+        let mut template = Map::new();
+        for (key, text) in [
+            ("EmailSubject", &invitation.email_subject),
+            ("EmailMessage", &invitation.email_message),
+            ("SMSMessage", &invitation.sms_message),
+        ] {
+            if let Some(text) = text {
+                template.insert(key.into(), json!(text));
+            }
+        }
+        config.insert("InviteMessageTemplate".into(), Value::Object(template));
+    }
+    props.insert("AdminCreateUserConfig".into(), Value::Object(config));
+}
+
 /// What is verified, what is kept until verified, the message, and account recovery.
 fn verification(props: &mut Map<String, Value>, verification: &Verification) {
     if !verification.auto_verify.is_empty() {
@@ -186,10 +211,9 @@ fn sms(props: &mut Map<String, Value>, spec: &PoolSpec) {
     if let Some(message) = &sms.authentication_message {
         props.insert("SmsAuthenticationMessage".into(), json!(message));
     }
-    props.insert(
-        "SmsConfiguration".into(),
-        super::sms::sms_configuration(sms),
-    );
+    if let Some(config) = super::sms::sms_configuration(sms) {
+        props.insert("SmsConfiguration".into(), config);
+    }
 }
 
 /// The recovery mechanisms, prioritised in spec order; `None` when there are none.

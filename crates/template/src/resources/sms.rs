@@ -25,14 +25,14 @@ fn default_external_id() -> Value {
 fn external_id(sms: &SmsSending) -> Option<Value> {
     match (&sms.external_id, sms.role()) {
         (Some(id), _) => Some(json!(id)),
-        (None, SnsRole::Create) => Some(default_external_id()),
-        (None, SnsRole::Arn(_)) => None,
+        (None, Some(SnsRole::Create)) => Some(default_external_id()),
+        (None, _) => None,
     }
 }
 
-/// The pool's `SmsConfiguration`.
-pub(super) fn sms_configuration(sms: &SmsSending) -> Value {
-    let caller = match sms.role() {
+/// The pool's `SmsConfiguration`; `None` without a role (the pool sends no SMS).
+pub(super) fn sms_configuration(sms: &SmsSending) -> Option<Value> {
+    let caller = match sms.role()? {
         SnsRole::Create => get_att(SMS_ROLE_ID, "Arn"),
         SnsRole::Arn(arn) => json!(arn),
     };
@@ -43,13 +43,13 @@ pub(super) fn sms_configuration(sms: &SmsSending) -> Value {
     if let Some(region) = &sms.sns_region {
         config["SnsRegion"] = json!(region);
     }
-    config
+    Some(config)
 }
 
 /// The role, when the spec asks the template to create it.
 pub(super) fn role(cx: &Context) -> Option<Value> {
     let sms = cx.spec.sms.as_ref()?;
-    if sms.role() != SnsRole::Create {
+    if sms.role() != Some(SnsRole::Create) {
         return None;
     }
     let external_id = external_id(sms).unwrap_or_else(default_external_id);
