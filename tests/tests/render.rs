@@ -89,7 +89,7 @@ fn render_refuses_a_bad_spec_with_located_errors_and_exit_1() {
     let spec = write_file(
         &scratch_dir("render-spec"),
         "broken.yaml",
-        "name: broken\nsign_in:\n  username: email\nclients:\n  - name: Web_Client\n",
+        "name: broken\nsign_in:\n  username: email\nclients:\n  - name: Web/Client\n",
     );
     let out = scratch_dir("render");
     let output = run_offline(&[
