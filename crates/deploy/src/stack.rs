@@ -147,10 +147,6 @@ pub(crate) fn stuck_help(stack: &str, status: &StackStatus) -> String {
     }
 }
 
-fn is_missing_stack(error: &DeployError) -> bool {
-    matches!(error, DeployError::Aws(error) if error.is_missing_stack())
-}
-
 /// The driver's reads of a stack, on the AWS context's CloudFormation client.
 pub(crate) trait StackReads {
     async fn describe_stack(&self, stack: &str) -> Result<Option<StackState>, DeployError>;
@@ -173,24 +169,7 @@ pub(crate) trait StackReads {
 impl StackReads for Aws {
     /// DescribeStacks for one stack; `None` when it does not exist.
     async fn describe_stack(&self, stack: &str) -> Result<Option<StackState>, DeployError> {
-        let answer = match self
-            .cloudformation
-            .describe_stacks()
-            .stack_name(stack)
-            .send()
-            .await
-        {
-            Ok(answer) => answer,
-            Err(error) => {
-                let error = DeployError::aws("cloudformation:DescribeStacks", error);
-                return if is_missing_stack(&error) {
-                    Ok(None)
-                } else {
-                    Err(error)
-                };
-            }
-        };
-        let Some(found) = answer.stacks().first() else {
+        let Some(found) = self.find_stack(stack).await? else {
             return Ok(None);
         };
         let pairs = |items: Vec<(Option<&str>, Option<&str>)>| -> BTreeMap<String, String> {
