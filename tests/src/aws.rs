@@ -17,6 +17,20 @@ pub const PASSWORD: &str = "Correct-horse-battery-9";
 const STACK_POLL: Duration = Duration::from_millis(20);
 const STACK_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Account recovery by verified email alone: what a pool made through the API needs for
+/// `poolctl check` to accept its import (recovery by phone is a warning there).
+pub fn recovery_by_verified_email() -> cognito::types::AccountRecoverySettingType {
+    cognito::types::AccountRecoverySettingType::builder()
+        .recovery_mechanisms(
+            cognito::types::RecoveryOptionType::builder()
+                .name(cognito::types::RecoveryOptionNameType::VerifiedEmail)
+                .priority(1)
+                .build()
+                .expect("a recovery option with its name and priority"),
+        )
+        .build()
+}
+
 /// SDK configuration for `emulator`, with dummy credentials.
 pub async fn sdk_config(emulator: &Emulator) -> aws_config::SdkConfig {
     sdk_config_for(emulator.endpoint(), None).await

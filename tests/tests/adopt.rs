@@ -18,11 +18,10 @@ use std::path::Path;
 
 use aws_sdk_cognitoidentityprovider as cognito;
 use cognito::types::{
-    AccountRecoverySettingType, AttributeType, ExplicitAuthFlowsType,
-    PreventUserExistenceErrorTypes, RecoveryOptionNameType, RecoveryOptionType,
-    UsernameAttributeType, UsernameConfigurationType, VerifiedAttributeType,
+    AttributeType, ExplicitAuthFlowsType, PreventUserExistenceErrorTypes, UsernameAttributeType,
+    UsernameConfigurationType, VerifiedAttributeType,
 };
-use e2e::aws::{cloudformation, cognito as cognito_client};
+use e2e::aws::{cloudformation, cognito as cognito_client, recovery_by_verified_email};
 use e2e::cli::{expect_code, run_poolctl, trigger_zip_x86_64, Run};
 use e2e::emulator::Emulator;
 use e2e::{scratch_dir, unique_name};
@@ -48,17 +47,7 @@ async fn seeds_pool(
                 .unwrap(),
         )
         .auto_verified_attributes(VerifiedAttributeType::Email)
-        .account_recovery_setting(
-            AccountRecoverySettingType::builder()
-                .recovery_mechanisms(
-                    RecoveryOptionType::builder()
-                        .name(RecoveryOptionNameType::VerifiedEmail)
-                        .priority(1)
-                        .build()
-                        .unwrap(),
-                )
-                .build(),
-        )
+        .account_recovery_setting(recovery_by_verified_email())
         .send()
         .await
         .unwrap()
@@ -612,17 +601,7 @@ async fn an_admin_only_pool_with_api_default_clients_imports_whole_and_redeploys
         )
         // SMS messages on a pool that sends no SMS: the API accepts them.
         .sms_authentication_message("Your code is {####}")
-        .account_recovery_setting(
-            AccountRecoverySettingType::builder()
-                .recovery_mechanisms(
-                    RecoveryOptionType::builder()
-                        .name(RecoveryOptionNameType::VerifiedEmail)
-                        .priority(1)
-                        .build()
-                        .unwrap(),
-                )
-                .build(),
-        )
+        .account_recovery_setting(recovery_by_verified_email())
         .send()
         .await
         .unwrap()

@@ -16,12 +16,11 @@ use std::process::Command;
 
 use aws_sdk_cognitoidentityprovider as cognito;
 use cognito::types::{
-    AccountRecoverySettingType, ExplicitAuthFlowsType, IdentityProviderTypeType,
-    PreventUserExistenceErrorTypes, RecoveryOptionNameType, RecoveryOptionType,
+    ExplicitAuthFlowsType, IdentityProviderTypeType, PreventUserExistenceErrorTypes,
     ResourceServerScopeType, SoftwareTokenMfaConfigType, UserPoolMfaType, UsernameAttributeType,
     VerifiedAttributeType,
 };
-use e2e::aws::cognito as cognito_client;
+use e2e::aws::{cognito as cognito_client, recovery_by_verified_email};
 use e2e::cli::{expect_code, poolctl, run_on, spec_command, trigger_zip_x86_64, Run};
 use e2e::emulator::{Emulator, ACCOUNT_ID, REGION};
 use e2e::faultproxy::FaultPlan;
@@ -65,17 +64,7 @@ async fn adoptable_pool(client: &cognito::Client) -> String {
         .pool_name(unique_name("iam-adopt"))
         .username_attributes(UsernameAttributeType::Email)
         .auto_verified_attributes(VerifiedAttributeType::Email)
-        .account_recovery_setting(
-            AccountRecoverySettingType::builder()
-                .recovery_mechanisms(
-                    RecoveryOptionType::builder()
-                        .name(RecoveryOptionNameType::VerifiedEmail)
-                        .priority(1)
-                        .build()
-                        .unwrap(),
-                )
-                .build(),
-        )
+        .account_recovery_setting(recovery_by_verified_email())
         .send()
         .await
         .unwrap()

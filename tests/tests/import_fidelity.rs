@@ -5,11 +5,8 @@
 //! exits 0 and `check` passes.
 
 use aws_sdk_cognitoidentityprovider as cognito;
-use cognito::types::{
-    AccountRecoverySettingType, PreventUserExistenceErrorTypes, RecoveryOptionNameType,
-    RecoveryOptionType,
-};
-use e2e::aws::cognito as cognito_client;
+use cognito::types::PreventUserExistenceErrorTypes;
+use e2e::aws::{cognito as cognito_client, recovery_by_verified_email};
 use e2e::cli::{expect_code, run_poolctl, Run};
 use e2e::emulator::Emulator;
 use e2e::{scratch_dir, unique_name};
@@ -22,17 +19,7 @@ async fn cognitos_defaults_and_its_own_groups_import_faithfully() {
     let pool = client
         .create_user_pool()
         .pool_name(unique_name("defaults"))
-        .account_recovery_setting(
-            AccountRecoverySettingType::builder()
-                .recovery_mechanisms(
-                    RecoveryOptionType::builder()
-                        .name(RecoveryOptionNameType::VerifiedEmail)
-                        .priority(1)
-                        .build()
-                        .unwrap(),
-                )
-                .build(),
-        )
+        .account_recovery_setting(recovery_by_verified_email())
         .send()
         .await
         .unwrap();
