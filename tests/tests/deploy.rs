@@ -513,14 +513,23 @@ fn missing_credentials_or_region_is_one_sentence_and_exit_1() {
         error_lines[0]
     );
 
+    // With instance metadata enabled but unreachable (a laptop, a CI runner), the SDK's region
+    // chain tries IMDS first; its warnings must not bury the one sentence that says what to set.
     let no_region = run_on(
         emulator,
         poolctl(emulator)
             .env_remove("AWS_REGION")
             .env_remove("AWS_DEFAULT_REGION")
+            .env_remove("AWS_EC2_METADATA_DISABLED")
+            .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9")
             .args(["outputs", "--stack", "anything"]),
     );
     expect_code(&no_region, 1, "no region");
+    assert!(
+        !no_region.stderr.contains("IMDS"),
+        "no SDK warnings about instance metadata: {}",
+        no_region.stderr
+    );
     assert!(
         no_region.stderr.contains("no AWS region is set"),
         "{}",

@@ -84,7 +84,9 @@ fn block_on<F: std::future::Future<Output = Result<(), Failure>>>(
 #[allow(clippy::disallowed_methods)]
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("POOLCTL_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        // Without IMDS (a laptop, a CI runner) the SDK warns on every region lookup before
+        // poolctl reports the missing region itself, in words that say what to set.
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,aws_config::imds=error"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
