@@ -53,8 +53,12 @@ fn spawn_update_then(case: &Case, then: FaultPlan) -> Child {
 /// Waits until the watch after ExecuteChangeSet is under way: a DescribeStacks held by
 /// [`stall`] (installed by [`spawn_update_then`]).
 fn wait_for_stalled_watch(case: &Case) {
-    case.wait_for("the watch's DescribeStacks", |s| {
-        s.op("cloudformation", "DescribeStacks").fault("Latency") >= 1
+    // The watch reads the stack's events first and its status when they say it settled.
+    case.wait_for("the watch's DescribeStackEvents or DescribeStacks", |s| {
+        s.op("cloudformation", "DescribeStackEvents")
+            .fault("Latency")
+            + s.op("cloudformation", "DescribeStacks").fault("Latency")
+            >= 1
     });
 }
 

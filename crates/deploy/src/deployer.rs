@@ -185,11 +185,30 @@ impl Deployer {
         progress: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<Prepared, DeployError> {
         let stack_name = request.stack_name.as_str();
-        let state = self.settle(stack_name, progress).await?;
+        // The stack's status and its template are independent reads: both go out at once.
+        // The template read fails for a stack that does not exist; that answer goes unused.
+        let (first_state, first_template) = tokio::join!(
+            self.aws.describe_stack(stack_name),
+            self.aws.deployed_template(stack_name)
+        );
+        let first_state = first_state?;
+        let healthy_at_once = first_state
+            .as_ref()
+            .is_some_and(|state| stack::standing(&state.status) == Standing::Healthy);
+        let state = if healthy_at_once {
+            first_state
+        } else {
+            self.settle(stack_name, first_state, progress).await?
+        };
 
         let deployed = match &state {
             Some(_) => {
-                let deployed = self.aws.deployed_template(stack_name).await?;
+                // Read again after settling: an operation that was running may have changed it.
+                let deployed = if healthy_at_once {
+                    first_template?
+                } else {
+                    self.aws.deployed_template(stack_name).await?
+                };
                 if deployed.is_none() {
                     progress(Progress::Notice(format!(
                         "the template deployed in {stack_name} is not JSON; the pre-change checks \
@@ -393,14 +412,21 @@ impl Deployer {
     /// Brings the stack to a state a change set can start from: waits for a running operation,
     /// deletes a rolled-back create, refuses stuck states. `None`: the change set creates the
     /// stack (also when it is REVIEW_IN_PROGRESS, which holds nothing yet).
+    /// `first` is the stack as just described.
     async fn settle(
         &self,
         stack_name: &str,
+        first: Option<StackState>,
         progress: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<Option<StackState>, DeployError> {
+        let mut described = Some(first);
         // Bounded: each round either returns or waits for one operation to end.
         for _ in 0..5 {
-            let Some(state) = self.aws.describe_stack(stack_name).await? else {
+            let current = match described.take() {
+                Some(state) => state,
+                None => self.aws.describe_stack(stack_name).await?,
+            };
+            let Some(state) = current else {
                 return Ok(None);
             };
             match stack::standing(&state.status) {

@@ -1,35 +1,46 @@
-//! Polling cadence: quick at first (local emulators and small stacks settle in milliseconds),
-//! backing off to a few seconds (real stacks take minutes), with jitter so that many parallel
-//! deploys do not poll in lockstep. Throttled calls themselves are retried by the SDK
+//! Polling cadence: the first poll at once and the next ones a few milliseconds apart (local
+//! emulators and small stacks settle in milliseconds, and a deploy should notice within one
+//! poll of the control plane finishing), backing off to a few seconds (real stacks take
+//! minutes), with jitter so that many parallel deploys do not poll in lockstep. Throttled calls themselves are retried by the SDK
 //! (see `aws::retry_config`); this only spaces the polls.
 
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
 pub(crate) struct Backoff {
-    next: Duration,
+    /// `None` before the first poll, which goes out at once.
+    next: Option<Duration>,
+    first: Duration,
     max: Duration,
 }
 
 impl Backoff {
-    /// The cadence for change sets and stack operations: 25 ms, x1.5 per poll, at most 5 s.
+    /// The cadence for change sets and stack operations: at once, then 5 ms, doubling per
+    /// poll, at most 5 s (reached after about 10 s of waiting).
     pub(crate) fn stack() -> Backoff {
         Backoff {
-            next: Duration::from_millis(25),
+            next: None,
+            first: Duration::from_millis(5),
             max: Duration::from_secs(5),
         }
     }
 
     /// The next wait (jittered to 75%..125%) and advance.
     pub(crate) fn next_delay(&mut self) -> Duration {
-        let base = self.next;
-        self.next = (self.next.mul_f64(1.5)).min(self.max);
+        let Some(base) = self.next else {
+            self.next = Some(self.first);
+            return Duration::ZERO;
+        };
+        self.next = Some((base * 2).min(self.max));
         let factor = 0.75 + (random_u64() % 1000) as f64 / 2000.0;
         base.mul_f64(factor)
     }
 
     pub(crate) async fn wait(&mut self) {
-        tokio::time::sleep(self.next_delay()).await;
+        let delay = self.next_delay();
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
     }
 }
 
@@ -50,11 +61,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_grows_to_the_cap_and_stays_jittered_around_it() {
+    fn backoff_polls_at_once_then_grows_to_the_cap_and_stays_jittered_around_it() {
         let mut backoff = Backoff::stack();
-        let first = backoff.next_delay();
-        assert!(first >= Duration::from_micros(18_750) && first <= Duration::from_micros(31_250));
-        let mut last = first;
+        assert_eq!(backoff.next_delay(), Duration::ZERO);
+        let second = backoff.next_delay();
+        assert!(
+            second >= Duration::from_micros(3_750) && second <= Duration::from_micros(6_250),
+            "{second:?}"
+        );
+        let third = backoff.next_delay();
+        assert!(
+            third >= Duration::from_micros(7_500) && third <= Duration::from_micros(12_500),
+            "{third:?}"
+        );
+        let mut last = third;
         for _ in 0..30 {
             last = backoff.next_delay();
         }

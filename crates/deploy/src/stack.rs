@@ -288,13 +288,34 @@ impl StackReads for Aws {
     ) -> Result<(StackState, Vec<StackEvent>), DeployError> {
         let mut backoff = Backoff::stack();
         let mut seen = Vec::new();
+        let mut polls_since_describe = 0u32;
         loop {
             backoff.wait().await;
-            // Status first, events second: every event up to the settled status is read.
-            let state = self.describe_stack(stack_id).await?;
+            // The events stream says when the stack itself reaches a settled status, so most
+            // polls cost one call. The status is read only then (and every few polls, in case
+            // a stack event is late or missing), and events once more after it: every event up
+            // to the settled status is read.
             let fresh = self.events_since(stack_id, marker.as_deref()).await?;
+            let stack_settled = fresh.iter().any(|event| {
+                event.is_stack() && !is_busy(&StackStatus::from(event.status.as_str()))
+            });
+            polls_since_describe += 1;
+            let state = if stack_settled || polls_since_describe >= DESCRIBE_EVERY_POLLS {
+                polls_since_describe = 0;
+                Some(self.describe_stack(stack_id).await?)
+            } else {
+                None
+            };
+            let mut fresh = fresh;
             if let Some(last) = fresh.last() {
                 marker = Some(last.event_id.clone());
+            }
+            if state.is_some() {
+                let after = self.events_since(stack_id, marker.as_deref()).await?;
+                if let Some(last) = after.last() {
+                    marker = Some(last.event_id.clone());
+                }
+                fresh.extend(after);
             }
             let fresh = match token {
                 Some(token) => events::of_operation(fresh, token),
@@ -304,6 +325,9 @@ impl StackReads for Aws {
                 sink(event.clone());
                 seen.push(event);
             }
+            let Some(state) = state else {
+                continue;
+            };
             let Some(state) = state else {
                 return Err(DeployError::StackNotFound(stack_id.to_owned()));
             };
@@ -317,6 +341,9 @@ impl StackReads for Aws {
         }
     }
 }
+
+/// Polls between two reads of the stack's status when its events say nothing settled.
+const DESCRIBE_EVERY_POLLS: u32 = 4;
 
 #[cfg(test)]
 mod tests {
