@@ -638,6 +638,36 @@ bench-faults runs="5": setup-python
     python3 benchmarks/bench_faults.py {{runs}}
     echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+# Benchmark: how soon a deploy notices CloudFormation finished, behind the fault proxy's settle
+# model (a change set ready after `change_set_ms`, a stack operation ending `stack_ms` after it is
+# executed), poolctl against `aws cloudformation deploy`'s waiters. Table in target/bench-settle.md.
+bench-settle runs="3" change_set_ms="2000" stack_ms="6000": setup-python
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cd "{{root}}"
+    just="{{just_executable()}}"
+    dir="{{emulator_dir}}/bench-settle"
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    if [[ -z "${POOLCTL_TRIGGER_ZIP:-}" ]]; then
+        "$just" trigger x86_64
+        export POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip"
+    fi
+    cargo build --quiet --workspace --bins
+    target="{{target}}"
+    [[ "$target" = /* ]] || target="{{root}}/$target"
+    # POOLCTL_BIN: another build to time (the release build by default, as bench-deploy).
+    if [[ -z "${POOLCTL_BIN:-}" ]]; then
+        cargo build --quiet --release -p poolctl
+        export POOLCTL_BIN="$target/release/poolctl"
+    fi
+    export FAULTPROXY="$target/debug/faultproxy"
+    trap '"$just" emulator_dir="$dir" emulator-stop >/dev/null' EXIT
+    "$just" emulator_dir="$dir" emulator "$port" >/dev/null
+    unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE
+    export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench \
+        AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+    python3 benchmarks/bench_settle.py {{runs}} {{change_set_ms}} {{stack_ms}}
+
 # Benchmark: `poolctl users audit` on pools of `sizes` users (seeded untimed through `poolctl
 # users create`), whole processes on one private emulator, median of `runs`: at --rate 0
 # against `aws cognito-idp list-users | jq` doing the same classification, and at the default

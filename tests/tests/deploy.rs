@@ -12,7 +12,7 @@ use aws_sdk_cognitoidentityprovider as cognito;
 use e2e::aws::{self, client_secret, sign_up_with_secret};
 use e2e::cli::{expect_code, poolctl, run_on, run_poolctl, spec_command, Run};
 use e2e::emulator::Emulator;
-use e2e::faultproxy::FaultPlan;
+use e2e::faultproxy::{FaultPlan, Settle};
 use e2e::{scratch_dir, spec_variant, unique_name};
 use serde_json::Value;
 
@@ -597,5 +597,49 @@ async fn a_review_in_progress_stack_is_created_through_not_deleted() {
             .stack_status()
             .map(aws_sdk_cloudformation::types::StackStatus::as_str),
         Some("CREATE_COMPLETE")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deploy_waits_out_cloudformations_settle_times_and_ends_on_the_settled_stack() {
+    // The emulator makes change sets and runs stack operations inside the call; the proxy's
+    // settle model makes them take time as on AWS. A watch that stopped at the first answer,
+    // or a model whose rewriting missed the emulator's real answers, would poll once.
+    let settle = Settle {
+        change_set_ready: std::time::Duration::from_millis(300),
+        stack_operation: std::time::Duration::from_millis(600),
+    };
+    let emulator = &Emulator::start_with(FaultPlan::none().settle(settle));
+    let stack = unique_name("deploy-settle");
+    let spec = demo_variant(&[(DEMO_DOMAIN, &domain(&unique_name("settle")))]);
+    let created = deploy(emulator, &spec, &stack, &[]);
+    expect_code(&created, 0, "deploy under the settle model");
+    assert_eq!(created.json()["action"], "created");
+
+    let stats = emulator.faults().stats();
+    let polls = |op: &str| stats.op("cloudformation", op).passed;
+    assert!(
+        polls("DescribeChangeSet") >= 2,
+        "the change set was polled until ready: {} DescribeChangeSet",
+        polls("DescribeChangeSet")
+    );
+    assert!(
+        polls("DescribeStackEvents") >= 3,
+        "the stack events were polled until the stack settled: {} DescribeStackEvents",
+        polls("DescribeStackEvents")
+    );
+    let cfn = aws::cloudformation(emulator).await;
+    let described = cfn
+        .describe_stacks()
+        .stack_name(&stack)
+        .send()
+        .await
+        .expect("describe");
+    assert_eq!(
+        described.stacks()[0]
+            .stack_status()
+            .map(aws_sdk_cloudformation::types::StackStatus::as_str),
+        Some("CREATE_COMPLETE"),
+        "the model's window is over: the stack reads as the emulator left it"
     );
 }

@@ -1,8 +1,9 @@
 //! Polling cadence: the first poll at once and the next ones a few milliseconds apart (local
 //! emulators and small stacks settle in milliseconds, and a deploy should notice within one
-//! poll of the control plane finishing), backing off to a few seconds (real stacks take
-//! minutes), with jitter so that many parallel deploys do not poll in lockstep. Throttled calls themselves are retried by the SDK
-//! (see `aws::retry_config`); this only spaces the polls.
+//! poll of the control plane finishing), backing off to 2 s (real stacks take minutes; a poll
+//! every 2 s keeps a deploy well inside CloudFormation's request quotas), with jitter so that
+//! many parallel deploys do not poll in lockstep. Throttled calls themselves are retried by
+//! the SDK (see `aws::retry_config`); this only spaces the polls.
 
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
@@ -16,12 +17,12 @@ pub(crate) struct Backoff {
 
 impl Backoff {
     /// The cadence for change sets and stack operations: at once, then 5 ms, doubling per
-    /// poll, at most 5 s (reached after about 10 s of waiting).
+    /// poll, at most 2 s (reached after about 2.5 s of waiting).
     pub(crate) fn stack() -> Backoff {
         Backoff {
             next: None,
             first: Duration::from_millis(5),
-            max: Duration::from_secs(5),
+            max: Duration::from_secs(2),
         }
     }
 
@@ -79,7 +80,7 @@ mod tests {
             last = backoff.next_delay();
         }
         assert!(
-            last >= Duration::from_millis(3750) && last <= Duration::from_millis(6250),
+            last >= Duration::from_millis(1500) && last <= Duration::from_millis(2500),
             "{last:?}"
         );
     }

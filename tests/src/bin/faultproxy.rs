@@ -9,13 +9,14 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use e2e::faultproxy::plan::parse_fault;
-use e2e::faultproxy::{FaultPlan, FaultProxy, Quotas, Rule};
+use e2e::faultproxy::{FaultPlan, FaultProxy, Quotas, Rule, Settle};
 
 const USAGE: &str = "\
 usage: faultproxy --upstream URL [--listen 127.0.0.1:PORT] [--seed N] [--quota] [--log]
                   [--rule SERVICE:OPERATION:FAULT[:PROBABILITY]]...
                   [--throttle P] [--error500 P] [--error503 P] [--reset-before P]
                   [--reset-after P] [--truncate P] [--latency MS]
+                  [--settle change-set=MS,stack=MS]
 
 Sits between AWS SDK clients and the emulator at URL, on loopback, and injects faults.
   --rule      e.g. 'cognito-idp:List*:throttle:0.3' or 'cloudformation:*:reset-after';
@@ -24,6 +25,8 @@ Sits between AWS SDK clients and the emulator at URL, on loopback, and injects f
               SERVICE and OPERATION are globs. The first rule that fires decides.
   --throttle P and the other shortcuts: that fault on any call, with probability P.
   --latency MS  delay every call by MS milliseconds.
+  --settle    model CloudFormation's timing: a change set is ready MS after CreateChangeSet,
+              an executed change set's stack operation ends MS after ExecuteChangeSet.
   --quota     enforce Cognito's default per-category request rates (and CloudFormation
               stand-ins), answering above them with the service's throttling error.
   --seed N    seed for the probability draws (same seed, same requests: same faults).
@@ -66,6 +69,7 @@ fn run() -> Result<(), String> {
             }
             "--log" => log = true,
             "--quota" => plan = plan.quotas(Quotas::aws_defaults()),
+            "--settle" => plan = plan.settle(Settle::parse(&value("--settle")?)?),
             "--rule" => plan = plan.rule(Rule::parse(&value("--rule")?)?),
             "--latency" => {
                 let ms = value("--latency")?;

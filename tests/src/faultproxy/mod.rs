@@ -3,7 +3,7 @@
 //! operation, and answers some of them with what real AWS sometimes does and ministack never
 //! does: throttling in each service's own error shape, 500s and 503s, latency, connections
 //! reset before or after the request reached the service, truncated bodies, and request-rate
-//! quotas (Cognito's per-category rates).
+//! quotas (Cognito's per-category rates), and CloudFormation's settle times ([`settle`]).
 //!
 //! ```no_run
 //! use e2e::faultproxy::{Fault, FaultPlan, FaultProxy, Quotas, Rule};
@@ -28,6 +28,7 @@ pub mod classify;
 pub mod plan;
 pub mod quota;
 mod server;
+pub mod settle;
 pub mod stats;
 pub mod wire;
 
@@ -43,6 +44,7 @@ use hyper_util::rt::TokioExecutor;
 pub use classify::{classify, Protocol, RequestInfo, Resource};
 pub use plan::{Decision, Fault, FaultPlan, Outcome, Rule, When};
 pub use quota::{Limit, Quotas};
+pub use settle::Settle;
 pub use stats::{CategoryStats, OpStats, Stats};
 
 use plan::Engine;

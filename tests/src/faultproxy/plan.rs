@@ -197,6 +197,8 @@ pub struct FaultPlan {
     pub seed: u64,
     pub rules: Vec<Rule>,
     pub quotas: Option<Quotas>,
+    /// CloudFormation's control-plane timing (see [`super::settle`]).
+    pub settle: Option<super::settle::Settle>,
 }
 
 impl FaultPlan {
@@ -221,6 +223,12 @@ impl FaultPlan {
     /// Enforces these request-rate quotas on calls no rule faulted.
     pub fn quotas(mut self, quotas: Quotas) -> FaultPlan {
         self.quotas = Some(quotas);
+        self
+    }
+
+    /// Makes change sets and stack operations take as long as `settle` says.
+    pub fn settle(mut self, settle: super::settle::Settle) -> FaultPlan {
+        self.settle = Some(settle);
         self
     }
 }
@@ -267,6 +275,8 @@ pub(crate) struct Engine {
     buckets: HashMap<(String, String, String), TokenBucket>,
     pub(crate) stats: Stats,
     pub(crate) decisions: Vec<Decision>,
+    /// Kept across plans: a stack operation started under one plan runs on under the next.
+    settle_state: super::settle::SettleState,
 }
 
 /// Decisions kept for [`FaultProxy::decisions`](super::FaultProxy::decisions); older ones are
@@ -283,6 +293,7 @@ impl Engine {
             buckets: HashMap::new(),
             stats: Stats::default(),
             decisions: Vec::new(),
+            settle_state: super::settle::SettleState::default(),
         }
     }
 
@@ -293,6 +304,19 @@ impl Engine {
         self.plan = plan;
         self.plan_set_at = now;
         self.buckets.clear();
+    }
+
+    /// Applies the plan's settle model (if any) to a forwarded request's answer.
+    pub(crate) fn settle_answer(
+        &mut self,
+        request: &RequestInfo,
+        status: u16,
+        body: &mut Vec<u8>,
+        now: Instant,
+    ) {
+        if let Some(model) = self.plan.settle {
+            self.settle_state.answer(model, request, status, body, now);
+        }
     }
 
     /// Decides what happens to `request` at `now`, and counts it.

@@ -137,8 +137,17 @@ async fn handle(shared: &Shared, request: Request) -> Reply {
     }
     let request_id = format!("faultproxy-{sequence:012}");
     let error = |kind| Reply::Full(error_response(&info, kind, &request_id));
+    let forwarded = |mut canned: Canned| {
+        shared.engine.lock().expect("engine lock").settle_answer(
+            &info,
+            canned.status,
+            &mut canned.body,
+            Instant::now(),
+        );
+        canned
+    };
     match action {
-        Action::Forward => Reply::Full(forward(shared, &request).await),
+        Action::Forward => Reply::Full(forwarded(forward(shared, &request).await)),
         Action::QuotaThrottle | Action::Inject(Fault::Throttle) => error(ErrorKind::Throttle),
         Action::Inject(Fault::InternalError) => error(ErrorKind::Internal),
         Action::Inject(Fault::Unavailable) => error(ErrorKind::Unavailable),
@@ -148,18 +157,21 @@ async fn handle(shared: &Shared, request: Request) -> Reply {
                 () = released => {}
                 () = tokio::time::sleep(at_most) => {}
             }
-            Reply::Full(forward(shared, &request).await)
+            Reply::Full(forwarded(forward(shared, &request).await))
         }
         Action::Inject(Fault::Latency(delay)) => {
             tokio::time::sleep(delay).await;
-            Reply::Full(forward(shared, &request).await)
+            Reply::Full(forwarded(forward(shared, &request).await))
         }
         Action::Inject(Fault::ResetBeforeForward) => Reply::Reset,
         Action::Inject(Fault::ResetAfterForward) => {
-            let _ = forward(shared, &request).await;
+            // The call went through: what it started runs on.
+            let _ = forwarded(forward(shared, &request).await);
             Reply::Reset
         }
-        Action::Inject(Fault::TruncatedBody) => Reply::Truncated(forward(shared, &request).await),
+        Action::Inject(Fault::TruncatedBody) => {
+            Reply::Truncated(forwarded(forward(shared, &request).await))
+        }
     }
 }
 
