@@ -760,6 +760,76 @@ async fn audit_and_verify_ride_out_errors_resets_and_cut_answers() {
     }
 }
 
+/// With no `--partitions`, the audit times its first pages and picks its scan plan: one scan
+/// where a page comes back at once (as on the emulator), sixteen at once where every page takes
+/// 200 ms (a distant service), when one scan could not reach the 30/s ListUsers quota.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_audit_picks_its_scan_plan_from_the_page_latency_it_measures() {
+    let emulator = Emulator::start_with(FaultPlan::none());
+    let direct = cognito::Client::new(&sdk_config_for(emulator.direct_endpoint(), None).await);
+    let pool = create_pool(&direct).await;
+    let dir = scratch_dir("users-scan-plan");
+    // 150 users: three unfiltered pages, so the audit has more than one page to plan for.
+    let rows: String = (0..150)
+        .map(|i| format!("{{\"username\":\"u-{i:05}\",\"email\":\"u-{i:05}@example.com\"}}\n"))
+        .collect();
+    let rows = write_file(&dir, "users.jsonl", &rows);
+    let created = run_poolctl(
+        &emulator,
+        &[
+            "users",
+            "create",
+            "--user-pool-id",
+            &pool.id,
+            "--from",
+            rows.to_str().unwrap(),
+            "--verified-email",
+            "--suppress",
+        ],
+    );
+    expect_code(&created, 0, "users create");
+    let audit = || {
+        run_poolctl(
+            &emulator,
+            &[
+                "users",
+                "audit",
+                "--user-pool-id",
+                &pool.id,
+                "--output",
+                "json",
+            ],
+        )
+    };
+
+    let quick = audit();
+    expect_code(&quick, 0, "no one is stranded");
+    let quick = quick.json();
+    assert_eq!(quick["scanned"], 150, "{quick}");
+    assert_eq!(
+        quick["scan"]["partitions"], 1,
+        "pages come back at once: {quick}"
+    );
+
+    emulator.faults().set_plan(FaultPlan::none().rule(Rule::new(
+        "cognito-idp",
+        "ListUsers",
+        Fault::Latency(Duration::from_millis(200)),
+    )));
+    let distant = audit();
+    expect_code(&distant, 0, "no one is stranded");
+    let distant = distant.json();
+    assert_eq!(distant["scanned"], 150, "every user once: {distant}");
+    assert_eq!(
+        distant["scan"]["partitions"], 16,
+        "one scan gets 5 pages/s: {distant}"
+    );
+    assert!(
+        distant["scan"]["page_latency_ms"].as_f64() >= Some(200.0),
+        "{distant}"
+    );
+}
+
 #[test]
 fn bad_rows_are_reported_by_line_before_any_call() {
     let dir = scratch_dir("users-rows");

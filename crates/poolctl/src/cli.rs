@@ -360,11 +360,12 @@ pub struct UsersAuditArgs {
     /// Unconfirmed sign-ups older than this many days are reported.
     #[arg(long, default_value_t = 7)]
     pub unconfirmed_days: u32,
-    /// Scans at once: 16 (by the first hex digit of `sub`; what AWS needs to reach the quota)
-    /// or 1 (one unfiltered scan; faster where a page is cheap but a filtered page is not, as
-    /// on the local emulator).
-    #[arg(long, default_value_t = 16, value_parser = clap::builder::PossibleValuesParser::new(["1", "16"]).map(|v| v.parse::<u8>().unwrap_or(16)))]
-    pub partitions: u8,
+    /// Scans at once, instead of measuring: 16 (by the first hex digit of `sub`; what a
+    /// distant service needs to reach the quota) or 1 (one unfiltered scan; faster where a
+    /// page is cheap but a filtered page is not, as on the local emulator). Left out, the
+    /// audit times the first pages and picks.
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["1", "16"]).map(|v| v.parse::<u8>().unwrap_or(16)))]
+    pub partitions: Option<u8>,
     /// Write every user that is not ok as JSON Lines to this file (the input of `users
     /// verify --from`).
     #[arg(long)]

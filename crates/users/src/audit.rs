@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::classify::{classify, count_by_class, AuditRules, Class, Finding};
 use crate::cognito::Cognito;
 use crate::pool::Pool;
-use crate::scan::Partitioning;
+use crate::scan::{Partitioning, ScanPlan};
 use crate::UsersError;
 
 /// The audit's thresholds.
@@ -27,6 +27,8 @@ pub struct AuditReport {
     pub counts: BTreeMap<Class, u64>,
     /// Every user not `ok`, by username.
     pub findings: Vec<Finding>,
+    /// How the pool was scanned.
+    pub scan: ScanPlan,
 }
 
 impl AuditReport {
@@ -46,7 +48,7 @@ pub async fn audit(
     pool: &Pool,
     options: AuditOptions,
 ) -> Result<AuditReport, UsersError> {
-    let users = cognito.scan(&pool.id, options.partitioning).await?;
+    let (users, scan) = cognito.scan(&pool.id, options.partitioning).await?;
     let rules = AuditRules {
         now: options.now,
         unconfirmed_days: options.unconfirmed_days,
@@ -63,5 +65,6 @@ pub async fn audit(
             .into_iter()
             .filter(|f| f.class != Class::Ok)
             .collect(),
+        scan,
     })
 }

@@ -149,6 +149,11 @@ mod tests {
             scanned: findings.len() as u64,
             counts: BTreeMap::new(),
             findings,
+            scan: crate::ScanPlan {
+                partitioning: crate::Partitioning::One,
+                page_latency: None,
+                partitioned_rate: None,
+            },
         }
     }
 

@@ -34,5 +34,5 @@ pub use findings::FindingsError;
 pub use journal::Journal;
 pub use pool::{Pool, PoolRef};
 pub use record::UserRecord;
-pub use scan::Partitioning;
+pub use scan::{Partitioning, ScanPlan};
 pub use verify::{verify, Selection, SelectionError, VerifyOptions, VerifyPlan, VerifyReport};

@@ -1,8 +1,11 @@
-//! The full scan: ListUsers cannot filter on `email_verified`, so every user is read. Sixteen
-//! disjoint `sub ^= "0"` .. `"f"` scans run at once and share the UserList limiter: a page
-//! takes tens of milliseconds on AWS, so one sequential scan could not use the quota. Where a
-//! page is cheap but a filtered one is not (the local emulator walks the whole pool for each
-//! filtered page), one unfiltered scan is faster: [`Partitioning::One`].
+//! The full scan: ListUsers cannot filter on `email_verified`, so every user is read, either by
+//! one unfiltered scan or by sixteen disjoint `sub ^= "0"` .. `"f"` scans at once, which share
+//! the UserList limiter. Which is faster depends on the service: on AWS a page takes tens of
+//! milliseconds, so one sequential scan cannot use the quota; on the local emulator a page is
+//! cheap but a filtered one walks the whole pool. [`Partitioning::Auto`] measures instead of
+//! assuming (see [`choose`]): the first unfiltered page's round trip, and only when one scan
+//! cannot reach the quota, the sixteen filtered first pages fetched at once. No page is read
+//! twice except those probes.
 //!
 //! Pages are fetched by hand rather than through the SDK's paginator: a throttled page must be
 //! retried with the same token (the paginator ends its stream at the first error).
@@ -10,6 +13,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use tokio::task::JoinSet;
 
@@ -27,52 +31,194 @@ pub enum Partitioning {
     /// One unfiltered scan.
     One,
     /// Sixteen scans by the first hex digit of `sub`, at once.
-    #[default]
     Sixteen,
+    /// Whichever of the two reaches the quota sooner, measured as the scan starts.
+    #[default]
+    Auto,
+}
+
+/// The plan a scan ran with, and what it was chosen from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScanPlan {
+    /// [`Partitioning::One`] or [`Partitioning::Sixteen`].
+    pub partitioning: Partitioning,
+    /// The first unfiltered page's round trip, when it was measured.
+    pub page_latency: Option<Duration>,
+    /// Pages a second at which the sixteen filtered first pages came, when they were probed.
+    pub partitioned_rate: Option<f64>,
+}
+
+/// One scan is kept when it reaches this share of the quota on its own.
+const ONE_SCAN_REACHES: f64 = 0.95;
+/// Sixteen scans are chosen only when they are this much faster than one: the probes cost
+/// sixteen pages, and a close call is not worth the filtered pages' extra work.
+const PARTITIONS_WIN_BY: f64 = 1.2;
+
+/// The scan plan from measurements: `one_scan_rate` pages a second for one sequential scan
+/// (the inverse of a page's round trip), `partitioned_rate` for sixteen at once (`None`: not
+/// probed), each limited by `quota` (`None`: no client-side limit).
+pub fn choose(
+    one_scan_rate: f64,
+    partitioned_rate: Option<f64>,
+    quota: Option<f64>,
+) -> Partitioning {
+    let within_quota = |rate: f64| quota.map_or(rate, |quota| rate.min(quota));
+    if one_scan_reaches(one_scan_rate, quota) {
+        return Partitioning::One;
+    }
+    match partitioned_rate {
+        Some(partitioned)
+            if within_quota(partitioned) > within_quota(one_scan_rate) * PARTITIONS_WIN_BY =>
+        {
+            Partitioning::Sixteen
+        }
+        _ => Partitioning::One,
+    }
+}
+
+/// One scan alone uses the quota (never true without one: then more is always possible).
+fn one_scan_reaches(one_scan_rate: f64, quota: Option<f64>) -> bool {
+    quota.is_some_and(|quota| one_scan_rate >= quota * ONE_SCAN_REACHES)
+}
+
+/// Where a listing stands: the users read so far and the next page's token.
+struct Listing {
+    users: Vec<UserRecord>,
+    next: Option<String>,
 }
 
 /// The largest page ListUsers gives.
 pub const PAGE_SIZE: i32 = 60;
 
 impl Cognito {
-    /// Every user of the pool, each once.
+    /// Every user of the pool, each once, and the plan the scan ran with.
     pub async fn scan(
         self: &Arc<Self>,
         pool_id: &str,
         partitioning: Partitioning,
-    ) -> Result<Vec<UserRecord>, UsersError> {
-        let prefixes: Vec<Option<char>> = match partitioning {
-            Partitioning::One => vec![None],
-            Partitioning::Sixteen => PARTITIONS.into_iter().map(Some).collect(),
+    ) -> Result<(Vec<UserRecord>, ScanPlan), UsersError> {
+        let fixed = |partitioning| ScanPlan {
+            partitioning,
+            page_latency: None,
+            partitioned_rate: None,
         };
-        let mut scans = JoinSet::new();
-        for prefix in prefixes {
-            let cognito = Arc::clone(self);
-            let pool_id = pool_id.to_owned();
-            scans.spawn(async move { cognito.scan_partition(&pool_id, prefix).await });
-        }
-        // Keyed by username: a user is reported once even if a page boundary moved under us.
-        let mut users = HashMap::new();
-        while let Some(joined) = scans.join_next().await {
-            let partition = joined
-                .map_err(|e| UsersError::Task(format!("a ListUsers scan task stopped: {e}")))??;
-            for user in partition {
-                users.insert(user.username.clone(), user);
+        let listings = match partitioning {
+            Partitioning::One => vec![self.list_users(pool_id, None, Counted::Yes).await?],
+            Partitioning::Sixteen => {
+                let starts = PARTITIONS.into_iter().map(|prefix| (Some(prefix), None));
+                self.continue_scans(pool_id, starts.collect()).await?
             }
-        }
-        let mut users: Vec<UserRecord> = users.into_values().collect();
-        users.sort_by(|a, b| a.username.cmp(&b.username));
-        Ok(users)
+            Partitioning::Auto => return self.scan_measured(pool_id).await,
+        };
+        Ok((merge(listings), fixed(partitioning)))
     }
 
-    /// The users whose `sub` starts with `prefix` (all users for `None`).
-    async fn scan_partition(
-        &self,
+    /// [`Partitioning::Auto`]: measures, chooses, and carries on from the pages read.
+    async fn scan_measured(
+        self: &Arc<Self>,
         pool_id: &str,
-        prefix: Option<char>,
-    ) -> Result<Vec<UserRecord>, UsersError> {
-        let filter = prefix.map(|prefix| format!("sub ^= \"{prefix}\""));
-        self.list_users(pool_id, filter, Counted::Yes).await
+    ) -> Result<(Vec<UserRecord>, ScanPlan), UsersError> {
+        let quota = self.list.rate();
+        let started = Instant::now();
+        let mut first = self.list_page(pool_id, None, None).await?;
+        let mut page_latency = started.elapsed();
+        let rate_of = |latency: Duration| 1.0 / latency.as_secs_f64().max(1e-6);
+        if !one_scan_reaches(rate_of(page_latency), quota) {
+            if let Some(token) = first.next.take() {
+                // A second page (the one scan's next, so not wasted): the quicker of two round
+                // trips is the service's, the slower may be a stall.
+                let started = Instant::now();
+                let second = self.list_page(pool_id, None, Some(token)).await?;
+                page_latency = page_latency.min(started.elapsed());
+                first.users.extend(second.users);
+                first.next = second.next;
+            }
+        }
+        let one_scan_rate = rate_of(page_latency);
+        let mut plan = ScanPlan {
+            partitioning: Partitioning::One,
+            page_latency: Some(page_latency),
+            partitioned_rate: None,
+        };
+        let one_scan = |first: Listing| async move {
+            self.count(first.users.len());
+            let users = match first.next {
+                None => first.users,
+                Some(token) => {
+                    self.list_from(pool_id, None, Some(token), first.users, Counted::Yes)
+                        .await?
+                }
+            };
+            Ok::<_, UsersError>(merge(vec![users]))
+        };
+        if first.next.is_none() || one_scan_reaches(one_scan_rate, quota) {
+            return Ok((one_scan(first).await?, plan));
+        }
+
+        // One scan cannot reach the quota: see how fast sixteen go, from their first pages.
+        let started = Instant::now();
+        let mut probes = JoinSet::new();
+        for prefix in PARTITIONS {
+            let cognito = Arc::clone(self);
+            let pool_id = pool_id.to_owned();
+            probes.spawn(async move {
+                let filter = partition_filter(Some(prefix));
+                let page = cognito.list_page(&pool_id, filter, None).await?;
+                Ok::<_, UsersError>((prefix, page))
+            });
+        }
+        let mut firsts = Vec::new();
+        while let Some(joined) = probes.join_next().await {
+            firsts.push(joined.map_err(|e| task_stopped(&e))??);
+        }
+        let partitioned_rate = PARTITIONS.len() as f64 / started.elapsed().as_secs_f64().max(1e-6);
+        plan.partitioned_rate = Some(partitioned_rate);
+        plan.partitioning = choose(one_scan_rate, Some(partitioned_rate), quota);
+        if plan.partitioning == Partitioning::One {
+            return Ok((one_scan(first).await?, plan));
+        }
+        let starts = firsts
+            .into_iter()
+            .map(|(prefix, page)| {
+                self.count(page.users.len());
+                (Some(prefix), Some(page))
+            })
+            .collect();
+        let listings = self.continue_scans(pool_id, starts).await?;
+        Ok((merge(listings), plan))
+    }
+
+    /// Runs the scans of `starts` at once, each from its first page when it has one.
+    async fn continue_scans(
+        self: &Arc<Self>,
+        pool_id: &str,
+        starts: Vec<(Option<char>, Option<Listing>)>,
+    ) -> Result<Vec<Vec<UserRecord>>, UsersError> {
+        let mut scans = JoinSet::new();
+        for (prefix, first) in starts {
+            let cognito = Arc::clone(self);
+            let pool_id = pool_id.to_owned();
+            scans.spawn(async move {
+                let filter = partition_filter(prefix);
+                match first {
+                    None => cognito.list_users(&pool_id, filter, Counted::Yes).await,
+                    Some(Listing { users, next: None }) => Ok(users),
+                    Some(Listing {
+                        users,
+                        next: Some(token),
+                    }) => {
+                        cognito
+                            .list_from(&pool_id, filter, Some(token), users, Counted::Yes)
+                            .await
+                    }
+                }
+            });
+        }
+        let mut listings = Vec::new();
+        while let Some(joined) = scans.join_next().await {
+            listings.push(joined.map_err(|e| task_stopped(&e))??);
+        }
+        Ok(listings)
     }
 
     /// The users whose email is `address` (the filter is exact; Cognito stores addresses as
@@ -96,33 +242,86 @@ impl Cognito {
         filter: Option<String>,
         counted: Counted,
     ) -> Result<Vec<UserRecord>, UsersError> {
-        let mut users = Vec::new();
-        let mut token: Option<String> = None;
+        self.list_from(pool_id, filter, None, Vec::new(), counted)
+            .await
+    }
+
+    /// The pages of ListUsers with `filter` from `token` on, after `users`.
+    async fn list_from(
+        &self,
+        pool_id: &str,
+        filter: Option<String>,
+        mut token: Option<String>,
+        mut users: Vec<UserRecord>,
+        counted: Counted,
+    ) -> Result<Vec<UserRecord>, UsersError> {
         loop {
-            let page = self
-                .call("cognito-idp:ListUsers", &self.list, || {
-                    self.client
-                        .list_users()
-                        .user_pool_id(pool_id)
-                        .set_filter(filter.clone())
-                        .limit(PAGE_SIZE)
-                        .set_pagination_token(token.clone())
-                        .send()
-                })
-                .await?;
-            users.extend(page.users().iter().map(UserRecord::from_list));
-            self.counters.pages.fetch_add(1, Ordering::Relaxed);
+            let page = self.list_page(pool_id, filter.clone(), token).await?;
             if counted == Counted::Yes {
-                self.counters
-                    .users
-                    .fetch_add(page.users().len() as u64, Ordering::Relaxed);
+                self.count(page.users.len());
             }
-            match page.pagination_token() {
-                Some(next) if !next.is_empty() => token = Some(next.to_owned()),
-                _ => return Ok(users),
+            users.extend(page.users);
+            match page.next {
+                Some(next) => token = Some(next),
+                None => return Ok(users),
             }
         }
     }
+
+    /// One page of ListUsers.
+    async fn list_page(
+        &self,
+        pool_id: &str,
+        filter: Option<String>,
+        token: Option<String>,
+    ) -> Result<Listing, UsersError> {
+        let page = self
+            .call("cognito-idp:ListUsers", &self.list, || {
+                self.client
+                    .list_users()
+                    .user_pool_id(pool_id)
+                    .set_filter(filter.clone())
+                    .limit(PAGE_SIZE)
+                    .set_pagination_token(token.clone())
+                    .send()
+            })
+            .await?;
+        self.counters.pages.fetch_add(1, Ordering::Relaxed);
+        Ok(Listing {
+            users: page.users().iter().map(UserRecord::from_list).collect(),
+            next: page
+                .pagination_token()
+                .filter(|next| !next.is_empty())
+                .map(str::to_owned),
+        })
+    }
+
+    /// Users read by the scan, for progress.
+    fn count(&self, users: usize) {
+        self.counters
+            .users
+            .fetch_add(users as u64, Ordering::Relaxed);
+    }
+}
+
+fn partition_filter(prefix: Option<char>) -> Option<String> {
+    prefix.map(|prefix| format!("sub ^= \"{prefix}\""))
+}
+
+fn task_stopped(error: &tokio::task::JoinError) -> UsersError {
+    UsersError::Task(format!("a ListUsers scan task stopped: {error}"))
+}
+
+/// The scans' users, each once (keyed by username: a page boundary may move under a scan),
+/// in username order.
+fn merge(listings: Vec<Vec<UserRecord>>) -> Vec<UserRecord> {
+    let mut users = HashMap::new();
+    for user in listings.into_iter().flatten() {
+        users.insert(user.username.clone(), user);
+    }
+    let mut users: Vec<UserRecord> = users.into_values().collect();
+    users.sort_by(|a, b| a.username.cmp(&b.username));
+    users
 }
 
 /// Whether a listing's users count as progress (the scan) or not (a lookup by address).
@@ -130,4 +329,48 @@ impl Cognito {
 enum Counted {
     Yes,
     No,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const QUOTA: Option<f64> = Some(30.0);
+
+    #[test]
+    fn one_scan_when_it_reaches_the_quota_alone() {
+        // 5 ms pages (the bare emulator): 200 pages a second, well over 30.
+        assert_eq!(choose(200.0, None, QUOTA), Partitioning::One);
+        assert_eq!(choose(200.0, Some(1000.0), QUOTA), Partitioning::One);
+        assert_eq!(
+            choose(29.0, None, QUOTA),
+            Partitioning::One,
+            "95% of it is enough"
+        );
+    }
+
+    #[test]
+    fn sixteen_scans_when_pages_are_slow_and_parallel_pages_are_not() {
+        // 200 ms pages (AWS far away): one scan gets 5 a second; sixteen at once get 80.
+        assert_eq!(choose(5.0, Some(80.0), QUOTA), Partitioning::Sixteen);
+        // Sixteen at once that come no faster than one (a service answering one at a time).
+        assert_eq!(choose(5.0, Some(5.5), QUOTA), Partitioning::One);
+        // Not probed: keep the one scan.
+        assert_eq!(choose(5.0, None, QUOTA), Partitioning::One);
+    }
+
+    #[test]
+    fn without_a_quota_the_faster_one_wins() {
+        // The emulator's filtered pages walk the pool: sixteen at once come slower than one.
+        assert_eq!(choose(200.0, Some(40.0), None), Partitioning::One);
+        assert_eq!(choose(20.0, Some(300.0), None), Partitioning::Sixteen);
+    }
+
+    #[test]
+    fn a_partitioned_rate_over_the_quota_counts_as_the_quota() {
+        // One scan at 20, sixteen at 1000 but held to 30: 30 > 20 x 1.2, so sixteen.
+        assert_eq!(choose(20.0, Some(1000.0), QUOTA), Partitioning::Sixteen);
+        // One scan at 26: 30 < 26 x 1.2, not worth the filtered pages.
+        assert_eq!(choose(26.0, Some(1000.0), QUOTA), Partitioning::One);
+    }
 }

@@ -87,10 +87,10 @@ pub async fn audit(global: &GlobalArgs, args: &UsersAuditArgs) -> Result<(), Fai
         AuditOptions {
             now: now(),
             unconfirmed_days: args.unconfirmed_days,
-            partitioning: if args.partitions == 1 {
-                Partitioning::One
-            } else {
-                Partitioning::Sixteen
+            partitioning: match args.partitions {
+                Some(1) => Partitioning::One,
+                Some(_) => Partitioning::Sixteen,
+                None => Partitioning::Auto,
             },
         },
     )
@@ -140,7 +140,7 @@ pub async fn verify(global: &GlobalArgs, args: &UsersVerifyArgs) -> Result<(), F
             let options = AuditOptions {
                 now: now(),
                 unconfirmed_days: 7,
-                partitioning: Partitioning::Sixteen,
+                partitioning: Partitioning::Auto,
             };
             audit_with_progress(&cognito, &counters, &pool, options)
                 .await?

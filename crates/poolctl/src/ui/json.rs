@@ -153,6 +153,19 @@ pub fn users_audit(
         "counts": counts,
         "throttled": throttled,
         "elapsed_ms": u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+        "scan": scan_plan(&report.scan),
+    })
+}
+
+/// How an audit scanned: the plan and, when it measured, what it measured.
+fn scan_plan(plan: &users::ScanPlan) -> Value {
+    json!({
+        "partitions": match plan.partitioning {
+            users::Partitioning::Sixteen => 16,
+            _ => 1,
+        },
+        "page_latency_ms": plan.page_latency.map(|d| d.as_secs_f64() * 1000.0),
+        "partitioned_pages_per_second": plan.partitioned_rate,
     })
 }
 

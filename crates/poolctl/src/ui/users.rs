@@ -186,6 +186,25 @@ pub fn print_create_result(report: &CreateReport, pool_id: &str, as_json: bool) 
     }
 }
 
+/// How the pool was scanned, and from what the plan was chosen.
+fn scan_plan_line(plan: &users::ScanPlan) -> String {
+    let how = match plan.partitioning {
+        users::Partitioning::Sixteen => "sixteen ListUsers scans at once",
+        _ => "one ListUsers scan",
+    };
+    match (plan.page_latency, plan.partitioned_rate) {
+        (None, _) => format!("Scan: {how} (--partitions)."),
+        (Some(latency), None) => format!(
+            "Scan: {how} (a page took {:.0} ms).",
+            latency.as_secs_f64() * 1000.0
+        ),
+        (Some(latency), Some(rate)) => format!(
+            "Scan: {how} (a page took {:.0} ms; sixteen at once came at {rate:.0} pages/s).",
+            latency.as_secs_f64() * 1000.0
+        ),
+    }
+}
+
 fn print_audit(report: &AuditReport, elapsed: Duration, throttled: u64) {
     println!(
         "Audited {} users of {} in {} ({throttled} throttled calls retried).",
@@ -193,6 +212,7 @@ fn print_audit(report: &AuditReport, elapsed: Duration, throttled: u64) {
         report.pool_id,
         super::seconds(elapsed)
     );
+    println!("{}", scan_plan_line(&report.scan));
     println!();
     println!("{:<22} {:>8}  why / fix", "class", "users");
     for class in Class::ALL {
