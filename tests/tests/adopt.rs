@@ -30,14 +30,22 @@ use serde_json::Value;
 const USERS: usize = 500;
 
 /// Creates the seeds' pool: email is the username, auto-verified but not kept until verified;
-/// an agent client with a secret that signs users in as an administrator.
+/// an agent client with a secret that signs users in as an administrator. `reply_to`: a
+/// Reply-To address on Cognito's own sender, which the spec cannot hold.
 async fn seeds_pool(
     client: &cognito::Client,
     prevent_errors: PreventUserExistenceErrorTypes,
     token_revocation: bool,
+    reply_to: Option<&str>,
 ) -> (String, String) {
     let pool = client
         .create_user_pool()
+        .set_email_configuration(reply_to.map(|address| {
+            cognito::types::EmailConfigurationType::builder()
+                .email_sending_account(cognito::types::EmailSendingAccountType::CognitoDefault)
+                .reply_to_email_address(address)
+                .build()
+        }))
         .pool_name(unique_name("seeds"))
         .username_attributes(UsernameAttributeType::Email)
         .username_configuration(
@@ -207,7 +215,8 @@ fn rendered(emulator: &Emulator, spec: &Path) -> Value {
 async fn import_adopt_and_deploy_keep_every_user() {
     let emulator = Emulator::start();
     let client = cognito_client(&emulator).await;
-    let (pool, agent_id) = seeds_pool(&client, PreventUserExistenceErrorTypes::Enabled, true).await;
+    let (pool, agent_id) =
+        seeds_pool(&client, PreventUserExistenceErrorTypes::Enabled, true, None).await;
     add_users(&client, &pool).await;
     let before = users(&client, &pool).await;
     assert_eq!(before.len(), USERS);
@@ -486,30 +495,30 @@ async fn import_adopt_and_deploy_keep_every_user() {
 async fn a_setting_the_spec_cannot_express_is_named_and_refused() {
     let emulator = Emulator::start();
     let client = cognito_client(&emulator).await;
-    // LEGACY, the API's default, is in the spec; token revocation off is not.
-    let (pool, _) = seeds_pool(&client, PreventUserExistenceErrorTypes::Legacy, false).await;
+    // LEGACY (the API's default) and token revocation off are in the spec; a Reply-To address
+    // on Cognito's own sender is not.
+    let reply_to = "help@seeds.example";
+    let (pool, _) = seeds_pool(
+        &client,
+        PreventUserExistenceErrorTypes::Legacy,
+        false,
+        Some(reply_to),
+    )
+    .await;
     let dir = scratch_dir("adopt-gap");
     let spec = dir.join("legacy.yaml");
     let run = import_to(&emulator, &pool, &spec);
     expect_code(&run, 3, "import with a setting outside the spec");
-    assert!(
-        run.stderr
-            .contains("clients[agent].EnableTokenRevocation = false"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        !run.stderr.contains("PreventUserExistenceErrors"),
-        "{}",
-        run.stderr
-    );
+    let gap = format!("EmailConfiguration.ReplyToEmailAddress = {reply_to}");
+    assert!(run.stderr.contains(&gap), "{}", run.stderr);
+    for kept in ["PreventUserExistenceErrors", "EnableTokenRevocation"] {
+        assert!(!run.stderr.contains(kept), "{kept}: {}", run.stderr);
+    }
     let text = std::fs::read_to_string(&spec).unwrap();
+    assert!(text.contains(&format!("#   - {gap}")), "{text}");
     assert!(
-        text.contains("#   - clients[agent].EnableTokenRevocation = false"),
-        "{text}"
-    );
-    assert!(
-        text.contains("prevent_user_existence_errors: false"),
+        text.contains("prevent_user_existence_errors: false")
+            && text.contains("token_revocation: false"),
         "{text}"
     );
 
@@ -529,6 +538,11 @@ async fn a_setting_the_spec_cannot_express_is_named_and_refused() {
         .await
         .unwrap();
     let template: Value = serde_json::from_str(template.template_body().unwrap()).unwrap();
+    let pool_props = &template["Resources"]["UserPool"]["Properties"];
+    assert_eq!(
+        pool_props["EmailConfiguration"]["ReplyToEmailAddress"],
+        reply_to
+    );
     let agent = &template["Resources"]["ClientAgent"]["Properties"];
     assert_eq!(agent["EnableTokenRevocation"], false);
     assert_eq!(agent["PreventUserExistenceErrors"], "LEGACY");
@@ -538,22 +552,20 @@ async fn a_setting_the_spec_cannot_express_is_named_and_refused() {
     );
     expect_code(&diff, 0, "diff after the adoption");
     assert!(
-        diff.stdout.contains("EnableTokenRevocation"),
+        diff.stdout.contains("EmailConfiguration"),
         "{}",
         diff.stdout
     );
-    assert!(
-        !diff.stdout.contains("PreventUserExistenceErrors"),
-        "{}",
-        diff.stdout
-    );
+    for kept in ["PreventUserExistenceErrors", "EnableTokenRevocation"] {
+        assert!(!diff.stdout.contains(kept), "{kept}: {}", diff.stdout);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_domain_the_emulator_cannot_import_is_a_named_error() {
     let emulator = Emulator::start();
     let client = cognito_client(&emulator).await;
-    let (pool, _) = seeds_pool(&client, PreventUserExistenceErrorTypes::Enabled, true).await;
+    let (pool, _) = seeds_pool(&client, PreventUserExistenceErrorTypes::Enabled, true, None).await;
     let prefix = unique_name("seeds-login");
     client
         .create_user_pool_domain()

@@ -178,7 +178,8 @@ fn one_pool<'a>(pool: &'a str, stack: &'a str) -> [(&'static str, &'a str); 4] {
 /// What the read-only commands need beyond what a run shows: the provider, domain and MFA
 /// reads happen only for a pool that has them, which `adopt` on this emulator cannot import
 /// (or, for MFA, which the adopted pool does not use).
-const READS_OF_PROVIDERS_AND_DOMAINS: [(&str, &str); 3] = [
+const READS_OF_PROVIDERS_AND_DOMAINS: [(&str, &str); 4] = [
+    BRANDING_READ,
     (
         "cognito-idp:DescribeIdentityProvider",
         "read for each identity provider a pool has (the emulator's CloudFormation imports none)",
@@ -192,6 +193,13 @@ const READS_OF_PROVIDERS_AND_DOMAINS: [(&str, &str); 3] = [
         "read when a pool has MFA or passkeys on",
     ),
 ];
+
+/// Read for each client when the pool's domain serves managed login (v2); the emulator models
+/// neither managed login branding nor its version.
+const BRANDING_READ: (&str, &str) = (
+    "cognito-idp:DescribeManagedLoginBrandingByClient",
+    "read for each client of a pool whose domain serves managed login v2 (the emulator has no branding)",
+);
 
 #[tokio::test(flavor = "multi_thread")]
 async fn import_adopt_explain_and_users_are_granted_exactly_the_calls_they_make() {
@@ -230,7 +238,7 @@ async fn import_adopt_explain_and_users_are_granted_exactly_the_calls_they_make(
     assert_fits(
         &Policy::load("import-policy.json", &one_pool(&rich, "unused")),
         &import,
-        &[],
+        &[BRANDING_READ],
     );
 
     // adopt: adopt-policy.json (the pool's reads and the IMPORT change set on a new stack).

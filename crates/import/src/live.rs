@@ -1,12 +1,16 @@
 //! Reading a live pool with the Cognito SDK, in the SDK's own types. Read-only: Describe*,
 //! List* and GetUserPoolMfaConfig. Client secrets come back from DescribeUserPoolClient and
 //! provider secrets from DescribeIdentityProvider; neither is kept beyond the SDK value, and
-//! [`crate::to_spec`] never copies them.
+//! [`crate::to_spec`] never copies them. Managed login branding is read per client when the
+//! domain serves managed login (v2), the only version that shows it.
+
+use std::collections::BTreeMap;
 
 use aws_sdk_cognitoidentityprovider::operation::get_user_pool_mfa_config::GetUserPoolMfaConfigOutput;
 use aws_sdk_cognitoidentityprovider::types::{
-    AuthFactorType, DomainDescriptionType, GroupType, IdentityProviderType, ResourceServerType,
-    UserPoolClientType, UserPoolMfaType, UserPoolType,
+    AuthFactorType, DomainDescriptionType, GroupType, IdentityProviderType,
+    ManagedLoginBrandingType, ResourceServerType, UserPoolClientType, UserPoolMfaType,
+    UserPoolType,
 };
 use aws_sdk_cognitoidentityprovider::Client;
 
@@ -24,6 +28,8 @@ pub struct LivePool {
     pub domain: Option<DomainDescriptionType>,
     pub groups: Vec<GroupType>,
     pub resource_servers: Vec<ResourceServerType>,
+    /// Each client's managed login branding, by client id (clients without one are absent).
+    pub branding: BTreeMap<String, ManagedLoginBrandingType>,
 }
 
 impl LivePool {
@@ -156,6 +162,35 @@ pub async fn read(client: &Client, pool_id: &str) -> Result<LivePool, ImportErro
         resource_servers.extend(page.resource_servers().iter().cloned());
     }
 
+    let managed_login = domain
+        .as_ref()
+        .and_then(DomainDescriptionType::managed_login_version)
+        .is_some_and(|v| v >= 2);
+    let mut branding = BTreeMap::new();
+    if managed_login {
+        for id in clients.iter().filter_map(UserPoolClientType::client_id) {
+            let answer = client
+                .describe_managed_login_branding_by_client()
+                .user_pool_id(pool_id)
+                .client_id(id)
+                .send()
+                .await
+                .map_err(|e| {
+                    ImportError::aws("cognito-idp:DescribeManagedLoginBrandingByClient", &e)
+                });
+            match answer {
+                Ok(answer) => {
+                    if let Some(style) = answer.managed_login_branding() {
+                        branding.insert(id.to_owned(), style.clone());
+                    }
+                }
+                // A client without its own branding.
+                Err(ImportError::Aws(error)) if error.is_code("ResourceNotFoundException") => {}
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
     Ok(LivePool {
         pool,
         mfa,
@@ -164,5 +199,6 @@ pub async fn read(client: &Client, pool_id: &str) -> Result<LivePool, ImportErro
         domain,
         groups,
         resource_servers,
+        branding,
     })
 }

@@ -84,16 +84,18 @@ fn threat_protection_needs_plus_both_ways() {
     clean(&on_plan("lite", "threat_protection: { mode: off }\n"));
 }
 
+/// AWS accepts protecting custom authentication alone (`AdvancedSecurityMode: OFF` with
+/// `AdvancedSecurityAdditionalFlows.CustomAuthMode`), and live pools have it: not refused, and
+/// still the plus plan.
 #[test]
-fn custom_auth_protection_needs_threat_protection_on() {
+fn custom_auth_protection_with_threat_protection_off_is_accepted_on_plus() {
+    let extra = "threat_protection:\n  mode: off\n  custom_auth: enforced\n";
+    clean(&on_plan("plus", extra));
     error_at(
-        &on_plan(
-            "plus",
-            "threat_protection:\n  mode: off\n  custom_auth: enforced\n",
-        ),
-        "custom authentication cannot be protected while threat protection is off",
-        7,
-        16,
+        &on_plan("essentials", extra),
+        "threat protection needs the plus plan or above",
+        5,
+        1,
     );
 }
 
@@ -250,7 +252,8 @@ fn choice_based_sign_in_needs_a_user_auth_client() {
     let text = format!(
         "plan: essentials\n{BASE}  first_factors: [password, email_otp]\n{SES}clients:\n  - name: web\n    auth_flows: [user_srp]\n"
     );
-    error_at(&text, "no client offers choice-based sign-in", 5, 3);
+    // AWS accepts it: a warning, not a refusal.
+    warning_at(&text, "no client offers choice-based sign-in", 5, 3);
 }
 
 #[test]
@@ -567,7 +570,8 @@ fn custom_auth_needs_all_three_challenge_triggers() {
     let text = format!(
         "{BASE}triggers:\n  define_auth_challenge: {LAMBDA}\n  verify_auth_challenge: {LAMBDA}\n"
     );
-    let d = error_at(
+    // AWS accepts a partial set: a warning, not a refusal.
+    let d = warning_at(
         &text,
         "custom authentication needs all three challenge triggers",
         5,
@@ -598,4 +602,21 @@ fn user_migration_warns_without_a_password_flow() {
         5,
         19,
     );
+}
+
+#[test]
+fn auth_session_minutes_take_cognitos_range_and_token_revocation_can_be_off() {
+    let client = |minutes: u8| {
+        format!("{BASE}clients:\n  - name: web\n    token_revocation: false\n    auth_session_minutes: {minutes}\n")
+    };
+    clean(&client(3));
+    clean(&client(15));
+    let d = error_at(
+        &client(16),
+        "auth_session_minutes: 16 is outside Cognito's range 3 to 15",
+        7,
+        27,
+    );
+    assert!(d.help.contains("AuthSessionValidity"), "{d}");
+    error_at(&client(2), "outside Cognito's range 3 to 15", 7, 27);
 }

@@ -315,6 +315,7 @@ fn an_admin_only_pool_renders_its_invitation_and_a_spec_without_sign_up_leaves_i
             "InviteMessageTemplate": {
                 "EmailSubject": "Your new account",
                 "EmailMessage": "Your username is {username} and your temporary password is {####}.",
+                "SMSMessage": "Your username is {username} and your temporary password is {####}.",
             },
         })
     );
@@ -345,9 +346,19 @@ fn client_settings_are_rendered_when_stated_and_left_out_otherwise() {
         "DefaultRedirectURI",
         "EnablePropagateAdditionalUserContextData",
         "AnalyticsConfiguration",
+        "AuthSessionValidity",
     ] {
         assert!(back_office.get(absent).is_none(), "{absent}");
     }
+    // poolctl's default, stated on every client.
+    assert_eq!(back_office["EnableTokenRevocation"], true);
+    let kiosk = props("kiosk");
+    assert_eq!(kiosk["EnableTokenRevocation"], false);
+    assert_eq!(kiosk["AuthSessionValidity"], 10);
+    assert_eq!(
+        kiosk["AnalyticsConfiguration"],
+        json!({ "ApplicationArn": "arn:aws:mobiletargeting:us-east-1:123456789012:apps/0123456789abcdef0123456789abcdef" })
+    );
     let legacy = props("legacy-app");
     assert_eq!(legacy["PreventUserExistenceErrors"], "LEGACY");
     assert_eq!(legacy["ExplicitAuthFlows"], json!(["ALLOW_USER_SRP_AUTH"]));

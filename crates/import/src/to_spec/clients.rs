@@ -12,7 +12,8 @@ use spec::{Analytics, AppClient, AuthFlow, OAuthFlow, RefreshTokenRotation, Toke
 use super::{spec_name, Gaps};
 use crate::gap::Target;
 
-const FIXED: &str = "poolctl sets this the same way on every client; the first deploy changes it";
+/// `AuthSessionValidity` when a client does not set it.
+const COGNITO_AUTH_SESSION_MINUTES: i32 = 3;
 
 /// The clients, and each one's id by its spec name.
 pub(super) fn clients(
@@ -119,26 +120,6 @@ pub(super) fn clients(
             client.allowed_o_auth_scopes().to_vec()
         };
 
-        if !client.enable_token_revocation().unwrap_or(true) {
-            gaps.add_property(
-                setting("EnableTokenRevocation"),
-                "false",
-                FIXED,
-                target.clone(),
-                "/EnableTokenRevocation",
-                json!(false),
-            );
-        }
-        if let Some(validity) = client.auth_session_validity().filter(|v| *v != 3) {
-            gaps.add_property(
-                setting("AuthSessionValidity"),
-                validity.to_string(),
-                "the spec has no field for it (Cognito's default is 3 minutes)",
-                target.clone(),
-                "/AuthSessionValidity",
-                json!(validity),
-            );
-        }
         ids.insert(
             name.clone(),
             client.client_id().unwrap_or_default().to_owned(),
@@ -165,6 +146,13 @@ pub(super) fn clients(
             propagate_user_context: client
                 .enable_propagate_additional_user_context_data()
                 .unwrap_or(false),
+            // Absent is what the API means by on.
+            token_revocation: client.enable_token_revocation().unwrap_or(true),
+            // Absent or Cognito's default of 3 minutes renders as nothing.
+            auth_session_minutes: client
+                .auth_session_validity()
+                .filter(|minutes| *minutes != COGNITO_AUTH_SESSION_MINUTES)
+                .and_then(|minutes| u8::try_from(minutes).ok()),
             analytics: client.analytics_configuration().map(|a| {
                 let own = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_owned);
                 Analytics {

@@ -299,3 +299,253 @@ fn providers_that_map_no_email_keep_mapping_none() {
         "{findings:#?}"
     );
 }
+
+/// The rendered `Properties` of the client `name` of an imported spec, loaded back from its
+/// file as `poolctl` would (branding settings files written beside it).
+fn rendered_client(imported: &super::Imported, name: &str) -> serde_json::Value {
+    let rendered = render_imported(imported);
+    let id = rendered.client_logical_id(name).expect("a client");
+    rendered.as_value()["Resources"][id.as_str()]["Properties"].clone()
+}
+
+fn render_imported(imported: &super::Imported) -> template::Template {
+    // One directory per call: tests run in parallel.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("poolctl-import-{}-{call}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    for (name, text) in &imported.branding_files {
+        std::fs::write(dir.join(name), text).expect("branding file");
+    }
+    let path = dir.join("pool.yaml");
+    std::fs::write(&path, crate::spec_file(imported, "p", "r", "s")).expect("spec file");
+    let loaded = spec::load(&path).unwrap_or_else(|e| panic!("the imported spec loads: {e}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    template::render(&loaded.spec, &template::RenderOptions::default())
+}
+
+#[test]
+fn token_revocation_off_and_a_longer_auth_session_are_kept_without_gaps() {
+    let client = |revocation: Option<bool>, session: Option<i32>| {
+        agent_builder()
+            .set_enable_token_revocation(revocation)
+            .set_auth_session_validity(session)
+            .build()
+    };
+    let imported = to_spec(&live(pool_builder().build(), client(Some(false), Some(10))));
+    assert!(imported.gaps.is_empty(), "{:?}", imported.gaps);
+    let agent = &imported.spec.clients[0];
+    assert!(!agent.token_revocation);
+    assert_eq!(agent.auth_session_minutes, Some(10));
+    let props = rendered_client(&imported, "agent");
+    assert_eq!(props["EnableTokenRevocation"], false);
+    assert_eq!(props["AuthSessionValidity"], 10);
+
+    // Absent means what the API does for a new client: revocation on, 3-minute sessions,
+    // which the spec leaves unsaid and the template renders as on and absent.
+    let imported = to_spec(&live(pool_builder().build(), client(None, Some(3))));
+    let agent = &imported.spec.clients[0];
+    assert!(agent.token_revocation);
+    assert_eq!(agent.auth_session_minutes, None);
+    let text = crate::spec_file(&imported, "p", "r", "s");
+    assert!(!text.contains("token_revocation") && !text.contains("auth_session"));
+    let props = rendered_client(&imported, "agent");
+    assert_eq!(props["EnableTokenRevocation"], true);
+    assert!(props.get("AuthSessionValidity").is_none());
+}
+
+#[test]
+fn custom_auth_protection_with_threat_protection_off_imports_and_renders_as_it_is() {
+    use aws_sdk_cognitoidentityprovider::types::{
+        AdvancedSecurityAdditionalFlowsType, AdvancedSecurityEnabledModeType,
+        AdvancedSecurityModeType, UserPoolAddOnsType, UserPoolTierType,
+    };
+    let pool = pool_builder()
+        .user_pool_tier(UserPoolTierType::Plus)
+        .user_pool_add_ons(
+            UserPoolAddOnsType::builder()
+                .advanced_security_mode(AdvancedSecurityModeType::Off)
+                .advanced_security_additional_flows(
+                    AdvancedSecurityAdditionalFlowsType::builder()
+                        .custom_auth_mode(AdvancedSecurityEnabledModeType::Enforced)
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .build();
+    let imported = to_spec(&live(pool, agent_builder().build()));
+    let threat = imported
+        .spec
+        .threat_protection
+        .as_ref()
+        .expect("threat protection");
+    assert_eq!(threat.mode, spec::ThreatMode::Off);
+    assert_eq!(
+        threat.custom_auth,
+        Some(spec::CustomAuthThreatMode::Enforced)
+    );
+    assert!(
+        !check(&imported).iter().any(|m| m.starts_with("ERROR")),
+        "{:?}",
+        check(&imported)
+    );
+    let rendered = render_imported(&imported);
+    assert_eq!(
+        rendered.as_value()["Resources"]["UserPool"]["Properties"]["UserPoolAddOns"],
+        serde_json::json!({
+            "AdvancedSecurityMode": "OFF",
+            "AdvancedSecurityAdditionalFlows": { "CustomAuthMode": "ENFORCED" },
+        })
+    );
+}
+
+#[test]
+fn managed_login_branding_becomes_cognito_defaults_or_a_settings_file_beside_the_spec() {
+    use aws_sdk_cognitoidentityprovider::types::{
+        AssetCategoryType, AssetExtensionType, AssetType, ColorSchemeModeType,
+        DomainDescriptionType, ManagedLoginBrandingType,
+    };
+    use aws_smithy_types::{Document, Number};
+
+    let settings = Document::Object(HashMap::from([(
+        "components".to_owned(),
+        Document::Object(HashMap::from([(
+            "primaryButton".to_owned(),
+            Document::Object(HashMap::from([
+                ("radius".to_owned(), Document::Number(Number::PosInt(8))),
+                ("enabled".to_owned(), Document::Bool(true)),
+                ("color".to_owned(), Document::String("0972d3ff".to_owned())),
+            ])),
+        )])),
+    )]));
+    let web = agent_builder()
+        .client_name("web")
+        .client_id("web-id")
+        .callback_urls("https://app.example.com/cb")
+        .build();
+    let mut live = live(
+        pool_builder()
+            .user_pool_tier(aws_sdk_cognitoidentityprovider::types::UserPoolTierType::Essentials)
+            .build(),
+        agent_builder().build(),
+    );
+    live.clients.push(web);
+    live.domain = Some(
+        DomainDescriptionType::builder()
+            .domain("seeds-login")
+            .managed_login_version(2)
+            .build(),
+    );
+    live.branding.insert(
+        "agent-id".to_owned(),
+        ManagedLoginBrandingType::builder()
+            .use_cognito_provided_values(true)
+            .build(),
+    );
+    live.branding.insert(
+        "web-id".to_owned(),
+        ManagedLoginBrandingType::builder()
+            .settings(settings)
+            .assets(
+                AssetType::builder()
+                    .category(AssetCategoryType::PageHeaderLogo)
+                    .color_mode(ColorSchemeModeType::Light)
+                    .extension(AssetExtensionType::Png)
+                    .build()
+                    .unwrap(),
+            )
+            .build(),
+    );
+    let imported = to_spec(&live);
+
+    let agent = imported.spec.clients[0]
+        .branding
+        .as_ref()
+        .expect("branding");
+    assert!(agent.cognito_defaults && agent.settings_file.is_none());
+    let web = imported.spec.clients[1]
+        .branding
+        .as_ref()
+        .expect("branding");
+    assert_eq!(
+        web.settings_file.as_deref(),
+        Some("seeds.web.branding.json")
+    );
+    let file: serde_json::Value =
+        serde_json::from_str(&imported.branding_files["seeds.web.branding.json"]).unwrap();
+    assert_eq!(
+        file,
+        serde_json::json!({ "components": { "primaryButton": {
+            "radius": 8, "enabled": true, "color": "0972d3ff" } } })
+    );
+    // The images have no place in the spec.
+    let gaps: Vec<&str> = imported.gaps.iter().map(|g| g.setting.as_str()).collect();
+    assert_eq!(gaps, ["clients[web].branding.Assets"]);
+    assert_eq!(imported.gaps[0].live_value, "PAGE_HEADER_LOGO");
+
+    // Loaded back from the files, it renders both brandings.
+    let rendered = render_imported(&imported);
+    let brandings: Vec<&serde_json::Value> = rendered.as_value()["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|r| r["Type"] == "AWS::Cognito::ManagedLoginBranding")
+        .map(|r| &r["Properties"])
+        .collect();
+    assert_eq!(brandings.len(), 2, "{brandings:?}");
+    assert!(brandings
+        .iter()
+        .any(|p| p["UseCognitoProvidedValues"] == true));
+    assert!(brandings.iter().any(|p| p["Settings"] == file));
+}
+
+#[test]
+fn a_customer_managed_key_and_another_token_issuer_are_gaps() {
+    use aws_sdk_cognitoidentityprovider::types::{
+        EncryptionKeyType, IssuerConfigurationType, IssuerType, KeyConfigurationType,
+    };
+    let kms = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let pool = pool_builder()
+        .key_configuration(
+            KeyConfigurationType::builder()
+                .key_type(EncryptionKeyType::CustomerManagedKey)
+                .kms_key_arn(kms)
+                .build(),
+        )
+        .issuer_configuration(
+            IssuerConfigurationType::builder()
+                .r#type(IssuerType::Updated)
+                .build(),
+        )
+        .build();
+    let imported = to_spec(&live(pool, agent_builder().build()));
+    let gaps: Vec<(&str, &str)> = imported
+        .gaps
+        .iter()
+        .map(|g| (g.setting.as_str(), g.live_value.as_str()))
+        .collect();
+    assert_eq!(
+        gaps,
+        [
+            ("KeyConfiguration", &*format!("CUSTOMER_MANAGED_KEY {kms}")),
+            ("IssuerConfiguration.Type", "UPDATED"),
+        ]
+    );
+    // Cognito's defaults are no gap.
+    let pool = pool_builder()
+        .key_configuration(
+            KeyConfigurationType::builder()
+                .key_type(EncryptionKeyType::AwsOwnedKey)
+                .build(),
+        )
+        .issuer_configuration(
+            IssuerConfigurationType::builder()
+                .r#type(IssuerType::Original)
+                .build(),
+        )
+        .build();
+    assert!(to_spec(&live(pool, agent_builder().build()))
+        .gaps
+        .is_empty());
+}

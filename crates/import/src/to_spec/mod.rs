@@ -7,6 +7,7 @@
 //! or private key becomes [`SECRET_PLACEHOLDER`], which `poolctl check` refuses as a literal
 //! secret until it is replaced with a dynamic reference.
 
+mod branding;
 mod clients;
 mod pool;
 mod providers;
@@ -34,6 +35,9 @@ pub struct Imported {
     pub client_ids: BTreeMap<String, String>,
     /// The live pool's tags, as they are (the template's `UserPoolTags` at import).
     pub live_tags: BTreeMap<String, String>,
+    /// Each client's managed login branding settings, as the JSON text of the file its
+    /// `branding.settings_file` names (relative to the spec file, so written beside it).
+    pub branding_files: BTreeMap<String, String>,
 }
 
 /// Builds the spec of `live`.
@@ -42,6 +46,7 @@ pub fn to_spec(live: &LivePool) -> Imported {
     let mut spec = pool::pool(&live.pool, live.mfa.as_ref(), &mut gaps);
     let (clients, client_ids) = clients::clients(&live.clients, &mut gaps);
     spec.clients = clients;
+    let branding_files = branding::branding(live, &mut spec, &client_ids, &mut gaps);
     spec.identity_providers = providers::providers(&live.providers, &mut gaps);
     spec.domain = live
         .domain
@@ -59,6 +64,7 @@ pub fn to_spec(live: &LivePool) -> Imported {
             .user_pool_tags()
             .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
             .unwrap_or_default(),
+        branding_files,
     }
 }
 

@@ -73,18 +73,21 @@ pub(super) fn pool(
             })
         }),
         threat_protection: pool.user_pool_add_ons().and_then(|a| {
-            let mode = match a.advanced_security_mode().as_str() {
-                "AUDIT" => ThreatMode::Audit,
-                "ENFORCED" => ThreatMode::Enforced,
-                _ => return None,
-            };
             let custom_auth = a
                 .advanced_security_additional_flows()
                 .and_then(|f| f.custom_auth_mode())
-                .map(|m| match m.as_str() {
-                    "ENFORCED" => CustomAuthThreatMode::Enforced,
-                    _ => CustomAuthThreatMode::Audit,
+                .and_then(|m| match m.as_str() {
+                    "ENFORCED" => Some(CustomAuthThreatMode::Enforced),
+                    "AUDIT" => Some(CustomAuthThreatMode::Audit),
+                    _ => None,
                 });
+            let mode = match a.advanced_security_mode().as_str() {
+                "AUDIT" => ThreatMode::Audit,
+                "ENFORCED" => ThreatMode::Enforced,
+                // Custom authentication can be protected while standard sign-in is not.
+                _ if custom_auth.is_some() => ThreatMode::Off,
+                _ => return None,
+            };
             Some(ThreatProtection { mode, custom_auth })
         }),
         attributes: attributes(pool.schema_attributes(), gaps),
@@ -556,6 +559,27 @@ fn sign_up(pool: &UserPoolType) -> SignUp {
 /// Settings of the pool the spec does not model: a gap when they differ from what a spec'd
 /// pool has.
 fn other_settings(pool: &UserPoolType, gaps: &mut Gaps) {
+    if let Some(key) = pool
+        .key_configuration()
+        .filter(|k| k.key_type().is_some_and(|t| t.as_str() != "AWS_OWNED_KEY"))
+    {
+        gaps.add(
+            "KeyConfiguration",
+            format!(
+                "{} {}",
+                key.key_type().map_or("", |t| t.as_str()),
+                key.kms_key_arn().unwrap_or_default()
+            ),
+            NO_FIELD,
+        );
+    }
+    if let Some(issuer) = pool
+        .issuer_configuration()
+        .and_then(|i| i.r#type())
+        .filter(|t| t.as_str() != "ORIGINAL")
+    {
+        gaps.add("IssuerConfiguration.Type", issuer.as_str(), NO_FIELD);
+    }
     if let Some(device) = pool.device_configuration() {
         if device.challenge_required_on_new_device()
             || device.device_only_remembered_on_user_prompt()

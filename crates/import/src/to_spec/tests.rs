@@ -64,6 +64,7 @@ pub(crate) fn live(pool: UserPoolType, agent: UserPoolClientType) -> LivePool {
         domain: None,
         groups: Vec::new(),
         resource_servers: Vec::new(),
+        branding: std::collections::BTreeMap::new(),
     }
 }
 
@@ -221,25 +222,19 @@ fn settings_outside_the_spec_are_gaps_named_with_their_live_value() {
             .set_account_recovery_setting(None)
             .sms_authentication_message("Your code is {####}")
             .build(),
-        agent_builder().enable_token_revocation(false).build(),
+        agent_builder().client_name("Agent App").build(),
     );
     let imported = to_spec(&live);
     let settings: Vec<&str> = imported.gaps.iter().map(|g| g.setting.as_str()).collect();
     assert_eq!(
         settings,
-        [
-            "AccountRecoverySetting",
-            "clients[agent].EnableTokenRevocation"
-        ]
+        ["AccountRecoverySetting", "clients[Agent App].ClientName"]
     );
-    let revocation = &imported.gaps[1];
-    assert_eq!(revocation.live_value, "false");
-    let property = revocation
-        .property
-        .as_ref()
-        .expect("a CloudFormation property");
-    assert_eq!(property.pointer, "/EnableTokenRevocation");
-    assert_eq!(property.value, serde_json::json!(false));
+    let rename = &imported.gaps[1];
+    assert_eq!(rename.live_value, "Agent App");
+    let property = rename.property.as_ref().expect("a CloudFormation property");
+    assert_eq!(property.pointer, "/ClientName");
+    assert_eq!(property.value, serde_json::json!("Agent App"));
     let text = crate::spec_file(&imported, "p", "r", "s");
     assert!(text.contains("# 2 live settings this spec cannot express"));
 }

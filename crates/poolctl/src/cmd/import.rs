@@ -19,11 +19,23 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<(), Failure> 
     let out = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("infra/pools").join(format!("{}.yaml", imported.spec.name))
     });
-    if out.exists() {
-        return Err(Failure::error(anyhow!(
-            "{} already exists; choose another path with --out (import never overwrites a spec)",
-            out.display()
-        )));
+    let dir = out
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(PathBuf::from);
+    // Branding settings files go beside the spec, which names them relative to itself.
+    let branding_files: Vec<(PathBuf, &String)> = imported
+        .branding_files
+        .iter()
+        .map(|(name, text)| (dir.clone().unwrap_or_default().join(name), text))
+        .collect();
+    for path in std::iter::once(&out).chain(branding_files.iter().map(|(path, _)| path)) {
+        if path.exists() {
+            return Err(Failure::error(anyhow!(
+                "{} already exists; choose another path with --out (import never overwrites a spec or its files)",
+                path.display()
+            )));
+        }
     }
     let text = import::spec_file(
         &imported,
@@ -31,8 +43,11 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<(), Failure> 
         &aws.region,
         "../../schema/poolspec.schema.json",
     );
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+    if let Some(dir) = &dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    for (path, text) in &branding_files {
+        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
     }
     std::fs::write(&out, text).with_context(|| format!("cannot write {}", out.display()))?;
     print_imported(&out, &args.user_pool_id, &imported.spec);

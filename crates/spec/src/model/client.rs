@@ -66,6 +66,18 @@ pub struct AppClient {
     #[serde(default, skip_serializing_if = "is_false")]
     pub propagate_user_context: bool,
 
+    /// Let a refresh token be revoked (`RevokeToken`, sign-out everywhere), and the access and
+    /// ID tokens issued from it with it (`EnableTokenRevocation`). Default: `true`, poolctl's
+    /// choice, rendered on every client; AWS's default for a new client is the same.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub token_revocation: bool,
+
+    /// Minutes a sign-in session token lasts between the steps of a sign-in (MFA, a new
+    /// password, a custom challenge), 3 to 15 (`AuthSessionValidity`). Default: not rendered,
+    /// so Cognito's 3 minutes apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_session_minutes: Option<u8>,
+
     /// Send sign-in and sign-up events to Amazon Pinpoint (`AnalyticsConfiguration`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analytics: Option<Analytics>,

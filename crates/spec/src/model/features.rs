@@ -218,7 +218,9 @@ impl<'de> Deserialize<'de> for Mfa {
 pub struct ThreatProtection {
     /// `audit` logs risky sign-ins, `enforced` also blocks them or asks for MFA.
     pub mode: ThreatMode,
-    /// The mode for custom authentication flows, if they are protected too.
+    /// The mode for custom authentication flows, if they are protected
+    /// (`AdvancedSecurityAdditionalFlows.CustomAuthMode`); also with `mode: off`, which
+    /// protects custom authentication alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_auth: Option<CustomAuthThreatMode>,
 }

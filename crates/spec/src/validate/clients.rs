@@ -306,6 +306,16 @@ impl Checker<'_> {
     }
 
     fn client_tokens(&mut self, i: usize, client: &AppClient) {
+        if let Some(minutes) = client.auth_session_minutes {
+            if !(3..=15).contains(&minutes) {
+                self.error(
+                    format!("clients[{i}].auth_session_minutes"),
+                    format!("auth_session_minutes: {minutes} is outside Cognito's range 3 to 15"),
+                    "use 3 to 15 minutes, or leave the key out for Cognito's 3 (AuthSessionValidity \
+                     in https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html)",
+                );
+            }
+        }
         let base = format!("clients[{i}].tokens");
         let t = &client.tokens;
         for (field, minutes) in [

@@ -1,9 +1,8 @@
-//! Multi-factor authentication: the factors, the email MFA message and what email MFA needs;
-//! threat protection.
+//! Multi-factor authentication: the factors, the email MFA message and what email MFA needs.
 
 use std::collections::BTreeSet;
 
-use crate::model::{EmailSender, MfaFactor, MfaMode, ThreatMode};
+use crate::model::{EmailSender, MfaFactor, MfaMode};
 
 use super::Checker;
 
@@ -72,15 +71,6 @@ impl Checker<'_> {
                 "`factors` has no effect while MFA is off",
                 "set `mode: optional` or `mode: required`, or remove `factors`",
             );
-        }
-        if let Some(threat) = &self.spec.threat_protection {
-            if threat.mode == ThreatMode::Off && threat.custom_auth.is_some() {
-                self.error(
-                    "threat_protection.custom_auth",
-                    "custom authentication cannot be protected while threat protection is off",
-                    "set `mode: audit` or `mode: enforced`, or remove `custom_auth`",
-                );
-            }
         }
     }
 }

@@ -49,9 +49,10 @@ impl Checker<'_> {
                 .iter()
                 .any(|c| c.auth_flows.contains(&AuthFlow::UserAuth))
         {
-            self.error(
+            // AWS accepts it; the factors are just unreachable until a client allows the flow.
+            self.warning(
                 "sign_in.first_factors",
-                "no client offers choice-based sign-in: it goes through the `user_auth` flow, which no client allows",
+                "no client offers choice-based sign-in: it goes through the `user_auth` flow, which no client allows, so these factors cannot be used yet",
                 "add `user_auth` to the auth_flows of the clients that offer these factors",
             );
         }

@@ -56,10 +56,11 @@ impl Checker<'_> {
                 .iter()
                 .find(|(_, arn)| arn.is_some())
                 .map_or("triggers", |(path, _)| *path);
-            self.error(
+            // AWS accepts a partial set; custom authentication fails at sign-in until it is whole.
+            self.warning(
                 given,
                 format!(
-                    "custom authentication needs all three challenge triggers; missing: {}",
+                    "custom authentication needs all three challenge triggers and fails at sign-in without them; missing: {}",
                     missing.join(", ")
                 ),
                 "add the missing triggers, or remove the custom authentication triggers",

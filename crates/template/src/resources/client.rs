@@ -75,7 +75,13 @@ pub(super) fn app_client(cx: &Context, client: &AppClient) -> Value {
             "LEGACY"
         }),
     );
-    props.insert("EnableTokenRevocation".into(), json!(true));
+    props.insert(
+        "EnableTokenRevocation".into(),
+        json!(client.token_revocation),
+    );
+    if let Some(minutes) = client.auth_session_minutes {
+        props.insert("AuthSessionValidity".into(), json!(minutes));
+    }
     // Written only when the spec sets them, so that other clients' templates stay as they were.
     if let Some(url) = &client.default_redirect_url {
         props.insert("DefaultRedirectURI".into(), json!(url));
