@@ -9,8 +9,8 @@
 use policy::{DomainPattern, PreSignUpPolicy};
 use spec::validate::Finding;
 use spec::{
-    AppClient, DuplicateEmailPolicy, IdentityProvider, PoolSpec, ProviderKind, RecoveryMechanism,
-    Severity, VerifiableAttribute,
+    AppClient, DuplicateEmailPolicy, IdentityProvider, PoolSpec, ProviderKind, Severity,
+    VerifiableAttribute,
 };
 use trigger::{CompiledPolicy, Reason, SignUpEvent, TriggerSource};
 
@@ -53,10 +53,7 @@ pub fn explain(spec: &PoolSpec) -> Result<Explanation, ExplainError> {
         spec,
         policy,
         findings: spec::validate::validate(spec),
-        recovery_by_email: spec
-            .verification
-            .account_recovery
-            .contains(&RecoveryMechanism::VerifiedEmail),
+        recovery_by_email: spec.verification.recovers_by_email(),
         email: String::new(),
     };
     let cx = Context {

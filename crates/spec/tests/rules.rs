@@ -382,6 +382,20 @@ fn phone_recovery_without_verified_phones_is_a_warning() {
 }
 
 #[test]
+fn legacy_recovery_is_a_warning_and_stands_alone() {
+    // What an imported pool without AccountRecoverySetting states: valid, with its risk named.
+    let text = spec("verification:\n  account_recovery: [legacy]\n");
+    let d = warning_at(&text, "Cognito's legacy recovery", 5, 3);
+    assert!(d.help.contains("verified_email"), "{d}");
+    error_at(
+        &spec("verification:\n  account_recovery: [legacy, verified_email]\n"),
+        "`legacy` (no AccountRecoverySetting) excludes the other recovery mechanisms",
+        5,
+        3,
+    );
+}
+
+#[test]
 fn no_recovery_is_an_error() {
     error_at(
         &spec("verification:\n  account_recovery: []\n"),

@@ -60,7 +60,7 @@ pub(super) fn pool(
         sign_up: sign_up(pool),
         email: email(pool, gaps),
         sms: sms(pool, mfa),
-        verification: verification(pool, gaps),
+        verification: verification(pool),
         password: password(pool),
         mfa: mfa_settings(pool, mfa, gaps),
         passkeys: mfa.and_then(|m| m.web_authn_configuration()).and_then(|w| {
@@ -270,7 +270,7 @@ fn verifiable(attributes: &[VerifiedAttributeType]) -> Vec<VerifiableAttribute> 
         .collect()
 }
 
-fn verification(pool: &UserPoolType, gaps: &mut Gaps) -> Verification {
+fn verification(pool: &UserPoolType) -> Verification {
     let template = pool.verification_message_template();
     let link = template.and_then(|t| t.default_email_option())
         == Some(&DefaultEmailOptionType::ConfirmWithLink);
@@ -313,17 +313,9 @@ fn verification(pool: &UserPoolType, gaps: &mut Gaps) -> Verification {
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default();
+    // No setting: Cognito's legacy order, which the spec states as `legacy`.
     let account_recovery = if account_recovery.is_empty() {
-        gaps.add_property(
-            "AccountRecoverySetting",
-            "not set (Cognito's legacy recovery: SMS to a verified phone, else email)",
-            "the spec states the mechanisms; imported as [verified_email], which the first \
-             deploy sets",
-            Target::Pool,
-            "/AccountRecoverySetting",
-            serde_json::Value::Null,
-        );
-        vec![RecoveryMechanism::VerifiedEmail]
+        vec![RecoveryMechanism::Legacy]
     } else {
         account_recovery
     };

@@ -449,6 +449,23 @@ pub enum RecoveryMechanism {
     VerifiedPhone,
     /// Only an administrator can recover the account; excludes the others.
     AdminOnly,
+    /// No `AccountRecoverySetting`: Cognito's legacy order, a code by SMS to a verified phone
+    /// number if the user has one, else by email to a verified address. What a pool created
+    /// without the setting has (import writes it); excludes the others.
+    Legacy,
+}
+
+impl Verification {
+    /// Whether a user with a verified email address can recover their account by email: a
+    /// mechanism that says so, or Cognito's legacy order, which falls back to email.
+    pub fn recovers_by_email(&self) -> bool {
+        self.account_recovery.iter().any(|m| {
+            matches!(
+                m,
+                RecoveryMechanism::VerifiedEmail | RecoveryMechanism::Legacy
+            )
+        })
+    }
 }
 
 /// Password rules.

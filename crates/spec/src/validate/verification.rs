@@ -102,6 +102,21 @@ impl Checker<'_> {
                 "use `[admin_only]` alone, or remove it",
             );
         }
+        if recovery.contains(&RecoveryMechanism::Legacy) {
+            if recovery.len() > 1 {
+                self.error(
+                    "verification.account_recovery",
+                    "`legacy` (no AccountRecoverySetting) excludes the other recovery mechanisms",
+                    "use `[legacy]` alone, or state the mechanisms instead",
+                );
+            } else {
+                self.warning(
+                    "verification.account_recovery",
+                    "Cognito's legacy recovery: a code goes by SMS to a verified phone number before email, so whoever holds the phone can reset the password",
+                    "state the mechanisms, e.g. `[verified_email]`",
+                );
+            }
+        }
         if recovery.len() > 2 {
             self.error(
                 "verification.account_recovery",

@@ -216,24 +216,24 @@ fn sms(props: &mut Map<String, Value>, spec: &PoolSpec) {
     }
 }
 
-/// The recovery mechanisms, prioritised in spec order; `None` when there are none.
+/// The recovery mechanisms, prioritised in spec order; `None` when there are none, or for
+/// Cognito's legacy order, which is the property left out.
 fn account_recovery(mechanisms: &[RecoveryMechanism]) -> Option<Value> {
-    if mechanisms.is_empty() {
-        return None;
-    }
-    let mechanisms: Vec<Value> = mechanisms
+    let names: Option<Vec<&str>> = mechanisms
         .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let name = match m {
-                RecoveryMechanism::VerifiedEmail => "verified_email",
-                RecoveryMechanism::VerifiedPhone => "verified_phone_number",
-                RecoveryMechanism::AdminOnly => "admin_only",
-            };
-            json!({ "Name": name, "Priority": i + 1 })
+        .map(|m| match m {
+            RecoveryMechanism::VerifiedEmail => Some("verified_email"),
+            RecoveryMechanism::VerifiedPhone => Some("verified_phone_number"),
+            RecoveryMechanism::AdminOnly => Some("admin_only"),
+            RecoveryMechanism::Legacy => None,
         })
         .collect();
-    Some(json!({ "RecoveryMechanisms": mechanisms }))
+    let mechanisms: Vec<Value> = names?
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| json!({ "Name": name, "Priority": i + 1 }))
+        .collect();
+    (!mechanisms.is_empty()).then(|| json!({ "RecoveryMechanisms": mechanisms }))
 }
 
 fn email_configuration(email: &EmailSending) -> Value {
