@@ -87,8 +87,8 @@ pub fn print_deploy_failure(stack: &str, changes: &[ResourceChange], error: &Dep
 pub fn trigger_not_compared_note(arch: &str) -> String {
     format!(
         "the PreSignUp trigger's code was not compared: this poolctl embeds no {arch} trigger \
-         and no --trigger-zip was given, so the change set keeps the deployed function code \
-         (a deploy may still update the function's code)"
+         and no --trigger-zip was given, so the change set shows no change of the function's \
+         code (the deployed code is kept); a deploy with a zip may still update it"
     )
 }
 
