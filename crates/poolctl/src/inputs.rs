@@ -65,19 +65,14 @@ pub fn preview_trigger_zip(
     given_or_embedded(artifact.trigger_zip.as_deref(), artifact.arch).map_err(Failure::error)
 }
 
-/// The deployment `deploy` and `diff` ask for, with the trigger zip the command chose. The
-/// stack name is checked here, before any AWS call.
-pub fn deployment(
-    spec: PoolSpec,
-    stack: &StackArgs,
-    trigger_zip: Option<Vec<u8>>,
-) -> Result<SpecDeployment, Failure> {
+/// The deployment `deploy` and `diff` ask for, without the trigger zip (each command chooses
+/// how it gets one). The stack name is checked here, before anything else.
+pub fn deployment(spec: PoolSpec, stack: &StackArgs) -> Result<SpecDeployment, Failure> {
     let deployment = SpecDeployment {
         stack_name: stack.stack.clone(),
         parameters: stack.params.iter().cloned().collect(),
         arch: stack.artifact.arch,
         artifact_bucket: stack.artifact.artifact_bucket.clone(),
-        trigger_zip,
         ..SpecDeployment::new(spec)
     };
     deployment.stack_name()?;

@@ -20,9 +20,8 @@ use crate::ui::{json, markdown};
 
 pub async fn run(global: &GlobalArgs, args: &DeployArgs) -> Result<(), Failure> {
     let started = Instant::now();
-    let spec = load_spec(&args.spec)?;
-    let zip = trigger_zip(&spec, &args.stack.artifact)?;
-    let mut deployment = deployment(spec, &args.stack, zip)?;
+    let mut deployment = deployment(load_spec(&args.spec)?, &args.stack)?;
+    deployment.trigger_zip = trigger_zip(&deployment.spec, &args.stack.artifact)?;
     deployment.allow_pool_replacement = args.allow_pool_replacement;
     let stack_name = deployment.stack_name()?;
     let deployer = Deployer::new(load_aws(global).await?);

@@ -19,11 +19,11 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<(), Failure> {
     let started = Instant::now();
     // Diff compares what deploy would send, so it passes the flags deploy would be run
     // without (no --allow-pool-replacement).
-    let spec = load_spec(&args.spec)?;
-    let zip = preview_trigger_zip(&spec, &args.stack.artifact)?;
-    let not_compared = (spec.has_pre_sign_up_trigger() && zip.is_none())
-        .then(|| trigger_not_compared_note(args.stack.artifact.arch.as_str()));
-    let deployment = deployment(spec, &args.stack, zip)?;
+    let mut deployment = deployment(load_spec(&args.spec)?, &args.stack)?;
+    deployment.trigger_zip = preview_trigger_zip(&deployment.spec, &args.stack.artifact)?;
+    let not_compared = (deployment.spec.has_pre_sign_up_trigger()
+        && deployment.trigger_zip.is_none())
+    .then(|| trigger_not_compared_note(args.stack.artifact.arch.as_str()));
     let stack_name = deployment.stack_name()?;
     let deployer = Deployer::new(load_aws(global).await?);
     let printer = EventPrinter::new();
