@@ -186,19 +186,24 @@ checkov: setup-checkov
         --skip-download --quiet --compact
     echo "checkov: templates/ clean"
 
-# Build what the end-to-end tests run: the poolctl binary and the x86_64 trigger zip.
+# The trigger zips a debug poolctl embeds in `just test` (build.rs reads the variable): the
+# tests run the binary as released, with its trigger inside.
+embed_dir := root / "dist"
+
+# Build what the end-to-end tests run: the x86_64 trigger zip, then the poolctl binary with
+# that zip embedded.
 [private]
 e2e-artifacts:
     #!/usr/bin/env bash
     set -euo pipefail
+    # The zip first: poolctl embeds it. It comes from `cargo xtask`, which pulls no AWS crate,
+    # so its own selection costs seconds, not a second SDK build.
+    {{just_executable()}} trigger x86_64
     # One selection (--workspace, with test/example targets) for every debug build in `just
     # test`: cargo unifies features per selection, so `-p poolctl` here would compile the AWS
-    # SDK again with other features (minutes on 2 cores). The zip comes from `cargo xtask`,
-    # which pulls no AWS crate, so its own selection costs seconds, not a second SDK build.
-    cargo build --workspace --bins --tests --examples
-    if {{just_executable()}} --summary | tr ' ' '\n' | grep -qx trigger; then
-        {{just_executable()}} trigger x86_64
-    fi
+    # SDK again with other features (minutes on 2 cores). The variable differs from clippy's
+    # run, which reruns poolctl's build script and so rebuilds the poolctl crate alone.
+    POOLCTL_TRIGGER_ZIPS_DIR="{{embed_dir}}" cargo build --workspace --bins --tests --examples
 
 # The one test command (CI and the README): format and lint checks, cfn-lint, the Guard rules and
 # checkov on the templates, the CDK export test, then every cargo test (unit and end-to-end
@@ -215,8 +220,9 @@ test *cargo_args: setup fmt-check clippy lint-templates guard checkov test-cdk e
         [[ $arg == -- ]] && break
     done
     # POOLCTL_TRIGGER_ZIP: the trigger's end-to-end tests run the bootstrap from the packaged zip.
+    # POOLCTL_TRIGGER_ZIPS_DIR as e2e-artifacts built it, or cargo would rebuild poolctl without.
     POOLCTL_BIN="{{target}}/debug/poolctl" POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" \
-        cargo test "${scope[@]}" "${args[@]}"
+        POOLCTL_TRIGGER_ZIPS_DIR="{{embed_dir}}" cargo test "${scope[@]}" "${args[@]}"
 
 # Fuzzing, release build: a million mutated example specs (POOLCTL_FUZZ_CASES) and a million
 # Cognito-shaped PreSignUp events (POOLCTL_FUZZ_EVENTS); prints cases, panics and failures.

@@ -12,7 +12,7 @@ use crate::deployer::{Deployer, Progress};
 use crate::error::DeployError;
 use crate::request::{spec_template, DeployRequest};
 use crate::stack_name::check_stack_name;
-use crate::store::ArtifactStore;
+use crate::store::{ArtifactLocation, ArtifactStore};
 
 /// Where trigger artifacts go in the bucket unless a caller says otherwise.
 pub const DEFAULT_ARTIFACT_PREFIX: &str = "pre-sign-up";
@@ -34,7 +34,8 @@ pub struct SpecDeployment {
     /// Stack tags beyond the spec's own and the pool tag.
     pub extra_tags: BTreeMap<String, String>,
     pub arch: Architecture,
-    /// The PreSignUp trigger zip: needed when the spec has the trigger.
+    /// The PreSignUp trigger zip: needed to deploy a spec with the trigger; a preview
+    /// ([`ArtifactUpload::LocateOnly`]) without it does not compare the code.
     pub trigger_zip: Option<Vec<u8>>,
     /// `None`: the account's artifact bucket (created on first upload).
     pub artifact_bucket: Option<String>,
@@ -47,7 +48,8 @@ pub struct SpecDeployment {
 }
 
 /// Whether [`Deployer::request`] uploads the trigger artifact or only says where it would be
-/// (a preview uploads nothing).
+/// (a preview uploads nothing). A preview may go without the zip: the trigger's code is then
+/// not compared (the deployed artifact is kept in the change set).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArtifactUpload {
     Upload,
@@ -111,17 +113,26 @@ impl Deployer {
             auto_parameters.insert(template::PARAM_ENVIRONMENT_NAME.to_owned(), environment);
         }
         if deployment.spec.has_pre_sign_up_trigger() {
-            let zip = deployment.trigger_zip.ok_or_else(|| {
-                DeployError::Artifact(
-                    "the spec has a PreSignUp trigger, so its zip is needed".to_owned(),
-                )
-            })?;
-            let key = object_key(&deployment.artifact_prefix, &sha256_hex(&zip));
             let bucket = deployment.artifact_bucket.clone();
             let bucket = bucket.as_deref();
-            let location = match upload {
-                ArtifactUpload::Upload => self.aws.upload_artifact(zip, &key, bucket).await?,
-                ArtifactUpload::LocateOnly => self.aws.artifact_location(&key, bucket).await?,
+            let key = |zip: &[u8]| object_key(&deployment.artifact_prefix, &sha256_hex(zip));
+            let location = match (deployment.trigger_zip, upload) {
+                (Some(zip), ArtifactUpload::Upload) => {
+                    let key = key(&zip);
+                    self.aws.upload_artifact(zip, &key, bucket).await?
+                }
+                (Some(zip), ArtifactUpload::LocateOnly) => {
+                    self.aws.artifact_location(&key(&zip), bucket).await?
+                }
+                (None, ArtifactUpload::LocateOnly) => {
+                    self.code_not_compared(&stack_name, &deployment.artifact_prefix, bucket)
+                        .await?
+                }
+                (None, ArtifactUpload::Upload) => {
+                    return Err(DeployError::Artifact(
+                        "the spec has a PreSignUp trigger, so its zip is needed".to_owned(),
+                    ))
+                }
             };
             if location.uploaded {
                 progress(Progress::Uploaded(location.clone()));
@@ -144,6 +155,39 @@ impl Deployer {
         })
     }
 }
+
+impl Deployer {
+    /// A preview without the zip: the artifact the stack was deployed with, so the change set
+    /// shows no change of the function's code (it was not compared), or, for a stack without
+    /// one yet, a placeholder key (the function is added whatever its code).
+    async fn code_not_compared(
+        &self,
+        stack_name: &str,
+        prefix: &str,
+        bucket: Option<&str>,
+    ) -> Result<ArtifactLocation, DeployError> {
+        let deployed = self.describe_stack(stack_name).await?.and_then(|state| {
+            let bucket = state.parameters.get(template::PARAM_ARTIFACT_BUCKET)?;
+            let key = state.parameters.get(template::PARAM_ARTIFACT_KEY)?;
+            Some(ArtifactLocation {
+                bucket: bucket.clone(),
+                key: key.clone(),
+                uploaded: false,
+            })
+        });
+        match deployed {
+            Some(location) => Ok(location),
+            None => {
+                self.aws
+                    .artifact_location(&object_key(prefix, NOT_COMPARED), bucket)
+                    .await
+            }
+        }
+    }
+}
+
+/// The key's digest part in a preview of a new trigger whose zip was not given.
+const NOT_COMPARED: &str = "not-compared";
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,7 @@ use template::Architecture;
 
 /// Amazon Cognito user pools as code, with email verification done right.
 #[derive(Debug, Parser)]
-#[command(name = "poolctl", version, about, long_about = None)]
+#[command(name = "poolctl", about, long_about = None)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -59,6 +59,36 @@ pub enum Command {
     /// What each way into the pool does to email_verified; --prove checks it on the deployed
     /// stack (exit 6 on a mismatch).
     Explain(ExplainArgs),
+    /// The PreSignUp trigger zips built into this poolctl.
+    #[command(subcommand)]
+    Trigger(TriggerCommand),
+    /// Print a shell completion script (e.g. `poolctl completions bash > /etc/bash_completion.d/poolctl`).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), e.g. `poolctl man > poolctl.1`.
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TriggerCommand {
+    /// Write the embedded trigger zip for an architecture to a file and print its sha256 (the
+    /// digest that names it in the artifact bucket).
+    Export(TriggerExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TriggerExportArgs {
+    /// Architecture of the zip.
+    #[arg(long, value_parser = architecture())]
+    pub arch: Architecture,
+    /// The file to write.
+    #[arg(long, short = 'o')]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -144,6 +174,22 @@ pub enum OutputFormat {
     Json,
 }
 
+/// The result of a command that also has a markdown summary (the one it appends to
+/// GITHUB_STEP_SUMMARY), for CI systems without that file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+/// As [`ReportFormat`], for commands with no JSON result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormat {
+    Text,
+    Markdown,
+}
+
 /// What deploy-like commands share.
 #[derive(Debug, Args)]
 pub struct StackArgs {
@@ -164,8 +210,8 @@ pub struct ArtifactArgs {
     /// created on first use).
     #[arg(long)]
     pub artifact_bucket: Option<String>,
-    /// The trigger zip, needed when the spec has the PreSignUp trigger (build it with
-    /// `cargo xtask trigger ARCH` or `just trigger ARCH`).
+    /// The trigger zip, instead of the one built into poolctl for --arch (a development build
+    /// has none: build it with `just trigger ARCH` or `cargo xtask trigger ARCH`).
     #[arg(long)]
     pub trigger_zip: Option<PathBuf>,
     /// Architecture of the trigger function: arm64 (Graviton, the default on AWS) or x86_64
@@ -188,8 +234,8 @@ pub struct DeployArgs {
     #[arg(long, short = 'y')]
     pub yes: bool,
     /// Result format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub output: OutputFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub output: ReportFormat,
     /// Write the stack outputs as JSON to this file.
     #[arg(long)]
     pub outputs_file: Option<PathBuf>,
@@ -204,6 +250,9 @@ pub struct DiffArgs {
     /// Exit 1 when there are changes.
     #[arg(long)]
     pub fail: bool,
+    /// Result format.
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+    pub output: SummaryFormat,
 }
 
 #[derive(Debug, Args)]
@@ -244,8 +293,8 @@ pub struct ExplainArgs {
     #[arg(long)]
     pub prove: bool,
     /// Result format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub output: OutputFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub output: ReportFormat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -273,8 +322,8 @@ pub struct ReviewUpArgs {
     #[command(flatten)]
     pub artifact: ArtifactArgs,
     /// Result format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub output: OutputFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub output: ReportFormat,
     /// Write the outputs as JSON to this file.
     #[arg(long)]
     pub outputs_file: Option<PathBuf>,
@@ -291,6 +340,9 @@ pub struct ReviewDownArgs {
     /// Pool name (spec `name`) the review pool was made from.
     #[arg(long)]
     pub pool: Option<String>,
+    /// Result format.
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+    pub output: SummaryFormat,
 }
 
 #[derive(Debug, Args)]

@@ -3,13 +3,14 @@
 
 use std::path::Path;
 
-use anyhow::{anyhow, Context};
+use anyhow::anyhow;
 use aws::{Aws, AwsOptions};
 use deploy::SpecDeployment;
 use spec::PoolSpec;
 
 use crate::cli::{ArtifactArgs, GlobalArgs, StackArgs};
 use crate::exit::Failure;
+use crate::trigger_zips::{given_or_embedded, missing_zip_message};
 use crate::ui;
 
 /// Loads and validates a spec, printing its warnings, or its located errors and exit 1.
@@ -35,30 +36,39 @@ pub async fn load_aws(global: &GlobalArgs) -> Result<Aws, Failure> {
     Ok(Aws::load(&options).await?)
 }
 
-/// The `--trigger-zip` file, read only when the spec has the trigger.
+/// The trigger zip a deploy sends, when the spec has the trigger: `--trigger-zip`, else the
+/// zip embedded for `--arch`; with neither, an error saying how to get one.
 pub fn trigger_zip(spec: &PoolSpec, artifact: &ArtifactArgs) -> Result<Option<Vec<u8>>, Failure> {
     if !spec.has_pre_sign_up_trigger() {
         return Ok(None);
     }
-    let path = artifact.trigger_zip.as_deref().ok_or_else(|| {
-        Failure::error(anyhow!(
-            "pool {} has a PreSignUp trigger: pass --trigger-zip PATH (build one with `just \
-             trigger {}` or `cargo xtask trigger {}`)",
-            spec.name,
-            artifact.arch,
+    match given_or_embedded(artifact.trigger_zip.as_deref(), artifact.arch)
+        .map_err(Failure::error)?
+    {
+        Some(zip) => Ok(Some(zip)),
+        None => Err(Failure::error(anyhow!(missing_zip_message(
+            &spec.name,
             artifact.arch
-        ))
-    })?;
-    std::fs::read(path)
-        .with_context(|| format!("cannot read the trigger zip {}", path.display()))
-        .map(Some)
-        .map_err(Failure::error)
+        )))),
+    }
 }
 
-/// The deployment `deploy` and `diff` ask for. The stack name is checked here, before any
-/// AWS call.
+/// The trigger zip a preview compares, when there is one: `--trigger-zip`, else the embedded
+/// zip; `None` (the code is not compared) for a development build without the flag.
+pub fn preview_trigger_zip(
+    spec: &PoolSpec,
+    artifact: &ArtifactArgs,
+) -> Result<Option<Vec<u8>>, Failure> {
+    if !spec.has_pre_sign_up_trigger() {
+        return Ok(None);
+    }
+    given_or_embedded(artifact.trigger_zip.as_deref(), artifact.arch).map_err(Failure::error)
+}
+
+/// The deployment `deploy` and `diff` ask for, without the trigger zip (each command chooses
+/// how it gets one). The stack name is checked here, before anything else.
 pub fn deployment(spec: PoolSpec, stack: &StackArgs) -> Result<SpecDeployment, Failure> {
-    let mut deployment = SpecDeployment {
+    let deployment = SpecDeployment {
         stack_name: stack.stack.clone(),
         parameters: stack.params.iter().cloned().collect(),
         arch: stack.artifact.arch,
@@ -66,6 +76,5 @@ pub fn deployment(spec: PoolSpec, stack: &StackArgs) -> Result<SpecDeployment, F
         ..SpecDeployment::new(spec)
     };
     deployment.stack_name()?;
-    deployment.trigger_zip = trigger_zip(&deployment.spec, &stack.artifact)?;
     Ok(deployment)
 }

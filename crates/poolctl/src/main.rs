@@ -5,6 +5,7 @@ mod cli;
 mod cmd;
 mod exit;
 mod inputs;
+mod trigger_zips;
 // Every line a person sees is printed from `ui`, so the workspace's print lints (denied by
 // `just clippy`) are allowed here and nowhere else: a print in `cmd/` fails the lint. Writing
 // to the stdout/stderr handles is a disallowed method (clippy.toml) for the same reason.
@@ -13,14 +14,20 @@ mod ui;
 
 use std::io::IsTerminal;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
-use crate::cli::{Cli, Command, ReviewCommand, UsersCommand};
+use crate::cli::{Cli, Command, ReviewCommand, TriggerCommand, UsersCommand};
 use crate::exit::Failure;
 
 fn main() -> std::process::ExitCode {
     quiet_on_closed_stdout();
-    let cli = match Cli::try_parse() {
+    // The version names the commit and the embedded triggers, known only once built.
+    let version: &'static str = Box::leak(trigger_zips::version_text().into_boxed_str());
+    let parsed = Cli::command()
+        .version(version)
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors; a bad flag is exit 1, like any bad input
@@ -57,6 +64,9 @@ fn main() -> std::process::ExitCode {
             block_on(cmd::users::create(&cli.global, &args))
         }
         Command::Explain(args) => block_on(cmd::explain::run(&cli.global, &args)),
+        Command::Trigger(TriggerCommand::Export(args)) => cmd::trigger::export(&args),
+        Command::Completions(args) => cmd::shell::completions(&args),
+        Command::Man => cmd::shell::man(),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -8,22 +8,24 @@ use deploy::{
     Applying, ArtifactUpload, ChangeSetSummary, DeployError, Deployer, Progress, ResourceChange,
 };
 
-use crate::cli::{DeployArgs, GlobalArgs, OutputFormat};
+use crate::cli::{DeployArgs, GlobalArgs, ReportFormat};
 use crate::exit::Failure;
-use crate::inputs::{deployment, load_aws, load_spec};
+use crate::inputs::{deployment, load_aws, load_spec, trigger_zip};
 use crate::ui::deploy::{confirm_change_set, print_deploy_failure, print_deployed};
-use crate::ui::json;
+use crate::ui::github::{publish_outputs, publish_summary, wants_summary, Markdown};
 use crate::ui::outputs::write_outputs_file;
 use crate::ui::progress::{ctrl_c_until, follow, interrupted, EventPrinter};
 use crate::ui::prompt::declined;
+use crate::ui::{json, markdown};
 
 pub async fn run(global: &GlobalArgs, args: &DeployArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let mut deployment = deployment(load_spec(&args.spec)?, &args.stack)?;
+    deployment.trigger_zip = trigger_zip(&deployment.spec, &args.stack.artifact)?;
     deployment.allow_pool_replacement = args.allow_pool_replacement;
     let stack_name = deployment.stack_name()?;
     let deployer = Deployer::new(load_aws(global).await?);
-    let json = args.output == OutputFormat::Json;
+    let json = args.output == ReportFormat::Json;
     let printer = EventPrinter::new();
     let mut progress = |p: Progress| printer.progress(p);
     let request = match deployer
@@ -88,13 +90,13 @@ fn finish_ok(
             &json::pretty(&serde_json::json!(outcome.stack().outputs)),
         )?;
     }
-    print_deployed(
-        outcome,
-        changes,
-        started.elapsed(),
-        args.output == OutputFormat::Json,
-    );
-    Ok(())
+    let elapsed = started.elapsed();
+    print_deployed(outcome, changes, elapsed, args.output);
+    let summary = Markdown::from(args.output);
+    if wants_summary(summary) {
+        publish_summary(&markdown::deployed(outcome, changes, elapsed), summary)?;
+    }
+    publish_outputs(&outcome.stack().outputs)
 }
 
 /// In JSON mode, the machine-readable report; in any mode, the exit code for the error.

@@ -1,21 +1,29 @@
 //! `poolctl diff SPEC`: what a deploy would change. Makes the change set (the guard applies),
-//! prints its summary and deletes it; nothing is uploaded or executed.
+//! prints its summary and deletes it; nothing is uploaded or executed. The trigger's code is
+//! compared by its sha256 (the embedded zip's or `--trigger-zip`'s); a development build
+//! without the flag keeps the deployed code in the change set and says so.
 
 use std::time::Instant;
 
 use deploy::{ArtifactUpload, Deployer, Prepared, Progress};
 
-use crate::cli::{DiffArgs, GlobalArgs};
+use crate::cli::{DiffArgs, GlobalArgs, SummaryFormat};
 use crate::exit::Failure;
-use crate::inputs::{deployment, load_aws, load_spec};
-use crate::ui::deploy::{print_diff, print_no_diff};
+use crate::inputs::{deployment, load_aws, load_spec, preview_trigger_zip};
+use crate::ui::deploy::{print_diff, print_no_diff, print_note, trigger_not_compared_note};
+use crate::ui::github::{publish_summary, wants_summary, Markdown};
+use crate::ui::markdown;
 use crate::ui::progress::EventPrinter;
 
 pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<(), Failure> {
     let started = Instant::now();
     // Diff compares what deploy would send, so it passes the flags deploy would be run
     // without (no --allow-pool-replacement).
-    let deployment = deployment(load_spec(&args.spec)?, &args.stack)?;
+    let mut deployment = deployment(load_spec(&args.spec)?, &args.stack)?;
+    deployment.trigger_zip = preview_trigger_zip(&deployment.spec, &args.stack.artifact)?;
+    let not_compared = (deployment.spec.has_pre_sign_up_trigger()
+        && deployment.trigger_zip.is_none())
+    .then(|| trigger_not_compared_note(args.stack.artifact.arch.as_str()));
     let stack_name = deployment.stack_name()?;
     let deployer = Deployer::new(load_aws(global).await?);
     let printer = EventPrinter::new();
@@ -28,14 +36,31 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<(), Failure> {
     }
     .await;
     printer.finish();
+    if let Some(note) = &not_compared {
+        print_note(note);
+    }
+    let summary = Markdown::from(args.output);
     match prepared? {
         Prepared::Done(outcome) => {
-            print_no_diff(&stack_name, &outcome, started.elapsed());
+            if args.output == SummaryFormat::Text {
+                print_no_diff(&stack_name, &outcome, started.elapsed());
+            }
+            if wants_summary(summary) {
+                publish_summary(
+                    &markdown::no_diff(&stack_name, not_compared.as_deref()),
+                    summary,
+                )?;
+            }
             Ok(())
         }
         Prepared::Plan(plan) => {
-            print_diff(&plan);
+            if args.output == SummaryFormat::Text {
+                print_diff(&plan);
+            }
             plan.discard().await?;
+            if wants_summary(summary) {
+                publish_summary(&markdown::diff(&plan, not_compared.as_deref()), summary)?;
+            }
             if args.fail && !plan.changes.is_empty() {
                 return Err(Failure::silent(1));
             }

@@ -7,11 +7,12 @@
 use anyhow::anyhow;
 use deploy::SpecDeployment;
 
-use crate::cli::{ExplainArgs, GlobalArgs, OutputFormat};
+use crate::cli::{ExplainArgs, GlobalArgs, ReportFormat};
 use crate::exit::Failure;
 use crate::inputs::{load_aws, load_spec};
 use crate::ui::explain::{print_explanation, print_gap_notes, print_leftovers, Heading};
-use crate::ui::{json, print_json};
+use crate::ui::github::{publish_summary, wants_summary, Markdown};
+use crate::ui::{json, markdown, print_json};
 
 pub async fn run(global: &GlobalArgs, args: &ExplainArgs) -> Result<(), Failure> {
     let mut aws = None;
@@ -74,13 +75,19 @@ pub async fn run(global: &GlobalArgs, args: &ExplainArgs) -> Result<(), Failure>
             };
         }
     }
+    let summary = Markdown::from(args.output);
+    if wants_summary(summary) {
+        let text = markdown::explain(&explanation, stack.as_deref(), proof.as_ref());
+        publish_summary(&text, summary)?;
+    }
     match args.output {
-        OutputFormat::Json => print_json(&json::explain(
+        ReportFormat::Markdown => {}
+        ReportFormat::Json => print_json(&json::explain(
             &explanation,
             stack.as_deref(),
             proof.as_ref(),
         )),
-        OutputFormat::Text => {
+        ReportFormat::Text => {
             // The pool's id: as proved, or from the stack's outputs.
             let pool = proof
                 .as_ref()

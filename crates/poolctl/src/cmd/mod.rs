@@ -12,4 +12,6 @@ pub mod outputs;
 pub mod render;
 pub mod review;
 pub mod schema;
+pub mod shell;
+pub mod trigger;
 pub mod users;

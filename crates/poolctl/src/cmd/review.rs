@@ -8,16 +8,18 @@ use deploy::Progress;
 use review::{GcEvent, Instant, ReviewId, Ttl, UpRequest};
 
 use crate::cli::{
-    GlobalArgs, OutputFormat, ReviewDownArgs, ReviewGcArgs, ReviewLsArgs, ReviewUpArgs,
+    GlobalArgs, OutputFormat, ReportFormat, ReviewDownArgs, ReviewGcArgs, ReviewLsArgs,
+    ReviewUpArgs, SummaryFormat,
 };
 use crate::exit::Failure;
 use crate::inputs::{load_aws, load_spec, trigger_zip};
-use crate::ui::json;
+use crate::ui::github::{publish_outputs, publish_summary, wants_summary, Markdown};
 use crate::ui::outputs::write_outputs_file;
 use crate::ui::progress::EventPrinter;
 use crate::ui::review::{
-    print_down, print_gc_event, print_gc_summary, print_ls, print_up, print_up_interrupted,
+    print_down, print_gc_event, print_gc_summary, print_ls, print_up, print_up_interrupted, UpShown,
 };
+use crate::ui::{json, markdown};
 
 fn review_id(raw: &str) -> Result<ReviewId, Failure> {
     ReviewId::parse(raw).map_err(|e| Failure::error(anyhow!("invalid --id: {e}")))
@@ -66,9 +68,18 @@ pub async fn up(global: &GlobalArgs, args: &ReviewUpArgs) -> Result<(), Failure>
     if let Some(path) = &args.outputs_file {
         write_outputs_file(path, &json)?;
     }
-    let as_json = args.output == OutputFormat::Json;
-    print_up(&report, started.elapsed(), as_json.then_some(json.as_str()));
-    Ok(())
+    let elapsed = started.elapsed();
+    let shown = match args.output {
+        ReportFormat::Text => UpShown::Text,
+        ReportFormat::Json => UpShown::Json(&json),
+        ReportFormat::Markdown => UpShown::ResultLineOnly,
+    };
+    print_up(&report, elapsed, shown);
+    let summary = Markdown::from(args.output);
+    if wants_summary(summary) {
+        publish_summary(&markdown::review_up(&report, elapsed), summary)?;
+    }
+    publish_outputs(&report.outputs)
 }
 
 pub async fn down(global: &GlobalArgs, args: &ReviewDownArgs) -> Result<(), Failure> {
@@ -80,7 +91,17 @@ pub async fn down(global: &GlobalArgs, args: &ReviewDownArgs) -> Result<(), Fail
     let removed = review::down(&aws, &id, args.pool.as_deref(), &mut progress).await;
     printer.finish();
     let removed = removed?;
-    print_down(id.as_str(), &removed, started.elapsed());
+    let elapsed = started.elapsed();
+    if args.output == SummaryFormat::Text {
+        print_down(id.as_str(), &removed, elapsed);
+    }
+    let summary = Markdown::from(args.output);
+    if wants_summary(summary) {
+        publish_summary(
+            &markdown::review_down(id.as_str(), &removed, elapsed),
+            summary,
+        )?;
+    }
     Ok(())
 }
 

@@ -12,6 +12,7 @@ use super::changes::render_text;
 use super::outputs::print_outputs;
 use super::progress::EventPrinter;
 use super::{json, prompt, seconds};
+use crate::cli::ReportFormat;
 
 /// Shows the change set with the spinner hidden, then asks when it needs asking and `--yes`
 /// was not given.
@@ -35,14 +36,14 @@ pub fn confirm_change_set(
 }
 
 /// A successful deploy: the JSON report, or the result line, resource errors to clean up, and
-/// the outputs.
+/// the outputs (in markdown, the summary holds them: `ui::markdown::deployed`).
 pub fn print_deployed(
     outcome: &ApplyOutcome,
     changes: &[ResourceChange],
     elapsed: Duration,
-    as_json: bool,
+    format: ReportFormat,
 ) {
-    if as_json {
+    if format == ReportFormat::Json {
         super::print_json(&json::deploy_success(outcome, changes));
         return;
     }
@@ -63,7 +64,9 @@ pub fn print_deployed(
     };
     eprintln!("{line}");
     print_resource_errors(stack);
-    print_outputs(&stack.outputs);
+    if format == ReportFormat::Text {
+        print_outputs(&stack.outputs);
+    }
 }
 
 fn print_resource_errors(stack: &StackInfo) {
@@ -78,6 +81,20 @@ fn print_resource_errors(stack: &StackInfo) {
 /// A failed deploy's machine-readable report (`--output json`).
 pub fn print_deploy_failure(stack: &str, changes: &[ResourceChange], error: &DeployError) {
     super::print_json(&json::deploy_failure(stack, changes, error));
+}
+
+/// `diff` could not compare the trigger's code: why, and what the change set assumed.
+pub fn trigger_not_compared_note(arch: &str) -> String {
+    format!(
+        "the PreSignUp trigger's code was not compared: this poolctl embeds no {arch} trigger \
+         and no --trigger-zip was given, so the change set shows no change of the function's \
+         code (the deployed code is kept); a deploy with a zip may still update it"
+    )
+}
+
+/// A note on stderr, above a diff's result.
+pub fn print_note(note: &str) {
+    eprintln!("note: {note}");
 }
 
 /// `diff` found nothing to change.

@@ -7,14 +7,17 @@ pub mod changes;
 pub mod check;
 pub mod deploy;
 pub mod explain;
+pub mod github;
 pub mod import;
 pub mod json;
+pub mod markdown;
 pub mod outputs;
 pub mod progress;
 pub mod prompt;
 pub mod render;
 pub mod review;
 pub mod spec;
+pub mod trigger;
 pub mod users;
 
 use std::io::Write;

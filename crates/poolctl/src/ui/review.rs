@@ -15,9 +15,19 @@ pub fn print_up_interrupted(id: &str) {
     );
 }
 
-/// `up` is done: the result line on stderr, then the report (`json`, already rendered, or
-/// aligned `key  value` lines) on stdout.
-pub fn print_up(report: &UpReport, elapsed: Duration, json: Option<&str>) {
+/// What `up` prints on stdout after its result line.
+#[derive(Debug, Clone, Copy)]
+pub enum UpShown<'a> {
+    /// Aligned `key  value` lines.
+    Text,
+    /// The report, already rendered.
+    Json(&'a str),
+    /// Nothing: the markdown summary is the result (`ui::markdown::review_up`).
+    ResultLineOnly,
+}
+
+/// `up` is done: the result line on stderr, then the report on stdout.
+pub fn print_up(report: &UpReport, elapsed: Duration, shown: UpShown<'_>) {
     eprintln!(
         "Review pool {} {} (stack {}, {}) in {}; expires {}.{}",
         report.id,
@@ -32,9 +42,10 @@ pub fn print_up(report: &UpReport, elapsed: Duration, json: Option<&str>) {
             " Standard deployment mode (express refused)."
         }
     );
-    match json {
-        Some(json) => println!("{json}"),
-        None => print_report(report),
+    match shown {
+        UpShown::Json(json) => println!("{json}"),
+        UpShown::Text => print_report(report),
+        UpShown::ResultLineOnly => {}
     }
 }
 
