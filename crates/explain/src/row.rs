@@ -201,6 +201,7 @@ impl TriggerCall {
         SignUpEvent {
             source: self.source,
             user_name: self.user_name.as_deref(),
+            provider_name: None,
             client_id: self.client.as_deref(),
             email: Some(&self.email),
             email_verified_claim: self.email_verified_claim,

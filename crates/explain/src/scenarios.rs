@@ -181,6 +181,7 @@ impl Context<'_> {
         let event = SignUpEvent {
             source,
             user_name: user_name.as_deref(),
+            provider_name: None,
             client_id: client,
             email: Some(email),
             email_verified_claim,

@@ -472,6 +472,7 @@ impl Expected {
         SignUpEvent {
             source: self.source,
             user_name: self.user_name.as_deref(),
+            provider_name: None,
             client_id: self.client.as_deref(),
             email: Some(&self.email),
             email_verified_claim: self.claim,
