@@ -188,6 +188,20 @@ impl PoolSpec {
         mapping
     }
 
+    /// The spec's explicit choice not to map a provider's `email_verified` claim
+    /// ([`IdentityProvider::unmapped_claim_choice`]), unless poolctl's inbound federation
+    /// trigger decides for the provider: then `email_verified` is mapped, from the trigger's
+    /// attribute, at every sign-in. `check` warns about the choice, and the template records it.
+    pub fn unmapped_claim_choice<'p>(
+        &self,
+        provider: &'p IdentityProvider,
+    ) -> Option<&'p EmailVerifiedPolicy> {
+        if self.decided_providers().contains_key(&provider.name) {
+            return None;
+        }
+        provider.unmapped_claim_choice()
+    }
+
     /// Whether the pool can send SMS: an `sms` block with its `sns_role`. The one place this
     /// is asked.
     pub fn sends_sms(&self) -> bool {

@@ -4,7 +4,6 @@
 use std::collections::BTreeSet;
 
 use super::Checker;
-use crate::model::EmailVerifiedPolicy;
 
 impl Checker<'_> {
     pub(super) fn triggers(&mut self) {
@@ -77,7 +76,10 @@ impl Checker<'_> {
                         format!("`{name}` is both trusted and vouched for"),
                         "keep it in one list: vouched_providers verifies every address, trusted_providers only those the provider asserted",
                     );
-                } else if field == "trusted_providers" && provider.email_verified_source().is_none()
+                } else if field == "trusted_providers"
+                    && provider.email_verified_source().is_none()
+                    // The inbound federation trigger reads the provider's own claim.
+                    && !self.spec.decided_providers().contains_key(name)
                 {
                     self.warning(
                         path,
@@ -153,7 +155,8 @@ impl Checker<'_> {
 
 impl Checker<'_> {
     /// The inbound federation trigger: poolctl's needs its function, one trigger at most, and
-    /// a provider that only the PreSignUp trigger verifies should have it.
+    /// a provider that only the PreSignUp trigger verifies (vouched for, no claim mapped)
+    /// should have one.
     fn inbound_federation(&mut self) {
         let triggers = &self.spec.triggers;
         if triggers.inbound_federation && triggers.inbound_federation_arn.is_some() {
@@ -177,9 +180,9 @@ impl Checker<'_> {
             .as_ref()
             .map_or(&[], |p| p.vouched_providers.as_slice());
         for (i, provider) in self.spec.identity_providers.iter().enumerate() {
-            let decided = provider.email_verified == Some(EmailVerifiedPolicy::Trigger);
-            let verified_by_trigger = decided || vouched.contains(&provider.name);
-            if !verified_by_trigger || provider.email_verified_source().is_some() {
+            // Vouched for, with no claim mapped: verified at the first sign-in only. (A trusted
+            // provider without a mapped claim is never verified; its warning is above.)
+            if !vouched.contains(&provider.name) || provider.email_verified_source().is_some() {
                 continue;
             }
             let path = if provider.email_verified.is_some() {
