@@ -522,13 +522,12 @@ fn triggers(pool: &UserPoolType, gaps: &mut Gaps) -> Triggers {
         .custom_sms_sender()
         .map(|c| c.lambda_arn().to_owned());
     triggers.sender_kms_key = own(config.kms_key_id());
-    if let Some(inbound) = config.inbound_federation() {
-        gaps.add(
-            "LambdaConfig.InboundFederation",
-            inbound.lambda_arn(),
-            NO_FIELD,
-        );
-    }
+    // Like an existing PreSignUp function, an existing inbound federation function goes in
+    // by ARN (its only event version is V1_0, which the template writes).
+    triggers.inbound_federation_arn = config
+        .inbound_federation()
+        .map(|c| c.lambda_arn().to_owned())
+        .filter(|arn| !arn.is_empty());
     triggers
 }
 
