@@ -68,11 +68,11 @@ fn main() -> ExitCode {
     let handler = service_fn(|event: LambdaEvent<Value>| {
         let outcome = if is_inbound_federation(&event.payload) {
             let reply = respond_inbound(&policy, &decided_providers, event.payload, log_inbound);
-            serde_json::to_value(reply).map_err(reply_diagnostic)
+            serde_json::to_value(reply).map_err(|e| reply_diagnostic(&e))
         } else {
             respond(&policy, event.payload, log_outcome)
                 .map_err(refusal_diagnostic)
-                .and_then(|reply| serde_json::to_value(reply).map_err(reply_diagnostic))
+                .and_then(|reply| serde_json::to_value(reply).map_err(|e| reply_diagnostic(&e)))
         };
         async move { outcome }
     });
@@ -174,7 +174,7 @@ fn log_inbound(event: &SignUpEvent<'_>, outcome: &InboundOutcome) {
 }
 
 /// A reply that cannot be written as JSON (a map of strings always can).
-fn reply_diagnostic(error: serde_json::Error) -> Diagnostic {
+fn reply_diagnostic(error: &serde_json::Error) -> Diagnostic {
     Diagnostic {
         error_type: "ReplyNotWritten".to_string(),
         error_message: error.to_string(),

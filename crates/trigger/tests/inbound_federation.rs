@@ -60,7 +60,7 @@ fn saml_event(provider: &str, email: Option<&str>) -> Value {
 }
 
 fn oidc_event(provider: &str, id_token: Value, user_info: Value) -> Value {
-    json!({
+    let mut event = json!({
         "version": "1",
         "triggerSource": "InboundFederation_ExternalProvider",
         "userName": "sub-1",
@@ -69,13 +69,14 @@ fn oidc_event(provider: &str, id_token: Value, user_info: Value) -> Value {
             "providerName": provider,
             "providerType": "OIDC",
             "attributes": {
-                "tokenResponse": { "access_token": "secret-access-token", "id_token": "a.b.c" },
-                "idToken": id_token,
-                "userInfo": user_info
+                "tokenResponse": { "access_token": "secret-access-token", "id_token": "a.b.c" }
             }
         },
         "response": { "userAttributesToMap": {} }
-    })
+    });
+    event["request"]["attributes"]["idToken"] = id_token;
+    event["request"]["attributes"]["userInfo"] = user_info;
+    event
 }
 
 /// The reply's attributes to map, and what the trigger decided.

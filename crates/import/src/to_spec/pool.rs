@@ -93,7 +93,7 @@ pub(super) fn pool(
         domain: None,
         groups: BTreeMap::new(),
         resource_servers: Vec::new(),
-        triggers: triggers(pool, gaps),
+        triggers: triggers(pool),
         protection: Protection {
             deletion: match pool
                 .deletion_protection()
@@ -484,7 +484,7 @@ fn attributes(schema: &[SchemaAttributeType], gaps: &mut Gaps) -> Attributes {
     attributes
 }
 
-fn triggers(pool: &UserPoolType, gaps: &mut Gaps) -> Triggers {
+fn triggers(pool: &UserPoolType) -> Triggers {
     let mut triggers = Triggers::default();
     let Some(config) = pool.lambda_config() else {
         return triggers;
