@@ -3,7 +3,8 @@
 //! emulator's hosted UI after their address changed at the IdP. The emulator (ministack)
 //! invokes the inbound federation trigger at every SAML sign-in before it maps attributes, as
 //! Cognito does; it never resets `email_verified` itself, so the test shows the trigger's answer
-//! being mapped at a later sign-in: kept true for a new address, false for a denied one.
+//! being mapped at a later sign-in: kept true for a new address, false for a denied one. And
+//! `explain --stack` reads the deployed trigger back and predicts the same.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -229,4 +230,26 @@ async fn a_vouched_user_stays_verified_after_the_address_changes_at_the_idp() {
             "{mail}: {attributes:?}"
         );
     }
+
+    // The stack as deployed, explained without a spec: the live pool's inbound federation
+    // trigger is the stack's own function, so an address change at Corp keeps the user
+    // verified, by the trigger's `decide`.
+    let run = run_poolctl(
+        emulator,
+        &["explain", "--stack", &stack, "--output", "json"],
+    );
+    expect_code(&run, 0, "explain --stack");
+    let report = run.json();
+    let row = report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["scenario"] == "federated_address_change" && r["provider"] == "Corp")
+        .unwrap_or_else(|| panic!("no address change row for Corp: {report}"));
+    assert_eq!(row["email_verified"], "true", "{row}");
+    assert_eq!(row["risky"], false, "{row}");
+    assert_eq!(
+        row["trigger"]["source"], "InboundFederation_ExternalProvider",
+        "{row}"
+    );
 }
