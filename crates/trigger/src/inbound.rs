@@ -127,9 +127,9 @@ pub fn decide_inbound<'a>(
     // which is how Cognito sends `providerName`.
     let decided = event.provider_name.and_then(|name| providers.get(name));
     let view = event.sign_up_event(decided.and_then(|p| p.email_attribute.as_deref()));
-    let Some(_) = decided else {
+    if decided.is_none() {
         return (view, InboundOutcome::NotDecided);
-    };
+    }
     let outcome = decide(policy, &view);
     let email_verified = outcome
         .as_ref()
