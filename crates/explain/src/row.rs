@@ -31,6 +31,13 @@ pub enum Scenario {
         provider_type: &'static str,
         basis: FederatedBasis,
     },
+    /// A federated user's address changes at the identity provider, and they sign in again:
+    /// Cognito maps the new address, and `email_verified` with it.
+    FederatedAddressChange {
+        provider: String,
+        /// Cognito's provider type, e.g. `SAML`.
+        provider_type: &'static str,
+    },
 }
 
 impl Scenario {
@@ -49,6 +56,7 @@ impl Scenario {
             Scenario::EmailChange => "email_change",
             Scenario::DuplicateEmail => "duplicate_email",
             Scenario::FederatedSignIn { .. } => "federated_sign_in",
+            Scenario::FederatedAddressChange { .. } => "federated_address_change",
         }
     }
 
@@ -76,6 +84,12 @@ impl Scenario {
                 "federated sign-in via {provider} ({provider_type}, {})",
                 basis.as_str()
             ),
+            Scenario::FederatedAddressChange {
+                provider,
+                provider_type,
+            } => {
+                format!("the address changes at the identity provider {provider} ({provider_type})")
+            }
         }
     }
 }
@@ -201,6 +215,7 @@ impl TriggerCall {
         SignUpEvent {
             source: self.source,
             user_name: self.user_name.as_deref(),
+            provider_name: None,
             client_id: self.client.as_deref(),
             email: Some(&self.email),
             email_verified_claim: self.email_verified_claim,

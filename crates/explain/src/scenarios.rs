@@ -95,6 +95,12 @@ pub fn explain(spec: &PoolSpec) -> Result<Explanation, ExplainError> {
     for (index, provider) in spec.identity_providers.iter().enumerate() {
         rows.push(cx.federated_sign_in(index, provider));
     }
+    for (index, provider) in spec.identity_providers.iter().enumerate() {
+        // A provider that maps no address has none to change.
+        if provider.email_source().is_some() {
+            rows.push(cx.federated_address_change(index, provider));
+        }
+    }
     Ok(Explanation {
         pool: spec.name.clone(),
         has_trigger: cx.policy.is_some(),
@@ -178,6 +184,7 @@ impl Context<'_> {
         let event = SignUpEvent {
             source,
             user_name: user_name.as_deref(),
+            provider_name: None,
             client_id: client,
             email: Some(email),
             email_verified_claim,
@@ -226,7 +233,10 @@ impl Context<'_> {
         trigger: Option<TriggerCall>,
         risk: Option<Risk>,
     ) -> Row {
-        let federated = matches!(scenario, Scenario::FederatedSignIn { .. });
+        let federated = matches!(
+            scenario,
+            Scenario::FederatedSignIn { .. } | Scenario::FederatedAddressChange { .. }
+        );
         let can_reset_password = (!federated && email_verified != Verdict::Refused)
             .then(|| email_verified.leaves_verified() && self.recovery_by_email);
         Row {
@@ -538,6 +548,81 @@ impl Context<'_> {
             fix,
         };
         self.row(scenario, Verdict::False, why, call, Some(risk))
+    }
+}
+
+impl Context<'_> {
+    /// A later sign-in after the address changed at the provider. Cognito maps the new address
+    /// and, with it, whatever is mapped to `email_verified`; when nothing is, it resets
+    /// `email_verified` to false. The inbound federation trigger runs `decide` again first.
+    fn federated_address_change(&self, index: usize, provider: &IdentityProvider) -> Row {
+        let name = provider.name.as_str();
+        let scenario = Scenario::FederatedAddressChange {
+            provider: name.to_owned(),
+            provider_type: provider.kind.provider_type(),
+        };
+        let user_name = || Some(format!("{name}_{SAMPLE_FEDERATED_ID}"));
+        if self.spec.decided_providers().contains_key(name) {
+            // The trigger reads the provider's own claim as sent; the provider asserts it.
+            let call = self.call(
+                TriggerSource::InboundFederation,
+                None,
+                user_name(),
+                &self.email,
+                provider.kind.sends_email_verified(),
+            );
+            let decision = call.as_ref().and_then(|c| c.outcome.as_ref().ok());
+            return match decision.filter(|d| d.auto_verify_email) {
+                Some(d) => {
+                    let why = format!("the inbound federation trigger decides again at every sign-in ({}): the new address is verified on the same basis as the first", d.reason.as_str());
+                    self.row(scenario, Verdict::True, why, call, None)
+                }
+                None => {
+                    let why = "the inbound federation trigger decides again at every sign-in and finds no trusted basis for the new address".to_owned();
+                    self.row(scenario, Verdict::False, why, call, None)
+                }
+            };
+        }
+        if let Some(claim) = provider.email_verified_source() {
+            let why = format!("{name}'s `{claim}` is mapped and written at every sign-in: true while {name} asserts the new address, false when it does not");
+            return self.row(scenario, Verdict::True, why, None, None);
+        }
+        if self.spec.triggers.inbound_federation_arn.is_some() {
+            let why = "the inbound federation function given by ARN decides what is mapped: unless it maps a verified claim, Cognito resets email_verified to false with the new address".to_owned();
+            return self.row(scenario, Verdict::False, why, None, None);
+        }
+        let first_verified = self
+            .call(
+                TriggerSource::ExternalProvider,
+                None,
+                user_name(),
+                &self.email,
+                false,
+            )
+            .is_some_and(|c| c.outcome.is_ok_and(|d| d.auto_verify_email));
+        if !first_verified {
+            let why = format!("nothing verifies {name}'s addresses: the new one is unverified too");
+            return self.row(scenario, Verdict::False, why, None, None);
+        }
+        let why = format!("the PreSignUp trigger verified {name}'s users at their first sign-in only, and no claim is mapped: Cognito resets email_verified to false when it maps the new address");
+        let base = format!("identity_providers[{index}]");
+        let fix = match self.findings.iter().find(|f| {
+            f.help == spec::validate::INBOUND_FEDERATION_HELP && f.path.starts_with(&base)
+        }) {
+            Some(finding) => Fix {
+                path: Some(finding.path.clone()),
+                change: finding.help.clone(),
+            },
+            None => Fix {
+                path: Some("triggers.inbound_federation".to_owned()),
+                change: spec::validate::INBOUND_FEDERATION_HELP.to_owned(),
+            },
+        };
+        let risk = Risk {
+            problem: stranded(&format!("a user whose address changed at {name}")),
+            fix,
+        };
+        self.row(scenario, Verdict::False, why, None, Some(risk))
     }
 }
 

@@ -455,6 +455,7 @@ fn every_spec() -> Vec<String> {
         with("triggers: { pre_sign_up: { verify_domains: [staff.example, '*.corp.example'] } }\n"),
         providers("triggers: { pre_sign_up: { trusted_providers: [Okta, Dir], vouched_providers: [Facebook] } }\n"),
         providers("triggers: { pre_sign_up: { trusted_providers: [Google, Okta], vouched_providers: [Dir, Facebook], allow_domains: [example.com] } }\n"),
+        providers("triggers: { pre_sign_up: { trusted_providers: [Okta], vouched_providers: [Dir, Facebook], deny_domains: [example.org] }, inbound_federation: true }\n"),
     ]
 }
 
@@ -472,6 +473,7 @@ impl Expected {
         SignUpEvent {
             source: self.source,
             user_name: self.user_name.as_deref(),
+            provider_name: None,
             client_id: self.client.as_deref(),
             email: Some(&self.email),
             email_verified_claim: self.claim,
@@ -519,6 +521,24 @@ fn expected_event(spec: &PoolSpec, explanation: &Explanation, row: &Row) -> Opti
                 claim: mapped,
             })
         }
+        Scenario::FederatedAddressChange { provider, .. } => {
+            let found = spec
+                .identity_providers
+                .iter()
+                .find(|p| &p.name == provider)
+                .unwrap();
+            // Only a provider the inbound federation trigger decides for has a call; it reads
+            // the provider's own claim, as the provider sends it.
+            let decided = spec.triggers.inbound_federation
+                && found.email_verified == Some(spec::EmailVerifiedPolicy::Trigger);
+            decided.then(|| Expected {
+                source: TriggerSource::InboundFederation,
+                user_name: Some(format!("{provider}_sample-id")),
+                client: None,
+                email: sample,
+                claim: found.kind.sends_email_verified(),
+            })
+        }
         Scenario::EmailChange | Scenario::DuplicateEmail => None,
     }
 }
@@ -549,7 +569,8 @@ fn expected_outcome(
     let verified = match scenario {
         Scenario::AgentSignUp { client } => policy.trusted_clients.contains(client),
         Scenario::VerifyDomainSignUp { .. } => true,
-        Scenario::FederatedSignIn { provider, .. } => {
+        Scenario::FederatedSignIn { provider, .. }
+        | Scenario::FederatedAddressChange { provider, .. } => {
             policy.vouched_providers.contains(provider)
                 || (policy.trusted_providers.contains(provider) && event.claim)
         }
@@ -594,6 +615,9 @@ fn every_verdict_that_involves_the_trigger_agrees_with_decide() {
             // The verdict follows the decision wherever the trigger has the last word.
             match (&decided, &row.scenario) {
                 (Err(_), _) => assert_eq!(row.email_verified, Verdict::Refused, "{row:?}"),
+                (Ok(d), Scenario::FederatedAddressChange { .. }) => {
+                    assert_eq!(row.email_verified, Verdict::from_bool(d.auto_verify_email));
+                }
                 (Ok(d), Scenario::AgentSignUp { .. }) => {
                     assert_eq!(row.email_verified, Verdict::from_bool(d.auto_verify_email));
                 }
@@ -618,4 +642,74 @@ fn every_verdict_that_involves_the_trigger_agrees_with_decide() {
         }
     }
     assert!(compared >= 40, "only {compared} rows were compared");
+}
+
+fn address_change<'a>(explanation: &'a Explanation, name: &str) -> &'a Row {
+    explanation
+        .rows
+        .iter()
+        .find(|r| matches!(&r.scenario, Scenario::FederatedAddressChange { provider, .. } if provider == name))
+        .unwrap_or_else(|| panic!("no address change row for {name} in {explanation:#?}"))
+}
+
+#[test]
+fn an_address_change_at_the_provider_resets_a_trigger_verified_user_without_inbound_federation() {
+    let policy = "triggers: { pre_sign_up: { trusted_providers: [Okta], vouched_providers: [Facebook, Dir] } }\n";
+    let (_, explanation) = explained(&providers(policy));
+
+    // Vouched for at the first sign-in only: reset to false, the risky case, with check's fix.
+    for (index, name) in [(3, "Facebook"), (6, "Dir")] {
+        let row = address_change(&explanation, name);
+        assert_eq!(row.email_verified, Verdict::False, "{row:?}");
+        assert!(row.is_risky(), "{row:?}");
+        assert_eq!(
+            fix_path(row),
+            Some(format!("identity_providers[{index}].email_verified").as_str())
+        );
+        assert!(fix_change(row).contains("triggers.inbound_federation: true"));
+        assert_eq!(row.can_reset_password, None);
+        assert!(row.trigger.is_none(), "no inbound federation call: {row:?}");
+        assert_eq!(row.scenario.code(), "federated_address_change");
+    }
+    // A mapped claim is written at every sign-in: it follows the provider.
+    for name in ["Google", "Corp", "SignInWithApple", "Okta"] {
+        let row = address_change(&explanation, name);
+        assert_eq!(row.email_verified, Verdict::True, "{row:?}");
+        assert!(!row.is_risky(), "{row:?}");
+    }
+    // Never verified anyway: false, and the first sign-in's row carries the risk.
+    for name in ["LoginWithAmazon", "Old", "Quiet"] {
+        let row = address_change(&explanation, name);
+        assert_eq!(row.email_verified, Verdict::False, "{row:?}");
+        assert!(!row.is_risky(), "{row:?}");
+    }
+}
+
+#[test]
+fn with_inbound_federation_the_trigger_keeps_the_new_address_verified() {
+    let policy = "triggers: { pre_sign_up: { trusted_providers: [Okta], vouched_providers: [Dir, Facebook] }, inbound_federation: true }\n";
+    let (_, explanation) = explained(&providers(policy));
+    for name in ["Facebook", "Dir"] {
+        let row = address_change(&explanation, name);
+        assert_eq!(row.email_verified, Verdict::True, "{row:?}");
+        assert!(!row.is_risky(), "{row:?}");
+        let call = row.trigger.as_ref().expect("the inbound federation call");
+        assert_eq!(call.source, TriggerSource::InboundFederation);
+        assert_eq!(
+            call.outcome.as_ref().unwrap().reason,
+            trigger::Reason::VouchedProvider
+        );
+    }
+    // A claim-mapped provider is not the trigger's to decide: no call, the claim rules.
+    let google = address_change(&explanation, "Google");
+    assert!(google.trigger.is_none());
+    assert_eq!(google.email_verified, Verdict::True);
+
+    // The same pool with a function of its own by ARN: poolctl cannot see it keep anything.
+    let by_arn = "triggers: { pre_sign_up: { vouched_providers: [Dir, Facebook] }, inbound_federation_arn: 'arn:aws:lambda:eu-west-1:123456789012:function:inbound' }\n";
+    let (_, explanation) = explained(&providers(by_arn));
+    let dir = address_change(&explanation, "Dir");
+    assert_eq!(dir.email_verified, Verdict::False);
+    assert!(!dir.is_risky());
+    assert!(dir.why.contains("by ARN"), "{dir:?}");
 }

@@ -1,6 +1,6 @@
 //! The Lambda function (`bootstrap` for the `provided.al2023` runtime): reads the policy once,
-//! then answers PreSignUp events through the Lambda runtime API, logging each decision as one
-//! JSON line.
+//! then answers PreSignUp and inbound federation events through the Lambda runtime API, logging
+//! each decision as one JSON line.
 //!
 //! Everything the function decides is the `trigger` library's; this crate is the only one with
 //! the Lambda runtime, tokio's runtime and a log subscriber, so nothing else carries them.
@@ -11,7 +11,10 @@ use std::str::FromStr;
 use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
 use serde_json::Value;
 use tracing::level_filters::LevelFilter;
-use trigger::{respond, CompiledPolicy, Decision, Refusal, SignUpEvent};
+use trigger::{
+    decided_providers_from_json, is_inbound_federation, respond, respond_inbound, CompiledPolicy,
+    Decision, InboundOutcome, Refusal, SignUpEvent,
+};
 
 fn main() -> ExitCode {
     init_logging();
@@ -37,6 +40,19 @@ fn main() -> ExitCode {
         }
     };
 
+    // Unset when the pool does not wire inbound federation to this function: then no provider
+    // is decided for, and an inbound event's attributes go to mapping unchanged.
+    let decided_providers = match std::env::var(policy::DECIDED_PROVIDERS_ENV) {
+        Ok(json) => match decided_providers_from_json(&json) {
+            Ok(providers) => providers,
+            Err(error) => {
+                tracing::error!(env = policy::DECIDED_PROVIDERS_ENV, %error, "the decided providers are invalid; the function cannot start");
+                return ExitCode::FAILURE;
+            }
+        },
+        Err(_) => policy::DecidedProviders::new(),
+    };
+
     // One invocation at a time per execution environment: a single-threaded runtime starts
     // faster and is all the function needs.
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -50,8 +66,15 @@ fn main() -> ExitCode {
         }
     };
     let handler = service_fn(|event: LambdaEvent<Value>| {
-        let outcome = respond(&policy, event.payload, log_outcome);
-        async move { outcome.map_err(refusal_diagnostic) }
+        let outcome = if is_inbound_federation(&event.payload) {
+            let reply = respond_inbound(&policy, &decided_providers, event.payload, log_inbound);
+            serde_json::to_value(reply).map_err(|e| reply_diagnostic(&e))
+        } else {
+            respond(&policy, event.payload, log_outcome)
+                .map_err(refusal_diagnostic)
+                .and_then(|reply| serde_json::to_value(reply).map_err(|e| reply_diagnostic(&e)))
+        };
+        async move { outcome }
     });
     match runtime.block_on(lambda_runtime::run(handler)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -111,6 +134,50 @@ fn log_outcome(event: &SignUpEvent<'_>, outcome: &Result<Decision, Refusal>) {
             provider,
             "pre sign-up decision"
         ),
+    }
+}
+
+/// One line per inbound federation event, with the same care for the address as
+/// [`log_outcome`].
+fn log_inbound(event: &SignUpEvent<'_>, outcome: &InboundOutcome) {
+    let email_domain = event.email_domain().map(str::to_ascii_lowercase);
+    let email_domain = email_domain.as_deref();
+    let trigger_source = event.source.as_str();
+    let provider = event.provider();
+    match outcome {
+        InboundOutcome::Decided {
+            outcome,
+            email_verified,
+        } => {
+            let (reason, refused) = match outcome {
+                Ok(decision) => (decision.reason.as_str(), None),
+                Err(refusal) => ("refused", Some(refusal.reason.as_str())),
+            };
+            tracing::info!(
+                trigger_source,
+                decision = "decided",
+                email_verified,
+                reason,
+                refused,
+                email_domain,
+                provider,
+                "inbound federation decision"
+            );
+        }
+        InboundOutcome::NotDecided => tracing::info!(
+            trigger_source,
+            decision = "not_decided",
+            provider,
+            "inbound federation decision"
+        ),
+    }
+}
+
+/// A reply that cannot be written as JSON (a map of strings always can).
+fn reply_diagnostic(error: &serde_json::Error) -> Diagnostic {
+    Diagnostic {
+        error_type: "ReplyNotWritten".to_string(),
+        error_message: error.to_string(),
     }
 }
 

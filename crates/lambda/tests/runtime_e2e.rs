@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use support::fixture;
-use support::runtime_api::{spawn_bootstrap, FakeRuntimeApi, Posted};
+use support::runtime_api::{spawn_bootstrap, spawn_bootstrap_with, FakeRuntimeApi, Posted};
 
 /// A guard against a hung process, not a performance assertion.
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -151,6 +151,124 @@ fn answers_each_source_over_the_runtime_api_in_one_warm_process() {
             "logged {local_part}: {stdout}"
         );
     }
+}
+
+/// The attributes to map in the function's reply to an inbound federation event.
+fn attributes_to_map(api: &FakeRuntimeApi) -> serde_json::Map<String, Value> {
+    let Posted::Response { body, .. } = next_post(api) else {
+        panic!("expected a response")
+    };
+    let reply: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        reply["triggerSource"], "InboundFederation_ExternalProvider",
+        "the event is echoed back: {reply}"
+    );
+    reply["response"]["userAttributesToMap"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no userAttributesToMap: {reply}"))
+        .clone()
+}
+
+#[test]
+fn answers_inbound_federation_events_and_pre_sign_up_in_one_process() {
+    let decided = policy::DECIDED_EMAIL_VERIFIED_ATTRIBUTE;
+    let events = [
+        "inbound_google_claim_mapped",
+        "inbound_oidc_trusted_verified",
+        "inbound_oidc_trusted_unverified",
+        "inbound_saml_vouched",
+        "inbound_saml_vouched_new_address",
+        "inbound_saml_unlisted",
+        "external_saml_vouched",
+    ];
+    let api = FakeRuntimeApi::start(events.iter().map(|name| fixture(name)).collect());
+    let child = spawn_bootstrap_with(
+        api.addr,
+        Some(&fixture("policy_standard")),
+        Some(&fixture("decided_providers_standard")),
+    );
+
+    // Google maps its own claim: its attributes go to mapping as they came.
+    let attributes = attributes_to_map(&api);
+    assert!(attributes.is_empty(), "{attributes:?}");
+
+    // Corp is trusted by the trigger: verified when its claim (a JSON `true` here) asserts it,
+    // with every attribute of the ID token and userInfo, as text, and no token.
+    let attributes = attributes_to_map(&api);
+    assert_eq!(attributes[decided], "true");
+    assert_eq!(attributes["email"], "pat.lee@corp.example");
+    assert_eq!(attributes["email_verified"], "true");
+    assert_eq!(attributes["name"], "Pat Lee");
+    assert!(!attributes.contains_key("access_token"));
+    let attributes = attributes_to_map(&api);
+    assert_eq!(attributes[decided], "false");
+
+    // Okta is vouched for: verified at the first sign-in and after the address changed there.
+    for address in ["Jane.Doe@corp.example", "jane.doe@new-corp.example"] {
+        let attributes = attributes_to_map(&api);
+        assert_eq!(attributes[decided], "true", "{address}");
+        assert_eq!(
+            attributes["http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"],
+            address
+        );
+        assert_eq!(attributes["groups"], "staff");
+    }
+
+    // Partner is decided for but neither trusted nor vouched: unverified.
+    let attributes = attributes_to_map(&api);
+    assert_eq!(attributes[decided], "false");
+
+    // The same process still answers PreSignUp.
+    let Posted::Response { body, .. } = next_post(&api) else {
+        panic!("expected a response")
+    };
+    let reply: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(reply["response"]["autoVerifyEmail"], true);
+
+    // One line per inbound event, naming the provider and the domain, never the address.
+    let stdout = stop(child);
+    let inbound: Vec<Value> = log_lines(&stdout)
+        .into_iter()
+        .filter(|line| line["message"] == "inbound federation decision")
+        .collect();
+    assert_eq!(inbound.len(), 6, "{stdout}");
+    assert_eq!(inbound[0]["decision"], "not_decided");
+    assert_eq!(inbound[0]["provider"], "Google");
+    assert_eq!(
+        inbound[1]["trigger_source"],
+        "InboundFederation_ExternalProvider"
+    );
+    assert_eq!(inbound[1]["reason"], "trusted_provider");
+    assert_eq!(inbound[1]["email_verified"], true);
+    assert_eq!(inbound[3]["reason"], "vouched_provider");
+    assert_eq!(inbound[4]["email_domain"], "new-corp.example");
+    assert_eq!(inbound[5]["reason"], "untrusted_provider");
+    assert_eq!(inbound[5]["email_verified"], false);
+    let lowered = stdout.to_lowercase();
+    for local_part in ["pat.lee", "jane.doe"] {
+        assert!(
+            !lowered.contains(local_part),
+            "logged {local_part}: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn without_decided_providers_inbound_events_keep_their_attributes() {
+    // A pool that does not wire inbound federation to this function passes no providers:
+    // even a vouched provider's attributes go to mapping unchanged.
+    let api = FakeRuntimeApi::start(vec![fixture("inbound_saml_vouched")]);
+    let child = spawn_bootstrap(api.addr, Some(&fixture("policy_standard")));
+    let attributes = attributes_to_map(&api);
+    assert!(attributes.is_empty(), "{attributes:?}");
+    stop(child);
+
+    // Providers that are not valid JSON stop the function at start.
+    let api = FakeRuntimeApi::start(vec![fixture("inbound_saml_vouched")]);
+    let child = spawn_bootstrap_with(api.addr, Some("{}"), Some(r#"{"Okta": {"email": "x"}}"#));
+    let (status, stdout) = wait_for_exit(child);
+    assert!(!status.success());
+    assert!(stdout.contains("POOLCTL_DECIDED_PROVIDERS"), "{stdout}");
 }
 
 #[test]

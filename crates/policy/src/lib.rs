@@ -6,10 +6,37 @@
 //! JSON in the `POOLCTL_POLICY` environment variable (with clients resolved to client ids).
 //! Because both sides deserialize this same type, the spec and the trigger cannot disagree.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// The environment variable through which the template hands the policy to the trigger.
 pub const POLICY_ENV: &str = "POOLCTL_POLICY";
+
+/// The environment variable through which the template tells the function, as the inbound
+/// federation trigger, which providers it decides `email_verified` for (JSON of
+/// [`DecidedProviders`]). Unset when the pool does not wire inbound federation to it.
+pub const DECIDED_PROVIDERS_ENV: &str = "POOLCTL_DECIDED_PROVIDERS";
+
+/// The provider attribute the inbound federation trigger writes its verification to
+/// (`true`/`false`). The template maps it to `email_verified` on every provider the trigger
+/// decides, so that the decision, not whatever the provider sends, is what Cognito maps at
+/// each sign-in. A provider that sends an attribute of this name itself is overruled.
+pub const DECIDED_EMAIL_VERIFIED_ATTRIBUTE: &str = "poolctl_email_verified";
+
+/// The providers whose `email_verified` the trigger decides (the spec's
+/// `email_verified: trigger`), by provider name as Cognito sends it in `providerName`.
+pub type DecidedProviders = BTreeMap<String, DecidedProvider>;
+
+/// What the inbound federation trigger needs to know of one provider it decides for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecidedProvider {
+    /// The provider attribute mapped to `email` (a SAML attribute name, or `email`); `None`
+    /// when the provider maps no address, which leaves nothing to verify.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_attribute: Option<String>,
+}
 
 /// Who gets confirmed and verified at sign-up, and which email domains may sign up.
 ///

@@ -624,9 +624,84 @@ fn trigger_policy_needs_the_provider_trusted_or_vouched() {
     );
     assert!(d.help.contains("vouched_providers"));
     let fixed = saml(
-        "    email_verified: trigger\ntriggers:\n  pre_sign_up:\n    vouched_providers: [Okta]\n",
+        "    email_verified: trigger\ntriggers:\n  pre_sign_up:\n    vouched_providers: [Okta]\n  inbound_federation: true\n",
     );
     assert!(load_str("p.yaml", &fixed).unwrap().warnings.is_empty());
+}
+
+#[test]
+fn a_provider_verified_by_the_trigger_alone_warns_without_inbound_federation() {
+    let vouched =
+        "    email_verified: trigger\ntriggers:\n  pre_sign_up:\n    vouched_providers: [Okta]\n";
+    let d = warning_at(
+        &saml(vouched),
+        "an address change at the IdP resets email_verified",
+        9,
+        21,
+    );
+    assert_eq!(d.path, "identity_providers[0].email_verified");
+    assert!(d.help.contains("triggers.inbound_federation: true"), "{d}");
+    // Wired, by poolctl's function or one of the operator's own: no warning.
+    for wired in [
+        "  inbound_federation: true\n",
+        "  inbound_federation_arn: arn:aws:lambda:eu-west-1:123456789012:function:inbound\n",
+    ] {
+        let text = saml(&format!("{vouched}{wired}"));
+        let loaded = load_str("p.yaml", &text).unwrap();
+        assert!(
+            !loaded
+                .warnings
+                .iter()
+                .any(|w| w.message.contains("resets email_verified")),
+            "{wired}: {:?}",
+            loaded.warnings
+        );
+    }
+}
+
+#[test]
+fn inbound_federation_needs_the_function_and_one_trigger() {
+    let d = error_at(
+        &spec("triggers:\n  inbound_federation: true\n"),
+        "the pool has none (no `triggers.pre_sign_up`)",
+        5,
+        23,
+    );
+    assert_eq!(d.path, "triggers.inbound_federation");
+    let both = spec("triggers:\n  pre_sign_up: {}\n  inbound_federation: true\n  inbound_federation_arn: arn:aws:lambda:eu-west-1:123456789012:function:inbound\n");
+    let d = error_at(&both, "a pool has one inbound federation trigger", 7, 3);
+    assert_eq!(d.path, "triggers.inbound_federation_arn");
+    let not_an_arn = spec("triggers:\n  inbound_federation_arn: inbound\n");
+    let d = error_at(&not_an_arn, "is not the ARN of a Lambda function", 5, 27);
+    assert_eq!(d.path, "triggers.inbound_federation_arn");
+}
+
+#[test]
+fn a_decided_provider_maps_email_verified_from_the_trigger_only_when_wired() {
+    let vouched =
+        "    email_verified: trigger\ntriggers:\n  pre_sign_up:\n    vouched_providers: [Okta]\n";
+    let unwired = load_str("p.yaml", &saml(vouched)).unwrap().spec;
+    let provider = &unwired.identity_providers[0];
+    assert!(unwired.decided_providers().is_empty());
+    assert!(!unwired
+        .attribute_mapping(provider)
+        .contains_key("email_verified"));
+
+    let wired = load_str(
+        "p.yaml",
+        &saml(&format!("{vouched}  inbound_federation: true\n")),
+    )
+    .unwrap()
+    .spec;
+    let provider = &wired.identity_providers[0];
+    let decided = wired.decided_providers();
+    assert_eq!(decided["Okta"].email_attribute.as_deref(), Some("mail"));
+    let mapping = wired.attribute_mapping(provider);
+    assert_eq!(
+        mapping["email_verified"],
+        policy::DECIDED_EMAIL_VERIFIED_ATTRIBUTE
+    );
+    assert_eq!(mapping["email"], "mail");
 }
 
 #[test]

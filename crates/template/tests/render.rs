@@ -256,6 +256,29 @@ fn the_trigger_is_wired_to_the_pool_with_least_privilege() {
             json!({ "Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${AWS::StackName}-pre-sign-up" })
         );
         let function = &resources["PreSignUpFunction"]["Properties"];
+        // With inbound federation, by the same `!Sub` ARN (no dependency, so no cycle), at the
+        // only version Cognito takes; the function learns which providers it decides for.
+        let inbound =
+            &doc["Resources"]["UserPool"]["Properties"]["LambdaConfig"]["InboundFederation"];
+        let decided = &function["Environment"]["Variables"][policy::DECIDED_PROVIDERS_ENV];
+        if spec.has_inbound_federation_trigger() {
+            assert_eq!(
+                inbound,
+                &json!({
+                    "LambdaArn": doc["Resources"]["UserPool"]["Properties"]["LambdaConfig"]["PreSignUp"],
+                    "LambdaVersion": "V1_0",
+                }),
+                "{}",
+                path.display()
+            );
+            let decided: policy::DecidedProviders =
+                serde_json::from_str(decided.as_str().expect("a JSON string")).unwrap();
+            assert_eq!(decided, spec.decided_providers(), "{}", path.display());
+            assert!(!decided.is_empty(), "{}", path.display());
+        } else {
+            assert!(inbound.is_null(), "{}", path.display());
+            assert!(decided.is_null(), "{}", path.display());
+        }
         assert_eq!(
             function["FunctionName"],
             json!({ "Fn::Sub": "${AWS::StackName}-pre-sign-up" })
@@ -452,6 +475,11 @@ fn providers_map_email_verified_per_policy_and_keep_secrets_dynamic() {
             let expected_verified = match policy {
                 Some(EmailVerifiedPolicy::Claim) => json!("email_verified"),
                 Some(EmailVerifiedPolicy::ClaimNamed(claim)) => json!(claim),
+                // Decided at every sign-in by poolctl's inbound federation trigger, which
+                // writes this attribute.
+                Some(EmailVerifiedPolicy::Trigger) if spec.triggers.inbound_federation => {
+                    json!(policy::DECIDED_EMAIL_VERIFIED_ATTRIBUTE)
+                }
                 _ => Value::Null,
             };
             assert_eq!(

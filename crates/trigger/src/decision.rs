@@ -88,13 +88,16 @@ pub fn decide(policy: &CompiledPolicy, event: &SignUpEvent<'_>) -> Result<Decisi
     check_domain_rules(policy, event, domain.as_deref())?;
 
     let (confirm, verify, reason) = match event.source {
-        TriggerSource::ExternalProvider => match event.provider() {
-            Some(p) if policy.is_vouched_provider(p) => (true, true, Reason::VouchedProvider),
-            Some(p) if policy.is_trusted_provider(p) => {
-                (true, event.email_verified_claim, Reason::TrustedProvider)
+        // Inbound federation decides a federated sign-in exactly as the first one was.
+        TriggerSource::ExternalProvider | TriggerSource::InboundFederation => {
+            match event.provider() {
+                Some(p) if policy.is_vouched_provider(p) => (true, true, Reason::VouchedProvider),
+                Some(p) if policy.is_trusted_provider(p) => {
+                    (true, event.email_verified_claim, Reason::TrustedProvider)
+                }
+                _ => (false, false, Reason::UntrustedProvider),
             }
-            _ => (false, false, Reason::UntrustedProvider),
-        },
+        }
         TriggerSource::SignUp => {
             if event
                 .client_id

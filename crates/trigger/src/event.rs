@@ -13,6 +13,9 @@ pub enum TriggerSource {
     SignUp,
     AdminCreateUser,
     ExternalProvider,
+    /// `InboundFederation_ExternalProvider`: a federated sign-in, the first or a later one,
+    /// before Cognito maps the provider's attributes. Decided as `ExternalProvider` is.
+    InboundFederation,
     /// Missing, not a string, or a source this function does not handle.
     Unknown,
 }
@@ -24,11 +27,15 @@ impl TriggerSource {
             TriggerSource::SignUp => "PreSignUp_SignUp",
             TriggerSource::AdminCreateUser => "PreSignUp_AdminCreateUser",
             TriggerSource::ExternalProvider => "PreSignUp_ExternalProvider",
+            TriggerSource::InboundFederation => crate::inbound::INBOUND_FEDERATION_SOURCE,
             TriggerSource::Unknown => "unknown",
         }
     }
 
     fn from_json(value: Option<&Value>) -> Self {
+        if value.and_then(Value::as_str) == Some(crate::inbound::INBOUND_FEDERATION_SOURCE) {
+            return TriggerSource::InboundFederation;
+        }
         // The source names come from the event definitions, not from strings repeated here.
         match value.map(CognitoSource::deserialize) {
             Some(Ok(CognitoSource::SignUp)) => TriggerSource::SignUp,
@@ -45,6 +52,9 @@ pub struct SignUpEvent<'a> {
     pub source: TriggerSource,
     /// For federated users `<ProviderName>_<id>`.
     pub user_name: Option<&'a str>,
+    /// The provider as the event names it outright (inbound federation's
+    /// `request.providerName`); PreSignUp events name it only inside `userName`.
+    pub provider_name: Option<&'a str>,
     /// `callerContext.clientId`: the app client the sign-up came through.
     pub client_id: Option<&'a str>,
     /// `request.userAttributes.email`, when it is a non-empty string.
@@ -60,15 +70,20 @@ impl<'a> SignUpEvent<'a> {
         SignUpEvent {
             source: TriggerSource::from_json(event.get("triggerSource")),
             user_name: non_empty_str(event.get("userName")),
+            provider_name: None,
             client_id: non_empty_str(event.pointer("/callerContext/clientId")),
             email: non_empty_str(attribute("email")),
             email_verified_claim: is_true_claim(attribute("email_verified")),
         }
     }
 
-    /// The identity provider of a federated user: userName is `<ProviderName>_<id>` and
-    /// provider names contain no underscore, so the name ends at the first `_`.
+    /// The identity provider of a federated user: the one the event names, or else from
+    /// userName, which is `<ProviderName>_<id>`; provider names contain no underscore, so the
+    /// name ends at the first `_`.
     pub fn provider(&self) -> Option<&'a str> {
+        if let Some(name) = self.provider_name {
+            return Some(name);
+        }
         let (provider, _) = self.user_name?.split_once('_')?;
         (!provider.is_empty()).then_some(provider)
     }
@@ -91,13 +106,13 @@ impl<'a> SignUpEvent<'a> {
     }
 }
 
-fn non_empty_str(value: Option<&Value>) -> Option<&str> {
+pub(crate) fn non_empty_str(value: Option<&Value>) -> Option<&str> {
     value.and_then(Value::as_str).filter(|s| !s.is_empty())
 }
 
 /// Cognito passes attributes as strings, read by the one rule for them
 /// ([`policy::is_true_attribute`]); Sign in with Apple's claim can arrive as a JSON boolean.
-fn is_true_claim(value: Option<&Value>) -> bool {
+pub(crate) fn is_true_claim(value: Option<&Value>) -> bool {
     match value {
         Some(Value::Bool(b)) => *b,
         Some(Value::String(s)) => policy::is_true_attribute(s),

@@ -1,4 +1,6 @@
-//! The PreSignUp trigger's policy: who is confirmed and whose email is verified at sign-up.
+//! The PreSignUp trigger's policy: who is confirmed and whose email is verified at sign-up,
+//! and (as the inbound federation trigger) whose email stays verified at every later
+//! federated sign-in.
 //!
 //! Every pool calls this function before a user is created. It replaces "auto-verify every
 //! email", which hands an account to whoever types an address, with verification only on a
@@ -12,12 +14,17 @@
 mod address;
 mod decision;
 mod event;
+mod inbound;
 mod rules;
 
 pub use address::{any_candidate_domain, deliverable_domain};
 pub use decision::{decide, Decision, Reason, Refusal, RefusalReason};
 pub use event::{SignUpEvent, TriggerSource};
-pub use rules::{CompiledPolicy, DomainSet, PolicyError};
+pub use inbound::{
+    decide_inbound, is_inbound_federation, respond_inbound, InboundFederationEvent, InboundOutcome,
+    InboundReply, InboundResponse, INBOUND_FEDERATION_SOURCE,
+};
+pub use rules::{decided_providers_from_json, CompiledPolicy, DomainSet, PolicyError};
 
 use aws_lambda_events::cognito::CognitoEventUserPoolsPreSignupResponse;
 use serde::Serialize;

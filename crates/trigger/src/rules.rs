@@ -20,6 +20,21 @@ pub enum PolicyError {
     },
     #[error("{list}: an entry is empty")]
     EmptyName { list: &'static str },
+    #[error("the providers in {env} are not valid JSON for the decided providers: {source}")]
+    DecidedProvidersJson {
+        env: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+/// Reads the providers the inbound federation trigger decides for, as the rendered template
+/// passes them in [`policy::DECIDED_PROVIDERS_ENV`].
+pub fn decided_providers_from_json(json: &str) -> Result<policy::DecidedProviders, PolicyError> {
+    serde_json::from_str(json).map_err(|source| PolicyError::DecidedProvidersJson {
+        env: policy::DECIDED_PROVIDERS_ENV,
+        source,
+    })
 }
 
 /// A set of email domains in the policy's notation: `example.com` matches that domain only,

@@ -266,6 +266,7 @@ export class ProductionPoolStack extends cdk.Stack {
     userPool.addPropertyOverride("UserPoolAddOns", {"AdvancedSecurityMode":"ENFORCED"});
     userPool.addPropertyOverride("Policies.SignInPolicy", {"AllowedFirstAuthFactors":["PASSWORD","EMAIL_OTP","WEB_AUTHN"]});
     userPool.addPropertyOverride("Policies.PasswordPolicy.PasswordHistorySize", 5);
+    userPool.addPropertyOverride("LambdaConfig.InboundFederation", {"LambdaArn":{"Fn::Sub":"arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${AWS::StackName}-pre-sign-up"},"LambdaVersion":"V1_0"});
 
     const clientAgent = new cognito.CfnUserPoolClient(this, 'ClientAgent', {
       userPoolId: userPool.ref,
@@ -395,6 +396,7 @@ export class ProductionPoolStack extends cdk.Stack {
       },
       attributeMapping: {
         email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
+        'email_verified': 'poolctl_email_verified',
         'family_name': 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname',
         'given_name': 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname',
       },
@@ -541,7 +543,7 @@ export class ProductionPoolStack extends cdk.Stack {
 
     const preSignUpFunction = new lambda.CfnFunction(this, 'PreSignUpFunction', {
       functionName: `${cdk.Aws.STACK_NAME}-pre-sign-up`,
-      description: 'PreSignUp trigger of the acme-users user pool',
+      description: 'PreSignUp and inbound federation trigger of the acme-users user pool',
       runtime: 'provided.al2023',
       handler: 'bootstrap',
       architectures: [
@@ -557,6 +559,7 @@ export class ProductionPoolStack extends cdk.Stack {
       environment: {
         variables: {
           'POOLCTL_POLICY': `{"trusted_providers":["Google","Corp","SignInWithApple"],"vouched_providers":["Okta"],"trusted_clients":["${clientAgent.ref}"],"deny_domains":["mailinator.com","guerrillamail.com","*.mailinator.com"]}`,
+          'POOLCTL_DECIDED_PROVIDERS': '{\"Okta\":{\"email_attribute\":\"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress\"}}',
         },
       },
       tags: [
@@ -603,7 +606,7 @@ export class ProductionPoolStack extends cdk.Stack {
           },
           {
             id: 'CKV_AWS_173',
-            comment: 'The one environment variable, POOLCTL_POLICY, holds no secret (client ids, provider names and email domains); Lambda encrypts it at rest with its own key',
+            comment: 'The environment variables (POOLCTL_POLICY, and POOLCTL_DECIDED_PROVIDERS with inbound federation) hold no secret (client ids, provider and attribute names, email domains); Lambda encrypts them at rest with its own key',
           },
         ],
       },

@@ -363,7 +363,7 @@ export class ReviewPoolStack extends cdk.Stack {
           },
           {
             id: 'CKV_AWS_173',
-            comment: 'The one environment variable, POOLCTL_POLICY, holds no secret (client ids, provider names and email domains); Lambda encrypts it at rest with its own key',
+            comment: 'The environment variables (POOLCTL_POLICY, and POOLCTL_DECIDED_PROVIDERS with inbound federation) hold no secret (client ids, provider and attribute names, email domains); Lambda encrypts them at rest with its own key',
           },
         ],
       },

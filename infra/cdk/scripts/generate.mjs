@@ -204,6 +204,7 @@ export const NEWER_PROPERTIES = {
     ['LambdaConfig', 'CustomEmailSender'],
     ['LambdaConfig', 'CustomSMSSender'],
     ['LambdaConfig', 'KMSKeyID'],
+    ['LambdaConfig', 'InboundFederation'],
   ],
   'AWS::Cognito::UserPoolDomain': [['ManagedLoginVersion']],
   'AWS::Cognito::UserPoolClient': [['RefreshTokenRotation']],

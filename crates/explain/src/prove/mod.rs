@@ -231,6 +231,9 @@ impl Run<'_> {
             Scenario::EmailChange | Scenario::DuplicateEmail => Seen::not_performed(
                 "not performed by --prove: it needs a user's own session and a code",
             ),
+            Scenario::FederatedAddressChange { .. } => Seen::not_performed(
+                "not performed by --prove: it needs the identity provider to change a user's address",
+            ),
         };
         Check {
             row: index,

@@ -96,7 +96,7 @@ pub(super) fn pool(
         domain: None,
         groups: BTreeMap::new(),
         resource_servers: Vec::new(),
-        triggers: triggers(pool, gaps),
+        triggers: triggers(pool),
         protection: Protection {
             deletion: match pool
                 .deletion_protection()
@@ -479,7 +479,7 @@ fn attributes(schema: &[SchemaAttributeType], gaps: &mut Gaps) -> Attributes {
     attributes
 }
 
-fn triggers(pool: &UserPoolType, gaps: &mut Gaps) -> Triggers {
+fn triggers(pool: &UserPoolType) -> Triggers {
     let mut triggers = Triggers::default();
     let Some(config) = pool.lambda_config() else {
         return triggers;
@@ -517,13 +517,12 @@ fn triggers(pool: &UserPoolType, gaps: &mut Gaps) -> Triggers {
         .custom_sms_sender()
         .map(|c| c.lambda_arn().to_owned());
     triggers.sender_kms_key = own(config.kms_key_id());
-    if let Some(inbound) = config.inbound_federation() {
-        gaps.add(
-            "LambdaConfig.InboundFederation",
-            inbound.lambda_arn(),
-            NO_FIELD,
-        );
-    }
+    // Like an existing PreSignUp function, an existing inbound federation function goes in
+    // by ARN (its only event version is V1_0, which the template writes).
+    triggers.inbound_federation_arn = config
+        .inbound_federation()
+        .map(|c| c.lambda_arn().to_owned())
+        .filter(|arn| !arn.is_empty());
     triggers
 }
 

@@ -528,3 +528,49 @@ fn a_pool_open_to_sign_up_imports_without_sign_up() {
     assert!(imported.spec.sign_up.is_default());
     assert!(!crate::spec_file(&imported, "p", "r", "s").contains("\nsign_up:"));
 }
+
+#[test]
+fn an_inbound_federation_function_is_imported_by_arn_without_a_gap() {
+    use aws_sdk_cognitoidentityprovider::types::{
+        InboundFederationLambdaType, InboundFederationLambdaVersionType,
+    };
+    let arn = "arn:aws:lambda:us-east-1:123456789012:function:inbound";
+    let pool = pool_builder()
+        .lambda_config(
+            LambdaConfigType::builder()
+                .pre_sign_up("arn:aws:lambda:us-east-1:123456789012:function:autoverify")
+                .inbound_federation(
+                    InboundFederationLambdaType::builder()
+                        .lambda_arn(arn)
+                        .lambda_version(InboundFederationLambdaVersionType::V10)
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .build();
+    let imported = to_spec(&live(pool, agent_builder().build()));
+    assert_eq!(
+        imported.spec.triggers.inbound_federation_arn.as_deref(),
+        Some(arn)
+    );
+    assert!(!imported.spec.triggers.inbound_federation);
+    assert!(
+        imported.gaps.iter().all(|g| !g.setting.contains("Inbound")),
+        "{:?}",
+        imported.gaps
+    );
+    // The spec file loads, and renders the trigger back as the live pool has it.
+    assert!(check(&imported).iter().all(|m| !m.starts_with("ERROR")));
+    let template = template::render(&imported.spec, &template::RenderOptions::default());
+    let resources = &template.as_value()["Resources"];
+    assert_eq!(
+        resources["UserPool"]["Properties"]["LambdaConfig"]["InboundFederation"],
+        serde_json::json!({ "LambdaArn": arn, "LambdaVersion": "V1_0" })
+    );
+    // Scoped to the pool and the account, as every trigger by ARN is.
+    let permission = &resources["InboundFederationPermission"]["Properties"];
+    assert_eq!(permission["FunctionName"], arn);
+    assert_eq!(permission["SourceArn"]["Fn::GetAtt"][0], "UserPool");
+    assert_eq!(permission["SourceAccount"]["Ref"], "AWS::AccountId");
+}

@@ -235,6 +235,16 @@ fn unpack_bootstrap(zip_path: &Path) -> PathBuf {
 
 /// Starts the bootstrap with the environment Lambda gives a function, and nothing else.
 pub fn spawn_bootstrap(api: SocketAddr, policy: Option<&str>) -> Child {
+    spawn_bootstrap_with(api, policy, None)
+}
+
+/// [`spawn_bootstrap`] with the providers the function decides for as the inbound federation
+/// trigger, as the template passes them when the pool wires inbound federation to it.
+pub fn spawn_bootstrap_with(
+    api: SocketAddr,
+    policy: Option<&str>,
+    decided_providers: Option<&str>,
+) -> Child {
     let mut command = Command::new(bootstrap_path());
     command
         .env_clear()
@@ -249,6 +259,9 @@ pub fn spawn_bootstrap(api: SocketAddr, policy: Option<&str>) -> Child {
         .stderr(Stdio::piped());
     if let Some(policy) = policy {
         command.env(policy::POLICY_ENV, policy);
+    }
+    if let Some(providers) = decided_providers {
+        command.env(policy::DECIDED_PROVIDERS_ENV, providers);
     }
     command.spawn().expect("start the bootstrap")
 }

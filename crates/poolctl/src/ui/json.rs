@@ -223,6 +223,9 @@ pub fn explain(
                 Scenario::FederatedSignIn {
                     provider, basis, ..
                 } => (None, None, Some(provider.as_str()), Some(basis.code())),
+                Scenario::FederatedAddressChange { provider, .. } => {
+                    (None, None, Some(provider.as_str()), None)
+                }
                 Scenario::AdminCreateUser { .. }
                 | Scenario::EmailChange
                 | Scenario::DuplicateEmail => (None, None, None, None),

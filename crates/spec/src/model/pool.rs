@@ -7,8 +7,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    yes, AppClient, Attributes, FirstFactor, Group, IdentityProvider, ManagedLogin, Mfa, MfaDoc,
-    Passkeys, Plan, ResourceServer, SmsSending, ThreatProtection, Triggers,
+    yes, AppClient, Attributes, EmailVerifiedPolicy, FirstFactor, Group, IdentityProvider,
+    ManagedLogin, Mfa, MfaDoc, Passkeys, Plan, ResourceServer, SmsSending, ThreatProtection,
+    Triggers,
 };
 
 /// A Cognito user pool, its identity providers, app clients, domain and PreSignUp trigger.
@@ -135,6 +136,70 @@ impl PoolSpec {
     /// asked.
     pub fn has_pre_sign_up_trigger(&self) -> bool {
         self.triggers.pre_sign_up.is_some()
+    }
+
+    /// Whether poolctl's function also runs as the inbound federation trigger. The one place
+    /// this is asked: the template wires it, and the mapping and the function's providers
+    /// follow from it.
+    pub fn has_inbound_federation_trigger(&self) -> bool {
+        self.triggers.inbound_federation && self.has_pre_sign_up_trigger()
+    }
+
+    /// Whether some inbound federation trigger runs at every federated sign-in: poolctl's, or a
+    /// function given by ARN.
+    pub fn wires_inbound_federation(&self) -> bool {
+        self.has_inbound_federation_trigger() || self.triggers.inbound_federation_arn.is_some()
+    }
+
+    /// The providers whose `email_verified` poolctl's function decides at every federated
+    /// sign-in (`email_verified: trigger`), with the attribute that carries their address: what
+    /// the template hands the function. Empty unless the pool has the inbound federation
+    /// trigger.
+    pub fn decided_providers(&self) -> policy::DecidedProviders {
+        if !self.has_inbound_federation_trigger() {
+            return policy::DecidedProviders::new();
+        }
+        self.identity_providers
+            .iter()
+            .filter(|provider| provider.email_verified == Some(EmailVerifiedPolicy::Trigger))
+            .map(|provider| {
+                (
+                    provider.name.clone(),
+                    policy::DecidedProvider {
+                        email_attribute: provider.email_source().map(str::to_owned),
+                    },
+                )
+            })
+            .collect()
+    }
+
+    /// A provider's attribute mapping as the pool renders it: the provider's own
+    /// ([`IdentityProvider::effective_attribute_mapping`]), and, for a provider poolctl's
+    /// inbound federation trigger decides, `email_verified` from the attribute the trigger
+    /// writes ([`policy::DECIDED_EMAIL_VERIFIED_ATTRIBUTE`]).
+    pub fn attribute_mapping(&self, provider: &IdentityProvider) -> BTreeMap<String, String> {
+        let mut mapping = provider.effective_attribute_mapping();
+        if self.decided_providers().contains_key(&provider.name) {
+            mapping.insert(
+                "email_verified".to_owned(),
+                policy::DECIDED_EMAIL_VERIFIED_ATTRIBUTE.to_owned(),
+            );
+        }
+        mapping
+    }
+
+    /// The spec's explicit choice not to map a provider's `email_verified` claim
+    /// ([`IdentityProvider::unmapped_claim_choice`]), unless poolctl's inbound federation
+    /// trigger decides for the provider: then `email_verified` is mapped, from the trigger's
+    /// attribute, at every sign-in. `check` warns about the choice, and the template records it.
+    pub fn unmapped_claim_choice<'p>(
+        &self,
+        provider: &'p IdentityProvider,
+    ) -> Option<&'p EmailVerifiedPolicy> {
+        if self.decided_providers().contains_key(&provider.name) {
+            return None;
+        }
+        provider.unmapped_claim_choice()
     }
 
     /// Whether the pool can send SMS: an `sms` block with its `sns_role`. The one place this

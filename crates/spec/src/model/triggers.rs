@@ -20,6 +20,20 @@ pub struct Triggers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pre_sign_up_arn: Option<String>,
 
+    /// Run poolctl's PreSignUp function also as the inbound federation trigger
+    /// (`InboundFederation`), at every federated sign-in before Cognito maps the provider's
+    /// attributes: a provider whose `email_verified` is `trigger` then keeps the `pre_sign_up`
+    /// policy's answer at every sign-in, also when the address changes at the provider (without
+    /// it, Cognito resets `email_verified` to false then). Needs `pre_sign_up`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inbound_federation: bool,
+
+    /// Instead of poolctl's function, a function of your own as the inbound federation trigger
+    /// (`InboundFederation`, event version `V1_0`), by ARN. poolctl cannot see which
+    /// attributes it maps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inbound_federation_arn: Option<String>,
+
     /// After a user confirms their account (`PostConfirmation`), by function ARN.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_confirmation: Option<String>,
@@ -93,6 +107,8 @@ impl Default for Triggers {
         Self {
             pre_sign_up: None,
             pre_sign_up_arn: None,
+            inbound_federation: false,
+            inbound_federation_arn: None,
             post_confirmation: None,
             pre_authentication: None,
             post_authentication: None,
@@ -170,7 +186,7 @@ impl Triggers {
     /// Every trigger given by ARN, in `LambdaConfig` order. The one list: validation checks
     /// each ARN, and the template gives each its `LambdaConfig` entry and its permission.
     pub fn by_arn(&self) -> Vec<ArnTrigger<'_>> {
-        let entries: [(&'static str, &'static str, Option<&str>); 12] = [
+        let entries: [(&'static str, &'static str, Option<&str>); 13] = [
             (
                 "triggers.pre_sign_up_arn",
                 "PreSignUp",
@@ -230,6 +246,11 @@ impl Triggers {
                 "triggers.custom_sms_sender",
                 "CustomSMSSender",
                 self.custom_sms_sender.as_deref(),
+            ),
+            (
+                "triggers.inbound_federation_arn",
+                "InboundFederation",
+                self.inbound_federation_arn.as_deref(),
             ),
         ];
         entries

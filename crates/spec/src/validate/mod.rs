@@ -34,6 +34,7 @@ use crate::model::PoolSpec;
 pub use domain::{domain_prefix_problem, MAX_DOMAIN_PREFIX, RESERVED_DOMAIN_WORDS};
 pub use providers::is_dynamic_reference;
 pub use tags::names_a_secret;
+pub use triggers::INBOUND_FEDERATION_HELP;
 pub(crate) use triggers::LOG_RETENTION_DAYS;
 
 /// One validation finding, by spec path.

@@ -196,7 +196,7 @@ impl Checker<'_> {
             }
             _ => {}
         }
-        if provider.unmapped_claim_choice().is_some() {
+        if self.spec.unmapped_claim_choice(provider).is_some() {
             self.unmapped_claim_warning(&base, provider);
         }
     }

@@ -34,6 +34,7 @@ impl Checker<'_> {
                 );
             }
         }
+        self.inbound_federation();
         let Some(policy) = &triggers.pre_sign_up else {
             return;
         };
@@ -75,7 +76,10 @@ impl Checker<'_> {
                         format!("`{name}` is both trusted and vouched for"),
                         "keep it in one list: vouched_providers verifies every address, trusted_providers only those the provider asserted",
                     );
-                } else if field == "trusted_providers" && provider.email_verified_source().is_none()
+                } else if field == "trusted_providers"
+                    && provider.email_verified_source().is_none()
+                    // The inbound federation trigger reads the provider's own claim.
+                    && !self.spec.decided_providers().contains_key(name)
                 {
                     self.warning(
                         path,
@@ -148,6 +152,55 @@ impl Checker<'_> {
         }
     }
 }
+
+impl Checker<'_> {
+    /// The inbound federation trigger: poolctl's needs its function, one trigger at most, and
+    /// a provider that only the PreSignUp trigger verifies (vouched for, no claim mapped)
+    /// should have one.
+    fn inbound_federation(&mut self) {
+        let triggers = &self.spec.triggers;
+        if triggers.inbound_federation && triggers.inbound_federation_arn.is_some() {
+            self.error_at_key(
+                "triggers.inbound_federation_arn",
+                "a pool has one inbound federation trigger: poolctl's (`inbound_federation: true`) or a function of your own (`inbound_federation_arn`), not both",
+                "remove one of them",
+            );
+        } else if triggers.inbound_federation && triggers.pre_sign_up.is_none() {
+            self.error(
+                "triggers.inbound_federation",
+                "`inbound_federation: true` runs poolctl's PreSignUp function at every federated sign-in, but the pool has none (no `triggers.pre_sign_up`)",
+                "add `triggers.pre_sign_up` with the policy that verifies your providers, or remove `inbound_federation`",
+            );
+        }
+        if self.spec.wires_inbound_federation() {
+            return;
+        }
+        let vouched: &[String] = triggers
+            .pre_sign_up
+            .as_ref()
+            .map_or(&[], |p| p.vouched_providers.as_slice());
+        for (i, provider) in self.spec.identity_providers.iter().enumerate() {
+            // Vouched for, with no claim mapped: verified at the first sign-in only. (A trusted
+            // provider without a mapped claim is never verified; its warning is above.)
+            if !vouched.contains(&provider.name) || provider.email_verified_source().is_some() {
+                continue;
+            }
+            let path = if provider.email_verified.is_some() {
+                format!("identity_providers[{i}].email_verified")
+            } else {
+                format!("identity_providers[{i}]")
+            };
+            self.warning(
+                path,
+                format!("`{}`'s users are verified by the PreSignUp trigger, which runs only at their first sign-in: an address change at the IdP resets email_verified to false at the next sign-in, since no verified claim is mapped", provider.name),
+                INBOUND_FEDERATION_HELP,
+            );
+        }
+    }
+}
+
+/// How to keep federated users verified at every sign-in: `check`'s help, and `explain`'s fix.
+pub const INBOUND_FEDERATION_HELP: &str = "set `triggers.inbound_federation: true` so that the trigger decides email_verified at every federated sign-in, on the same basis as at the first";
 
 /// `arn:<partition>:kms:<region>:<account>:key/<key id>`.
 pub(super) fn is_kms_key_arn(arn: &str) -> bool {

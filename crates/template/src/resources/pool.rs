@@ -330,12 +330,21 @@ fn threat_protection(props: &mut Map<String, Value>, spec: &PoolSpec) {
     props.insert("UserPoolAddOns".into(), add_ons);
 }
 
-/// `LambdaConfig`: poolctl's PreSignUp function, and every trigger given by ARN.
+/// `LambdaConfig`: poolctl's PreSignUp function (also as the inbound federation trigger, when
+/// the spec asks), and every trigger given by ARN.
 fn lambda_config(spec: &PoolSpec) -> Option<Value> {
     let triggers = &spec.triggers;
     let mut config = Map::new();
     if spec.has_pre_sign_up_trigger() {
         config.insert("PreSignUp".into(), function_arn());
+    }
+    if spec.has_inbound_federation_trigger() {
+        // The same `!Sub` ARN: no dependency on the function, so no cycle; the function's one
+        // permission (scoped to this pool and account) lets Cognito invoke it for either.
+        config.insert(
+            "InboundFederation".into(),
+            json!({ "LambdaArn": function_arn(), "LambdaVersion": INBOUND_FEDERATION_VERSION }),
+        );
     }
     for trigger in triggers.by_arn() {
         match trigger.name {
@@ -347,6 +356,12 @@ fn lambda_config(spec: &PoolSpec) -> Option<Value> {
                 config.insert(
                     "PreTokenGenerationConfig".into(),
                     json!({ "LambdaArn": trigger.arn, "LambdaVersion": version }),
+                );
+            }
+            "InboundFederation" => {
+                config.insert(
+                    trigger.name.into(),
+                    json!({ "LambdaArn": trigger.arn, "LambdaVersion": INBOUND_FEDERATION_VERSION }),
                 );
             }
             "CustomEmailSender" | "CustomSMSSender" => {
@@ -365,6 +380,9 @@ fn lambda_config(spec: &PoolSpec) -> Option<Value> {
     }
     (!config.is_empty()).then_some(Value::Object(config))
 }
+
+/// The inbound federation event version: Cognito accepts `V1_0` only.
+const INBOUND_FEDERATION_VERSION: &str = "V1_0";
 
 /// `MfaConfiguration`, the factors, and the email MFA message.
 fn mfa(props: &mut Map<String, Value>, mfa: &Mfa) {

@@ -126,7 +126,7 @@ pub(super) fn identity_provider(cx: &Context, provider: &IdentityProvider) -> Va
         }
     };
     let mut resource = json!({ "Type": "AWS::Cognito::UserPoolIdentityProvider" });
-    if let Some(choice) = provider.unmapped_claim_choice() {
+    if let Some(choice) = cx.spec.unmapped_claim_choice(provider) {
         let (word, consequence) = match choice {
             EmailVerifiedPolicy::Trigger => ("trigger", "the PreSignUp trigger decides"),
             _ => ("unverified", "its users verify their email with a code"),
@@ -145,7 +145,7 @@ pub(super) fn identity_provider(cx: &Context, provider: &IdentityProvider) -> Va
         "ProviderName": provider.name,
         "ProviderType": provider.kind.provider_type(),
         "ProviderDetails": details,
-        "AttributeMapping": provider.effective_attribute_mapping(),
+        "AttributeMapping": cx.spec.attribute_mapping(provider),
     });
     resource
 }

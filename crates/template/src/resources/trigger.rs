@@ -115,6 +115,17 @@ fn logs_policy() -> Value {
 }
 
 fn function(cx: &Context, policy: &policy::PreSignUpPolicy) -> Value {
+    let mut variables = json!({ (policy::POLICY_ENV): policy_value(cx, policy) });
+    let mut description = format!("PreSignUp trigger of the {} user pool", cx.spec.name);
+    if cx.spec.has_inbound_federation_trigger() {
+        // Names and attribute names only: no reference to resolve.
+        variables[policy::DECIDED_PROVIDERS_ENV] =
+            json!(serde_json::to_string(&cx.spec.decided_providers()).unwrap_or_default());
+        description = format!(
+            "PreSignUp and inbound federation trigger of the {} user pool",
+            cx.spec.name
+        );
+    }
     json!({
         "Type": "AWS::Lambda::Function",
         // Logs work from the first invocation on.
@@ -122,7 +133,7 @@ fn function(cx: &Context, policy: &policy::PreSignUpPolicy) -> Value {
         "Metadata": checkov_skips(FUNCTION_CHECKOV_SKIPS),
         "Properties": {
             "FunctionName": sub(function_name()),
-            "Description": format!("PreSignUp trigger of the {} user pool", cx.spec.name),
+            "Description": description,
             "Runtime": "provided.al2023",
             "Handler": "bootstrap",
             "Architectures": [reference(PARAM_TRIGGER_ARCHITECTURE)],
@@ -134,7 +145,7 @@ fn function(cx: &Context, policy: &policy::PreSignUpPolicy) -> Value {
             "MemorySize": 128,
             // Cognito gives a trigger 5 seconds before it retries.
             "Timeout": 5,
-            "Environment": { "Variables": { (policy::POLICY_ENV): policy_value(cx, policy) } },
+            "Environment": { "Variables": variables },
             "Tags": cx.tag_list(),
         }
     })
@@ -156,7 +167,7 @@ const FUNCTION_CHECKOV_SKIPS: &[(&str, &str)] = &[
     ),
     (
         "CKV_AWS_173",
-        "The one environment variable, POOLCTL_POLICY, holds no secret (client ids, provider names and email domains); Lambda encrypts it at rest with its own key",
+        "The environment variables (POOLCTL_POLICY, and POOLCTL_DECIDED_PROVIDERS with inbound federation) hold no secret (client ids, provider and attribute names, email domains); Lambda encrypts them at rest with its own key",
     ),
 ];
 
