@@ -233,9 +233,13 @@ fuzz:
     POOLCTL_FUZZ_EVENTS="${POOLCTL_FUZZ_EVENTS:-1000000}" cargo test --release -q -p trigger --test properties \
         -- --nocapture --exact fuzzed_events_never_panic_and_never_verify_without_a_basis
 
-# Benchmarks.
+# Every benchmark with light settings: the criterion benches, then one round each of the deploy,
+# settle-model and stuck-user benchmarks (their own recipes take the full settings).
 bench:
     cargo bench --workspace
+    {{just_executable()}} bench-deploy 1
+    {{just_executable()}} bench-settle 1 1000 3000
+    {{just_executable()}} bench-users 1 2000
 
 # Start the local AWS emulator in the background (GATEWAY_PORT overrides the port).
 emulator port=emulator_port:
@@ -677,9 +681,10 @@ bench-settle runs="3" change_set_ms="2000" stack_ms="6000": setup-python
 # Benchmark: `poolctl users audit` on pools of `sizes` users (seeded untimed through `poolctl
 # users create`), whole processes on one private emulator, median of `runs`: at --rate 0
 # against `aws cognito-idp list-users | jq` doing the same classification, and at the default
-# --rate 30 behind the fault proxy's quotas (tests/src/bin/faultproxy.rs: UserList 30/s), with
-# the ListUsers calls, throttling errors and rate achieved. Tables in target/bench-users.md.
-bench-users runs="3" sizes="5000 20000" partitions="16": setup-apt setup-python
+# --rate 30 behind the fault proxy's quotas (tests/src/bin/faultproxy.rs: UserList 30/s) with
+# each of `latencies` ms added to every call, with the scan plan chosen, the ListUsers calls,
+# throttling errors and rate achieved. Tables in target/bench-users.md.
+bench-users runs="3" sizes="5000 20000" partitions="auto" latencies="0 50 200": setup-apt setup-python
     #!/usr/bin/env bash
     set -euo pipefail
     cd "{{root}}"
@@ -689,19 +694,23 @@ bench-users runs="3" sizes="5000 20000" partitions="16": setup-apt setup-python
     # The proxy with the whole workspace selected, as `just test` builds it (another selection
     # would compile the AWS SDK again); poolctl in release, as the other benchmarks time it.
     cargo build --quiet --workspace --bins
-    cargo build --quiet --release -p poolctl
     target="{{target}}"
     [[ "$target" = /* ]] || target="{{root}}/$target"
+    # POOLCTL_BIN: another build to time (the release build by default).
+    if [[ -z "${POOLCTL_BIN:-}" ]]; then
+        cargo build --quiet --release -p poolctl
+        POOLCTL_BIN="$target/release/poolctl"
+    fi
     # Copies of the binaries: a build elsewhere in the checkout cannot swap them mid-run.
     mkdir -p "$dir/bin"
-    cp "$target/debug/faultproxy" "$target/release/poolctl" "$dir/bin/"
+    cp "$target/debug/faultproxy" "$POOLCTL_BIN" "$dir/bin/"
     export FAULTPROXY="$dir/bin/faultproxy" POOLCTL_BIN="$dir/bin/poolctl"
     trap '"$just" emulator_dir="$dir" emulator-stop >/dev/null' EXIT
     "$just" emulator_dir="$dir" emulator "$port" >/dev/null
     unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE
     export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench \
         AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
-        CI=true POOLCTL_LOG=error BENCH_PARTITIONS="{{partitions}}"
+        CI=true POOLCTL_LOG=error BENCH_PARTITIONS="{{partitions}}" BENCH_LATENCIES="{{latencies}}"
     echo "commit $(git rev-parse --short HEAD); poolctl sha256 $(sha256sum "$POOLCTL_BIN" | cut -c1-12)"
     echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     python3 benchmarks/bench_users.py {{runs}} {{sizes}}

@@ -17,13 +17,14 @@ known before any audit runs, and every run is checked against them.
 Timed, whole processes, on the same emulator, `runs` rounds in the order below:
 
 - poolctl: `poolctl users audit --user-pool-id ID --rate 0 --output json` on the bare
-  emulator (16 partitioned scans, no client-side limit);
+  emulator (no client-side limit; the scan plan as poolctl measures it, or BENCH_PARTITIONS);
 - cli+jq: `aws cognito-idp list-users --user-pool-id ID --output json` (the CLI's default
   full pagination) piped into `jq` classifying as poolctl does (USERS_JQ);
 - quota: `poolctl users audit --user-pool-id ID --output json` (default --rate 30) through
-  `faultproxy --quota` (UserList 30/s, a burst of one second's worth): its ListUsers calls
-  and throttling errors from the proxy's stats, the rate achieved against 30/s and users/s
-  against the 1,800 users/s the quota allows (30 pages of 60).
+  `faultproxy --quota --latency MS` for each MS of BENCH_LATENCIES (default 0 50 200: UserList
+  30/s, a burst of one second's worth, MS added to every call): the scan plan poolctl chose,
+  its ListUsers calls and throttling errors from the proxy's stats, the rate achieved against
+  30/s and users/s against the 1,800 users/s the quota allows (30 pages of 60).
 
 Fails loudly when a run scans another number of users than was seeded, when its counts
 differ from the expected ones, or when jq's stuck count differs from poolctl's.
@@ -96,8 +97,8 @@ def run(argv, env=None, check=True):
 class Proxy:
     """A faultproxy process in front of the emulator, on a free loopback port."""
 
-    def __init__(self, upstream, *args):
-        self.log = open(WORK / "proxy-quota.log", "w")
+    def __init__(self, upstream, *args, name="quota"):
+        self.log = open(WORK / f"proxy-{name}.log", "w")
         self.process = subprocess.Popen(
             [PROXY, "--upstream", upstream, "--listen", "127.0.0.1:0", *args],
             stdout=subprocess.PIPE, stderr=self.log, text=True)
@@ -192,21 +193,20 @@ def timed(argv, env):
     return time.perf_counter() - start, done
 
 
-def bench_size(size, runs, emulator, proxy, jq_program):
+def bench_size(size, runs, emulator, proxies, jq_program):
     print(f"== {size} users", flush=True)
     pool, expected = seed(size, emulator)
     print(f"  pool {pool}: expected {expected}", flush=True)
     bare = dict(os.environ, AWS_ENDPOINT_URL=emulator)
-    quota = dict(os.environ, AWS_ENDPOINT_URL=proxy.endpoint)
     audit = [POOLCTL, "users", "audit", "--user-pool-id", pool, "--output", "json",
-             "--partitions", PARTITIONS]
+             *(["--partitions", PARTITIONS] if PARTITIONS != "auto" else [])]
     cli = ["bash", "-c", 'set -euo pipefail; "$0" cognito-idp list-users --user-pool-id "$1" '
            '--output json | jq -c -f "$2"', AWS, pool, jq_program]
-    rows = {"poolctl": [], "cli": [], "quota": []}
+    rows = {"poolctl": [], "cli": [], **{("quota", ms): [] for ms in proxies}}
     for round_ in range(1, runs + 1):
         elapsed, done = timed([*audit, "--rate", "0"], bare)
         report = check_poolctl(done, size, expected, f"poolctl --rate 0, round {round_}")
-        rows["poolctl"].append((elapsed, report["elapsed_ms"] / 1000))
+        rows["poolctl"].append((elapsed, report["elapsed_ms"] / 1000, report["scan"]["partitions"]))
 
         elapsed, done = timed(cli, bare)
         if done.returncode != 0:
@@ -224,24 +224,33 @@ def bench_size(size, runs, emulator, proxy, jq_program):
                  f"expected {expected}")
         rows["cli"].append((elapsed,))
 
-        # The proxy's UserList bucket full again (it holds one second's worth).
-        time.sleep(1.5)
-        before = proxy.user_list()
-        elapsed, done = timed(audit, quota)
-        after = proxy.user_list()
-        report = check_poolctl(done, size, expected, f"poolctl --rate 30 via quota, round {round_}")
-        passed, throttled = after[0] - before[0], after[1] - before[1]
-        if throttled != report["throttled"]:
-            print(f"  note: proxy throttled {throttled}, poolctl counted {report['throttled']}")
-        rows["quota"].append((elapsed, report["elapsed_ms"] / 1000, passed, throttled))
+        for latency_ms, proxy in proxies.items():
+            quota = dict(os.environ, AWS_ENDPOINT_URL=proxy.endpoint)
+            # The proxy's UserList bucket full again (it holds one second's worth).
+            time.sleep(1.5)
+            before = proxy.user_list()
+            elapsed, done = timed(audit, quota)
+            after = proxy.user_list()
+            report = check_poolctl(done, size, expected,
+                                   f"poolctl via quota +{latency_ms} ms, round {round_}")
+            passed, throttled = after[0] - before[0], after[1] - before[1]
+            if throttled != report["throttled"]:
+                print(f"  note: proxy throttled {throttled}, poolctl counted {report['throttled']}")
+            rows[("quota", latency_ms)].append(
+                (elapsed, report["elapsed_ms"] / 1000, passed, throttled,
+                 report["scan"]["partitions"]))
+            print(f"  round {round_}/{runs}: quota +{latency_ms} ms {elapsed:.2f} s ({passed} "
+                  f"calls, {throttled} throttled, {report['scan']['partitions']} scans)",
+                  flush=True)
         print(f"  round {round_}/{runs}: poolctl {rows['poolctl'][-1][0]:.2f} s, cli+jq "
-              f"{rows['cli'][-1][0]:.2f} s, quota {elapsed:.2f} s ({passed} calls, "
-              f"{throttled} throttled)", flush=True)
+              f"{rows['cli'][-1][0]:.2f} s", flush=True)
     return rows
 
 
-# `--partitions` of every poolctl run: 16 (the default, for AWS) or 1 (one unfiltered scan).
-PARTITIONS = os.environ.get("BENCH_PARTITIONS", "16")
+# `--partitions` of every poolctl run: auto (the default: measured), 16 or 1.
+PARTITIONS = os.environ.get("BENCH_PARTITIONS", "auto")
+# Latencies the quota proxy adds to every call, in milliseconds.
+LATENCIES = [int(ms) for ms in os.environ.get("BENCH_LATENCIES", "0 50 200").split()]
 
 
 def med(values):
@@ -252,43 +261,40 @@ def report(results, runs):
     lines = [
         f"`--partitions {PARTITIONS}`. Bare emulator, whole processes, median of {runs}:",
         "",
-        "| users | `poolctl users audit --rate 0` | its scan (elapsed_ms) | "
+        "| users | `poolctl users audit --rate 0` | its scan (elapsed_ms) | scans chosen | "
         "`aws cognito-idp list-users \\| jq` | CLI+jq / poolctl | runs, poolctl; CLI+jq |",
-        "|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|",
     ]
     for size, rows in results.items():
         ours = med(r[0] for r in rows["poolctl"])
         scan = med(r[1] for r in rows["poolctl"])
+        chosen = "/".join(sorted({str(r[2]) for r in rows["poolctl"]}))
         theirs = med(r[0] for r in rows["cli"])
         each = ", ".join(f"{r[0]:.2f}" for r in rows["poolctl"])
         each_cli = ", ".join(f"{r[0]:.2f}" for r in rows["cli"])
-        lines.append(f"| {size:,} | {ours:.2f} s | {scan:.2f} s | {theirs:.2f} s | "
+        lines.append(f"| {size:,} | {ours:.2f} s | {scan:.2f} s | {chosen} | {theirs:.2f} s | "
                      f"{theirs / ours:.2f}x | {each}; {each_cli} s |")
     lines += [
         "",
-        f"Behind `faultproxy --quota` (UserList {QUOTA:.0f}/s), default `--rate 30`, "
+        f"Behind `faultproxy --quota --latency MS` (UserList {QUOTA:.0f}/s), default `--rate 30`, "
         f"median of {runs}:",
         "",
-        "| users | wall | its scan (elapsed_ms) | ListUsers calls | full pages needed | "
-        "throttled | rate (calls / wall) | of 30/s | rate over the scan | of 30/s | "
-        "users/s (of 1,800) |",
+        "| users | added latency | scans chosen | wall | its scan (elapsed_ms) | ListUsers calls | "
+        "full pages needed | throttled | rate over the scan | of 30/s | users/s (of 1,800) |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for size, rows in results.items():
-        q = rows["quota"]
-        wall, scan = med(r[0] for r in q), med(r[1] for r in q)
-        calls, thrown = med(r[2] for r in q), med(r[3] for r in q)
-        rate = med(r[2] / r[0] for r in q)
-        scan_rate = med(r[2] / r[1] for r in q)
-        users = med(size / r[0] for r in q)
-        lines.append(f"| {size:,} | {wall:.2f} s | {scan:.2f} s | {calls:.0f} | "
-                     f"{-(-size // PAGE)} | {thrown:.0f} | {rate:.1f}/s | {rate / QUOTA:.1%} | "
-                     f"{scan_rate:.1f}/s | {scan_rate / QUOTA:.1%} | {users:,.0f} "
-                     f"({users / (QUOTA * PAGE):.1%}) |")
-    lines.append("")
-    for size, rows in results.items():
-        each = ", ".join(f"{r[0]:.2f} s/{r[2]} calls/{r[3]} thr" for r in rows["quota"])
-        lines.append(f"  quota runs, {size} users: {each}")
+        for key, q in rows.items():
+            if not (isinstance(key, tuple) and key[0] == "quota"):
+                continue
+            wall, scan = med(r[0] for r in q), med(r[1] for r in q)
+            calls, thrown = med(r[2] for r in q), med(r[3] for r in q)
+            scan_rate = med(r[2] / r[1] for r in q)
+            users = med(size / r[0] for r in q)
+            chosen = "/".join(sorted({str(r[4]) for r in q}))
+            lines.append(f"| {size:,} | {key[1]} ms | {chosen} | {wall:.2f} s | {scan:.2f} s | "
+                         f"{calls:.0f} | {-(-size // PAGE)} | {thrown:.0f} | {scan_rate:.1f}/s | "
+                         f"{scan_rate / QUOTA:.1%} | {users:,.0f} ({users / (QUOTA * PAGE):.1%}) |")
     return "\n".join(lines)
 
 
@@ -299,11 +305,13 @@ def main():
     WORK.mkdir(parents=True, exist_ok=True)
     jq_program = WORK / "classify.jq"
     jq_program.write_text(USERS_JQ)
-    proxy = Proxy(emulator, "--quota")
+    proxies = {ms: Proxy(emulator, "--quota", *(["--latency", str(ms)] if ms else []),
+                         name=f"quota-{ms}ms") for ms in LATENCIES}
     try:
-        results = {size: bench_size(size, runs, emulator, proxy, jq_program) for size in sizes}
+        results = {size: bench_size(size, runs, emulator, proxies, jq_program) for size in sizes}
     finally:
-        proxy.stop()
+        for proxy in proxies.values():
+            proxy.stop()
     text = report(results, runs)
     print(text)
     out = TARGET / "bench-users.md"

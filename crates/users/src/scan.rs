@@ -4,8 +4,8 @@
 //! milliseconds, so one sequential scan cannot use the quota; on the local emulator a page is
 //! cheap but a filtered one walks the whole pool. [`Partitioning::Auto`] measures instead of
 //! assuming (see [`choose`]): the first unfiltered page's round trip, and only when one scan
-//! cannot reach the quota, the sixteen filtered first pages fetched at once. No page is read
-//! twice except those probes.
+//! may not reach the quota, the second unfiltered page together with the sixteen filtered
+//! first pages. The plan not taken costs its probe pages; no other page is read twice.
 //!
 //! Pages are fetched by hand rather than through the SDK's paginator: a throttled page must be
 //! retried with the same token (the paginator ends its stream at the first error).
@@ -119,22 +119,10 @@ impl Cognito {
         pool_id: &str,
     ) -> Result<(Vec<UserRecord>, ScanPlan), UsersError> {
         let quota = self.list.rate();
+        let rate_of = |latency: Duration| 1.0 / latency.as_secs_f64().max(1e-6);
         let started = Instant::now();
         let mut first = self.list_page(pool_id, None, None).await?;
         let mut page_latency = started.elapsed();
-        let rate_of = |latency: Duration| 1.0 / latency.as_secs_f64().max(1e-6);
-        if !one_scan_reaches(rate_of(page_latency), quota) {
-            if let Some(token) = first.next.take() {
-                // A second page (the one scan's next, so not wasted): the quicker of two round
-                // trips is the service's, the slower may be a stall.
-                let started = Instant::now();
-                let second = self.list_page(pool_id, None, Some(token)).await?;
-                page_latency = page_latency.min(started.elapsed());
-                first.users.extend(second.users);
-                first.next = second.next;
-            }
-        }
-        let one_scan_rate = rate_of(page_latency);
         let mut plan = ScanPlan {
             partitioning: Partitioning::One,
             page_latency: Some(page_latency),
@@ -151,29 +139,48 @@ impl Cognito {
             };
             Ok::<_, UsersError>(merge(vec![users]))
         };
-        if first.next.is_none() || one_scan_reaches(one_scan_rate, quota) {
+        let Some(token) = first
+            .next
+            .take_if(|_| !one_scan_reaches(rate_of(page_latency), quota))
+        else {
             return Ok((one_scan(first).await?, plan));
-        }
+        };
 
-        // One scan cannot reach the quota: see how fast sixteen go, from their first pages.
-        let started = Instant::now();
-        let mut probes = JoinSet::new();
-        for prefix in PARTITIONS {
-            let cognito = Arc::clone(self);
-            let pool_id = pool_id.to_owned();
-            probes.spawn(async move {
-                let filter = partition_filter(Some(prefix));
-                let page = cognito.list_page(&pool_id, filter, None).await?;
-                Ok::<_, UsersError>((prefix, page))
-            });
-        }
-        let mut firsts = Vec::new();
-        while let Some(joined) = probes.join_next().await {
-            firsts.push(joined.map_err(|e| task_stopped(&e))??);
-        }
-        let partitioned_rate = PARTITIONS.len() as f64 / started.elapsed().as_secs_f64().max(1e-6);
+        // One scan may not reach the quota. At once: the one scan's second page (the quicker
+        // of two round trips is the service's, the slower may be a stall) and the sixteen
+        // partitions' first pages, to see how fast they come together.
+        let second = async {
+            let started = Instant::now();
+            let page = self.list_page(pool_id, None, Some(token)).await?;
+            Ok::<_, UsersError>((page, started.elapsed()))
+        };
+        let probes = async {
+            let started = Instant::now();
+            let mut probes = JoinSet::new();
+            for prefix in PARTITIONS {
+                let cognito = Arc::clone(self);
+                let pool_id = pool_id.to_owned();
+                probes.spawn(async move {
+                    let filter = partition_filter(Some(prefix));
+                    let page = cognito.list_page(&pool_id, filter, None).await?;
+                    Ok::<_, UsersError>((prefix, page))
+                });
+            }
+            let mut firsts = Vec::new();
+            while let Some(joined) = probes.join_next().await {
+                firsts.push(joined.map_err(|e| task_stopped(&e))??);
+            }
+            Ok::<_, UsersError>((firsts, started.elapsed()))
+        };
+        let (second, probes) = tokio::join!(second, probes);
+        let ((second, second_latency), (firsts, probes_took)) = (second?, probes?);
+        page_latency = page_latency.min(second_latency);
+        first.users.extend(second.users);
+        first.next = second.next;
+        let partitioned_rate = PARTITIONS.len() as f64 / probes_took.as_secs_f64().max(1e-6);
+        plan.page_latency = Some(page_latency);
         plan.partitioned_rate = Some(partitioned_rate);
-        plan.partitioning = choose(one_scan_rate, Some(partitioned_rate), quota);
+        plan.partitioning = choose(rate_of(page_latency), Some(partitioned_rate), quota);
         if plan.partitioning == Partitioning::One {
             return Ok((one_scan(first).await?, plan));
         }
