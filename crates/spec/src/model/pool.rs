@@ -655,7 +655,7 @@ pub struct CustomDomain {
 #[serde(deny_unknown_fields)]
 pub struct DeviceTracking {
     /// A remembered device may stand in for the second factor at sign-in, so that MFA is asked
-    /// for on new devices only (`ChallengeRequiredOnNewDevice`). Default: `false`.
+    /// for on new devices only (`ChallengeRequiredOnNewDevice`).
     #[serde(default)]
     pub challenge_required_on_new_device: bool,
     /// Remember a device only when the user chooses to (the app's `UpdateDeviceStatus`), not
