@@ -598,6 +598,12 @@ fn a_pool_without_a_verification_email_keeps_cognitos_own() {
         }
     }
 
+    // Half a code message: poolctl's default stands in for the rest, named as a gap.
+    let pool = pool_builder().email_verification_subject("Verify").build();
+    let imported = to_spec(&live(pool, agent_builder().build()));
+    let gaps: Vec<&str> = imported.gaps.iter().map(|g| g.setting.as_str()).collect();
+    assert_eq!(gaps, ["VerificationMessageTemplate"]);
+
     // An SMS message alone still goes in the template, with no email message beside it.
     let pool = pool_builder()
         .verification_message_template(

@@ -277,9 +277,8 @@ fn verifiable(attributes: &[VerifiedAttributeType]) -> Vec<VerifiableAttribute> 
 }
 
 fn verification(pool: &UserPoolType, gaps: &mut Gaps) -> Verification {
-    let account_recovery_setting = pool.account_recovery_setting();
-    let message = verification_email(pool, gaps);
-    let account_recovery = account_recovery_setting
+    let account_recovery = pool
+        .account_recovery_setting()
         .map(|s| {
             let mut mechanisms: Vec<_> = s.recovery_mechanisms().iter().collect();
             mechanisms.sort_by_key(|m| m.priority());
@@ -306,7 +305,7 @@ fn verification(pool: &UserPoolType, gaps: &mut Gaps) -> Verification {
             .user_attribute_update_settings()
             .map(|s| verifiable(s.attributes_require_verification_before_update()))
             .unwrap_or_default(),
-        message,
+        message: verification_email(pool, gaps),
         account_recovery,
     }
 }
@@ -347,6 +346,20 @@ fn verification_email(pool: &UserPoolType, gaps: &mut Gaps) -> VerificationEmail
             return VerificationEmail::CognitoDefault;
         }
         let defaults = VerificationMessage::default();
+        if code_subject.is_none() || code_body.is_none() {
+            gaps.add(
+                "VerificationMessageTemplate",
+                format!(
+                    "a code message without its {}",
+                    if code_subject.is_none() {
+                        "subject"
+                    } else {
+                        "body"
+                    }
+                ),
+                "the spec's message has both; poolctl's default stands in for the missing one",
+            );
+        }
         (
             MessageStyle::Code,
             code_subject.unwrap_or(defaults.subject),
