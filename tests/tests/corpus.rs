@@ -114,56 +114,10 @@ const DEPLOY_TAG_PREFIXES: &[&str] = &["poolctl:", "aws:"];
 const TESTBED_GAPS: &[(&str, &str)] = &[("AWS::Cognito::UserPool", "EnabledMfas")];
 
 /// Differences this corpus shows that poolctl does not remove yet, each recorded with why:
-/// `(template, or "*" for any; the start of the problem line; why)`. A recorded difference
-/// that no longer occurs fails the test, so the list only shrinks.
-const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[
-    (
-        "tf-pool-verification-template-link",
-        "differs: UserPool.VerificationMessageTemplate.Email",
-        "a link-style pool's code message (EmailMessage, EmailSubject) is not imported: the \
-         spec holds one message, in the chosen style",
-    ),
-    (
-        "*",
-        "differs: UserPool.VerificationMessageTemplate",
-        "a pool without a verification email sends Cognito's; import writes poolctl's default \
-         message (code style, subject and body), which the redeploy sets: the spec cannot say \
-         \"Cognito's message\"",
-    ),
-    (
-        "*",
-        "import gap: DeviceConfiguration",
-        "the spec has no device tracking field",
-    ),
-    (
-        "*",
-        "differs: UserPool.DeviceConfiguration",
-        "the spec has no device tracking field",
-    ),
-    (
-        "*",
-        "import gap: Schema attribute dev:",
-        "the spec has no developer-only attributes",
-    ),
-    (
-        "*",
-        "differs: UserPool.SchemaAttributes",
-        "the developer-only attribute is dropped, and the email attribute's \
-         StringAttributeConstraints (5..10) become the standard 0..2048 without a gap",
-    ),
-    (
-        "*",
-        "import gap: clients[",
-        "legacy ExplicitAuthFlows names (ADMIN_NO_SRP_AUTH, CUSTOM_AUTH_FLOW_ONLY, \
-         USER_PASSWORD_AUTH), EnableTokenRevocation false and a refresh token lifetime in hours \
-         have no spec field",
-    ),
-    (
-        "*",
-        "differs: UserPoolClient ",
-        "the client settings listed as import gaps above, reset by the redeploy",
-    ),
-];
+/// `(template, the start of the problem line, why)`. Each names one template: nothing is
+/// excused across the corpus. A recorded difference that no longer occurs fails the test, so
+/// the list only shrinks. It is empty: every template round-trips.
+const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[];
 
 /// Keeps the body of the last response the client received: the service's own JSON, every
 /// field of it, as the SDK was given it.
@@ -820,9 +774,9 @@ async fn every_corpus_pool_imports_checks_and_redeploys_identically() {
         let outcome = round_trip(&emulator, &observer, template).await;
         let mut new: Vec<&String> = Vec::new();
         for problem in &outcome.problems {
-            let known = KNOWN_DIFFERENCES.iter().position(|(name, start, _)| {
-                (*name == "*" || *name == outcome.name) && problem.starts_with(start)
-            });
+            let known = KNOWN_DIFFERENCES
+                .iter()
+                .position(|(name, start, _)| *name == outcome.name && problem.starts_with(start));
             match known {
                 Some(i) => seen[i] = true,
                 None => new.push(problem),

@@ -546,6 +546,7 @@ fn integer_range(path: &str) -> String {
         "temporary_password_validity_days" => "0 to 365",
         "access_minutes" | "id_minutes" => "5 to 1440",
         "refresh_days" => "1 to 3650",
+        "refresh_hours" => "1 to 87600",
         "min_length" | "max_length" => "0 to 2048",
         "min_value" | "max_value" => "-9223372036854775808 to 9223372036854775807",
         "log_retention_days" => {

@@ -135,6 +135,17 @@ impl ReferenceWriter<'_> {
     /// The nested keys of a node: an object's properties, a list's or map's item object.
     fn children<'v>(&'v self, node: &'v serde_json::Value) -> Option<&'v serde_json::Value> {
         let resolved = self.resolve(node);
+        // A word or a mapping (`mfa`, `verification.message`): the mapping's keys.
+        if let Some(variants) = resolved.get("anyOf").and_then(|a| a.as_array()) {
+            let mappings: Vec<&serde_json::Value> = variants
+                .iter()
+                .map(|v| self.resolve(v))
+                .filter(|v| v.get("properties").is_some())
+                .collect();
+            if let [mapping] = mappings[..] {
+                return Some(mapping);
+            }
+        }
         if resolved.get("properties").is_some()
             || resolved
                 .get("oneOf")

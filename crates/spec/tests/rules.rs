@@ -1133,3 +1133,183 @@ fn a_tag_whose_key_names_a_secret_is_an_error() {
         ("tags.db-Password", 5, 3)
     );
 }
+
+// ------------------------------------------------------------------ settings import keeps
+
+fn error_on(text: &str, needle: &str, path: &str) -> Diagnostic {
+    let found = common::find(text, spec::Severity::Error, needle);
+    assert_eq!(found.path, path, "{found}");
+    assert!(!found.help.is_empty(), "no help: {found}");
+    found
+}
+
+fn warning_on(text: &str, needle: &str, path: &str) -> Diagnostic {
+    let found = common::find(text, spec::Severity::Warning, needle);
+    assert_eq!(found.path, path, "{found}");
+    assert!(load_str("p.yaml", text).is_ok(), "a warning alone fails");
+    found
+}
+
+#[test]
+fn cognitos_own_verification_email_is_a_word_and_silence_is_poolctls_message() {
+    use spec::{VerificationEmail, VerificationMessage};
+    let loaded = load_str(
+        "p.yaml",
+        &spec("verification:\n  message: cognito_default\n"),
+    )
+    .unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert_eq!(
+        loaded.spec.verification.message,
+        VerificationEmail::CognitoDefault
+    );
+    let silent = load_str("p.yaml", BASE).unwrap();
+    assert_eq!(
+        silent.spec.verification.message,
+        VerificationEmail::Message(VerificationMessage::default())
+    );
+    let all = diagnostics(&spec("verification:\n  message: cognito\n"));
+    assert!(
+        all.iter()
+            .any(|d| d.is_error() && d.to_string().contains("cognito_default")),
+        "{all:?}"
+    );
+}
+
+#[test]
+fn the_other_styles_message_needs_its_own_placeholder() {
+    let link = "domain:\n  prefix: demo-login\nverification:\n  message:\n    style: link\n    body: \"{##Verify##}\"\n    other_style:\n      subject: Your code\n";
+    error_on(
+        &spec(&format!("{link}      body: no code here\n")),
+        "must contain the code placeholder `{####}`",
+        "verification.message.other_style.body",
+    );
+    assert!(load_str(
+        "p.yaml",
+        &spec(&format!("{link}      body: \"Code {{####}}\"\n"))
+    )
+    .is_ok());
+    // A code message's other style is a link.
+    error_on(
+        &spec("verification:\n  message:\n    other_style: { subject: Verify, body: \"Code {####}\" }\n"),
+        "must contain a link placeholder",
+        "verification.message.other_style.body",
+    );
+}
+
+#[test]
+fn device_tracking_takes_its_two_switches_and_nothing_else() {
+    let loaded = load_str(
+        "p.yaml",
+        &spec("devices:\n  challenge_required_on_new_device: true\n"),
+    )
+    .unwrap();
+    let devices = loaded.spec.devices.expect("devices");
+    assert!(devices.challenge_required_on_new_device && !devices.only_remembered_on_user_prompt);
+    let all = diagnostics(&spec("devices:\n  remember: always\n"));
+    assert!(
+        all.iter()
+            .any(|d| d.is_error() && d.message.contains("unknown field `remember`")),
+        "{all:?}"
+    );
+}
+
+#[test]
+fn a_standard_attributes_lengths_are_checked_like_a_custom_ones() {
+    let ok = spec(
+        "attributes:\n  standard:\n    email: { required: true, min_length: 5, max_length: 10 }\n",
+    );
+    let loaded = load_str("p.yaml", &ok).unwrap();
+    assert_eq!(
+        loaded.spec.attributes.standard["email"].max_length,
+        Some(10)
+    );
+    error_on(
+        &spec("attributes:\n  standard:\n    email: { min_length: 10, max_length: 5 }\n"),
+        "min_length 10 exceeds max_length 5",
+        "attributes.standard.email.min_length",
+    );
+    error_on(
+        &spec("attributes:\n  standard:\n    name: { max_length: 4096 }\n"),
+        "more than Cognito's limit of 2048",
+        "attributes.standard.name.max_length",
+    );
+    error_on(
+        &spec("attributes:\n  standard:\n    updated_at: { max_length: 10 }\n"),
+        "`updated_at` is not a string",
+        "attributes.standard.updated_at.min_length",
+    );
+}
+
+#[test]
+fn a_developer_only_attribute_is_legacy_and_no_clients_to_write() {
+    let attribute = "attributes:\n  custom:\n    mybool: { type: boolean, mutable: false, developer_only: true }\n";
+    warning_on(
+        &spec(attribute),
+        "`dev:custom:mybool` is a developer-only attribute",
+        "attributes.custom.mybool.developer_only",
+    );
+    let all = diagnostics(&spec(&format!(
+        "{attribute}clients:\n  - name: web\n    write_attributes: [custom:mybool]\n"
+    )));
+    assert!(
+        all.iter()
+            .any(|d| d.is_error() && d.path == "clients[0].write_attributes[0]"),
+        "{all:?}"
+    );
+}
+
+#[test]
+fn legacy_flow_names_stand_alone_and_always_refresh() {
+    let client = "clients:\n  - name: old\n";
+    warning_on(
+        &spec(&format!("{client}    auth_flows: [legacy_admin_no_srp]\n")),
+        "`legacy_admin_no_srp` is a legacy flow name",
+        "clients[0].auth_flows",
+    );
+    error_on(
+        &spec(&format!(
+            "{client}    auth_flows: [legacy_user_password, user_srp]\n"
+        )),
+        "Cognito refuses a client that mixes the two kinds",
+        "clients[0].auth_flows",
+    );
+    error_on(
+        &spec(&format!(
+            "{client}    auth_flows: [legacy_custom_auth_flow_only]\n    refresh_token_auth: false\n"
+        )),
+        "always allows refresh tokens",
+        "clients[0].refresh_token_auth",
+    );
+}
+
+#[test]
+fn a_refresh_lifetime_in_hours_is_checked_in_hours() {
+    use spec::RefreshLifetime;
+    let tokens = |t: &str| spec(&format!("clients:\n  - name: web\n    tokens: {{ {t} }}\n"));
+    let loaded = load_str("p.yaml", &tokens("refresh_hours: 30")).unwrap();
+    assert_eq!(
+        loaded.spec.clients[0].tokens.refresh_lifetime(),
+        RefreshLifetime::Hours(30)
+    );
+    let silent = load_str("p.yaml", &tokens("access_minutes: 30")).unwrap();
+    assert_eq!(
+        silent.spec.clients[0].tokens.refresh_lifetime(),
+        RefreshLifetime::Days(30)
+    );
+    error_on(
+        &tokens("refresh_days: 2, refresh_hours: 30"),
+        "both set the refresh token lifetime",
+        "clients[0].tokens.refresh_hours",
+    );
+    error_on(
+        &tokens("refresh_hours: 0"),
+        "refresh_hours: 0 hours is outside Cognito's range 1 to 87600",
+        "clients[0].tokens.refresh_hours",
+    );
+    error_on(
+        &tokens("refresh_hours: 1"),
+        "the refresh token must outlive the access and ID tokens",
+        "clients[0].tokens.refresh_hours",
+    );
+}

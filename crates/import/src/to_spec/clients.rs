@@ -76,11 +76,23 @@ pub(super) fn clients(
                 ExplicitAuthFlowsType::AllowCustomAuth => auth_flows.push(AuthFlow::Custom),
                 ExplicitAuthFlowsType::AllowUserAuth => auth_flows.push(AuthFlow::UserAuth),
                 ExplicitAuthFlowsType::AllowRefreshTokenAuth => refresh = true,
+                // Legacy names, kept as they are: such a client refreshes without the flow.
+                ExplicitAuthFlowsType::AdminNoSrpAuth => {
+                    auth_flows.push(AuthFlow::LegacyAdminNoSrp);
+                    refresh = true;
+                }
+                ExplicitAuthFlowsType::CustomAuthFlowOnly => {
+                    auth_flows.push(AuthFlow::LegacyCustomAuthFlowOnly);
+                    refresh = true;
+                }
+                ExplicitAuthFlowsType::UserPasswordAuth => {
+                    auth_flows.push(AuthFlow::LegacyUserPassword);
+                    refresh = true;
+                }
                 other => gaps.add(
                     setting("ExplicitAuthFlows"),
                     other.as_str(),
-                    "a legacy flow name the spec does not have; the first deploy replaces it \
-                     with its ALLOW_ form only if you add that flow",
+                    "a flow name the spec does not have",
                 ),
             }
         }
@@ -192,27 +204,23 @@ fn tokens(
     };
     let defaults = TokenValidity::default();
     let refresh_value = u32::try_from(client.refresh_token_validity()).unwrap_or(0);
-    let refresh_days = match units.and_then(|u| u.refresh_token()) {
-        None | Some(TimeUnitsType::Days) => Some(refresh_value),
-        Some(TimeUnitsType::Hours) => (refresh_value % 24 == 0).then_some(refresh_value / 24),
-        Some(TimeUnitsType::Minutes) => (refresh_value % 1440 == 0).then_some(refresh_value / 1440),
-        Some(_) => (refresh_value % 86_400 == 0).then_some(refresh_value / 86_400),
-    };
-    let refresh_days = match refresh_days {
-        Some(0) => defaults.refresh_days,
-        Some(days) => days,
-        None => {
+    let refresh_unit = units.and_then(|u| u.refresh_token());
+    // Kept in the client's own unit where the spec has it (days, hours), else in hours.
+    let (refresh_days, refresh_hours) = match refresh_unit {
+        _ if refresh_value == 0 => (None, None),
+        None | Some(TimeUnitsType::Days) => (Some(refresh_value), None),
+        Some(TimeUnitsType::Hours) => (None, Some(refresh_value)),
+        Some(TimeUnitsType::Minutes) if refresh_value % 60 == 0 => (None, Some(refresh_value / 60)),
+        Some(TimeUnitsType::Seconds) if refresh_value % 3600 == 0 => {
+            (None, Some(refresh_value / 3600))
+        }
+        Some(unit) => {
             gaps.add(
                 setting("RefreshTokenValidity"),
-                format!(
-                    "{refresh_value} {}",
-                    units
-                        .and_then(|u| u.refresh_token())
-                        .map_or("", |u| u.as_str())
-                ),
-                "the spec counts refresh tokens in whole days",
+                format!("{refresh_value} {}", unit.as_str()),
+                "the spec counts refresh tokens in whole hours or days",
             );
-            defaults.refresh_days
+            (None, None)
         }
     };
     TokenValidity {
@@ -223,6 +231,8 @@ fn tokens(
         .unwrap_or(defaults.access_minutes),
         id_minutes: minutes(client.id_token_validity(), units.and_then(|u| u.id_token()))
             .unwrap_or(defaults.id_minutes),
-        refresh_days,
+        // Absent (or 0) is Cognito's 30 days, written out.
+        refresh_days: refresh_days.or_else(|| refresh_hours.is_none().then_some(30)),
+        refresh_hours,
     }
 }

@@ -549,3 +549,337 @@ fn a_customer_managed_key_and_another_token_issuer_are_gaps() {
         .gaps
         .is_empty());
 }
+
+/// The pool resource's properties in the imported spec's template, read back from its file.
+fn rendered_pool(imported: &super::Imported) -> serde_json::Value {
+    let rendered = render_imported(imported);
+    rendered.as_value()["Resources"]
+        .as_object()
+        .expect("resources")
+        .values()
+        .find(|r| r["Type"] == "AWS::Cognito::UserPool")
+        .expect("a pool")["Properties"]
+        .clone()
+}
+
+#[test]
+fn a_pool_without_a_verification_email_keeps_cognitos_own() {
+    use aws_sdk_cognitoidentityprovider::types::{
+        DefaultEmailOptionType, VerificationMessageTemplateType,
+    };
+    use spec::VerificationEmail;
+    // As the emulator answers (no template) and as AWS does (the option alone).
+    for template in [
+        None,
+        Some(
+            VerificationMessageTemplateType::builder()
+                .default_email_option(DefaultEmailOptionType::ConfirmWithCode)
+                .build(),
+        ),
+    ] {
+        let pool = pool_builder()
+            .set_verification_message_template(template)
+            .build();
+        let imported = to_spec(&live(pool, agent_builder().build()));
+        assert!(imported.gaps.is_empty(), "{:?}", imported.gaps);
+        assert_eq!(
+            imported.spec.verification.message,
+            VerificationEmail::CognitoDefault
+        );
+        let text = crate::spec_file(&imported, "p", "r", "s");
+        assert!(text.contains("message: cognito_default"), "{text}");
+        let props = rendered_pool(&imported);
+        for key in [
+            "VerificationMessageTemplate",
+            "EmailVerificationMessage",
+            "EmailVerificationSubject",
+        ] {
+            assert!(props.get(key).is_none(), "{key}: {props:#}");
+        }
+    }
+
+    // Half a code message: poolctl's default stands in for the rest, named as a gap.
+    let pool = pool_builder().email_verification_subject("Verify").build();
+    let imported = to_spec(&live(pool, agent_builder().build()));
+    let gaps: Vec<&str> = imported.gaps.iter().map(|g| g.setting.as_str()).collect();
+    assert_eq!(gaps, ["VerificationMessageTemplate"]);
+
+    // An SMS message alone still goes in the template, with no email message beside it.
+    let pool = pool_builder()
+        .verification_message_template(
+            VerificationMessageTemplateType::builder()
+                .sms_message("Code {####}")
+                .build(),
+        )
+        .sms_verification_message("Code {####}")
+        .build();
+    let imported = to_spec(&live(pool, agent_builder().build()));
+    assert_eq!(
+        imported.spec.verification.message,
+        VerificationEmail::CognitoDefault
+    );
+    let props = rendered_pool(&imported);
+    assert_eq!(
+        props["VerificationMessageTemplate"],
+        serde_json::json!({ "SmsMessage": "Code {####}" })
+    );
+}
+
+#[test]
+fn a_link_pool_keeps_its_code_message_beside_the_link_message() {
+    use aws_sdk_cognitoidentityprovider::types::{
+        DefaultEmailOptionType, VerificationMessageTemplateType,
+    };
+    use spec::{MessageStyle, StyleMessage, VerificationEmail, VerificationMessage};
+    let pool = pool_builder()
+        .verification_message_template(
+            VerificationMessageTemplateType::builder()
+                .default_email_option(DefaultEmailOptionType::ConfirmWithLink)
+                .email_message("foo {####} bar")
+                .email_subject("foobar {####}")
+                .email_message_by_link("{##foobar##}")
+                .email_subject_by_link("foobar")
+                .build(),
+        )
+        .build();
+    let imported = to_spec(&live(pool, agent_builder().build()));
+    assert!(imported.gaps.is_empty(), "{:?}", imported.gaps);
+    assert_eq!(
+        imported.spec.verification.message,
+        VerificationEmail::Message(VerificationMessage {
+            style: MessageStyle::Link,
+            subject: "foobar".into(),
+            body: "{##foobar##}".into(),
+            other_style: Some(StyleMessage {
+                subject: "foobar {####}".into(),
+                body: "foo {####} bar".into(),
+            }),
+        })
+    );
+    assert_eq!(
+        rendered_pool(&imported)["VerificationMessageTemplate"],
+        serde_json::json!({
+            "DefaultEmailOption": "CONFIRM_WITH_LINK",
+            "EmailMessage": "foo {####} bar",
+            "EmailSubject": "foobar {####}",
+            "EmailMessageByLink": "{##foobar##}",
+            "EmailSubjectByLink": "foobar",
+        })
+    );
+
+    // Half of the other message cannot be kept: a gap, not a guess.
+    let pool = pool_builder()
+        .verification_message_template(
+            VerificationMessageTemplateType::builder()
+                .default_email_option(DefaultEmailOptionType::ConfirmWithLink)
+                .email_subject("foobar {####}")
+                .email_message_by_link("{##foobar##}")
+                .email_subject_by_link("foobar")
+                .build(),
+        )
+        .build();
+    let imported = to_spec(&live(pool, agent_builder().build()));
+    let gaps: Vec<&str> = imported.gaps.iter().map(|g| g.setting.as_str()).collect();
+    assert_eq!(gaps, ["VerificationMessageTemplate"]);
+}
+
+#[test]
+fn device_tracking_is_imported_and_rendered_as_the_pool_has_it() {
+    use aws_sdk_cognitoidentityprovider::types::DeviceConfigurationType;
+    use spec::DeviceTracking;
+    let device = |challenge: bool, prompt: bool| {
+        let pool = pool_builder()
+            .device_configuration(
+                DeviceConfigurationType::builder()
+                    .challenge_required_on_new_device(challenge)
+                    .device_only_remembered_on_user_prompt(prompt)
+                    .build(),
+            )
+            .build();
+        to_spec(&live(pool, agent_builder().build()))
+    };
+    let imported = device(false, true);
+    assert!(imported.gaps.is_empty(), "{:?}", imported.gaps);
+    assert_eq!(
+        imported.spec.devices,
+        Some(DeviceTracking {
+            challenge_required_on_new_device: false,
+            only_remembered_on_user_prompt: true,
+        })
+    );
+    assert_eq!(
+        rendered_pool(&imported)["DeviceConfiguration"],
+        serde_json::json!({
+            "ChallengeRequiredOnNewDevice": false,
+            "DeviceOnlyRememberedOnUserPrompt": true,
+        })
+    );
+    // Both off still remembers every device: kept, not dropped as a default.
+    let imported = device(false, false);
+    assert_eq!(imported.spec.devices, Some(DeviceTracking::default()));
+    assert!(rendered_pool(&imported)
+        .get("DeviceConfiguration")
+        .is_some());
+    // No configuration: no device is remembered, and the template says nothing.
+    let imported = to_spec(&live(pool_builder().build(), agent_builder().build()));
+    assert_eq!(imported.spec.devices, None);
+    assert!(rendered_pool(&imported)
+        .get("DeviceConfiguration")
+        .is_none());
+}
+
+#[test]
+fn developer_only_attributes_and_a_standard_attributes_lengths_are_imported() {
+    use aws_sdk_cognitoidentityprovider::types::{
+        AttributeDataType, SchemaAttributeType, StringAttributeConstraintsType,
+    };
+    let attribute = |name: &str, kind: AttributeDataType, lengths: Option<(&str, &str)>| {
+        SchemaAttributeType::builder()
+            .name(name)
+            .attribute_data_type(kind)
+            .developer_only_attribute(name.starts_with("dev:"))
+            .mutable(false)
+            .required(name == "email")
+            .set_string_attribute_constraints(lengths.map(|(min, max)| {
+                StringAttributeConstraintsType::builder()
+                    .min_length(min)
+                    .max_length(max)
+                    .build()
+            }))
+            .build()
+    };
+    let pool = pool_builder()
+        .schema_attributes(attribute(
+            "email",
+            AttributeDataType::String,
+            Some(("5", "10")),
+        ))
+        // Cognito's own lengths stay out of the spec.
+        .schema_attributes(attribute(
+            "birthdate",
+            AttributeDataType::String,
+            Some(("10", "10")),
+        ))
+        // AWS names a developer-only attribute `dev:custom:<name>`, the emulator `dev:<name>`.
+        .schema_attributes(attribute(
+            "dev:custom:mybool",
+            AttributeDataType::Boolean,
+            None,
+        ))
+        .schema_attributes(attribute(
+            "dev:tenant",
+            AttributeDataType::String,
+            Some(("1", "64")),
+        ))
+        .build();
+    let imported = to_spec(&live(pool, agent_builder().build()));
+    assert!(imported.gaps.is_empty(), "{:?}", imported.gaps);
+    let attributes = &imported.spec.attributes;
+    let email = &attributes.standard["email"];
+    assert_eq!((email.min_length, email.max_length), (Some(5), Some(10)));
+    assert!(email.required && !email.mutable);
+    let birthdate = &attributes.standard["birthdate"];
+    assert_eq!((birthdate.min_length, birthdate.max_length), (None, None));
+    assert!(attributes.custom["mybool"].developer_only);
+    assert!(attributes.custom["tenant"].developer_only);
+    assert_eq!(attributes.custom["tenant"].max_length, Some(64));
+
+    let schema = rendered_pool(&imported)["Schema"].clone();
+    let entry = |name: &str| {
+        schema
+            .as_array()
+            .expect("a schema")
+            .iter()
+            .find(|a| a["Name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} in {schema:#}"))
+    };
+    assert_eq!(
+        entry("email")["StringAttributeConstraints"],
+        serde_json::json!({ "MinLength": "5", "MaxLength": "10" })
+    );
+    assert!(entry("birthdate")
+        .get("StringAttributeConstraints")
+        .is_none());
+    assert_eq!(entry("mybool")["DeveloperOnlyAttribute"], true);
+    assert_eq!(entry("mybool")["AttributeDataType"], "Boolean");
+    assert_eq!(entry("tenant")["DeveloperOnlyAttribute"], true);
+}
+
+#[test]
+fn legacy_flow_names_and_a_refresh_lifetime_in_hours_are_kept_as_they_are() {
+    use aws_sdk_cognitoidentityprovider::types::{
+        ExplicitAuthFlowsType, TimeUnitsType, TokenValidityUnitsType,
+    };
+    let legacy = UserPoolClientType::builder()
+        .client_name("legacy")
+        .client_id("legacy-id")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AdminNoSrpAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::CustomAuthFlowOnly)
+        .explicit_auth_flows(ExplicitAuthFlowsType::UserPasswordAuth)
+        .refresh_token_validity(30)
+        .token_validity_units(
+            TokenValidityUnitsType::builder()
+                .refresh_token(TimeUnitsType::Hours)
+                .build(),
+        )
+        .build();
+    let imported = to_spec(&live(pool_builder().build(), legacy));
+    assert!(imported.gaps.is_empty(), "{:?}", imported.gaps);
+    let client = &imported.spec.clients[0];
+    assert_eq!(
+        client.auth_flows,
+        [
+            AuthFlow::LegacyAdminNoSrp,
+            AuthFlow::LegacyCustomAuthFlowOnly,
+            AuthFlow::LegacyUserPassword
+        ]
+    );
+    assert_eq!(
+        (client.tokens.refresh_days, client.tokens.refresh_hours),
+        (None, Some(30))
+    );
+    let props = rendered_client(&imported, "legacy");
+    assert_eq!(
+        props["ExplicitAuthFlows"],
+        serde_json::json!([
+            "ADMIN_NO_SRP_AUTH",
+            "CUSTOM_AUTH_FLOW_ONLY",
+            "USER_PASSWORD_AUTH"
+        ])
+    );
+    assert_eq!(props["RefreshTokenValidity"], 30);
+    assert_eq!(props["TokenValidityUnits"]["RefreshToken"], "hours");
+    // `check` says they are legacy, and refuses nothing.
+    let findings = check(&imported);
+    assert!(
+        findings.iter().any(|f| f.contains("legacy flow name")),
+        "{findings:#?}"
+    );
+    assert!(
+        !findings.iter().any(|f| f.starts_with("ERROR")),
+        "{findings:#?}"
+    );
+
+    // Minutes go in as hours when they are whole hours; otherwise a gap.
+    let minutes = |value: i32| {
+        let client = agent_builder()
+            .refresh_token_validity(value)
+            .token_validity_units(
+                TokenValidityUnitsType::builder()
+                    .refresh_token(TimeUnitsType::Minutes)
+                    .build(),
+            )
+            .build();
+        to_spec(&live(pool_builder().build(), client))
+    };
+    let imported = minutes(120);
+    assert_eq!(imported.spec.clients[0].tokens.refresh_hours, Some(2));
+    let imported = minutes(90);
+    let gaps: Vec<&str> = imported
+        .gaps
+        .iter()
+        .map(|g| g.live_value.as_str())
+        .collect();
+    assert_eq!(gaps, ["90 minutes"]);
+}

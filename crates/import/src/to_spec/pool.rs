@@ -12,13 +12,15 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 use serde_json::json;
 use spec::{
-    Alias, Attributes, CustomAttribute, CustomAttributeType, CustomAuthThreatMode, CustomDomain,
-    DeletionProtection, Domain, EmailMfaMessage, EmailSender, EmailSending, FirstFactor, Group,
-    Invitation, ManagedLogin, MessageStyle, Mfa, MfaFactor, MfaMode, Passkeys, PasswordPolicy,
-    Plan, PoolSpec, PreTokenGeneration, PreTokenVersion, Protection, RecoveryMechanism,
-    ResourceScope, ResourceServer, SesSettings, SignIn, SignUp, SmsSending, StandardAttribute,
+    standard_length_default, Alias, Attributes, CustomAttribute, CustomAttributeType,
+    CustomAuthThreatMode, CustomDomain, DeletionProtection, DeviceTracking, Domain,
+    EmailMfaMessage, EmailSender, EmailSending, FirstFactor, Group, Invitation, ManagedLogin,
+    MessageStyle, Mfa, MfaFactor, MfaMode, Passkeys, PasswordPolicy, Plan, PoolSpec,
+    PreTokenGeneration, PreTokenVersion, Protection, RecoveryMechanism, ResourceScope,
+    ResourceServer, SesSettings, SignIn, SignUp, SmsSending, StandardAttribute, StyleMessage,
     ThreatMode, ThreatProtection, Triggers, UserVerification, UsernameKind, VerifiableAttribute,
-    Verification, VerificationMessage, STANDARD_ATTRIBUTES, VERIFICATION_ATTRIBUTES,
+    Verification, VerificationEmail, VerificationMessage, STANDARD_ATTRIBUTES,
+    VERIFICATION_ATTRIBUTES,
 };
 
 use super::{spec_name, Gaps};
@@ -60,7 +62,7 @@ pub(super) fn pool(
         sign_up: sign_up(pool),
         email: email(pool, gaps),
         sms: sms(pool, mfa),
-        verification: verification(pool),
+        verification: verification(pool, gaps),
         password: password(pool),
         mfa: mfa_settings(pool, mfa, gaps),
         passkeys: mfa.and_then(|m| m.web_authn_configuration()).and_then(|w| {
@@ -89,6 +91,10 @@ pub(super) fn pool(
                 _ => return None,
             };
             Some(ThreatProtection { mode, custom_auth })
+        }),
+        devices: pool.device_configuration().map(|d| DeviceTracking {
+            challenge_required_on_new_device: d.challenge_required_on_new_device(),
+            only_remembered_on_user_prompt: d.device_only_remembered_on_user_prompt(),
         }),
         attributes: attributes(pool.schema_attributes(), gaps),
         identity_providers: Vec::new(),
@@ -270,33 +276,7 @@ fn verifiable(attributes: &[VerifiedAttributeType]) -> Vec<VerifiableAttribute> 
         .collect()
 }
 
-fn verification(pool: &UserPoolType) -> Verification {
-    let template = pool.verification_message_template();
-    let link = template.and_then(|t| t.default_email_option())
-        == Some(&DefaultEmailOptionType::ConfirmWithLink);
-    let nonempty = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_owned);
-    let defaults = VerificationMessage::default();
-    let message = if link {
-        VerificationMessage {
-            style: MessageStyle::Link,
-            subject: nonempty(template.and_then(|t| t.email_subject_by_link()))
-                .unwrap_or_else(|| "Your verification link".to_owned()),
-            body: nonempty(template.and_then(|t| t.email_message_by_link())).unwrap_or_else(|| {
-                "Please click the link below to verify your email address. {##Verify Email##}"
-                    .to_owned()
-            }),
-        }
-    } else {
-        VerificationMessage {
-            style: MessageStyle::Code,
-            subject: nonempty(template.and_then(|t| t.email_subject()))
-                .or_else(|| nonempty(pool.email_verification_subject()))
-                .unwrap_or(defaults.subject),
-            body: nonempty(template.and_then(|t| t.email_message()))
-                .or_else(|| nonempty(pool.email_verification_message()))
-                .unwrap_or(defaults.body),
-        }
-    };
+fn verification(pool: &UserPoolType, gaps: &mut Gaps) -> Verification {
     let account_recovery = pool
         .account_recovery_setting()
         .map(|s| {
@@ -325,9 +305,90 @@ fn verification(pool: &UserPoolType) -> Verification {
             .user_attribute_update_settings()
             .map(|s| verifiable(s.attributes_require_verification_before_update()))
             .unwrap_or_default(),
-        message,
+        message: verification_email(pool, gaps),
         account_recovery,
     }
+}
+
+/// The verification email as the pool has it: no message in either form is Cognito's own
+/// (`cognito_default`); otherwise the message of the style Cognito sends, and the other
+/// style's message when the pool keeps one.
+fn verification_email(pool: &UserPoolType, gaps: &mut Gaps) -> VerificationEmail {
+    let template = pool.verification_message_template();
+    let nonempty = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_owned);
+    // The code message, from the template or its legacy fields, which Cognito keeps equal.
+    let code_subject = nonempty(template.and_then(|t| t.email_subject()))
+        .or_else(|| nonempty(pool.email_verification_subject()));
+    let code_body = nonempty(template.and_then(|t| t.email_message()))
+        .or_else(|| nonempty(pool.email_verification_message()));
+    let link_subject = nonempty(template.and_then(|t| t.email_subject_by_link()));
+    let link_body = nonempty(template.and_then(|t| t.email_message_by_link()));
+    let link = template.and_then(|t| t.default_email_option())
+        == Some(&DefaultEmailOptionType::ConfirmWithLink);
+    let (style, subject, body, other_subject, other_body) = if link {
+        (
+            MessageStyle::Link,
+            // Cognito's link message where the pool states none.
+            link_subject.unwrap_or_else(|| "Your verification link".to_owned()),
+            link_body.unwrap_or_else(|| {
+                "Please click the link below to verify your email address. {##Verify Email##}"
+                    .to_owned()
+            }),
+            code_subject,
+            code_body,
+        )
+    } else {
+        if code_subject.is_none()
+            && code_body.is_none()
+            && link_subject.is_none()
+            && link_body.is_none()
+        {
+            return VerificationEmail::CognitoDefault;
+        }
+        let defaults = VerificationMessage::default();
+        if code_subject.is_none() || code_body.is_none() {
+            gaps.add(
+                "VerificationMessageTemplate",
+                format!(
+                    "a code message without its {}",
+                    if code_subject.is_none() {
+                        "subject"
+                    } else {
+                        "body"
+                    }
+                ),
+                "the spec's message has both; poolctl's default stands in for the missing one",
+            );
+        }
+        (
+            MessageStyle::Code,
+            code_subject.unwrap_or(defaults.subject),
+            code_body.unwrap_or(defaults.body),
+            link_subject,
+            link_body,
+        )
+    };
+    let other_style = match (other_subject, other_body) {
+        (Some(subject), Some(body)) => Some(StyleMessage { subject, body }),
+        (None, None) => None,
+        (subject, _) => {
+            gaps.add(
+                "VerificationMessageTemplate",
+                format!(
+                    "the other style's message has only its {}",
+                    if subject.is_some() { "subject" } else { "body" }
+                ),
+                "the spec keeps the other style's message whole, subject and body",
+            );
+            None
+        }
+    };
+    VerificationEmail::Message(VerificationMessage {
+        style,
+        subject,
+        body,
+        other_style,
+    })
 }
 
 /// Cognito's own password policy where the live pool states none (a pool created without
@@ -432,7 +493,13 @@ fn attributes(schema: &[SchemaAttributeType], gaps: &mut Gaps) -> Attributes {
         };
         let required = attribute.required().unwrap_or(false);
         let mutable = attribute.mutable().unwrap_or(true);
-        if let Some(custom) = name.strip_prefix("custom:") {
+        // A developer-only attribute is `dev:custom:<name>` (the emulator writes `dev:<name>`).
+        let developer_only = name.starts_with("dev:");
+        let custom = name
+            .strip_prefix("dev:")
+            .map(|rest| rest.strip_prefix("custom:").unwrap_or(rest))
+            .or_else(|| name.strip_prefix("custom:"));
+        if let Some(custom) = custom {
             let kind = match attribute.attribute_data_type() {
                 Some(AttributeDataType::Number) => CustomAttributeType::Number,
                 Some(AttributeDataType::Boolean) => CustomAttributeType::Boolean,
@@ -452,21 +519,27 @@ fn attributes(schema: &[SchemaAttributeType], gaps: &mut Gaps) -> Attributes {
                     max_length: parse_u(strings.and_then(|s| s.max_length())),
                     min_value: parse_i(numbers.and_then(|n| n.min_value())),
                     max_value: parse_i(numbers.and_then(|n| n.max_value())),
+                    developer_only: developer_only
+                        || attribute.developer_only_attribute() == Some(true),
                 },
-            );
-        } else if name.starts_with("dev:") || attribute.developer_only_attribute() == Some(true) {
-            gaps.add(
-                format!("Schema attribute {name}"),
-                "developer-only",
-                "the spec has no developer-only attributes",
             );
         } else if STANDARD_ATTRIBUTES.contains(&name) {
             // Standard attributes left at Cognito's defaults stay out of the spec, as they
-            // stay out of the template.
-            if required || !mutable {
-                attributes
-                    .standard
-                    .insert(name.to_owned(), StandardAttribute { required, mutable });
+            // stay out of the template; so do lengths that are Cognito's.
+            let (default_min, default_max) = standard_length_default(name);
+            let strings = attribute.string_attribute_constraints();
+            let length = |value: Option<&str>, default: u32| {
+                value
+                    .and_then(|v| v.parse::<u32>().ok())
+                    .filter(|v| *v != default)
+            };
+            let standard = StandardAttribute {
+                min_length: length(strings.and_then(|s| s.min_length()), default_min),
+                max_length: length(strings.and_then(|s| s.max_length()), default_max),
+                ..StandardAttribute::new(required, mutable)
+            };
+            if standard != StandardAttribute::new(false, true) {
+                attributes.standard.insert(name.to_owned(), standard);
             }
         } else if name != "sub" && !VERIFICATION_ATTRIBUTES.contains(&name) {
             gaps.add(
@@ -570,21 +643,6 @@ fn other_settings(pool: &UserPoolType, gaps: &mut Gaps) {
         .filter(|t| t.as_str() != "ORIGINAL")
     {
         gaps.add("IssuerConfiguration.Type", issuer.as_str(), NO_FIELD);
-    }
-    if let Some(device) = pool.device_configuration() {
-        if device.challenge_required_on_new_device()
-            || device.device_only_remembered_on_user_prompt()
-        {
-            gaps.add(
-                "DeviceConfiguration",
-                format!(
-                    "ChallengeRequiredOnNewDevice={}, DeviceOnlyRememberedOnUserPrompt={}",
-                    device.challenge_required_on_new_device(),
-                    device.device_only_remembered_on_user_prompt()
-                ),
-                NO_FIELD,
-            );
-        }
     }
 }
 

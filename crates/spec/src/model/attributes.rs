@@ -42,6 +42,24 @@ pub struct StandardAttribute {
     /// It can change after sign-up. Must be true for any attribute an identity provider maps.
     #[serde(default = "yes")]
     pub mutable: bool,
+    /// Minimum length, for a string attribute (Cognito's default: 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u32>,
+    /// Maximum length, for a string attribute, at most 2048 (Cognito's default: 2048).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+}
+
+impl StandardAttribute {
+    /// Required and mutable as given, with Cognito's lengths.
+    pub fn new(required: bool, mutable: bool) -> Self {
+        Self {
+            required,
+            mutable,
+            min_length: None,
+            max_length: None,
+        }
+    }
 }
 
 /// A custom attribute.
@@ -66,6 +84,11 @@ pub struct CustomAttribute {
     /// For numbers: maximum value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_value: Option<i64>,
+    /// A developer-only attribute (`DeveloperOnlyAttribute`, named `dev:custom:<name>`): only
+    /// administrator API calls with AWS credentials read and write it, never a user or a
+    /// client. Legacy: AWS recommends a client's `write_attributes` instead. Default: `false`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub developer_only: bool,
 }
 
 /// A custom attribute's type.
@@ -98,6 +121,19 @@ pub const STANDARD_ATTRIBUTES: &[&str] = &[
     "website",
     "zoneinfo",
 ];
+
+/// The length limits Cognito gives a standard string attribute that states none:
+/// `(min, max)`. The one table of them: import leaves these out of a spec.
+pub fn standard_length_default(name: &str) -> (u32, u32) {
+    match name {
+        "birthdate" => (10, 10),
+        "sub" => (1, 2048),
+        _ => (0, 2048),
+    }
+}
+
+/// Standard attributes whose type is not a string, so they take no length.
+pub const NON_STRING_STANDARD_ATTRIBUTES: &[&str] = &["updated_at"];
 
 /// Verification flags: readable user attributes that are never part of the pool schema.
 pub const VERIFICATION_ATTRIBUTES: &[&str] = &["email_verified", "phone_number_verified"];

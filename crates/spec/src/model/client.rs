@@ -203,6 +203,49 @@ pub enum AuthFlow {
     AdminUserPassword,
     Custom,
     UserAuth,
+    /// Legacy `ADMIN_NO_SRP_AUTH` (today's `admin_user_password`). Legacy names stand alone:
+    /// a client lists legacy flows or the others, and refreshes tokens without
+    /// `ALLOW_REFRESH_TOKEN_AUTH`.
+    LegacyAdminNoSrp,
+    /// Legacy `CUSTOM_AUTH_FLOW_ONLY` (today's `custom`).
+    LegacyCustomAuthFlowOnly,
+    /// Legacy `USER_PASSWORD_AUTH` (today's `user_password`).
+    LegacyUserPassword,
+}
+
+impl AuthFlow {
+    /// Whether this is one of the flow names Cognito had before the `ALLOW_` ones.
+    pub fn is_legacy(self) -> bool {
+        matches!(
+            self,
+            Self::LegacyAdminNoSrp | Self::LegacyCustomAuthFlowOnly | Self::LegacyUserPassword
+        )
+    }
+
+    /// The flow as today's name: a legacy name's `ALLOW_` form, any other as it is. What a
+    /// rule asks when it asks whether a client signs in some way.
+    pub fn current(self) -> Self {
+        match self {
+            Self::LegacyAdminNoSrp => Self::AdminUserPassword,
+            Self::LegacyCustomAuthFlowOnly => Self::Custom,
+            Self::LegacyUserPassword => Self::UserPassword,
+            other => other,
+        }
+    }
+
+    /// The spec's word for it, as `check` quotes it.
+    pub fn spec_name(self) -> &'static str {
+        match self {
+            Self::UserSrp => "user_srp",
+            Self::UserPassword => "user_password",
+            Self::AdminUserPassword => "admin_user_password",
+            Self::Custom => "custom",
+            Self::UserAuth => "user_auth",
+            Self::LegacyAdminNoSrp => "legacy_admin_no_srp",
+            Self::LegacyCustomAuthFlowOnly => "legacy_custom_auth_flow_only",
+            Self::LegacyUserPassword => "legacy_user_password",
+        }
+    }
 }
 
 /// Token lifetimes.
@@ -215,9 +258,31 @@ pub struct TokenValidity {
     /// ID token lifetime in minutes, 5 to 1440.
     #[serde(default = "default_token_minutes")]
     pub id_minutes: u32,
-    /// Refresh token lifetime in days, 1 to 3650.
-    #[serde(default = "default_refresh_days")]
-    pub refresh_days: u32,
+    /// Refresh token lifetime in days, 1 to 3650. Default: 30, unless `refresh_hours` is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_days: Option<u32>,
+    /// Refresh token lifetime in hours, 1 to 87600, in place of `refresh_days` (for a lifetime
+    /// that is not whole days, or a client that counts it in hours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_hours: Option<u32>,
+}
+
+/// A refresh token lifetime in its unit (`RefreshTokenValidity`, `TokenValidityUnits`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshLifetime {
+    Days(u32),
+    Hours(u32),
+}
+
+impl TokenValidity {
+    /// The refresh token lifetime in effect: as written, else 30 days. The one reading of
+    /// `refresh_days` and `refresh_hours`: validation checks it and the template renders it.
+    pub fn refresh_lifetime(&self) -> RefreshLifetime {
+        match (self.refresh_days, self.refresh_hours) {
+            (None, Some(hours)) => RefreshLifetime::Hours(hours),
+            (days, _) => RefreshLifetime::Days(days.unwrap_or_else(default_refresh_days)),
+        }
+    }
 }
 
 fn default_token_minutes() -> u32 {
@@ -233,7 +298,8 @@ impl Default for TokenValidity {
         Self {
             access_minutes: default_token_minutes(),
             id_minutes: default_token_minutes(),
-            refresh_days: default_refresh_days(),
+            refresh_days: None,
+            refresh_hours: None,
         }
     }
 }

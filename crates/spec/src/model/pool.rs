@@ -78,6 +78,11 @@ pub struct PoolSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threat_protection: Option<ThreatProtection>,
 
+    /// Device tracking (`DeviceConfiguration`): Cognito remembers the devices users sign in
+    /// from. Unset: no device is remembered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<DeviceTracking>,
+
     /// Standard and custom user attributes. Existing attributes cannot be changed once the
     /// pool is deployed.
     #[serde(default)]
@@ -407,9 +412,12 @@ pub struct Verification {
     #[serde(default = "default_auto_verify")]
     pub keep_original_until_verified: Vec<VerifiableAttribute>,
 
-    /// The verification email.
+    /// The verification email: a mapping with `style`, `subject` and `body` (poolctl's code
+    /// message when left out), or `cognito_default`, which renders no email message so that
+    /// Cognito sends its own (what a pool created without one has; import writes it).
     #[serde(default)]
-    pub message: VerificationMessage,
+    #[schemars(with = "VerificationEmailDoc")]
+    pub message: VerificationEmail,
 
     /// How users recover their account, in order of priority.
     #[serde(default = "default_recovery")]
@@ -429,7 +437,7 @@ impl Default for Verification {
         Self {
             auto_verify: default_auto_verify(),
             keep_original_until_verified: default_auto_verify(),
-            message: VerificationMessage::default(),
+            message: VerificationEmail::default(),
             account_recovery: default_recovery(),
         }
     }
@@ -463,12 +471,92 @@ impl VerifiableAttribute {
     }
 }
 
+/// The verification email: the pool's own message, or Cognito's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerificationEmail {
+    /// No email message in the template (`cognito_default`): Cognito sends its own code
+    /// message.
+    CognitoDefault,
+    /// The message as the spec writes it (poolctl's code message by default).
+    Message(VerificationMessage),
+}
+
+impl Default for VerificationEmail {
+    fn default() -> Self {
+        Self::Message(VerificationMessage::default())
+    }
+}
+
+impl VerificationEmail {
+    /// The spec's own message; `None` for Cognito's.
+    pub fn message(&self) -> Option<&VerificationMessage> {
+        match self {
+            Self::CognitoDefault => None,
+            Self::Message(message) => Some(message),
+        }
+    }
+}
+
+/// The word that stands for Cognito's own verification email.
+const COGNITO_DEFAULT: &str = "cognito_default";
+
+/// The written form of `verification.message`, for the JSON Schema.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub(crate) enum VerificationEmailDoc {
+    CognitoDefault(CognitoDefaultWord),
+    Message(VerificationMessage),
+}
+
+/// `cognito_default`: Cognito's own verification email.
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub(crate) enum CognitoDefaultWord {
+    CognitoDefault,
+}
+
+impl Serialize for VerificationEmail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CognitoDefault => serializer.serialize_str(COGNITO_DEFAULT),
+            Self::Message(message) => message.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for VerificationEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{self, MapAccess, Visitor};
+        struct EmailVisitor;
+        impl<'de> Visitor<'de> for EmailVisitor {
+            type Value = VerificationEmail;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`cognito_default` or a mapping with `style`, `subject` and `body`")
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<VerificationEmail, E> {
+                if value == COGNITO_DEFAULT {
+                    Ok(VerificationEmail::CognitoDefault)
+                } else {
+                    Err(E::unknown_variant(value, &[COGNITO_DEFAULT]))
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<VerificationEmail, A::Error> {
+                VerificationMessage::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(VerificationEmail::Message)
+            }
+        }
+        deserializer.deserialize_any(EmailVisitor)
+    }
+}
+
 /// The verification email's content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerificationMessage {
     /// `code`: the body must contain `{####}`; `link`: the body must contain a link
-    /// placeholder `{##Click here##}`.
+    /// placeholder `{##Click here##}`. Which message Cognito sends (`DefaultEmailOption`).
     #[serde(default)]
     pub style: MessageStyle,
     /// The email subject.
@@ -476,6 +564,21 @@ pub struct VerificationMessage {
     pub subject: String,
     /// The email body.
     #[serde(default = "default_body")]
+    pub body: String,
+    /// The other style's message, which Cognito keeps beside the one it sends (a link pool's
+    /// code message, say): `{ subject, body }`, its body with the other style's placeholder.
+    /// Unset: the template sets none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_style: Option<StyleMessage>,
+}
+
+/// A subject and body of the verification email's other style.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StyleMessage {
+    /// The email subject.
+    pub subject: String,
+    /// The email body.
     pub body: String,
 }
 
@@ -493,6 +596,7 @@ impl Default for VerificationMessage {
             style: MessageStyle::Code,
             subject: default_subject(),
             body: default_body(),
+            other_style: None,
         }
     }
 }
@@ -609,6 +713,21 @@ pub struct CustomDomain {
     pub name: String,
     /// ARN of the ACM certificate for it (must be in us-east-1).
     pub certificate_arn: String,
+}
+
+/// Device tracking (`DeviceConfiguration`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceTracking {
+    /// A remembered device may stand in for the second factor at sign-in, so that MFA is asked
+    /// for on new devices only (`ChallengeRequiredOnNewDevice`).
+    #[serde(default)]
+    pub challenge_required_on_new_device: bool,
+    /// Remember a device only when the user chooses to (the app's `UpdateDeviceStatus`), not
+    /// every device the app confirms (`ConfirmDevice`) (`DeviceOnlyRememberedOnUserPrompt`).
+    /// Default: `false`.
+    #[serde(default)]
+    pub only_remembered_on_user_prompt: bool,
 }
 
 /// Protection of the pool and its users.

@@ -2,7 +2,10 @@
 //! attribute exist, can it change after sign-up).
 
 use crate::locate::child_path;
-use crate::model::{CustomAttributeType, STANDARD_ATTRIBUTES, VERIFICATION_ATTRIBUTES};
+use crate::model::{
+    CustomAttributeType, NON_STRING_STANDARD_ATTRIBUTES, STANDARD_ATTRIBUTES,
+    VERIFICATION_ATTRIBUTES,
+};
 
 use super::Checker;
 
@@ -29,6 +32,18 @@ impl Checker<'_> {
                     )
                 };
                 self.error_at_key(path, format!("`{name}` is not a standard attribute"), help);
+            } else {
+                let attribute = &self.spec.attributes.standard[name];
+                let lengths = attribute.min_length.is_some() || attribute.max_length.is_some();
+                if lengths && NON_STRING_STANDARD_ATTRIBUTES.contains(&name.as_str()) {
+                    self.error(
+                        format!("{path}.min_length"),
+                        format!("`{name}` is not a string: length limits apply to string attributes only"),
+                        "remove `min_length`/`max_length`",
+                    );
+                } else {
+                    self.lengths(&path, attribute.min_length, attribute.max_length);
+                }
             }
         }
         for (name, attribute) in &self.spec.attributes.custom {
@@ -79,33 +94,7 @@ impl Checker<'_> {
                     "remove `min_value`/`max_value`, or make the attribute `type: number`",
                 );
             }
-            if let Some(min) = attribute.min_length {
-                if min > 2048 {
-                    self.error(
-                        format!("{path}.min_length"),
-                        format!("min_length {min} is more than Cognito's limit of 2048"),
-                        "use a value up to 2048",
-                    );
-                }
-            }
-            if let Some(max) = attribute.max_length {
-                if max > 2048 {
-                    self.error(
-                        format!("{path}.max_length"),
-                        format!("max_length {max} is more than Cognito's limit of 2048"),
-                        "use a value up to 2048",
-                    );
-                }
-            }
-            if let (Some(min), Some(max)) = (attribute.min_length, attribute.max_length) {
-                if min > max {
-                    self.error(
-                        format!("{path}.min_length"),
-                        format!("min_length {min} exceeds max_length {max}"),
-                        "make min_length <= max_length",
-                    );
-                }
-            }
+            self.lengths(&path, attribute.min_length, attribute.max_length);
             if let (Some(min), Some(max)) = (attribute.min_value, attribute.max_value) {
                 if min > max {
                     self.error(
@@ -114,6 +103,45 @@ impl Checker<'_> {
                         "make min_value <= max_value",
                     );
                 }
+            }
+            if attribute.developer_only {
+                self.warning(
+                    format!("{path}.developer_only"),
+                    format!("`dev:custom:{name}` is a developer-only attribute, a legacy form: only administrator calls with AWS credentials read or write it"),
+                    "for a new attribute, leave developer_only out and keep it out of the clients' write_attributes",
+                );
+            }
+        }
+    }
+
+    /// A string attribute's length limits: each at most 2048, the minimum not above the
+    /// maximum.
+    fn lengths(&mut self, path: &str, min_length: Option<u32>, max_length: Option<u32>) {
+        if let Some(min) = min_length {
+            if min > 2048 {
+                self.error(
+                    format!("{path}.min_length"),
+                    format!("min_length {min} is more than Cognito's limit of 2048"),
+                    "use a value up to 2048",
+                );
+            }
+        }
+        if let Some(max) = max_length {
+            if max > 2048 {
+                self.error(
+                    format!("{path}.max_length"),
+                    format!("max_length {max} is more than Cognito's limit of 2048"),
+                    "use a value up to 2048",
+                );
+            }
+        }
+        if let (Some(min), Some(max)) = (min_length, max_length) {
+            if min > max {
+                self.error(
+                    format!("{path}.min_length"),
+                    format!("min_length {min} exceeds max_length {max}"),
+                    "make min_length <= max_length",
+                );
             }
         }
     }
@@ -128,7 +156,13 @@ impl Checker<'_> {
     /// Whether `attribute` (as clients and mappings write it) exists in this pool.
     pub(super) fn attribute_exists(&self, attribute: &str) -> bool {
         match attribute.strip_prefix("custom:") {
-            Some(custom) => self.spec.attributes.custom.contains_key(custom),
+            // A developer-only attribute is no client's to read or write.
+            Some(custom) => self
+                .spec
+                .attributes
+                .custom
+                .get(custom)
+                .is_some_and(|a| !a.developer_only),
             None => STANDARD_ATTRIBUTES.contains(&attribute),
         }
     }

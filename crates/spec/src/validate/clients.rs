@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{
-    AppClient, ManagedLogin, OAuthFlow, ResourceServer, COGNITO_PROVIDER, VERIFICATION_ATTRIBUTES,
+    AppClient, ManagedLogin, OAuthFlow, RefreshLifetime, ResourceServer, COGNITO_PROVIDER,
+    VERIFICATION_ATTRIBUTES,
 };
 
 use super::Checker;
@@ -236,6 +237,39 @@ impl Checker<'_> {
             }
             seen.push(*flow);
         }
+        self.client_legacy_flows(&base, client);
+    }
+
+    /// Cognito's flow names from before the `ALLOW_` ones: accepted as they are, never mixed
+    /// with today's, and with refresh tokens always allowed.
+    fn client_legacy_flows(&mut self, base: &str, client: &AppClient) {
+        let Some(legacy) = client.auth_flows.iter().find(|f| f.is_legacy()) else {
+            return;
+        };
+        let legacy_name = legacy.spec_name();
+        let current_name = legacy.current().spec_name();
+        if let Some(other) = client.auth_flows.iter().find(|f| !f.is_legacy()) {
+            self.error(
+                format!("{base}.auth_flows"),
+                format!(
+                    "`{legacy_name}` is a legacy flow name and `{}` is not: Cognito refuses a client that mixes the two kinds",
+                    other.spec_name()
+                ),
+                "use today's names only (`legacy_admin_no_srp` is `admin_user_password`, `legacy_custom_auth_flow_only` is `custom`, `legacy_user_password` is `user_password`)",
+            );
+        } else if !client.refresh_token_auth {
+            self.error(
+                format!("{base}.refresh_token_auth"),
+                "a client with legacy flow names always allows refresh tokens: `refresh_token_auth: false` cannot hold",
+                "remove `refresh_token_auth: false`, or use today's flow names",
+            );
+        } else {
+            self.warning(
+                format!("{base}.auth_flows"),
+                format!("`{legacy_name}` is a legacy flow name, which Cognito keeps for clients made before the `ALLOW_` names"),
+                format!("use `{current_name}` (with refresh_token_auth, on by default) in place of the legacy names"),
+            );
+        }
     }
 
     fn client_attributes(&mut self, i: usize, client: &AppClient) {
@@ -330,21 +364,41 @@ impl Checker<'_> {
                 );
             }
         }
-        if !(1..=3650).contains(&t.refresh_days) {
+        if t.refresh_days.is_some() && t.refresh_hours.is_some() {
             self.error(
-                format!("{base}.refresh_days"),
-                format!(
-                    "refresh_days: {} days is outside Cognito's range 1 to 3650",
-                    t.refresh_days
-                ),
-                "use 1 to 3650 days",
+                format!("{base}.refresh_hours"),
+                "refresh_days and refresh_hours both set the refresh token lifetime",
+                "keep one of them",
             );
-        } else if u64::from(t.refresh_days) * 1440 <= u64::from(t.access_minutes.max(t.id_minutes))
-        {
+            return;
+        }
+        let (field, minutes, in_range) = match t.refresh_lifetime() {
+            RefreshLifetime::Days(days) => (
+                "refresh_days",
+                u64::from(days) * 1440,
+                (1..=3650).contains(&days),
+            ),
+            RefreshLifetime::Hours(hours) => (
+                "refresh_hours",
+                u64::from(hours) * 60,
+                (1..=87_600).contains(&hours),
+            ),
+        };
+        if !in_range {
+            let (value, unit, range) = match t.refresh_lifetime() {
+                RefreshLifetime::Days(days) => (days, "days", "1 to 3650"),
+                RefreshLifetime::Hours(hours) => (hours, "hours", "1 to 87600"),
+            };
             self.error(
-                format!("{base}.refresh_days"),
-                "refresh_days: the refresh token must outlive the access and ID tokens",
-                "raise refresh_days or lower access_minutes/id_minutes",
+                format!("{base}.{field}"),
+                format!("{field}: {value} {unit} is outside Cognito's range {range}"),
+                format!("use {range} {unit}"),
+            );
+        } else if minutes <= u64::from(t.access_minutes.max(t.id_minutes)) {
+            self.error(
+                format!("{base}.{field}"),
+                format!("{field}: the refresh token must outlive the access and ID tokens"),
+                format!("raise {field} or lower access_minutes/id_minutes"),
             );
         }
     }

@@ -71,7 +71,7 @@ impl Checker<'_> {
                 .spec
                 .clients
                 .iter()
-                .any(|c| c.auth_flows.contains(&AuthFlow::Custom))
+                .any(|c| c.auth_flows.iter().any(|f| f.current() == AuthFlow::Custom))
         {
             self.warning(
                 "triggers.define_auth_challenge",
@@ -108,9 +108,12 @@ impl Checker<'_> {
         }
         if triggers.user_migration.is_some()
             && !self.spec.clients.iter().any(|c| {
-                c.auth_flows
-                    .iter()
-                    .any(|f| matches!(f, AuthFlow::UserPassword | AuthFlow::AdminUserPassword))
+                c.auth_flows.iter().any(|f| {
+                    matches!(
+                        f.current(),
+                        AuthFlow::UserPassword | AuthFlow::AdminUserPassword
+                    )
+                })
             })
         {
             self.warning(

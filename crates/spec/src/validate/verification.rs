@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{MessageStyle, RecoveryMechanism, VerifiableAttribute};
+use crate::model::{MessageStyle, RecoveryMechanism, VerifiableAttribute, VerificationMessage};
 
 use super::Checker;
 
@@ -49,41 +49,9 @@ impl Checker<'_> {
             );
         }
 
-        // The message.
-        let message = &v.message;
-        match message.style {
-            MessageStyle::Code if !message.body.contains("{####}") => self.error(
-                "verification.message.body",
-                "a code verification message must contain the code placeholder `{####}`; Cognito rejects the pool otherwise",
-                "put `{####}` in the body, e.g. \"Your verification code is {####}\"",
-            ),
-            MessageStyle::Link if !has_link_placeholder(&message.body) => self.error(
-                "verification.message.body",
-                "a link verification message must contain a link placeholder `{##...##}`; Cognito rejects the pool otherwise",
-                "put the link text between `{##` and `##}` in the body, e.g. \"{##Verify your email##}\"",
-            ),
-            _ => {}
-        }
-        if message.style == MessageStyle::Link && self.spec.domain.is_none() {
-            self.warning(
-                "verification.message.style",
-                "verification links point at the pool's hosted domain, and this pool has no `domain`",
-                "add a `domain`, or use `style: code`",
-            );
-        }
-        if message.subject.trim().is_empty() || message.subject.chars().count() > 140 {
-            self.error(
-                "verification.message.subject",
-                "the subject must have 1 to 140 characters",
-                "write a short subject such as \"Your verification code\"",
-            );
-        }
-        if message.body.chars().count() > 20_000 {
-            self.error(
-                "verification.message.body",
-                "the body is longer than 20000 characters",
-                "shorten it",
-            );
+        // The message; Cognito's own needs no check.
+        if let Some(message) = v.message.message() {
+            self.verification_message(message);
         }
 
         // Account recovery.
@@ -155,6 +123,64 @@ impl Checker<'_> {
                     "add `email` to verification.auto_verify",
                 );
             }
+        }
+    }
+}
+
+impl Checker<'_> {
+    fn verification_message(&mut self, message: &VerificationMessage) {
+        let base = "verification.message";
+        self.message_text(base, message.style, &message.subject, &message.body);
+        if message.style == MessageStyle::Link && self.spec.domain.is_none() {
+            self.warning(
+                format!("{base}.style"),
+                "verification links point at the pool's hosted domain, and this pool has no `domain`",
+                "add a `domain`, or use `style: code`",
+            );
+        }
+        if let Some(other) = &message.other_style {
+            let style = match message.style {
+                MessageStyle::Code => MessageStyle::Link,
+                MessageStyle::Link => MessageStyle::Code,
+            };
+            self.message_text(
+                &format!("{base}.other_style"),
+                style,
+                &other.subject,
+                &other.body,
+            );
+        }
+    }
+
+    /// A verification email of `style`: the placeholder Cognito requires and the lengths it
+    /// takes.
+    fn message_text(&mut self, base: &str, style: MessageStyle, subject: &str, body: &str) {
+        match style {
+            MessageStyle::Code if !body.contains("{####}") => self.error(
+                format!("{base}.body"),
+                "a code verification message must contain the code placeholder `{####}`; Cognito rejects the pool otherwise",
+                "put `{####}` in the body, e.g. \"Your verification code is {####}\"",
+            ),
+            MessageStyle::Link if !has_link_placeholder(body) => self.error(
+                format!("{base}.body"),
+                "a link verification message must contain a link placeholder `{##...##}`; Cognito rejects the pool otherwise",
+                "put the link text between `{##` and `##}` in the body, e.g. \"{##Verify your email##}\"",
+            ),
+            _ => {}
+        }
+        if subject.trim().is_empty() || subject.chars().count() > 140 {
+            self.error(
+                format!("{base}.subject"),
+                "the subject must have 1 to 140 characters",
+                "write a short subject such as \"Your verification code\"",
+            );
+        }
+        if body.chars().count() > 20_000 {
+            self.error(
+                format!("{base}.body"),
+                "the body is longer than 20000 characters",
+                "shorten it",
+            );
         }
     }
 }

@@ -1,7 +1,7 @@
 //! App clients (`Client<Name>`).
 
 use serde_json::{json, Map, Value};
-use spec::{Analytics, AppClient, AuthFlow, OAuthFlow, COGNITO_PROVIDER};
+use spec::{Analytics, AppClient, AuthFlow, OAuthFlow, RefreshLifetime, COGNITO_PROVIDER};
 
 use crate::intrinsic::reference;
 
@@ -44,11 +44,16 @@ pub(super) fn app_client(cx: &Context, client: &AppClient) -> Value {
             AuthFlow::AdminUserPassword => "ALLOW_ADMIN_USER_PASSWORD_AUTH",
             AuthFlow::Custom => "ALLOW_CUSTOM_AUTH",
             AuthFlow::UserAuth => "ALLOW_USER_AUTH",
+            AuthFlow::LegacyAdminNoSrp => "ADMIN_NO_SRP_AUTH",
+            AuthFlow::LegacyCustomAuthFlowOnly => "CUSTOM_AUTH_FLOW_ONLY",
+            AuthFlow::LegacyUserPassword => "USER_PASSWORD_AUTH",
         })
         .collect();
     // A rotating client cannot refresh through REFRESH_TOKEN_AUTH: it refreshes through
-    // GetTokensFromRefreshToken or the token endpoint, so the flow is not offered.
-    if client.refresh_token_rotation.is_none() && client.refresh_token_auth {
+    // GetTokensFromRefreshToken or the token endpoint, so the flow is not offered. Legacy flow
+    // names refresh without it, and Cognito refuses it beside them.
+    let legacy = client.auth_flows.iter().any(|f| f.is_legacy());
+    if client.refresh_token_rotation.is_none() && client.refresh_token_auth && !legacy {
         auth_flows.push("ALLOW_REFRESH_TOKEN_AUTH");
     }
     props.insert("ExplicitAuthFlows".into(), json!(auth_flows));
@@ -62,10 +67,14 @@ pub(super) fn app_client(cx: &Context, client: &AppClient) -> Value {
     let tokens = &client.tokens;
     props.insert("AccessTokenValidity".into(), json!(tokens.access_minutes));
     props.insert("IdTokenValidity".into(), json!(tokens.id_minutes));
-    props.insert("RefreshTokenValidity".into(), json!(tokens.refresh_days));
+    let (refresh, refresh_unit) = match tokens.refresh_lifetime() {
+        RefreshLifetime::Days(days) => (days, "days"),
+        RefreshLifetime::Hours(hours) => (hours, "hours"),
+    };
+    props.insert("RefreshTokenValidity".into(), json!(refresh));
     props.insert(
         "TokenValidityUnits".into(),
-        json!({ "AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "days" }),
+        json!({ "AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": refresh_unit }),
     );
     props.insert(
         "PreventUserExistenceErrors".into(),

@@ -38,6 +38,15 @@ pub(super) fn user_pool(cx: &Context) -> Value {
     passkeys(&mut props, spec);
     mfa(&mut props, &spec.mfa);
     threat_protection(&mut props, spec);
+    if let Some(devices) = &spec.devices {
+        props.insert(
+            "DeviceConfiguration".into(),
+            json!({
+                "ChallengeRequiredOnNewDevice": devices.challenge_required_on_new_device,
+                "DeviceOnlyRememberedOnUserPrompt": devices.only_remembered_on_user_prompt,
+            }),
+        );
+    }
     if let Some(schema) = schema(&spec.attributes) {
         props.insert("Schema".into(), schema);
     }
@@ -167,29 +176,44 @@ fn verification(props: &mut Map<String, Value>, verification: &Verification) {
             json!({ "AttributesRequireVerificationBeforeUpdate": keep }),
         );
     }
-    props.insert(
-        "VerificationMessageTemplate".into(),
-        verification_message(&verification.message),
-    );
+    // Cognito's own message is no template at all (an SMS message may still add one).
+    if let Some(message) = verification.message.message() {
+        props.insert(
+            "VerificationMessageTemplate".into(),
+            verification_message(message),
+        );
+    }
     if let Some(recovery) = account_recovery(&verification.account_recovery) {
         props.insert("AccountRecoverySetting".into(), recovery);
     }
 }
 
-/// The Cognito attribute name of a verifiable attribute.
+/// The verification email: the option Cognito sends, its message, and the other style's
+/// message when the spec keeps one.
 fn verification_message(message: &VerificationMessage) -> Value {
-    match message.style {
-        MessageStyle::Code => json!({
-            "DefaultEmailOption": "CONFIRM_WITH_CODE",
-            "EmailMessage": message.body,
-            "EmailSubject": message.subject,
-        }),
-        MessageStyle::Link => json!({
-            "DefaultEmailOption": "CONFIRM_WITH_LINK",
-            "EmailMessageByLink": message.body,
-            "EmailSubjectByLink": message.subject,
-        }),
+    let (option, code, link) = match message.style {
+        MessageStyle::Code => (
+            "CONFIRM_WITH_CODE",
+            Some((&message.subject, &message.body)),
+            message.other_style.as_ref().map(|o| (&o.subject, &o.body)),
+        ),
+        MessageStyle::Link => (
+            "CONFIRM_WITH_LINK",
+            message.other_style.as_ref().map(|o| (&o.subject, &o.body)),
+            Some((&message.subject, &message.body)),
+        ),
+    };
+    let mut template = Map::new();
+    template.insert("DefaultEmailOption".into(), json!(option));
+    if let Some((subject, body)) = code {
+        template.insert("EmailMessage".into(), json!(body));
+        template.insert("EmailSubject".into(), json!(subject));
     }
+    if let Some((subject, body)) = link {
+        template.insert("EmailMessageByLink".into(), json!(body));
+        template.insert("EmailSubjectByLink".into(), json!(subject));
+    }
+    Value::Object(template)
 }
 
 /// SMS sending and the SMS messages. The verification SMS goes in the
@@ -201,8 +225,9 @@ fn sms(props: &mut Map<String, Value>, spec: &PoolSpec) {
     };
     if let Some(message) = &sms.verification_message {
         if let Some(template) = props
-            .get_mut("VerificationMessageTemplate")
-            .and_then(Value::as_object_mut)
+            .entry("VerificationMessageTemplate")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
         {
             template.insert("SmsMessage".into(), json!(message));
         }
@@ -421,9 +446,13 @@ fn schema(attributes: &Attributes) -> Option<Value> {
         if VERIFICATION_ATTRIBUTES.contains(&name.as_str()) {
             continue;
         }
-        schema.push(
-            json!({ "Name": name, "Required": attribute.required, "Mutable": attribute.mutable }),
-        );
+        let mut entry =
+            json!({ "Name": name, "Required": attribute.required, "Mutable": attribute.mutable });
+        if let Some(lengths) = string_constraints(attribute.min_length, attribute.max_length) {
+            entry["AttributeDataType"] = json!("String");
+            entry["StringAttributeConstraints"] = lengths;
+        }
+        schema.push(entry);
     }
     for (name, attribute) in &attributes.custom {
         schema.push(custom_attribute(name, attribute));
@@ -442,19 +471,14 @@ fn custom_attribute(name: &str, attribute: &CustomAttribute) -> Value {
     };
     entry.insert("AttributeDataType".into(), json!(data_type));
     entry.insert("Mutable".into(), json!(attribute.mutable));
-    // The constraint values are strings in the CloudFormation schema.
+    if attribute.developer_only {
+        entry.insert("DeveloperOnlyAttribute".into(), json!(true));
+    }
     match attribute.kind {
-        CustomAttributeType::String
-            if attribute.min_length.is_some() || attribute.max_length.is_some() =>
-        {
-            let mut c = Map::new();
-            if let Some(min) = attribute.min_length {
-                c.insert("MinLength".into(), json!(min.to_string()));
+        CustomAttributeType::String => {
+            if let Some(c) = string_constraints(attribute.min_length, attribute.max_length) {
+                entry.insert("StringAttributeConstraints".into(), c);
             }
-            if let Some(max) = attribute.max_length {
-                c.insert("MaxLength".into(), json!(max.to_string()));
-            }
-            entry.insert("StringAttributeConstraints".into(), Value::Object(c));
         }
         CustomAttributeType::Number
             if attribute.min_value.is_some() || attribute.max_value.is_some() =>
@@ -471,6 +495,19 @@ fn custom_attribute(name: &str, attribute: &CustomAttribute) -> Value {
         _ => {}
     }
     Value::Object(entry)
+}
+
+/// `StringAttributeConstraints` for the lengths given, `None` when there are none. The
+/// values are strings in the CloudFormation schema.
+fn string_constraints(min_length: Option<u32>, max_length: Option<u32>) -> Option<Value> {
+    let mut c = Map::new();
+    if let Some(min) = min_length {
+        c.insert("MinLength".into(), json!(min.to_string()));
+    }
+    if let Some(max) = max_length {
+        c.insert("MaxLength".into(), json!(max.to_string()));
+    }
+    (!c.is_empty()).then_some(Value::Object(c))
 }
 
 /// Cognito's own deletion protection; the stack's retain policy is set on the resource.
