@@ -203,7 +203,7 @@ e2e-artifacts:
 # The one test command (CI and the README): format and lint checks, cfn-lint, the Guard rules and
 # checkov on the templates, the CDK export test, then every cargo test (unit and end-to-end
 # against a private emulator; the template crate's run Guard and checkov on the coverage specs).
-# Extra arguments go to cargo test, e.g. `just test -p spec` or `just test -- --nocapture`.
+# Extra arguments go to cargo test, e.g. `just test -p poolctl-spec` or `just test -- --nocapture`.
 test *cargo_args: setup fmt-check clippy lint-templates guard checkov test-cdk e2e-artifacts
     #!/usr/bin/env bash
     set -euo pipefail
@@ -222,9 +222,9 @@ test *cargo_args: setup fmt-check clippy lint-templates guard checkov test-cdk e
 # Cognito-shaped PreSignUp events (POOLCTL_FUZZ_EVENTS); prints cases, panics and failures.
 # `cargo test` runs the same two checks with a few thousand cases. POOLCTL_FUZZ_SEED: another seed.
 fuzz:
-    POOLCTL_FUZZ_CASES="${POOLCTL_FUZZ_CASES:-1000000}" cargo test --release -q -p spec --test fuzz \
+    POOLCTL_FUZZ_CASES="${POOLCTL_FUZZ_CASES:-1000000}" cargo test --release -q -p poolctl-spec --test fuzz \
         -- --nocapture --exact mutated_specs_never_panic_and_every_error_is_located
-    POOLCTL_FUZZ_EVENTS="${POOLCTL_FUZZ_EVENTS:-1000000}" cargo test --release -q -p trigger --test properties \
+    POOLCTL_FUZZ_EVENTS="${POOLCTL_FUZZ_EVENTS:-1000000}" cargo test --release -q -p poolctl-trigger --test properties \
         -- --nocapture --exact fuzzed_events_never_panic_and_never_verify_without_a_basis
 
 # Benchmarks.
@@ -490,12 +490,12 @@ trigger-reproducible arch="x86_64": (trigger arch)
 # The trigger's tests: the policy library's, and the function's against the bootstrap inside
 # the packaged x86_64 zip.
 trigger-test: (trigger "x86_64")
-    POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" cargo test -p trigger -p lambda
+    POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" cargo test -p poolctl-trigger -p poolctl-lambda
 
 # Trigger benchmarks: the decision (criterion) and cold start of the packaged x86_64 bootstrap.
 bench-trigger: (trigger "x86_64")
-    cargo bench -p trigger --bench decision
-    POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" cargo bench -p lambda --bench cold_start
+    cargo bench -p poolctl-trigger --bench decision
+    POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" cargo bench -p poolctl-lambda --bench cold_start
 
 # ---- Deploy driver (crates/deploy, poolctl deploy/diff/destroy/outputs) ----
 
@@ -530,7 +530,7 @@ demo: setup-python setup-rust
 
 # Regenerate docs/spec-reference.md's key list from the schema (a test fails while it is stale).
 docs:
-    cargo run --quiet -p spec --example reference -- --write
+    cargo run --quiet -p poolctl-spec --example reference -- --write
 
 # ---- Review pools ----
 
