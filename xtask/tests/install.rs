@@ -214,3 +214,48 @@ fn a_version_the_mirror_does_not_have_fails_cleanly() {
         text(&output.stderr)
     );
 }
+
+/// The cargo-binstall metadata in crates/poolctl/Cargo.toml, filled in as binstall does, names
+/// the archives the release packs.
+#[test]
+fn binstall_metadata_names_the_release_archives() {
+    let manifest =
+        std::fs::read_to_string(workspace_root().join("crates/poolctl/Cargo.toml")).unwrap();
+    let value = |key: &str| -> String {
+        let section = &manifest[manifest
+            .find("[package.metadata.binstall]")
+            .expect("binstall metadata")..];
+        let line = section
+            .lines()
+            .find(|line| line.starts_with(&format!("{key} = ")))
+            .unwrap_or_else(|| panic!("no {key} in [package.metadata.binstall]"));
+        line.split_once(" = ")
+            .unwrap()
+            .1
+            .trim_matches('"')
+            .to_owned()
+    };
+    let fill = |template: &str, target: &str| {
+        template
+            .replace("{ repo }", "https://github.com/poolctl/poolctl")
+            .replace("{ name }", "poolctl")
+            .replace("{ version }", VERSION)
+            .replace("{ target }", target)
+            .replace("{ bin }", "poolctl")
+            .replace("{ binary-ext }", "")
+    };
+    assert_eq!(value("pkg-fmt"), "tgz");
+    for target in TARGETS {
+        assert_eq!(
+            fill(&value("pkg-url"), target),
+            format!(
+                "https://github.com/poolctl/poolctl/releases/download/v{VERSION}/{}",
+                dist::archive_name(VERSION, target)
+            )
+        );
+        assert_eq!(
+            fill(&value("bin-dir"), target),
+            format!("{}/{}", dist::archive_stem(VERSION, target), dist::BINARY)
+        );
+    }
+}
