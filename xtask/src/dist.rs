@@ -295,7 +295,7 @@ mod tests {
         std::fs::write(&readme, "# poolctl\n").unwrap();
         let (first, sha) = package(
             &binary,
-            &[readme.clone()],
+            std::slice::from_ref(&readme),
             "0.0.1",
             "x86_64-unknown-linux-musl",
             &dir.join("a"),
