@@ -496,9 +496,12 @@ dist: setup-dist
         {{ prepend("--target ", rust_targets) }}
 
 # The published crates package and build as crates.io would build them (`cargo package`
-# verifies each in target/package: a debug build of the AWS SDK, minutes; not in `just test`).
+# verifies each from its .crate; not in `just test`: each crate's own dependency set is built
+# again, minutes). The workspace's dev profile, which a packaged manifest leaves out, is given
+# on the command line so dependencies built for the tests are reused where features agree.
 package-check:
-    cargo package --workspace --locked --exclude e2e --exclude xtask --exclude poolctl-lambda
+    cargo package --workspace --locked --exclude e2e --exclude xtask --exclude poolctl-lambda \
+        --config 'profile.dev.debug="line-tables-only"' --config 'profile.dev.package."*".debug=false'
 
 # shellcheck over install.sh, x and .ci/run.
 lint-release: setup-dist
