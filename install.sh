@@ -117,6 +117,7 @@ main() {
         *) fail "unknown argument '$1' (see --help)" ;;
     esac
 
+    [ -n "${POOLCTL_INSTALL_DIR:-}" ] || [ -n "${HOME:-}" ] || fail "HOME is not set: set POOLCTL_INSTALL_DIR"
     version=$(resolve_version)
     case "$version" in
         *[!A-Za-z0-9.+-]* | "") fail "'$version' is not a version" ;;
