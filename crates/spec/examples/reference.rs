@@ -1,6 +1,6 @@
 //! The pool spec reference's key list (docs/spec-reference.md), generated from the JSON Schema.
 //!
-//! `cargo run -p spec --example reference` prints it; with `--write` it replaces the text
+//! `cargo run -p poolctl-spec --example reference` prints it; with `--write` it replaces the text
 //! between the markers in docs/spec-reference.md (`just docs`).
 
 // An example program: printing the reference is its output.

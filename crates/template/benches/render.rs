@@ -1,4 +1,4 @@
-//! `cargo bench -p template --bench render`: rendering infra/pools/production.yaml (the spec
+//! `cargo bench -p poolctl-template --bench render`: rendering infra/pools/production.yaml (the spec
 //! loaded once, outside the timing) to a template and to both its YAML and JSON text.
 
 use std::hint::black_box;
