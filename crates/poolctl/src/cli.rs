@@ -152,6 +152,9 @@ pub struct RenderArgs {
     /// Print to stdout instead of writing files (YAML unless --format json).
     #[arg(long)]
     pub stdout: bool,
+    /// Render this spec environment (its overrides over the base) to `<pool>-<env>.*`.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
 }
 
 /// `--arch`: Lambda's names, from the one list of supported architectures.
@@ -193,7 +196,11 @@ pub enum SummaryFormat {
 /// What deploy-like commands share.
 #[derive(Debug, Args)]
 pub struct StackArgs {
-    /// Stack name (default: poolctl-<pool name>).
+    /// The spec environment to work in (required when the spec declares environments): its
+    /// account, region, role and overrides.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    /// Stack name (default: poolctl-<pool name>, or poolctl-<pool name>-<env>).
     #[arg(long)]
     pub stack: Option<String>,
     /// Template parameter override, KEY=VALUE (repeatable).
@@ -280,6 +287,10 @@ pub struct ExplainArgs {
     /// The pool spec. Without it, `--stack`'s pool is explained as deployed: the live pool
     /// and, from the stack's template, poolctl's PreSignUp policy.
     pub spec: Option<PathBuf>,
+    /// The spec environment (required with --stack or --prove when the spec declares
+    /// environments).
+    #[arg(long, value_name = "NAME", requires = "spec")]
+    pub env: Option<String>,
     /// The stack the pool is deployed as (default with SPEC and --prove: poolctl-<pool name>).
     #[arg(long)]
     pub stack: Option<String>,

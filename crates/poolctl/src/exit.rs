@@ -130,10 +130,16 @@ impl From<users::UsersError> for Failure {
     }
 }
 
-/// No region or credentials, a failed call, a stack without a pool: exit 1.
+/// Credentials or a region that are not the environment's are a refusal (3); no region or
+/// credentials, a failed call, a stack without a pool: exit 1.
 impl From<aws::Error> for Failure {
     fn from(error: aws::Error) -> Self {
-        Failure::error(error)
+        match error {
+            aws::Error::WrongAccount { .. } | aws::Error::WrongRegion { .. } => {
+                Failure::refused(error)
+            }
+            other => Failure::error(other),
+        }
     }
 }
 

@@ -89,7 +89,7 @@ fn errors(text: &str) -> Vec<spec::Diagnostic> {
     error
         .diagnostics
         .into_iter()
-        .filter(|d| d.is_error())
+        .filter(spec::Diagnostic::is_error)
         .collect()
 }
 

@@ -16,7 +16,7 @@ use crate::ui::prompt::ask;
 
 pub async fn run(global: &GlobalArgs, args: &DestroyArgs) -> Result<(), Failure> {
     let started = Instant::now();
-    let deployer = Deployer::new(load_aws(global).await?);
+    let deployer = Deployer::new(load_aws(global, None).await?);
     let stack = args.stack.as_str();
     if !args.yes {
         match ask(&format!("Delete stack {stack} and everything in it?")) {

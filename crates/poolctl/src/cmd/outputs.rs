@@ -8,7 +8,7 @@ use crate::inputs::load_aws;
 use crate::ui::{outputs::print_outputs, print_json};
 
 pub async fn run(global: &GlobalArgs, args: &OutputsArgs) -> Result<(), Failure> {
-    let deployer = Deployer::new(load_aws(global).await?);
+    let deployer = Deployer::new(load_aws(global, None).await?);
     let info = deployer.outputs(&args.stack).await?;
     match args.output {
         OutputFormat::Json => print_json(&serde_json::json!(info.outputs)),
