@@ -33,12 +33,18 @@ fn deploy_as(emulator: &Emulator, account: &str, spec: &Path, extra: &[&str]) ->
     args.drain(2..4);
     args.push("--yes".to_owned());
     args.extend(extra.iter().map(|s| (*s).to_owned()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    run_as(emulator, account, &args)
+}
+
+/// `poolctl ARGS` with the credentials of `account` and no region of its own.
+fn run_as(emulator: &Emulator, account: &str, args: &[&str]) -> Run {
     let mut command = poolctl(emulator);
     command
         .env("AWS_ACCESS_KEY_ID", account)
         .env_remove("AWS_REGION")
         .env_remove("AWS_DEFAULT_REGION")
-        .args(&args);
+        .args(args);
     run_on(emulator, &mut command)
 }
 
@@ -126,6 +132,13 @@ async fn the_guard_refuses_credentials_of_another_account_and_creates_nothing() 
     );
     expect_code(&run, 3, "deploy with another region than the environment's");
     assert!(run.stderr.contains("eu-west-1"), "{}", run.stderr);
+    let spec_arg = spec.to_string_lossy();
+    let args = ["destroy", "--spec", &spec_arg, "--env", "prod", "--yes"];
+    expect_code(
+        &run_as(emulator, "444444444444", &args),
+        3,
+        "destroy as another account",
+    );
 
     let stack = format!("poolctl-{pool}-prod");
     for account in ["444444444444", "555555555555"] {
@@ -219,4 +232,21 @@ async fn each_environment_lands_in_its_account_and_region_with_its_overrides() {
         described.user_pool().unwrap().domain(),
         Some(format!("{pool}-stage").as_str())
     );
+
+    // outputs and destroy find the environment's stack from the spec, through the role.
+    let spec_arg = spec.to_string_lossy();
+    let args = [
+        "outputs", "--spec", &spec_arg, "--env", "stage", "--output", "json",
+    ];
+    let shown = run_as(emulator, "111111111111", &args);
+    expect_code(&shown, 0, "outputs --spec --env stage");
+    assert_eq!(shown.json()["UserPoolId"], pool_id.as_str());
+    let args = ["destroy", "--spec", &spec_arg, "--env", "stage", "--yes"];
+    expect_code(
+        &run_as(emulator, "111111111111", &args),
+        0,
+        "destroy --env stage",
+    );
+    assert!(!stack_exists(emulator, "222222222222", "eu-west-1", &stage).await);
+    assert!(stack_exists(emulator, "111111111111", "us-east-1", &dev).await);
 }

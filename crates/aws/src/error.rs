@@ -135,7 +135,8 @@ pub enum Error {
 
     /// The credentials act in another account than the environment's: nothing was changed.
     #[error(
-        "environment {environment} is account {expected}, and these credentials act in account          {actual}; nothing was changed: use credentials (or a role_arn) of account {expected}"
+        "environment {environment} is account {expected}, and these credentials act in account \
+         {actual}; nothing was changed: use credentials (or a role_arn) of account {expected}"
     )]
     WrongAccount {
         environment: String,
@@ -145,7 +146,8 @@ pub enum Error {
 
     /// The region asked for is not the environment's: nothing was changed.
     #[error(
-        "environment {environment} is in region {expected}, and the command was given region          {actual}; nothing was changed: drop --region (and AWS_REGION), or pass --region {expected}"
+        "environment {environment} is in region {expected}, and the command was given region \
+         {actual}; nothing was changed: drop --region (and AWS_REGION), or pass --region {expected}"
     )]
     WrongRegion {
         environment: String,

@@ -264,9 +264,8 @@ pub struct DiffArgs {
 
 #[derive(Debug, Args)]
 pub struct DestroyArgs {
-    /// Stack name.
-    #[arg(long)]
-    pub stack: String,
+    #[command(flatten)]
+    pub target: StackTarget,
     /// Do not ask for confirmation (for CI).
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -274,12 +273,26 @@ pub struct DestroyArgs {
 
 #[derive(Debug, Args)]
 pub struct OutputsArgs {
-    /// Stack name.
-    #[arg(long)]
-    pub stack: String,
+    #[command(flatten)]
+    pub target: StackTarget,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
+}
+
+/// A deployed stack: named, or the default stack of a spec (in an environment).
+#[derive(Debug, Args)]
+pub struct StackTarget {
+    /// Stack name.
+    #[arg(long, required_unless_present = "spec")]
+    pub stack: Option<String>,
+    /// The pool spec whose stack this is (default stack poolctl-<pool name>[-<env>]); a spec
+    /// that declares environments needs --env, and the account guard applies.
+    #[arg(long)]
+    pub spec: Option<PathBuf>,
+    /// The spec environment (with --spec).
+    #[arg(long, value_name = "NAME", requires = "spec")]
+    pub env: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -190,6 +190,23 @@ mod tests {
     }
 
     #[test]
+    fn the_account_guard_exits_3_and_missing_credentials_exit_1() {
+        let wrong = aws::Error::WrongAccount {
+            environment: "prod".into(),
+            expected: "333333333333".into(),
+            actual: "111111111111".into(),
+        };
+        assert_eq!(Failure::from(wrong).code(), 3);
+        let region = aws::Error::WrongRegion {
+            environment: "prod".into(),
+            expected: "us-east-1".into(),
+            actual: "eu-west-1".into(),
+        };
+        assert_eq!(Failure::from(region).code(), 3);
+        assert_eq!(Failure::from(aws::Error::NoRegion).code(), 1);
+    }
+
+    #[test]
     fn other_driver_errors_exit_1() {
         let missing = DeployError::StackNotFound("poolctl-demo".into());
         assert_eq!(through_question_mark(missing).unwrap_err().code(), 1);

@@ -8,7 +8,7 @@ use aws::{Aws, AwsOptions, Target};
 use deploy::SpecDeployment;
 use spec::{NamedEnvironment, PoolSpec, Selected};
 
-use crate::cli::{ArtifactArgs, GlobalArgs, StackArgs};
+use crate::cli::{ArtifactArgs, GlobalArgs, StackArgs, StackTarget};
 use crate::exit::Failure;
 use crate::trigger_zips::{given_or_embedded, missing_zip_message};
 use crate::ui;
@@ -62,6 +62,32 @@ pub async fn load_aws(
         }),
     };
     Ok(Aws::load(&options).await?)
+}
+
+/// The AWS context and stack name of `--stack`, or of `--spec` (`--env`): a spec's default
+/// stack in its environment, with the environment's account guard.
+pub async fn stack_target(
+    global: &GlobalArgs,
+    target: &StackTarget,
+) -> Result<(Aws, String), Failure> {
+    let Some(path) = &target.spec else {
+        let stack = target.stack.clone().unwrap_or_default();
+        return Ok((load_aws(global, None).await?, stack));
+    };
+    let selected = load_spec(path, target.env.as_deref(), SpecUse::WithAws)?;
+    let deployment = SpecDeployment {
+        stack_name: target.stack.clone(),
+        spec_environment: selected
+            .environment
+            .as_ref()
+            .map(|named| named.name.clone()),
+        ..SpecDeployment::new(selected.spec)
+    };
+    let stack = deployment.stack_name()?;
+    Ok((
+        load_aws(global, selected.environment.as_ref()).await?,
+        stack,
+    ))
 }
 
 /// The trigger zip a deploy sends, when the spec has the trigger: `--trigger-zip`, else the
