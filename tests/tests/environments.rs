@@ -250,3 +250,83 @@ async fn each_environment_lands_in_its_account_and_region_with_its_overrides() {
     assert!(!stack_exists(emulator, "222222222222", "eu-west-1", &stage).await);
     assert!(stack_exists(emulator, "111111111111", "us-east-1", &dev).await);
 }
+
+#[tokio::test]
+async fn several_environments_deploy_in_turn_and_stop_after_the_tolerated_failures() {
+    let emulator = Emulator::shared();
+    let pool = unique_name("envmany");
+    let environments = format!(
+        "  alpha: {{ account: \"666666666666\", region: us-east-1 }}\n  beta:\n    account: \"777777777777\"\n    region: eu-west-1\n    role_arn: \"arn:aws:iam::777777777777:role/poolctl-deploy\"\n    overrides:\n      domain: {{ prefix: {pool}-beta }}\n  wrong: {{ account: \"888888888888\", region: us-east-1 }}\n"
+    );
+    let spec = spec_with_environments(&pool, &environments);
+    let alpha = format!("poolctl-{pool}-alpha");
+    let beta = format!("poolctl-{pool}-beta");
+
+    // Without a tolerance, the refusal of the first stops the rest before they start.
+    let run = deploy_as(emulator, "666666666666", &spec, &["--env", "wrong,alpha"]);
+    expect_code(&run, 3, "deploy --env wrong,alpha");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[0].starts_with("ENVIRONMENT"), "{}", run.stdout);
+    assert!(
+        lines[1].starts_with("wrong") && lines[1].ends_with("refused"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[2].starts_with("alpha") && lines[2].ends_with("skipped"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("888888888888"), "{}", run.stderr);
+    assert!(!stack_exists(emulator, "666666666666", "us-east-1", &alpha).await);
+
+    // With one failure tolerated, two at a time: every environment is tried.
+    let run = deploy_as(
+        emulator,
+        "666666666666",
+        &spec,
+        &[
+            "--env",
+            "all",
+            "--max-parallel",
+            "2",
+            "--failure-tolerance",
+            "1",
+            "--output",
+            "json",
+        ],
+    );
+    expect_code(&run, 3, "deploy --env all");
+    let report = run.json();
+    let statuses: Vec<(&str, &str)> = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["environment"].as_str().unwrap(),
+                row["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("alpha", "created"),
+            ("beta", "created"),
+            ("wrong", "refused")
+        ]
+    );
+    assert!(stack_exists(emulator, "666666666666", "us-east-1", &alpha).await);
+    assert!(stack_exists(emulator, "777777777777", "eu-west-1", &beta).await);
+    assert!(!stack_exists(emulator, "666666666666", "eu-west-1", &beta).await);
+
+    // Several environments are never deployed behind a prompt.
+    let mut args = spec_command("deploy", &spec, "unused");
+    args.drain(2..4);
+    args.extend(["--env".to_owned(), "all".to_owned()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = run_as(emulator, "666666666666", &args);
+    expect_code(&run, 1, "deploy --env all without --yes");
+    assert!(run.stderr.contains("--yes"), "{}", run.stderr);
+}

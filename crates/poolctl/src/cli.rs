@@ -18,7 +18,7 @@ pub struct Cli {
 }
 
 /// Flags every command accepts. AWS_ENDPOINT_URL is honoured for local emulators.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// AWS region (default: the standard chain, AWS_REGION or the profile's region).
     #[arg(long, global = true, env = "AWS_REGION")]
@@ -194,10 +194,11 @@ pub enum SummaryFormat {
 }
 
 /// What deploy-like commands share.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct StackArgs {
     /// The spec environment to work in (required when the spec declares environments): its
-    /// account, region, role and overrides.
+    /// account, region, role and overrides. `deploy` also takes several: `all`, `dev,stage`
+    /// or a glob such as `eu-*`.
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
     /// Stack name (default: poolctl-<pool name>, or poolctl-<pool name>-<env>).
@@ -211,7 +212,7 @@ pub struct StackArgs {
 }
 
 /// Where the PreSignUp trigger's zip comes from and goes to.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ArtifactArgs {
     /// S3 bucket for the trigger artifact (default: poolctl-artifacts-<account>-<region>,
     /// created on first use).
@@ -227,7 +228,7 @@ pub struct ArtifactArgs {
     pub arch: Architecture,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct DeployArgs {
     /// The pool spec.
     pub spec: PathBuf,
@@ -246,6 +247,13 @@ pub struct DeployArgs {
     /// Write the stack outputs as JSON to this file.
     #[arg(long)]
     pub outputs_file: Option<PathBuf>,
+    /// With several environments: how many deploy at once.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_parallel: u16,
+    /// With several environments: how many may fail before the ones not yet started are
+    /// skipped.
+    #[arg(long, default_value_t = 0)]
+    pub failure_tolerance: u16,
 }
 
 #[derive(Debug, Args)]

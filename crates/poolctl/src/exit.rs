@@ -71,6 +71,11 @@ impl Failure {
 
     /// The exit code and the message (the cause chain, `: `-joined; empty when the failure
     /// was already reported in full), for `ui::report`.
+    /// The exit code and the message, for a report that shows several failures.
+    pub fn parts(&self) -> (u8, String) {
+        (self.code, format!("{:#}", self.error))
+    }
+
     pub fn into_parts(self) -> (u8, String) {
         (self.code, format!("{:#}", self.error))
     }

@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::anyhow;
 use aws::{Aws, AwsOptions, Target};
 use deploy::SpecDeployment;
-use spec::{NamedEnvironment, PoolSpec, Selected};
+use spec::{Loaded, NamedEnvironment, PoolSpec, Selected};
 
 use crate::cli::{ArtifactArgs, GlobalArgs, StackArgs, StackTarget};
 use crate::exit::Failure;
@@ -28,19 +28,27 @@ pub fn load_spec(
     environment: Option<&str>,
     using: SpecUse,
 ) -> Result<Selected, Failure> {
-    let loaded = match spec::load(path) {
-        Ok(loaded) => loaded,
-        Err(error) => {
-            ui::spec::print_load_error(&error);
-            return Err(Failure::silent(1));
-        }
-    };
-    ui::spec::print_warnings(&loaded.warnings);
+    let loaded = load_spec_file(path)?;
     let selected = match using {
         SpecUse::Offline => loaded.select(environment),
         SpecUse::WithAws => loaded.select_for_aws(environment),
     };
     selected.map_err(Failure::error)
+}
+
+/// Loads and validates a spec with its environments, printing its warnings, or its located
+/// errors and exit 1.
+pub fn load_spec_file(path: &Path) -> Result<Loaded, Failure> {
+    match spec::load(path) {
+        Ok(loaded) => {
+            ui::spec::print_warnings(&loaded.warnings);
+            Ok(loaded)
+        }
+        Err(error) => {
+            ui::spec::print_load_error(&error);
+            Err(Failure::silent(1))
+        }
+    }
 }
 
 /// Credentials and region, resolved once, up front; in a spec environment, as its role and

@@ -195,6 +195,98 @@ pub enum SelectError {
     },
     #[error("pool {pool} declares no environments, so --env {name} names none; remove --env, or declare `environments` in the spec")]
     NoneDeclared { pool: String, name: String },
+    #[error("--env {pattern} matches none of pool {pool}'s environments: {}", .available.join(", "))]
+    NoMatch {
+        pool: String,
+        pattern: String,
+        available: Vec<String>,
+    },
+}
+
+/// Whether `--env` names several environments: `all`, a comma-separated list, or a glob
+/// (`*`, `?`). Environment names are letters, digits and hyphens, and never `all`.
+pub fn is_several(selector: &str) -> bool {
+    selector == "all" || selector.contains([',', '*', '?'])
+}
+
+/// `text` matches the glob `pattern` (`*` any run of characters, `?` one character).
+fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    // Matches of pattern[..i] against text[..j], row by row.
+    let mut row = vec![false; t.len() + 1];
+    row[0] = true;
+    for &pc in &p {
+        let mut next = vec![false; t.len() + 1];
+        next[0] = row[0] && pc == '*';
+        for j in 1..=t.len() {
+            next[j] = match pc {
+                '*' => next[j - 1] || row[j],
+                '?' => row[j - 1],
+                c => row[j - 1] && t[j - 1] == c,
+            };
+        }
+        row = next;
+    }
+    row[t.len()]
+}
+
+/// The environments `selector` names, each once, in the order written (`all` and a glob:
+/// by name). A plain name that is not declared is an error, and so is a glob that matches
+/// none.
+pub(crate) fn select_several(
+    base: &PoolSpec,
+    merged: &BTreeMap<String, PoolSpec>,
+    selector: &str,
+) -> Result<Vec<Selected>, SelectError> {
+    let available: Vec<String> = base.environments.keys().cloned().collect();
+    if available.is_empty() {
+        return Err(SelectError::NoneDeclared {
+            pool: base.name.clone(),
+            name: selector.to_owned(),
+        });
+    }
+    let mut names: Vec<&String> = Vec::new();
+    for part in selector.split(',').map(str::trim) {
+        let matched: Vec<&String> = if part == "all" {
+            available.iter().collect()
+        } else if part.contains(['*', '?']) {
+            available.iter().filter(|n| glob_match(part, n)).collect()
+        } else {
+            available.iter().filter(|n| *n == part).collect()
+        };
+        if matched.is_empty() {
+            return Err(if part.contains(['*', '?']) {
+                SelectError::NoMatch {
+                    pool: base.name.clone(),
+                    pattern: part.to_owned(),
+                    available,
+                }
+            } else {
+                SelectError::Unknown {
+                    pool: base.name.clone(),
+                    name: part.to_owned(),
+                    available,
+                }
+            });
+        }
+        for name in matched {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    Ok(names
+        .into_iter()
+        .filter_map(|name| {
+            Some(Selected {
+                spec: merged.get(name)?.clone(),
+                environment: Some(NamedEnvironment {
+                    name: name.clone(),
+                    environment: base.environments.get(name)?.clone(),
+                }),
+            })
+        })
+        .collect())
 }
 
 /// The spec a command works with: the base, or one environment's merged spec and where it
@@ -289,6 +381,14 @@ mod tests {
             merged.origin("tags.env").as_deref(),
             Some("environments.prod.overrides.tags.env")
         );
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("st*", "stage") && glob_match("*", "dev") && glob_match("d?v", "dev"));
+        assert!(!glob_match("st*", "prod") && !glob_match("d?v", "deev"));
+        assert!(is_several("all") && is_several("dev,prod") && is_several("eu-*"));
+        assert!(!is_several("dev"));
     }
 
     #[test]

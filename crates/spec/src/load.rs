@@ -25,6 +25,12 @@ impl Loaded {
         environment::select(self.spec, self.environment_specs, environment, false)
     }
 
+    /// The environments `--env SELECTOR` names (`all`, `dev,prod`, `eu-*`), each with its
+    /// merged spec, in the order written.
+    pub fn select_several(&self, selector: &str) -> Result<Vec<Selected>, SelectError> {
+        environment::select_several(&self.spec, &self.environment_specs, selector)
+    }
+
     /// The spec for a command that calls AWS: a spec that declares environments must be given
     /// one, so that no command reaches an account the operator did not name.
     pub fn select_for_aws(self, environment: Option<&str>) -> Result<Selected, SelectError> {

@@ -150,3 +150,37 @@ fn environment_declarations_are_checked() {
         error[0]
     );
 }
+
+#[test]
+fn several_environments_by_list_all_or_glob() {
+    let text = SPEC.replace(
+        "  dev: {",
+        "  stage: { account: \"222222222222\", region: eu-west-1 }\n  dev: {",
+    );
+    let loaded = load_str("shop.yaml", &text).unwrap();
+    let names = |selector: &str| -> Vec<String> {
+        loaded
+            .select_several(selector)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.environment.unwrap().name)
+            .collect()
+    };
+    assert_eq!(names("all"), ["dev", "prod", "stage"]);
+    assert_eq!(names("prod,dev,prod"), ["prod", "dev"]);
+    assert_eq!(names("*d*"), ["dev", "prod"]);
+    assert_eq!(names("st*,dev"), ["stage", "dev"]);
+    assert!(matches!(
+        loaded.select_several("dev,qa").unwrap_err(),
+        SelectError::Unknown { .. }
+    ));
+    assert!(matches!(
+        loaded.select_several("qa-*").unwrap_err(),
+        SelectError::NoMatch { .. }
+    ));
+    // The merged spec comes with each.
+    let prod = &loaded.select_several("prod").unwrap()[0];
+    assert_eq!(prod.spec.tags["env"], "prod");
+    let named_all = text.replace("  dev: {", "  all: {");
+    assert!(load_str("shop.yaml", &named_all).is_err());
+}

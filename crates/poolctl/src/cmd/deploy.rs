@@ -19,6 +19,9 @@ use crate::ui::prompt::declined;
 use crate::ui::{json, markdown};
 
 pub async fn run(global: &GlobalArgs, args: &DeployArgs) -> Result<(), Failure> {
+    if let Some(selector) = args.stack.env.as_deref().filter(|s| spec::is_several(s)) {
+        return crate::cmd::deploy_several::run(global, args, selector).await;
+    }
     let started = Instant::now();
     let selected = load_spec(&args.spec, args.stack.env.as_deref(), SpecUse::WithAws)?;
     let environment = selected.environment.clone();

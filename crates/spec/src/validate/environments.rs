@@ -12,7 +12,9 @@ impl Checker<'_> {
     pub(super) fn environments(&mut self) {
         for (name, environment) in &self.spec.environments {
             let path = child_path("environments", name);
-            let name_ok = !name.is_empty()
+            // `all` selects every environment (`--env all`).
+            let name_ok = name != "all"
+                && !name.is_empty()
                 && name.len() <= MAX_ENVIRONMENT_NAME
                 && name.starts_with(|c: char| c.is_ascii_lowercase())
                 && name
