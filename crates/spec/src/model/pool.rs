@@ -116,7 +116,8 @@ pub struct PoolSpec {
     pub tags: BTreeMap<String, String>,
 
     /// The environments this spec deploys to, by name (lowercase letters, digits and hyphens,
-    /// e.g. `dev`, `prod`): each an account, a region and the settings that differ there.
+    /// e.g. `dev`, `prod`; not `all`): each an account, a region and the settings that differ
+    /// there.
     /// With environments declared, every command that calls AWS needs `--env NAME`, and the
     /// stack is `poolctl-<name>-<environment>`. See docs/environments.md.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
