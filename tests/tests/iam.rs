@@ -580,7 +580,12 @@ fn every_policy_in_infra_iam_is_checked_here() {
         "users-verify-policy.json",
         "review-ci-policy.json",
     ];
-    let trust = ["review-ci-trust.json"];
+    let trust = [
+        "review-ci-trust.json",
+        "environment-deploy-trust.json",
+        // Checked by `the_environment_roles_admit_the_ci_role_only` below.
+        "environment-ci-policy.json",
+    ];
     for entry in std::fs::read_dir(repo_root().join("infra/iam")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         if name.ends_with(".json") {
@@ -669,6 +674,32 @@ fn the_trust_policy_admits_github_oidc_for_this_repository_only() {
     assert!(
         !subjects.is_empty() && subjects.iter().all(|s| s.starts_with("repo:OWNER/REPO:")),
         "{subjects:?}"
+    );
+}
+
+#[test]
+fn the_environment_roles_admit_the_ci_role_only() {
+    let trust = document("infra/iam/environment-deploy-trust.json");
+    let statements = trust["Statement"].as_array().unwrap();
+    assert_eq!(statements.len(), 1);
+    let statement = &statements[0];
+    assert_eq!(statement["Action"], "sts:AssumeRole");
+    assert_eq!(
+        statement["Principal"]["AWS"],
+        "arn:aws:iam::CI_ACCOUNT_ID:role/poolctl-ci"
+    );
+    assert_eq!(
+        statement["Condition"]["StringEquals"]["sts:ExternalId"],
+        "EXTERNAL_ID"
+    );
+    // The CI role may do one thing itself: become an environment's deploy role.
+    let ci = document("infra/iam/environment-ci-policy.json");
+    let statements = ci["Statement"].as_array().unwrap();
+    assert_eq!(statements.len(), 1);
+    assert_eq!(strings(&statements[0]["Action"]), ["sts:AssumeRole"]);
+    assert_eq!(
+        strings(&statements[0]["Resource"]),
+        ["arn:aws:iam::*:role/poolctl-deploy"]
     );
 }
 

@@ -23,6 +23,22 @@ pub struct AwsOptions {
     pub profile: Option<String>,
     /// Region (`--region`); `None` = the chain (AWS_REGION, the profile's region).
     pub region: Option<String>,
+    /// The spec environment the command works in: its region is the default, its role is
+    /// assumed, and [`Aws::load`] refuses other accounts and regions.
+    pub environment: Option<Target>,
+}
+
+/// Where an environment lives and how to act there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The environment's name, for messages and the default session name.
+    pub name: String,
+    pub account: String,
+    pub region: String,
+    /// A role to assume through STS with the loaded credentials.
+    pub role_arn: Option<String>,
+    pub external_id: Option<String>,
+    pub session_name: Option<String>,
 }
 
 /// Resolved configuration plus the clients, each with [`RetryPolicy::Standard`].
@@ -45,8 +61,64 @@ pub struct Aws {
 
 impl Aws {
     /// Loads the configuration and resolves credentials and region, or fails with
-    /// [`Error::NoCredentials`] / [`Error::NoRegion`].
+    /// [`Error::NoCredentials`] / [`Error::NoRegion`]. With an environment, its role is
+    /// assumed and the caller's account and region are checked against it before anything
+    /// else ([`Error::WrongAccount`], [`Error::WrongRegion`]).
     pub async fn load(options: &AwsOptions) -> Result<Aws, Error> {
+        let Some(target) = &options.environment else {
+            return Aws::load_plain(options).await;
+        };
+        if let Some(region) = options.region.as_ref().filter(|r| **r != target.region) {
+            return Err(Error::WrongRegion {
+                environment: target.name.clone(),
+                expected: target.region.clone(),
+                actual: region.clone(),
+            });
+        }
+        let plain = AwsOptions {
+            region: Some(target.region.clone()),
+            environment: None,
+            ..options.clone()
+        };
+        let mut aws = Aws::load_plain(&plain).await?;
+        if let Some(role_arn) = &target.role_arn {
+            let mut provider = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+                .session_name(
+                    target
+                        .session_name
+                        .clone()
+                        .unwrap_or_else(|| format!("poolctl-{}", target.name)),
+                )
+                .configure(&aws.config);
+            if let Some(external_id) = &target.external_id {
+                provider = provider.external_id(external_id);
+            }
+            let provider = provider.build().await;
+            if let Err(error) = provider.provide_credentials().await {
+                return Err(Error::AssumeRole {
+                    role_arn: role_arn.clone(),
+                    detail: error_chain(&error),
+                });
+            }
+            let config = aws
+                .config
+                .into_builder()
+                .credentials_provider(aws_sdk_s3::config::SharedCredentialsProvider::new(provider))
+                .build();
+            aws = Aws::build(config, aws.region, aws.profile);
+        }
+        let actual = aws.account_id().await?;
+        if actual != target.account {
+            return Err(Error::WrongAccount {
+                environment: target.name.clone(),
+                expected: target.account.clone(),
+                actual,
+            });
+        }
+        Ok(aws)
+    }
+
+    async fn load_plain(options: &AwsOptions) -> Result<Aws, Error> {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .retry_config(RetryPolicy::Standard.config())
             .timeout_config(

@@ -125,9 +125,35 @@ pub enum Error {
     #[error(transparent)]
     Call(#[from] AwsError),
 
+    /// STS refused the environment's role (or could not be reached).
+    #[error("cannot assume role {role_arn}: {detail}")]
+    AssumeRole { role_arn: String, detail: String },
+
     /// The stack does not exist.
     #[error("stack {0} does not exist")]
     StackNotFound(String),
+
+    /// The credentials act in another account than the environment's: nothing was changed.
+    #[error(
+        "environment {environment} is account {expected}, and these credentials act in account \
+         {actual}; nothing was changed: use credentials (or a role_arn) of account {expected}"
+    )]
+    WrongAccount {
+        environment: String,
+        expected: String,
+        actual: String,
+    },
+
+    /// The region asked for is not the environment's: nothing was changed.
+    #[error(
+        "environment {environment} is in region {expected}, and the command was given region \
+         {actual}; nothing was changed: drop --region (and AWS_REGION), or pass --region {expected}"
+    )]
+    WrongRegion {
+        environment: String,
+        expected: String,
+        actual: String,
+    },
 
     /// The stack has no pool output: it is not a poolctl pool stack.
     #[error("stack {stack} has no {output} output: is it a poolctl stack?")]

@@ -17,7 +17,7 @@ mod retry;
 mod stack;
 pub mod time;
 
-pub use context::{Aws, AwsOptions};
+pub use context::{Aws, AwsOptions, Target};
 pub use endpoint::{EndpointOrigin, Service};
 pub use error::{AwsError, Error};
 pub use retry::RetryPolicy;

@@ -17,9 +17,13 @@ use crate::store::{ArtifactLocation, ArtifactStore};
 /// Where trigger artifacts go in the bucket unless a caller says otherwise.
 pub const DEFAULT_ARTIFACT_PREFIX: &str = "pre-sign-up";
 
-/// The stack a spec deploys to when no name is given: `poolctl-<pool name>`.
-pub fn default_stack_name(spec: &PoolSpec) -> String {
-    format!("poolctl-{}", spec.name)
+/// The stack a spec deploys to when no name is given: `poolctl-<pool name>`, or in a spec
+/// environment `poolctl-<pool name>-<environment>`.
+pub fn default_stack_name(spec: &PoolSpec, environment: Option<&str>) -> String {
+    match environment {
+        Some(environment) => format!("poolctl-{}-{environment}", spec.name),
+        None => format!("poolctl-{}", spec.name),
+    }
 }
 
 /// A pool spec and the choices made around it.
@@ -31,6 +35,8 @@ pub struct SpecDeployment {
     pub parameters: BTreeMap<String, String>,
     /// The `EnvironmentName` parameter (tags), when set.
     pub environment_name: Option<String>,
+    /// The spec environment deployed (`--env`), which names the default stack.
+    pub spec_environment: Option<String>,
     /// Stack tags beyond the spec's own and the pool tag.
     pub extra_tags: BTreeMap<String, String>,
     pub arch: Architecture,
@@ -64,6 +70,7 @@ impl SpecDeployment {
             stack_name: None,
             parameters: BTreeMap::new(),
             environment_name: None,
+            spec_environment: None,
             extra_tags: BTreeMap::new(),
             arch: Architecture::DEFAULT,
             trigger_zip: None,
@@ -79,7 +86,7 @@ impl SpecDeployment {
         let name = self
             .stack_name
             .clone()
-            .unwrap_or_else(|| default_stack_name(&self.spec));
+            .unwrap_or_else(|| default_stack_name(&self.spec, self.spec_environment.as_deref()));
         check_stack_name(&name, self.spec.has_pre_sign_up_trigger())?;
         Ok(name)
     }
@@ -205,6 +212,8 @@ mod tests {
     fn the_default_stack_is_named_after_the_pool_and_checked() {
         let mut deployment = SpecDeployment::new(spec(MINIMAL));
         assert_eq!(deployment.stack_name().unwrap(), "poolctl-demo");
+        deployment.spec_environment = Some("prod".into());
+        assert_eq!(deployment.stack_name().unwrap(), "poolctl-demo-prod");
         deployment.stack_name = Some("9lives".into());
         assert!(deployment.stack_name().is_err());
     }

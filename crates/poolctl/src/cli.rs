@@ -18,7 +18,7 @@ pub struct Cli {
 }
 
 /// Flags every command accepts. AWS_ENDPOINT_URL is honoured for local emulators.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// AWS region (default: the standard chain, AWS_REGION or the profile's region).
     #[arg(long, global = true, env = "AWS_REGION")]
@@ -152,6 +152,9 @@ pub struct RenderArgs {
     /// Print to stdout instead of writing files (YAML unless --format json).
     #[arg(long)]
     pub stdout: bool,
+    /// Render this spec environment (its overrides over the base) to `<pool>-<env>.*`.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
 }
 
 /// `--arch`: Lambda's names, from the one list of supported architectures.
@@ -191,9 +194,14 @@ pub enum SummaryFormat {
 }
 
 /// What deploy-like commands share.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct StackArgs {
-    /// Stack name (default: poolctl-<pool name>).
+    /// The spec environment to work in (required when the spec declares environments): its
+    /// account, region, role and overrides. `deploy` also takes several: `all`, `dev,stage`
+    /// or a glob such as `eu-*`.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    /// Stack name (default: poolctl-<pool name>, or poolctl-<pool name>-<env>).
     #[arg(long)]
     pub stack: Option<String>,
     /// Template parameter override, KEY=VALUE (repeatable).
@@ -204,7 +212,7 @@ pub struct StackArgs {
 }
 
 /// Where the PreSignUp trigger's zip comes from and goes to.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ArtifactArgs {
     /// S3 bucket for the trigger artifact (default: poolctl-artifacts-<account>-<region>,
     /// created on first use).
@@ -220,7 +228,7 @@ pub struct ArtifactArgs {
     pub arch: Architecture,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct DeployArgs {
     /// The pool spec.
     pub spec: PathBuf,
@@ -239,6 +247,13 @@ pub struct DeployArgs {
     /// Write the stack outputs as JSON to this file.
     #[arg(long)]
     pub outputs_file: Option<PathBuf>,
+    /// With several environments: how many deploy at once.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_parallel: u16,
+    /// With several environments: how many may fail before the ones not yet started are
+    /// skipped.
+    #[arg(long, default_value_t = 0)]
+    pub failure_tolerance: u16,
 }
 
 #[derive(Debug, Args)]
@@ -257,9 +272,8 @@ pub struct DiffArgs {
 
 #[derive(Debug, Args)]
 pub struct DestroyArgs {
-    /// Stack name.
-    #[arg(long)]
-    pub stack: String,
+    #[command(flatten)]
+    pub target: StackTarget,
     /// Do not ask for confirmation (for CI).
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -267,12 +281,26 @@ pub struct DestroyArgs {
 
 #[derive(Debug, Args)]
 pub struct OutputsArgs {
-    /// Stack name.
-    #[arg(long)]
-    pub stack: String,
+    #[command(flatten)]
+    pub target: StackTarget,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
+}
+
+/// A deployed stack: named, or the default stack of a spec (in an environment).
+#[derive(Debug, Args)]
+pub struct StackTarget {
+    /// Stack name.
+    #[arg(long, required_unless_present = "spec")]
+    pub stack: Option<String>,
+    /// The pool spec whose stack this is (default stack poolctl-<pool name>[-<env>]); a spec
+    /// that declares environments needs --env, and the account guard applies.
+    #[arg(long)]
+    pub spec: Option<PathBuf>,
+    /// The spec environment (with --spec).
+    #[arg(long, value_name = "NAME", requires = "spec")]
+    pub env: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -280,6 +308,10 @@ pub struct ExplainArgs {
     /// The pool spec. Without it, `--stack`'s pool is explained as deployed: the live pool
     /// and, from the stack's template, poolctl's PreSignUp policy.
     pub spec: Option<PathBuf>,
+    /// The spec environment (required with --stack or --prove when the spec declares
+    /// environments).
+    #[arg(long, value_name = "NAME", requires = "spec")]
+    pub env: Option<String>,
     /// The stack the pool is deployed as (default with SPEC and --prove: poolctl-<pool name>).
     #[arg(long)]
     pub stack: Option<String>,

@@ -71,6 +71,11 @@ impl Failure {
 
     /// The exit code and the message (the cause chain, `: `-joined; empty when the failure
     /// was already reported in full), for `ui::report`.
+    /// The exit code and the message, for a report that shows several failures.
+    pub fn parts(&self) -> (u8, String) {
+        (self.code, format!("{:#}", self.error))
+    }
+
     pub fn into_parts(self) -> (u8, String) {
         (self.code, format!("{:#}", self.error))
     }
@@ -130,10 +135,16 @@ impl From<users::UsersError> for Failure {
     }
 }
 
-/// No region or credentials, a failed call, a stack without a pool: exit 1.
+/// Credentials or a region that are not the environment's are a refusal (3); no region or
+/// credentials, a failed call, a stack without a pool: exit 1.
 impl From<aws::Error> for Failure {
     fn from(error: aws::Error) -> Self {
-        Failure::error(error)
+        match error {
+            aws::Error::WrongAccount { .. } | aws::Error::WrongRegion { .. } => {
+                Failure::refused(error)
+            }
+            other => Failure::error(other),
+        }
     }
 }
 
@@ -181,6 +192,23 @@ mod tests {
             4
         );
         assert_eq!(through_review(stack_failure()).unwrap_err().code(), 4);
+    }
+
+    #[test]
+    fn the_account_guard_exits_3_and_missing_credentials_exit_1() {
+        let wrong = aws::Error::WrongAccount {
+            environment: "prod".into(),
+            expected: "333333333333".into(),
+            actual: "111111111111".into(),
+        };
+        assert_eq!(Failure::from(wrong).code(), 3);
+        let region = aws::Error::WrongRegion {
+            environment: "prod".into(),
+            expected: "us-east-1".into(),
+            actual: "eu-west-1".into(),
+        };
+        assert_eq!(Failure::from(region).code(), 3);
+        assert_eq!(Failure::from(aws::Error::NoRegion).code(), 1);
     }
 
     #[test]

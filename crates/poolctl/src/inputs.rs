@@ -4,21 +4,45 @@
 use std::path::Path;
 
 use anyhow::anyhow;
-use aws::{Aws, AwsOptions};
+use aws::{Aws, AwsOptions, Target};
 use deploy::SpecDeployment;
-use spec::PoolSpec;
+use spec::{Loaded, NamedEnvironment, PoolSpec, Selected};
 
-use crate::cli::{ArtifactArgs, GlobalArgs, StackArgs};
+use crate::cli::{ArtifactArgs, GlobalArgs, StackArgs, StackTarget};
 use crate::exit::Failure;
 use crate::trigger_zips::{given_or_embedded, missing_zip_message};
 use crate::ui;
 
-/// Loads and validates a spec, printing its warnings, or its located errors and exit 1.
-pub fn load_spec(path: &Path) -> Result<PoolSpec, Failure> {
+/// Whether the command calls AWS with the spec (and so must name an environment when the
+/// spec declares them) or only reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecUse {
+    Offline,
+    WithAws,
+}
+
+/// Loads and validates a spec, printing its warnings, or its located errors and exit 1; then
+/// picks the base or environment `environment` (`--env`).
+pub fn load_spec(
+    path: &Path,
+    environment: Option<&str>,
+    using: SpecUse,
+) -> Result<Selected, Failure> {
+    let loaded = load_spec_file(path)?;
+    let selected = match using {
+        SpecUse::Offline => loaded.select(environment),
+        SpecUse::WithAws => loaded.select_for_aws(environment),
+    };
+    selected.map_err(Failure::error)
+}
+
+/// Loads and validates a spec with its environments, printing its warnings, or its located
+/// errors and exit 1.
+pub fn load_spec_file(path: &Path) -> Result<Loaded, Failure> {
     match spec::load(path) {
         Ok(loaded) => {
             ui::spec::print_warnings(&loaded.warnings);
-            Ok(loaded.spec)
+            Ok(loaded)
         }
         Err(error) => {
             ui::spec::print_load_error(&error);
@@ -27,13 +51,51 @@ pub fn load_spec(path: &Path) -> Result<PoolSpec, Failure> {
     }
 }
 
-/// Credentials and region, resolved once, up front.
-pub async fn load_aws(global: &GlobalArgs) -> Result<Aws, Failure> {
+/// Credentials and region, resolved once, up front; in a spec environment, as its role and
+/// checked against its account and region before anything else.
+pub async fn load_aws(
+    global: &GlobalArgs,
+    environment: Option<&NamedEnvironment>,
+) -> Result<Aws, Failure> {
     let options = AwsOptions {
         profile: global.profile.clone(),
         region: global.region.clone(),
+        environment: environment.map(|named| Target {
+            name: named.name.clone(),
+            account: named.environment.account.clone(),
+            region: named.environment.region.clone(),
+            role_arn: named.environment.role_arn.clone(),
+            external_id: named.environment.external_id.clone(),
+            session_name: named.environment.session_name.clone(),
+        }),
     };
     Ok(Aws::load(&options).await?)
+}
+
+/// The AWS context and stack name of `--stack`, or of `--spec` (`--env`): a spec's default
+/// stack in its environment, with the environment's account guard.
+pub async fn stack_target(
+    global: &GlobalArgs,
+    target: &StackTarget,
+) -> Result<(Aws, String), Failure> {
+    let Some(path) = &target.spec else {
+        let stack = target.stack.clone().unwrap_or_default();
+        return Ok((load_aws(global, None).await?, stack));
+    };
+    let selected = load_spec(path, target.env.as_deref(), SpecUse::WithAws)?;
+    let deployment = SpecDeployment {
+        stack_name: target.stack.clone(),
+        spec_environment: selected
+            .environment
+            .as_ref()
+            .map(|named| named.name.clone()),
+        ..SpecDeployment::new(selected.spec)
+    };
+    let stack = deployment.stack_name()?;
+    Ok((
+        load_aws(global, selected.environment.as_ref()).await?,
+        stack,
+    ))
 }
 
 /// The trigger zip a deploy sends, when the spec has the trigger: `--trigger-zip`, else the
@@ -66,14 +128,18 @@ pub fn preview_trigger_zip(
 }
 
 /// The deployment `deploy` and `diff` ask for, without the trigger zip (each command chooses
-/// how it gets one). The stack name is checked here, before anything else.
-pub fn deployment(spec: PoolSpec, stack: &StackArgs) -> Result<SpecDeployment, Failure> {
+/// how it gets one). The stack name is checked here, before anything else. In a spec
+/// environment the stack and the `EnvironmentName` parameter are named after it.
+pub fn deployment(selected: Selected, stack: &StackArgs) -> Result<SpecDeployment, Failure> {
+    let environment = selected.environment.map(|named| named.name);
     let deployment = SpecDeployment {
         stack_name: stack.stack.clone(),
         parameters: stack.params.iter().cloned().collect(),
         arch: stack.artifact.arch,
         artifact_bucket: stack.artifact.artifact_bucket.clone(),
-        ..SpecDeployment::new(spec)
+        environment_name: environment.clone(),
+        spec_environment: environment,
+        ..SpecDeployment::new(selected.spec)
     };
     deployment.stack_name()?;
     Ok(deployment)

@@ -12,6 +12,7 @@
 //! ```
 
 mod diagnostic;
+pub mod environment;
 mod load;
 pub mod locate;
 pub mod model;
@@ -20,6 +21,7 @@ mod schema_check;
 pub mod validate;
 
 pub use diagnostic::{Diagnostic, Severity, SpecError};
+pub use environment::{is_several, NamedEnvironment, SelectError, Selected};
 pub use load::{load, load_bytes, load_str, Loaded};
 pub use model::*;
 pub use schema::{json_schema, json_schema_pretty, reference_markdown};

@@ -1,8 +1,10 @@
 //! Loading a spec: YAML -> typed [`PoolSpec`] -> validation, every finding located in the file.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Severity, SpecError};
+use crate::environment::{self, Merged, SelectError, Selected};
 use crate::locate::{child_path, DuplicateKey, PositionIndex};
 use crate::model::PoolSpec;
 use crate::schema_check::SchemaCheck;
@@ -13,6 +15,27 @@ use crate::validate::{self, Finding};
 pub struct Loaded {
     pub spec: PoolSpec,
     pub warnings: Vec<Diagnostic>,
+    /// Each environment's merged spec, every one validated, by environment name.
+    pub environment_specs: BTreeMap<String, PoolSpec>,
+}
+
+impl Loaded {
+    /// The spec to render: the base, or with `environment` that environment's spec.
+    pub fn select(self, environment: Option<&str>) -> Result<Selected, SelectError> {
+        environment::select(self.spec, self.environment_specs, environment, false)
+    }
+
+    /// The environments `--env SELECTOR` names (`all`, `dev,prod`, `eu-*`), each with its
+    /// merged spec, in the order written.
+    pub fn select_several(&self, selector: &str) -> Result<Vec<Selected>, SelectError> {
+        environment::select_several(&self.spec, &self.environment_specs, selector)
+    }
+
+    /// The spec for a command that calls AWS: a spec that declares environments must be given
+    /// one, so that no command reaches an account the operator did not name.
+    pub fn select_for_aws(self, environment: Option<&str>) -> Result<Selected, SelectError> {
+        environment::select(self.spec, self.environment_specs, environment, true)
+    }
 }
 
 /// Read, parse and validate the spec at `path`. Diagnostics name the file as `path` is written.
@@ -109,6 +132,34 @@ pub fn load_str(file_name: &str, text: &str) -> Result<Loaded, SpecError> {
     let mut diagnostics: Vec<Diagnostic> = findings
         .map(|finding| locate(file_name, &index, finding))
         .collect();
+    let mut environment_specs = BTreeMap::new();
+    if !diagnostics.iter().any(Diagnostic::is_error) && !spec.environments.is_empty() {
+        match serde_norway::from_str::<serde_norway::Value>(text) {
+            Ok(document) => {
+                for (name, declared) in &spec.environments {
+                    let empty = serde_norway::Value::Mapping(serde_norway::Mapping::new());
+                    let overrides = declared.overrides.as_ref().unwrap_or(&empty);
+                    let merged = environment::merge(&document, name, overrides);
+                    match load_environment(file_name, &index, name, &merged) {
+                        Ok((merged_spec, found)) => {
+                            diagnostics.extend(found);
+                            environment_specs.insert(name.clone(), merged_spec);
+                        }
+                        Err(found) => diagnostics.extend(found),
+                    }
+                }
+            }
+            Err(error) => diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                file: file_name.to_owned(),
+                line: 0,
+                column: 0,
+                path: "environments".to_owned(),
+                message: format!("cannot read the spec for its environments: {error}"),
+                help: "write the spec without YAML merge keys (`<<`)".to_owned(),
+            }),
+        }
+    }
     // Stable: findings on one spot keep the order in which validation found them.
     diagnostics.sort_by_key(|d| (d.line, d.column));
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -117,8 +168,78 @@ pub fn load_str(file_name: &str, text: &str) -> Result<Loaded, SpecError> {
         Ok(Loaded {
             spec,
             warnings: diagnostics,
+            environment_specs,
         })
     }
+}
+
+/// Deserializes and validates environment `name`'s merged spec. Findings in what the override
+/// wrote point at the override; the base's own warnings were reported with the base, so only
+/// errors (which the base did not have) are reported at the base's lines. Every message names
+/// the environment.
+fn load_environment(
+    file_name: &str,
+    index: &PositionIndex,
+    name: &str,
+    merged: &Merged,
+) -> Result<(PoolSpec, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let located = |finding: Finding| {
+        let from_override = merged.origin(&finding.path);
+        let in_file = Finding {
+            path: from_override.clone().unwrap_or(finding.path.clone()),
+            message: format!("in environment `{name}`: {}", finding.message),
+            ..finding
+        };
+        let keep = from_override.is_some() || in_file.severity == Severity::Error;
+        keep.then(|| locate(file_name, index, in_file))
+    };
+    let parsed: Result<PoolSpec, _> = serde_path_to_error::deserialize(merged.value.clone());
+    let mut spec = match parsed {
+        Ok(spec) => spec,
+        Err(error) => {
+            // The merged value has no text of its own: its YAML stands in for the help's tests.
+            let text = serde_norway::to_string(&merged.value).unwrap_or_default();
+            let diagnostic = deserialization_diagnostic(file_name, &text, None, None, &error);
+            let finding = Finding {
+                severity: Severity::Error,
+                at_key: diagnostic.message.contains("unknown field"),
+                path: error_path(&error),
+                message: diagnostic.message,
+                help: diagnostic.help,
+            };
+            let finding = match (finding.at_key, backticked(&finding.message)) {
+                (true, Some(key)) => Finding {
+                    path: child_path(&finding.path, &key),
+                    ..finding
+                },
+                _ => finding,
+            };
+            return Err(located(finding).into_iter().collect());
+        }
+    };
+    let findings: Vec<Finding> = validate::validate(&spec)
+        .into_iter()
+        .chain(read_branding_settings(file_name, &mut spec))
+        .collect();
+    let diagnostics: Vec<Diagnostic> = findings.into_iter().filter_map(located).collect();
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        Err(diagnostics)
+    } else {
+        Ok((spec, diagnostics))
+    }
+}
+
+/// The spec path of a deserialization error, as validation writes paths.
+fn error_path<E>(error: &serde_path_to_error::Error<E>) -> String {
+    let mut path = String::new();
+    for segment in error.path() {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => path.push_str(&format!("[{index}]")),
+            serde_path_to_error::Segment::Map { key } => path = child_path(&path, key),
+            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    path
 }
 
 const UNKNOWN_KEY_HELP: &str =
@@ -306,14 +427,7 @@ fn deserialization_diagnostic(
     check: Option<&SchemaCheck>,
     error: &serde_path_to_error::Error<serde_norway::Error>,
 ) -> Diagnostic {
-    let mut path = String::new();
-    for segment in error.path() {
-        match segment {
-            serde_path_to_error::Segment::Seq { index } => path.push_str(&format!("[{index}]")),
-            serde_path_to_error::Segment::Map { key } => path = child_path(&path, key),
-            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
-        }
-    }
+    let mut path = error_path(error);
     let inner = error.inner();
     let message = bare_message(inner);
 

@@ -123,6 +123,8 @@ pub(super) fn pool(
                     .collect()
             })
             .unwrap_or_default(),
+        // A live pool is one place; its environments are the operator's to declare.
+        environments: BTreeMap::new(),
     }
     .also(|_| other_settings(pool, gaps))
 }

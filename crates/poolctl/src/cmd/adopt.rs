@@ -10,7 +10,7 @@ use import::ImportError;
 
 use crate::cli::{AdoptArgs, GlobalArgs};
 use crate::exit::Failure;
-use crate::inputs::{load_aws, load_spec};
+use crate::inputs::{load_aws, load_spec, SpecUse};
 use crate::ui::import::{confirm_import, print_adopt_gaps, print_adopted};
 use crate::ui::progress::{follow, EventPrinter};
 use crate::ui::prompt::declined;
@@ -24,13 +24,14 @@ const NOT_ON_EMULATOR: &[&str] = &[
 
 pub async fn run(global: &GlobalArgs, args: &AdoptArgs) -> Result<(), Failure> {
     let started = Instant::now();
-    let spec = load_spec(&args.spec)?;
+    // Adopting into a spec environment is not offered yet: a spec with environments is refused.
+    let spec = load_spec(&args.spec, None, SpecUse::WithAws)?.spec;
     let deployment = SpecDeployment {
         stack_name: args.stack.clone(),
         ..SpecDeployment::new(spec)
     };
     let stack_name = deployment.stack_name()?;
-    let aws = load_aws(global).await?;
+    let aws = load_aws(global, None).await?;
     let live = import::live::read(&aws.cognito, &args.user_pool_id).await?;
     let imported = import::to_spec(&live);
     if !imported.gaps.is_empty() {

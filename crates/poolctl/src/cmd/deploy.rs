@@ -10,7 +10,7 @@ use deploy::{
 
 use crate::cli::{DeployArgs, GlobalArgs, ReportFormat};
 use crate::exit::Failure;
-use crate::inputs::{deployment, load_aws, load_spec, trigger_zip};
+use crate::inputs::{deployment, load_aws, load_spec, trigger_zip, SpecUse};
 use crate::ui::deploy::{confirm_change_set, print_deploy_failure, print_deployed};
 use crate::ui::github::{publish_outputs, publish_summary, wants_summary, Markdown};
 use crate::ui::outputs::write_outputs_file;
@@ -19,12 +19,17 @@ use crate::ui::prompt::declined;
 use crate::ui::{json, markdown};
 
 pub async fn run(global: &GlobalArgs, args: &DeployArgs) -> Result<(), Failure> {
+    if let Some(selector) = args.stack.env.as_deref().filter(|s| spec::is_several(s)) {
+        return crate::cmd::deploy_several::run(global, args, selector).await;
+    }
     let started = Instant::now();
-    let mut deployment = deployment(load_spec(&args.spec)?, &args.stack)?;
+    let selected = load_spec(&args.spec, args.stack.env.as_deref(), SpecUse::WithAws)?;
+    let environment = selected.environment.clone();
+    let mut deployment = deployment(selected, &args.stack)?;
     deployment.trigger_zip = trigger_zip(&deployment.spec, &args.stack.artifact)?;
     deployment.allow_pool_replacement = args.allow_pool_replacement;
     let stack_name = deployment.stack_name()?;
-    let deployer = Deployer::new(load_aws(global).await?);
+    let deployer = Deployer::new(load_aws(global, environment.as_ref()).await?);
     let json = args.output == ReportFormat::Json;
     let printer = EventPrinter::new();
     let mut progress = |p: Progress| printer.progress(p);

@@ -9,15 +9,16 @@ use deploy::Deployer;
 
 use crate::cli::{DestroyArgs, GlobalArgs};
 use crate::exit::Failure;
-use crate::inputs::load_aws;
+use crate::inputs::stack_target;
 use crate::ui::deploy::print_destroyed;
 use crate::ui::progress::{follow, EventPrinter};
 use crate::ui::prompt::ask;
 
 pub async fn run(global: &GlobalArgs, args: &DestroyArgs) -> Result<(), Failure> {
     let started = Instant::now();
-    let deployer = Deployer::new(load_aws(global).await?);
-    let stack = args.stack.as_str();
+    let (aws, stack) = stack_target(global, &args.target).await?;
+    let deployer = Deployer::new(aws);
+    let stack = stack.as_str();
     if !args.yes {
         match ask(&format!("Delete stack {stack} and everything in it?")) {
             Ok(true) => {}

@@ -9,7 +9,7 @@ use deploy::{ArtifactUpload, Deployer, Prepared, Progress};
 
 use crate::cli::{DiffArgs, GlobalArgs, SummaryFormat};
 use crate::exit::Failure;
-use crate::inputs::{deployment, load_aws, load_spec, preview_trigger_zip};
+use crate::inputs::{deployment, load_aws, load_spec, preview_trigger_zip, SpecUse};
 use crate::ui::deploy::{print_diff, print_no_diff, print_note, trigger_not_compared_note};
 use crate::ui::github::{publish_summary, wants_summary, Markdown};
 use crate::ui::markdown;
@@ -19,13 +19,15 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<(), Failure> {
     let started = Instant::now();
     // Diff compares what deploy would send, so it passes the flags deploy would be run
     // without (no --allow-pool-replacement).
-    let mut deployment = deployment(load_spec(&args.spec)?, &args.stack)?;
+    let selected = load_spec(&args.spec, args.stack.env.as_deref(), SpecUse::WithAws)?;
+    let environment = selected.environment.clone();
+    let mut deployment = deployment(selected, &args.stack)?;
     deployment.trigger_zip = preview_trigger_zip(&deployment.spec, &args.stack.artifact)?;
     let not_compared = (deployment.spec.has_pre_sign_up_trigger()
         && deployment.trigger_zip.is_none())
     .then(|| trigger_not_compared_note(args.stack.artifact.arch.as_str()));
     let stack_name = deployment.stack_name()?;
-    let deployer = Deployer::new(load_aws(global).await?);
+    let deployer = Deployer::new(load_aws(global, environment.as_ref()).await?);
     let printer = EventPrinter::new();
     let mut progress = |p: Progress| printer.progress(p);
     let prepared = async {

@@ -9,18 +9,24 @@ use deploy::SpecDeployment;
 
 use crate::cli::{ExplainArgs, GlobalArgs, ReportFormat};
 use crate::exit::Failure;
-use crate::inputs::{load_aws, load_spec};
+use crate::inputs::{load_aws, load_spec, SpecUse};
 use crate::ui::explain::{print_explanation, print_gap_notes, print_leftovers, Heading};
 use crate::ui::github::{publish_summary, wants_summary, Markdown};
 use crate::ui::{json, markdown, print_json};
 
 pub async fn run(global: &GlobalArgs, args: &ExplainArgs) -> Result<(), Failure> {
     let mut aws = None;
+    let mut environment = None;
     let (spec, source) = if let Some(path) = &args.spec {
-        (
-            load_spec(path)?,
-            format!("deployed from {}", path.display()),
-        )
+        // Without a stack to read or prove, explain only reads the spec.
+        let using = if args.stack.is_some() || args.prove {
+            SpecUse::WithAws
+        } else {
+            SpecUse::Offline
+        };
+        let selected = load_spec(path, args.env.as_deref(), using)?;
+        environment = selected.environment;
+        (selected.spec, format!("deployed from {}", path.display()))
     } else {
         if args.stack.is_none() && args.user_pool_id.is_none() {
             return Err(Failure::error(anyhow!(
@@ -28,7 +34,7 @@ pub async fn run(global: &GlobalArgs, args: &ExplainArgs) -> Result<(), Failure>
                  --user-pool-id ID (a live pool as it is)"
             )));
         }
-        let connected = load_aws(global).await?;
+        let connected = load_aws(global, None).await?;
         let (imported, source) = match (&args.stack, &args.user_pool_id) {
             (Some(stack), _) => (
                 import::stack_spec(&connected, stack).await?,
@@ -50,6 +56,7 @@ pub async fn run(global: &GlobalArgs, args: &ExplainArgs) -> Result<(), Failure>
     let stack = if args.stack.is_some() || args.prove {
         let deployment = SpecDeployment {
             stack_name: args.stack.clone(),
+            spec_environment: environment.as_ref().map(|named| named.name.clone()),
             ..SpecDeployment::new(spec.clone())
         };
         Some(deployment.stack_name()?)
@@ -61,7 +68,7 @@ pub async fn run(global: &GlobalArgs, args: &ExplainArgs) -> Result<(), Failure>
     if let Some(stack) = &stack {
         let aws = match aws {
             Some(aws) => aws,
-            None => load_aws(global).await?,
+            None => load_aws(global, environment.as_ref()).await?,
         };
         if args.prove {
             let proved = explain::prove(&aws, &spec, &explanation, stack).await;

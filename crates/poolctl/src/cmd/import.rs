@@ -13,7 +13,7 @@ use crate::inputs::load_aws;
 use crate::ui::import::{print_import_gaps, print_imported};
 
 pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<(), Failure> {
-    let aws = load_aws(global).await?;
+    let aws = load_aws(global, None).await?;
     let live = import::live::read(&aws.cognito, &args.user_pool_id).await?;
     let imported = import::to_spec(&live);
     let out = args.out.clone().unwrap_or_else(|| {

@@ -4,6 +4,7 @@
 pub mod adopt;
 pub mod check;
 pub mod deploy;
+pub mod deploy_several;
 pub mod destroy;
 pub mod diff;
 pub mod explain;

@@ -4,12 +4,12 @@ use deploy::Deployer;
 
 use crate::cli::{GlobalArgs, OutputFormat, OutputsArgs};
 use crate::exit::Failure;
-use crate::inputs::load_aws;
+use crate::inputs::stack_target;
 use crate::ui::{outputs::print_outputs, print_json};
 
 pub async fn run(global: &GlobalArgs, args: &OutputsArgs) -> Result<(), Failure> {
-    let deployer = Deployer::new(load_aws(global).await?);
-    let info = deployer.outputs(&args.stack).await?;
+    let (aws, stack) = stack_target(global, &args.target).await?;
+    let info = Deployer::new(aws).outputs(&stack).await?;
     match args.output {
         OutputFormat::Json => print_json(&serde_json::json!(info.outputs)),
         OutputFormat::Text => print_outputs(&info.outputs),

@@ -38,9 +38,14 @@ pub fn run(args: &RenderArgs) -> Result<(), Failure> {
         match spec::load(path) {
             Ok(loaded) => {
                 print_warnings(&loaded.warnings);
+                let selected = loaded.select(args.env.as_deref()).map_err(Failure::error)?;
+                let stem = match &selected.environment {
+                    Some(named) => format!("{stem}-{}", named.name),
+                    None => stem,
+                };
                 rendered.push((
                     stem,
-                    template::render(&loaded.spec, &template::RenderOptions::default()),
+                    template::render(&selected.spec, &template::RenderOptions::default()),
                 ));
             }
             Err(error) => {

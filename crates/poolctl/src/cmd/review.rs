@@ -12,7 +12,7 @@ use crate::cli::{
     ReviewUpArgs, SummaryFormat,
 };
 use crate::exit::Failure;
-use crate::inputs::{load_aws, load_spec, trigger_zip};
+use crate::inputs::{load_aws, load_spec, trigger_zip, SpecUse};
 use crate::ui::github::{publish_outputs, publish_summary, wants_summary, Markdown};
 use crate::ui::outputs::write_outputs_file;
 use crate::ui::progress::EventPrinter;
@@ -38,9 +38,10 @@ pub async fn up(global: &GlobalArgs, args: &ReviewUpArgs) -> Result<(), Failure>
         .parse()
         .map_err(|e| Failure::error(anyhow!("invalid --ttl: {e}")))?;
     let now = clock(args.now.as_deref())?;
-    let spec = load_spec(&args.spec)?;
+    // Review pools go to the review account: a spec with environments is refused for now.
+    let spec = load_spec(&args.spec, None, SpecUse::WithAws)?.spec;
     let trigger_zip = trigger_zip(&spec, &args.artifact)?;
-    let aws = load_aws(global).await?;
+    let aws = load_aws(global, None).await?;
     let request = UpRequest {
         spec,
         id,
@@ -85,7 +86,7 @@ pub async fn up(global: &GlobalArgs, args: &ReviewUpArgs) -> Result<(), Failure>
 pub async fn down(global: &GlobalArgs, args: &ReviewDownArgs) -> Result<(), Failure> {
     let started = Stopwatch::now();
     let id = review_id(&args.id)?;
-    let aws = load_aws(global).await?;
+    let aws = load_aws(global, None).await?;
     let printer = EventPrinter::new();
     let mut progress = |p: Progress| printer.progress(p);
     let removed = review::down(&aws, &id, args.pool.as_deref(), &mut progress).await;
@@ -107,7 +108,7 @@ pub async fn down(global: &GlobalArgs, args: &ReviewDownArgs) -> Result<(), Fail
 
 pub async fn gc(global: &GlobalArgs, args: &ReviewGcArgs) -> Result<(), Failure> {
     let now = clock(args.now.as_deref())?;
-    let aws = load_aws(global).await?;
+    let aws = load_aws(global, None).await?;
     let dry_run = args.dry_run;
     let mut report = |event: GcEvent| print_gc_event(&event, dry_run);
     let summary = review::gc(
@@ -130,7 +131,7 @@ pub async fn gc(global: &GlobalArgs, args: &ReviewGcArgs) -> Result<(), Failure>
 
 pub async fn ls(global: &GlobalArgs, args: &ReviewLsArgs) -> Result<(), Failure> {
     let now = clock(args.now.as_deref())?;
-    let aws = load_aws(global).await?;
+    let aws = load_aws(global, None).await?;
     let pools = review::list(&aws).await?;
     print_ls(&pools, now, args.output == OutputFormat::Json);
     Ok(())

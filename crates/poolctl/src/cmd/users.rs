@@ -42,7 +42,7 @@ async fn connect(
     pool: &PoolArgs,
     rates: Rates,
 ) -> Result<(Arc<Cognito>, Arc<Counters>, Pool), Failure> {
-    let aws = load_aws(global).await?;
+    let aws = load_aws(global, None).await?;
     let counters = Arc::new(Counters::default());
     let cognito = Arc::new(Cognito::new(&aws, rates, Arc::clone(&counters)));
     let pool = cognito.pool(&aws, &pool_ref(pool)).await?;

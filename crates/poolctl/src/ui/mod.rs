@@ -6,6 +6,7 @@
 pub mod changes;
 pub mod check;
 pub mod deploy;
+pub mod environments;
 pub mod explain;
 pub mod github;
 pub mod import;

@@ -12,6 +12,7 @@
 mod attributes;
 mod client;
 mod email_verified;
+mod environment;
 mod features;
 mod pool;
 mod provider;
@@ -22,6 +23,7 @@ mod triggers;
 pub use attributes::*;
 pub use client::*;
 pub use email_verified::*;
+pub use environment::*;
 pub use features::*;
 pub use pool::*;
 pub use provider::*;

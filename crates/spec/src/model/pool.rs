@@ -7,9 +7,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    yes, AppClient, Attributes, EmailVerifiedPolicy, FirstFactor, Group, IdentityProvider,
-    ManagedLogin, Mfa, MfaDoc, Passkeys, Plan, ResourceServer, SmsSending, ThreatProtection,
-    Triggers,
+    yes, AppClient, Attributes, EmailVerifiedPolicy, Environment, FirstFactor, Group,
+    IdentityProvider, ManagedLogin, Mfa, MfaDoc, Passkeys, Plan, ResourceServer, SmsSending,
+    ThreatProtection, Triggers,
 };
 
 /// A Cognito user pool, its identity providers, app clients, domain and PreSignUp trigger.
@@ -120,6 +120,14 @@ pub struct PoolSpec {
     /// Tags for the pool and every resource that takes tags.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+
+    /// The environments this spec deploys to, by name (lowercase letters, digits and hyphens,
+    /// e.g. `dev`, `prod`; not `all`): each an account, a region and the settings that differ
+    /// there.
+    /// With environments declared, every command that calls AWS needs `--env NAME`, and the
+    /// stack is `poolctl-<name>-<environment>`. See docs/environments.md.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub environments: BTreeMap<String, Environment>,
 }
 
 /// CloudFormation's limit on a template's `Description`, in bytes.

@@ -12,6 +12,7 @@ mod attributes;
 mod clients;
 mod domain;
 mod email;
+mod environments;
 mod groups;
 mod mfa;
 mod name;
@@ -32,6 +33,7 @@ use crate::diagnostic::Severity;
 use crate::model::PoolSpec;
 
 pub use domain::{domain_prefix_problem, MAX_DOMAIN_PREFIX, RESERVED_DOMAIN_WORDS};
+pub use environments::{is_account_id, MAX_ENVIRONMENT_NAME};
 pub use providers::is_dynamic_reference;
 pub use tags::names_a_secret;
 pub use triggers::INBOUND_FEDERATION_HELP;
@@ -74,6 +76,7 @@ pub fn validate(spec: &PoolSpec) -> Vec<Finding> {
     checker.trigger_arns();
     checker.tags();
     checker.protection();
+    checker.environments();
     checker.findings
 }
 

@@ -1,0 +1,332 @@
+//! Spec environments end to end: `--env` is required when a spec declares environments, the
+//! account guard refuses credentials of another account before anything is created, and each
+//! environment lands in its own account and region (the emulator keeps accounts apart by
+//! access key, and its STS AssumeRole acts in the role's account).
+
+use std::path::{Path, PathBuf};
+
+use aws_sdk_cognitoidentityprovider as cognito;
+use e2e::cli::{expect_code, poolctl, run_on, spec_command, Run};
+use e2e::emulator::Emulator;
+use e2e::{spec_variant, unique_name};
+
+/// A copy of the demo pool named `pool`, with a domain prefix of its own and `environments`.
+fn spec_with_environments(pool: &str, environments: &str) -> PathBuf {
+    let prefix = format!("prefix: {pool}");
+    let block = format!("environment: demo\n\nenvironments:\n{environments}");
+    spec_variant(
+        "infra/pools/demo.yaml",
+        "demo.yaml",
+        &[
+            ("name: demo", &format!("name: {pool}")),
+            ("prefix: poolctl-demo-7f3a", &prefix),
+            ("environment: demo\n", &block),
+        ],
+    )
+}
+
+/// `poolctl deploy SPEC --yes EXTRA` with the credentials of `account` and no region of its
+/// own (an environment brings its region).
+fn deploy_as(emulator: &Emulator, account: &str, spec: &Path, extra: &[&str]) -> Run {
+    let mut args = spec_command("deploy", spec, "unused");
+    // The stack is the environment's default: drop `--stack unused`.
+    args.drain(2..4);
+    args.push("--yes".to_owned());
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    run_as(emulator, account, &args)
+}
+
+/// `poolctl ARGS` with the credentials of `account` and no region of its own.
+fn run_as(emulator: &Emulator, account: &str, args: &[&str]) -> Run {
+    let mut command = poolctl(emulator);
+    command
+        .env("AWS_ACCESS_KEY_ID", account)
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .args(args);
+    run_on(emulator, &mut command)
+}
+
+/// SDK configuration acting as `account` in `region` on the emulator.
+async fn config_as(emulator: &Emulator, account: &str, region: &str) -> aws_config::SdkConfig {
+    let credentials =
+        aws_sdk_cloudformation::config::Credentials::new(account, "test", None, None, "e2e");
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(emulator.endpoint())
+        .region(aws_config::Region::new(region.to_owned()))
+        .credentials_provider(credentials)
+        .load()
+        .await
+}
+
+/// Whether `stack` exists (and is not deleted) for `account` in `region`.
+async fn stack_exists(emulator: &Emulator, account: &str, region: &str, stack: &str) -> bool {
+    let cfn = aws_sdk_cloudformation::Client::new(&config_as(emulator, account, region).await);
+    match cfn.describe_stacks().stack_name(stack).send().await {
+        Ok(out) => out.stacks().iter().any(|s| {
+            s.stack_status()
+                .is_some_and(|status| status.as_str() != "DELETE_COMPLETE")
+        }),
+        Err(_) => false,
+    }
+}
+
+/// The buckets `account` owns.
+async fn buckets(emulator: &Emulator, account: &str) -> Vec<String> {
+    let config = config_as(emulator, account, "us-east-1").await;
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(true)
+            .build(),
+    );
+    let listed = s3.list_buckets().send().await.expect("list buckets");
+    listed
+        .buckets()
+        .iter()
+        .filter_map(|b| b.name().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn without_env_a_spec_with_environments_is_refused_and_names_them() {
+    let emulator = Emulator::shared();
+    let pool = unique_name("envreq");
+    let spec = spec_with_environments(
+        &pool,
+        "  dev: { account: \"111111111111\", region: us-east-1 }\n  prod: { account: \"333333333333\", region: us-east-1 }\n",
+    );
+    let run = deploy_as(emulator, "111111111111", &spec, &[]);
+    expect_code(&run, 1, "deploy without --env");
+    assert!(
+        run.stderr.contains("--env") && run.stderr.contains("dev, prod"),
+        "{}",
+        run.stderr
+    );
+    let run = deploy_as(emulator, "111111111111", &spec, &["--env", "stage"]);
+    expect_code(&run, 1, "deploy --env of an undeclared environment");
+    assert!(run.stderr.contains("dev, prod"), "{}", run.stderr);
+}
+
+#[tokio::test]
+async fn the_guard_refuses_credentials_of_another_account_and_creates_nothing() {
+    let emulator = Emulator::shared();
+    let pool = unique_name("envguard");
+    // Accounts of this test alone, so that their buckets say what this test did.
+    let spec = spec_with_environments(
+        &pool,
+        "  prod: { account: \"555555555555\", region: us-east-1 }\n",
+    );
+    let run = deploy_as(emulator, "444444444444", &spec, &["--env", "prod"]);
+    expect_code(&run, 3, "deploy with credentials of another account");
+    assert!(
+        run.stderr.contains("555555555555") && run.stderr.contains("444444444444"),
+        "the refusal names both accounts: {}",
+        run.stderr
+    );
+    let run = deploy_as(
+        emulator,
+        "555555555555",
+        &spec,
+        &["--env", "prod", "--region", "eu-west-1"],
+    );
+    expect_code(&run, 3, "deploy with another region than the environment's");
+    assert!(run.stderr.contains("eu-west-1"), "{}", run.stderr);
+    let spec_arg = spec.to_string_lossy();
+    let args = ["destroy", "--spec", &spec_arg, "--env", "prod", "--yes"];
+    expect_code(
+        &run_as(emulator, "444444444444", &args),
+        3,
+        "destroy as another account",
+    );
+
+    let stack = format!("poolctl-{pool}-prod");
+    for account in ["444444444444", "555555555555"] {
+        for region in ["us-east-1", "eu-west-1"] {
+            assert!(
+                !stack_exists(emulator, account, region, &stack).await,
+                "no stack in {account} {region}"
+            );
+        }
+        assert_eq!(buckets(emulator, account).await, Vec::<String>::new());
+    }
+}
+
+#[tokio::test]
+async fn each_environment_lands_in_its_account_and_region_with_its_overrides() {
+    let emulator = Emulator::shared();
+    let pool = unique_name("envs");
+    let environments = format!(
+        "  dev: {{ account: \"111111111111\", region: us-east-1 }}\n  stage:\n    account: \"222222222222\"\n    region: eu-west-1\n    role_arn: \"arn:aws:iam::222222222222:role/poolctl-deploy\"\n    external_id: poolctl-e2e\n    overrides:\n      domain: {{ prefix: {pool}-stage }}\n      clients: {{ web: {{ callback_urls: [\"https://stage.example.com/callback\"] }} }}\n      tags: {{ environment: stage }}\n"
+    );
+    let spec = spec_with_environments(&pool, &environments);
+
+    let run = deploy_as(emulator, "111111111111", &spec, &["--env", "dev"]);
+    expect_code(&run, 0, "deploy --env dev");
+    let run = deploy_as(emulator, "111111111111", &spec, &["--env", "stage"]);
+    expect_code(&run, 0, "deploy --env stage through its role");
+
+    let dev = format!("poolctl-{pool}-dev");
+    let stage = format!("poolctl-{pool}-stage");
+    assert!(stack_exists(emulator, "111111111111", "us-east-1", &dev).await);
+    assert!(!stack_exists(emulator, "111111111111", "eu-west-1", &dev).await);
+    assert!(stack_exists(emulator, "222222222222", "eu-west-1", &stage).await);
+    assert!(!stack_exists(emulator, "111111111111", "eu-west-1", &stage).await);
+    assert!(!stack_exists(emulator, "222222222222", "us-east-1", &stage).await);
+
+    // The stage pool, read as account 222222222222: the overrides are applied.
+    let config = config_as(emulator, "222222222222", "eu-west-1").await;
+    let cfn = aws_sdk_cloudformation::Client::new(&config);
+    let described = cfn
+        .describe_stacks()
+        .stack_name(&stage)
+        .send()
+        .await
+        .unwrap();
+    let stack = &described.stacks()[0];
+    let tag = |key: &str| {
+        stack
+            .tags()
+            .iter()
+            .find(|t| t.key() == Some(key))
+            .and_then(|t| t.value().map(str::to_owned))
+    };
+    assert_eq!(tag("environment").as_deref(), Some("stage"));
+    let outputs = e2e::aws::stack_outputs(&cfn, &stage).await.unwrap();
+    let pool_id = outputs
+        .iter()
+        .find(|(key, _)| key.ends_with("UserPoolId"))
+        .map(|(_, id)| id.clone())
+        .unwrap_or_else(|| panic!("a pool id output in {outputs:?}"));
+    let idp = cognito::Client::new(&config);
+    let clients = idp
+        .list_user_pool_clients()
+        .user_pool_id(&pool_id)
+        .send()
+        .await
+        .unwrap();
+    let web = clients
+        .user_pool_clients()
+        .iter()
+        .find(|c| c.client_name().is_some_and(|n| n.ends_with("web")))
+        .and_then(|c| c.client_id())
+        .expect("the web client");
+    let web = idp
+        .describe_user_pool_client()
+        .user_pool_id(&pool_id)
+        .client_id(web)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        web.user_pool_client().unwrap().callback_urls(),
+        ["https://stage.example.com/callback"]
+    );
+    let described = idp
+        .describe_user_pool()
+        .user_pool_id(&pool_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        described.user_pool().unwrap().domain(),
+        Some(format!("{pool}-stage").as_str())
+    );
+
+    // outputs and destroy find the environment's stack from the spec, through the role.
+    let spec_arg = spec.to_string_lossy();
+    let args = [
+        "outputs", "--spec", &spec_arg, "--env", "stage", "--output", "json",
+    ];
+    let shown = run_as(emulator, "111111111111", &args);
+    expect_code(&shown, 0, "outputs --spec --env stage");
+    assert_eq!(shown.json()["UserPoolId"], pool_id.as_str());
+    let args = ["destroy", "--spec", &spec_arg, "--env", "stage", "--yes"];
+    expect_code(
+        &run_as(emulator, "111111111111", &args),
+        0,
+        "destroy --env stage",
+    );
+    assert!(!stack_exists(emulator, "222222222222", "eu-west-1", &stage).await);
+    assert!(stack_exists(emulator, "111111111111", "us-east-1", &dev).await);
+}
+
+#[tokio::test]
+async fn several_environments_deploy_in_turn_and_stop_after_the_tolerated_failures() {
+    let emulator = Emulator::shared();
+    let pool = unique_name("envmany");
+    let environments = format!(
+        "  alpha: {{ account: \"666666666666\", region: us-east-1 }}\n  beta:\n    account: \"777777777777\"\n    region: eu-west-1\n    role_arn: \"arn:aws:iam::777777777777:role/poolctl-deploy\"\n    overrides:\n      domain: {{ prefix: {pool}-beta }}\n  wrong: {{ account: \"888888888888\", region: us-east-1 }}\n"
+    );
+    let spec = spec_with_environments(&pool, &environments);
+    let alpha = format!("poolctl-{pool}-alpha");
+    let beta = format!("poolctl-{pool}-beta");
+
+    // Without a tolerance, the refusal of the first stops the rest before they start.
+    let run = deploy_as(emulator, "666666666666", &spec, &["--env", "wrong,alpha"]);
+    expect_code(&run, 3, "deploy --env wrong,alpha");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[0].starts_with("ENVIRONMENT"), "{}", run.stdout);
+    assert!(
+        lines[1].starts_with("wrong") && lines[1].ends_with("refused"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[2].starts_with("alpha") && lines[2].ends_with("skipped"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("888888888888"), "{}", run.stderr);
+    assert!(!stack_exists(emulator, "666666666666", "us-east-1", &alpha).await);
+
+    // With one failure tolerated, two at a time: every environment is tried.
+    let run = deploy_as(
+        emulator,
+        "666666666666",
+        &spec,
+        &[
+            "--env",
+            "all",
+            "--max-parallel",
+            "2",
+            "--failure-tolerance",
+            "1",
+            "--output",
+            "json",
+        ],
+    );
+    expect_code(&run, 3, "deploy --env all");
+    let report = run.json();
+    let statuses: Vec<(&str, &str)> = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["environment"].as_str().unwrap(),
+                row["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("alpha", "created"),
+            ("beta", "created"),
+            ("wrong", "refused")
+        ]
+    );
+    assert!(stack_exists(emulator, "666666666666", "us-east-1", &alpha).await);
+    assert!(stack_exists(emulator, "777777777777", "eu-west-1", &beta).await);
+    assert!(!stack_exists(emulator, "666666666666", "eu-west-1", &beta).await);
+
+    // Several environments are never deployed behind a prompt.
+    let mut args = spec_command("deploy", &spec, "unused");
+    args.drain(2..4);
+    args.extend(["--env".to_owned(), "all".to_owned()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = run_as(emulator, "666666666666", &args);
+    expect_code(&run, 1, "deploy --env all without --yes");
+    assert!(run.stderr.contains("--yes"), "{}", run.stderr);
+}
