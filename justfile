@@ -691,6 +691,29 @@ bench-faults runs="5": setup-python
     python3 benchmarks/bench_faults.py {{runs}}
     echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+# Benchmark: three spec environments deployed at once (`deploy --env all --max-parallel 3`)
+# against each alone, behind the fault proxy adding 50 ms to every call; debug poolctl as `just
+# test` builds it (POOLCTL_BIN overrides). Table in target/bench-envs.md.
+bench-envs runs="3": setup-python e2e-artifacts
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cd "{{root}}"
+    just="{{just_executable()}}"
+    dir="{{emulator_dir}}/bench-envs"
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    target="{{target}}"
+    [[ "$target" = /* ]] || target="{{root}}/$target"
+    export FAULTPROXY="$target/debug/faultproxy" POOLCTL_BIN="${POOLCTL_BIN:-$target/debug/poolctl}" \
+        POOLCTL_TRIGGER_ZIP="${POOLCTL_TRIGGER_ZIP:-{{root}}/dist/pre-sign-up-x86_64.zip}"
+    trap '"$just" emulator_dir="$dir" emulator-stop >/dev/null' EXIT
+    "$just" emulator_dir="$dir" emulator "$port" >/dev/null
+    unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE
+    export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_SECRET_ACCESS_KEY=bench \
+        AWS_EC2_METADATA_DISABLED=true
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    python3 benchmarks/bench_envs.py {{runs}}
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
 # Benchmark: how soon a deploy notices CloudFormation finished, behind the fault proxy's settle
 # model (a change set ready after `change_set_ms`, a stack operation ending `stack_ms` after it is
 # executed), poolctl against `aws cloudformation deploy`'s waiters. Table in target/bench-settle.md.

@@ -241,6 +241,22 @@ async fn each_environment_lands_in_its_account_and_region_with_its_overrides() {
     let shown = run_as(emulator, "111111111111", &args);
     expect_code(&shown, 0, "outputs --spec --env stage");
     assert_eq!(shown.json()["UserPoolId"], pool_id.as_str());
+    // users audit finds the environment's pool from the spec, through the role...
+    let args = [
+        "users", "audit", "--spec", &spec_arg, "--env", "stage", "--output", "json",
+    ];
+    let audited = run_as(emulator, "111111111111", &args);
+    expect_code(&audited, 0, "users audit --spec --env stage");
+    assert_eq!(audited.json()["pool"], pool_id.as_str());
+    // ...and the account guard refuses credentials of another account before it reads users.
+    let args = ["users", "audit", "--spec", &spec_arg, "--env", "dev"];
+    let refused = run_as(emulator, "444444444444", &args);
+    expect_code(&refused, 3, "users audit --env dev as another account");
+    assert!(
+        refused.stderr.contains("111111111111") && refused.stderr.contains("444444444444"),
+        "{}",
+        refused.stderr
+    );
     let args = ["destroy", "--spec", &spec_arg, "--env", "stage", "--yes"];
     expect_code(
         &run_as(emulator, "111111111111", &args),
@@ -320,6 +336,56 @@ async fn several_environments_deploy_in_turn_and_stop_after_the_tolerated_failur
     assert!(stack_exists(emulator, "666666666666", "us-east-1", &alpha).await);
     assert!(stack_exists(emulator, "777777777777", "eu-west-1", &beta).await);
     assert!(!stack_exists(emulator, "666666666666", "eu-west-1", &beta).await);
+
+    // diff over several: beta's web client gets a callback of its own, alpha is as deployed.
+    // Each change set is made in its environment's account, and where they differ names the
+    // one resource whose change is not the same in both.
+    let edited = spec_with_environments(
+        &pool,
+        &environments.replace(
+            "      domain: {",
+            "      clients: { web: { callback_urls: [\"https://beta.example.com/callback\"] } }\n      domain: {",
+        ),
+    );
+    let mut args = spec_command("diff", &edited, "unused");
+    args.drain(2..4);
+    args.extend(["--env", "alpha,beta", "--output", "json"].map(str::to_owned));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = run_as(emulator, "666666666666", &args);
+    expect_code(&run, 0, "diff --env alpha,beta");
+    let report = run.json();
+    let environments = report["environments"].as_array().unwrap();
+    assert_eq!(environments.len(), 2, "{report}");
+    assert_eq!(environments[0]["status"], "compared", "{report}");
+    assert_eq!(
+        environments[0]["changes"],
+        serde_json::json!([]),
+        "{report}"
+    );
+    let beta_changes = environments[1]["changes"].as_array().unwrap();
+    assert_eq!(beta_changes.len(), 1, "{report}");
+    assert_eq!(beta_changes[0]["action"], "modify", "{report}");
+    let differences = report["differences"].as_array().unwrap();
+    assert_eq!(differences.len(), 1, "{report}");
+    assert_eq!(differences[0]["logical_id"], beta_changes[0]["logical_id"]);
+    assert_eq!(differences[0]["changes"]["alpha"], serde_json::Value::Null);
+    assert_eq!(differences[0]["changes"]["beta"], beta_changes[0]);
+
+    // In text, with the refused environment: its line, then where the compared ones differ.
+    let mut args = spec_command("diff", &edited, "unused");
+    args.drain(2..4);
+    args.extend(["--env", "all", "--failure-tolerance", "1"].map(str::to_owned));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = run_as(emulator, "666666666666", &args);
+    expect_code(&run, 3, "diff --env all with a refused environment");
+    assert!(
+        run.stdout.contains(&format!("{alpha}: no changes"))
+            && run.stdout.contains(": refused")
+            && run.stdout.contains("Where they differ (alpha, beta):"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("888888888888"), "{}", run.stderr);
 
     // Several environments are never deployed behind a prompt.
     let mut args = spec_command("deploy", &spec, "unused");

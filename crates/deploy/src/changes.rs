@@ -1,6 +1,8 @@
 //! What a change set will do: each resource added, modified or removed, the properties that
 //! cause each modification, and replacements.
 
+use std::collections::BTreeMap;
+
 use aws_sdk_cloudformation::types::{
     Change, ChangeAction, Replacement, RequiresRecreation, ResourceAttribute,
 };
@@ -100,6 +102,55 @@ pub fn summarise(changes: &[Change]) -> Vec<ResourceChange> {
                 properties,
                 replacing_properties,
             }
+        })
+        .collect()
+}
+
+/// One resource whose change is not the same in every change set compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference<'a> {
+    pub logical_id: String,
+    pub resource_type: String,
+    /// Its change in each change set, in the order given; `None` where it does not change.
+    pub changes: Vec<Option<&'a ResourceChange>>,
+}
+
+/// The resources whose change differs between `change_sets` (by action, replacement or the
+/// properties that cause it), sorted by logical ID. A resource that changes alike in each
+/// is left out.
+pub fn differences<'a>(change_sets: &[&'a [ResourceChange]]) -> Vec<Difference<'a>> {
+    let mut by_resource: BTreeMap<&str, Vec<Option<&'a ResourceChange>>> = BTreeMap::new();
+    for (position, changes) in change_sets.iter().enumerate() {
+        for change in *changes {
+            by_resource
+                .entry(change.logical_id.as_str())
+                .or_insert_with(|| vec![None; change_sets.len()])[position] = Some(change);
+        }
+    }
+    let alike = |a: Option<&ResourceChange>, b: Option<&ResourceChange>| match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => {
+            let properties = |c: &ResourceChange| {
+                let mut names = c.properties.clone();
+                names.sort();
+                names
+            };
+            a.action == b.action && a.replacement == b.replacement && properties(a) == properties(b)
+        }
+        _ => false,
+    };
+    by_resource
+        .into_iter()
+        .filter(|(_, changes)| changes.windows(2).any(|pair| !alike(pair[0], pair[1])))
+        .map(|(logical_id, changes)| Difference {
+            logical_id: logical_id.to_owned(),
+            resource_type: changes
+                .iter()
+                .flatten()
+                .next()
+                .map(|c| c.resource_type.clone())
+                .unwrap_or_default(),
+            changes,
         })
         .collect()
 }
@@ -217,5 +268,26 @@ mod tests {
             .collect();
         assert!(!additions.is_empty());
         assert!(!needs_confirmation(&additions));
+    }
+
+    #[test]
+    fn differences_keep_only_resources_that_change_unalike() {
+        let summary = summarise(&recorded());
+        // The second change set: the pool changes alike, the function in place, no client.
+        let mut function = summary[3].clone();
+        function.replacement = Replaces::No;
+        function.properties = vec!["Code".to_owned()];
+        let other = vec![summary[0].clone(), function];
+        let found = differences(&[&summary, &other]);
+        let ids: Vec<&str> = found.iter().map(|d| d.logical_id.as_str()).collect();
+        assert_eq!(ids, ["ClientMobile", "ClientOld", "PreSignUpFunction"]);
+        assert_eq!(found[0].resource_type, "AWS::Cognito::UserPoolClient");
+        assert_eq!(found[0].changes, [Some(&summary[1]), None]);
+        assert_eq!(
+            found[2].changes[1].map(|c| c.replacement),
+            Some(Replaces::No)
+        );
+        // The same change set twice differs nowhere.
+        assert!(differences(&[&summary, &summary]).is_empty());
     }
 }

@@ -197,8 +197,8 @@ pub enum SummaryFormat {
 #[derive(Debug, Clone, Args)]
 pub struct StackArgs {
     /// The spec environment to work in (required when the spec declares environments): its
-    /// account, region, role and overrides. `deploy` also takes several: `all`, `dev,stage`
-    /// or a glob such as `eu-*`.
+    /// account, region, role and overrides. `deploy` and `diff` also take several: `all`,
+    /// `dev,stage` or a glob such as `eu-*`.
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
     /// Stack name (default: poolctl-<pool name>, or poolctl-<pool name>-<env>).
@@ -247,7 +247,14 @@ pub struct DeployArgs {
     /// Write the stack outputs as JSON to this file.
     #[arg(long)]
     pub outputs_file: Option<PathBuf>,
-    /// With several environments: how many deploy at once.
+    #[command(flatten)]
+    pub several: SeveralArgs,
+}
+
+/// How a command runs over several environments (`--env all|dev,stage|eu-*`).
+#[derive(Debug, Clone, Args)]
+pub struct SeveralArgs {
+    /// With several environments: how many run at once.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
     pub max_parallel: u16,
     /// With several environments: how many may fail before the ones not yet started are
@@ -256,7 +263,7 @@ pub struct DeployArgs {
     pub failure_tolerance: u16,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct DiffArgs {
     /// The pool spec.
     pub spec: PathBuf,
@@ -265,9 +272,11 @@ pub struct DiffArgs {
     /// Exit 1 when there are changes.
     #[arg(long)]
     pub fail: bool,
-    /// Result format.
-    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
-    pub output: SummaryFormat,
+    /// Result format (json: the changes, and with several environments where they differ).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub output: ReportFormat,
+    #[command(flatten)]
+    pub several: SeveralArgs,
 }
 
 #[derive(Debug, Args)]
@@ -411,13 +420,27 @@ pub enum UsersCommand {
     Create(UsersCreateArgs),
 }
 
-/// Which pool: a poolctl stack or a pool id.
+/// Which pool, and in which spec environment.
+#[derive(Debug, Args)]
+pub struct PoolArgs {
+    #[command(flatten)]
+    pub source: PoolSource,
+    /// The spec environment (with --spec).
+    #[arg(long, value_name = "NAME", requires = "spec")]
+    pub env: Option<String>,
+}
+
+/// Which pool: a poolctl stack, a spec's default stack, or a pool id.
 #[derive(Debug, Args)]
 #[group(required = true, multiple = false)]
-pub struct PoolArgs {
+pub struct PoolSource {
     /// The poolctl stack whose pool to use (its UserPoolId output).
     #[arg(long)]
     pub stack: Option<String>,
+    /// The pool spec whose default stack holds the pool (poolctl-<pool name>[-<env>]); a spec
+    /// that declares environments needs --env, and the account guard applies.
+    #[arg(long)]
+    pub spec: Option<PathBuf>,
     /// The user pool id, e.g. us-east-1_AbCdEf123.
     #[arg(long)]
     pub user_pool_id: Option<String>,

@@ -5,6 +5,7 @@ mod cli;
 mod cmd;
 mod exit;
 mod inputs;
+mod several;
 mod trigger_zips;
 // Every line a person sees is printed from `ui`, so the workspace's print lints (denied by
 // `just clippy`) are allowed here and nowhere else: a print in `cmd/` fails the lint. Writing

@@ -7,15 +7,18 @@ use std::time::Instant;
 
 use deploy::{ArtifactUpload, Deployer, Prepared, Progress};
 
-use crate::cli::{DiffArgs, GlobalArgs, SummaryFormat};
+use crate::cli::{DiffArgs, GlobalArgs, ReportFormat};
 use crate::exit::Failure;
 use crate::inputs::{deployment, load_aws, load_spec, preview_trigger_zip, SpecUse};
 use crate::ui::deploy::{print_diff, print_no_diff, print_note, trigger_not_compared_note};
 use crate::ui::github::{publish_summary, wants_summary, Markdown};
-use crate::ui::markdown;
 use crate::ui::progress::EventPrinter;
+use crate::ui::{json, markdown, print_json};
 
 pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<(), Failure> {
+    if let Some(selector) = args.stack.env.as_deref().filter(|s| spec::is_several(s)) {
+        return crate::cmd::diff_several::run(global, args, selector).await;
+    }
     let started = Instant::now();
     // Diff compares what deploy would send, so it passes the flags deploy would be run
     // without (no --allow-pool-replacement).
@@ -44,8 +47,10 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<(), Failure> {
     let summary = Markdown::from(args.output);
     match prepared? {
         Prepared::Done(outcome) => {
-            if args.output == SummaryFormat::Text {
-                print_no_diff(&stack_name, &outcome, started.elapsed());
+            match args.output {
+                ReportFormat::Text => print_no_diff(&stack_name, &outcome, started.elapsed()),
+                ReportFormat::Json => print_json(&json::diff(&stack_name, &[])),
+                ReportFormat::Markdown => {}
             }
             if wants_summary(summary) {
                 publish_summary(
@@ -56,8 +61,10 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<(), Failure> {
             Ok(())
         }
         Prepared::Plan(plan) => {
-            if args.output == SummaryFormat::Text {
-                print_diff(&plan);
+            match args.output {
+                ReportFormat::Text => print_diff(&plan),
+                ReportFormat::Json => print_json(&json::diff(&plan.stack_name, &plan.changes)),
+                ReportFormat::Markdown => {}
             }
             plan.discard().await?;
             if wants_summary(summary) {

@@ -7,6 +7,7 @@ pub mod deploy;
 pub mod deploy_several;
 pub mod destroy;
 pub mod diff;
+pub mod diff_several;
 pub mod explain;
 pub mod import;
 pub mod outputs;

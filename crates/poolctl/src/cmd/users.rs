@@ -11,24 +11,15 @@ use users::{
 };
 
 use crate::cli::{
-    GlobalArgs, OutputFormat, PoolArgs, UsersAuditArgs, UsersCreateArgs, UsersVerifyArgs,
+    GlobalArgs, OutputFormat, PoolArgs, StackTarget, UsersAuditArgs, UsersCreateArgs,
+    UsersVerifyArgs,
 };
 use crate::exit::Failure;
-use crate::inputs::load_aws;
+use crate::inputs::{load_aws, stack_target};
 use crate::ui::users::{
     ask_to_verify, print_audit_result, print_create_result, print_interrupted, print_resuming,
     print_selected, print_stopping, print_verify_result, Ticker,
 };
-
-/// The `--stack` / `--user-pool-id` pair as the library takes it.
-fn pool_ref(args: &PoolArgs) -> PoolRef {
-    match (&args.stack, &args.user_pool_id) {
-        (_, Some(id)) => PoolRef::Id(id.clone()),
-        (Some(stack), None) => PoolRef::Stack(stack.clone()),
-        // clap's group makes one of them required.
-        (None, None) => PoolRef::Id(String::new()),
-    }
-}
 
 fn now() -> i64 {
     std::time::SystemTime::now()
@@ -36,16 +27,32 @@ fn now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
-/// The AWS context, the client at `rates`, and the pool.
+/// The AWS context (a spec environment's, with its account guard), the client at `rates`, and
+/// the pool.
 async fn connect(
     global: &GlobalArgs,
     pool: &PoolArgs,
     rates: Rates,
 ) -> Result<(Arc<Cognito>, Arc<Counters>, Pool), Failure> {
-    let aws = load_aws(global, None).await?;
+    let source = &pool.source;
+    let (aws, pool_ref) = match (&source.spec, &source.stack, &source.user_pool_id) {
+        (Some(_), _, _) => {
+            let target = StackTarget {
+                stack: None,
+                spec: source.spec.clone(),
+                env: pool.env.clone(),
+            };
+            let (aws, stack) = stack_target(global, &target).await?;
+            (aws, PoolRef::Stack(stack))
+        }
+        (None, _, Some(id)) => (load_aws(global, None).await?, PoolRef::Id(id.clone())),
+        (None, Some(stack), None) => (load_aws(global, None).await?, PoolRef::Stack(stack.clone())),
+        // clap's group makes one of them required.
+        (None, None, None) => (load_aws(global, None).await?, PoolRef::Id(String::new())),
+    };
     let counters = Arc::new(Counters::default());
     let cognito = Arc::new(Cognito::new(&aws, rates, Arc::clone(&counters)));
-    let pool = cognito.pool(&aws, &pool_ref(pool)).await?;
+    let pool = cognito.pool(&aws, &pool_ref).await?;
     Ok((cognito, counters, pool))
 }
 

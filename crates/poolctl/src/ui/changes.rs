@@ -5,6 +5,19 @@ use std::fmt::Write as _;
 
 use deploy::changes::{Action, Replaces, ResourceChange};
 
+/// How one change is marked and named in text.
+pub fn mark_and_verb(change: &ResourceChange) -> (&'static str, &'static str) {
+    match (change.action, change.replacement) {
+        (Action::Add, _) => ("+", "add"),
+        (Action::Modify, Replaces::Yes) => ("!", "REPLACE"),
+        (Action::Modify, Replaces::Conditional) => ("!", "REPLACE?"),
+        (Action::Modify, Replaces::No) => ("~", "modify"),
+        (Action::Remove, _) => ("-", "remove"),
+        (Action::Import, _) => ("<", "import"),
+        (Action::Other, _) => ("?", "change"),
+    }
+}
+
 /// The summary printed before executing: one line per resource, marked `+` add, `~` modify,
 /// `!` replace, `-` remove, then the totals.
 pub fn render_text(changes: &[ResourceChange]) -> String {
@@ -20,15 +33,7 @@ pub fn render_text(changes: &[ResourceChange]) -> String {
         .unwrap_or(0);
     let mut out = String::new();
     for change in changes {
-        let (mark, verb) = match (change.action, change.replacement) {
-            (Action::Add, _) => ("+", "add"),
-            (Action::Modify, Replaces::Yes) => ("!", "REPLACE"),
-            (Action::Modify, Replaces::Conditional) => ("!", "REPLACE?"),
-            (Action::Modify, Replaces::No) => ("~", "modify"),
-            (Action::Remove, _) => ("-", "remove"),
-            (Action::Import, _) => ("<", "import"),
-            (Action::Other, _) => ("?", "change"),
-        };
+        let (mark, verb) = mark_and_verb(change);
         let _ = write!(
             out,
             "  {mark} {verb:<8} {:<id_width$}  {:<type_width$}",

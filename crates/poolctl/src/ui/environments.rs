@@ -1,70 +1,53 @@
-//! Several environments deployed at once: one line per environment, as a table for people or
-//! a JSON array for scripts, and each failure's message on stderr.
+//! Several environments deployed or compared at once: for a deploy one line per environment,
+//! for a diff each environment's changes and where they differ; as text for people or JSON
+//! for scripts, and each failure's message on stderr.
 
-use serde_json::json;
+use deploy::changes::{Difference, ResourceChange};
+use serde_json::{json, Map, Value};
 
 use crate::cli::ReportFormat;
-use crate::exit::Failure;
-use crate::ui::print_json;
+use crate::several::{EnvironmentRun, RunResult};
+use crate::ui::changes::{mark_and_verb, render_text};
+use crate::ui::{json, print_json};
 
-/// How one environment's deploy ended.
+/// An environment deployed: `created`, `updated` or `unchanged`, and how many resources
+/// changed.
 #[derive(Debug)]
-pub enum RunResult {
-    /// `created`, `updated` or `unchanged`, and how many resources changed.
-    Deployed {
-        action: &'static str,
-        changes: usize,
-    },
-    Failed(Failure),
-    /// Not started: more environments had failed than `--failure-tolerance` allows.
-    Skipped,
+pub struct Deployed {
+    pub action: &'static str,
+    pub changes: usize,
 }
 
-impl RunResult {
-    /// The exit code of a failure; `None` for the rest.
-    pub fn code(&self) -> Option<u8> {
-        match self {
-            RunResult::Failed(failure) => Some(failure.parts().0),
-            _ => None,
-        }
-    }
-
-    fn status(&self) -> &'static str {
-        match self {
-            RunResult::Deployed { action, .. } => action,
-            // Exit 3 is a guard's refusal (the account guard's or the pool guard's).
-            RunResult::Failed(failure) if failure.parts().0 == 3 => "refused",
-            RunResult::Failed(_) => "failed",
-            RunResult::Skipped => "skipped",
-        }
+/// The status word of a run that did not finish its job.
+fn status<T>(result: &RunResult<T>) -> &'static str {
+    match result {
+        RunResult::Done(_) => "done",
+        // Exit 3 is a guard's refusal (the account guard's or the pool guard's).
+        RunResult::Failed(failure) if failure.parts().0 == 3 => "refused",
+        RunResult::Failed(_) => "failed",
+        RunResult::Skipped => "skipped",
     }
 }
 
-/// One environment of a `deploy --env` over several.
-#[derive(Debug)]
-pub struct EnvironmentRun {
-    pub environment: String,
-    pub account: String,
-    pub region: String,
-    pub stack: String,
-    pub result: RunResult,
-    pub seconds: f64,
-}
-
-/// The table (or JSON array) on stdout; each failure's message on stderr.
-pub fn print_several(runs: &[EnvironmentRun], format: ReportFormat) {
+/// Each failure's message on stderr, named by its environment.
+fn print_failures<T>(runs: &[EnvironmentRun<T>]) {
     for run in runs {
         if let RunResult::Failed(failure) = &run.result {
             let (_, message) = failure.parts();
             eprintln!("error: {}: {message}", run.environment);
         }
     }
+}
+
+/// The table (or JSON array) on stdout; each failure's message on stderr.
+pub fn print_several(runs: &[EnvironmentRun<Deployed>], format: ReportFormat) {
+    print_failures(runs);
     if format == ReportFormat::Json {
         let rows: Vec<_> = runs
             .iter()
             .map(|run| {
                 let (changes, error) = match &run.result {
-                    RunResult::Deployed { changes, .. } => (json!(changes), json!(null)),
+                    RunResult::Done(deployed) => (json!(deployed.changes), json!(null)),
                     RunResult::Failed(failure) => (json!(null), json!(failure.parts().1)),
                     RunResult::Skipped => (json!(null), json!(null)),
                 };
@@ -73,7 +56,10 @@ pub fn print_several(runs: &[EnvironmentRun], format: ReportFormat) {
                     "account": run.account,
                     "region": run.region,
                     "stack": run.stack,
-                    "status": run.result.status(),
+                    "status": match &run.result {
+                        RunResult::Done(deployed) => deployed.action,
+                        other => status(other),
+                    },
                     "changes": changes,
                     "error": error,
                     "seconds": run.seconds,
@@ -88,10 +74,10 @@ pub fn print_several(runs: &[EnvironmentRun], format: ReportFormat) {
         .iter()
         .map(|run| {
             let result = match &run.result {
-                RunResult::Deployed { action, changes } => {
+                RunResult::Done(Deployed { action, changes }) => {
                     format!("{action} ({changes} changes, {:.1} s)", run.seconds)
                 }
-                other => other.status().to_owned(),
+                other => status(other).to_owned(),
             };
             [
                 run.environment.clone(),
@@ -127,5 +113,109 @@ pub fn print_several(runs: &[EnvironmentRun], format: ReportFormat) {
     line(header);
     for row in &rows {
         line([&row[0], &row[1], &row[2], &row[3], &row[4]]);
+    }
+}
+
+/// `diff --env` over several: each environment's change set, then the resources whose change
+/// differs between the environments compared (`compared` names them, in `differences`' order).
+pub fn print_diffs(
+    runs: &[EnvironmentRun<Vec<ResourceChange>>],
+    compared: &[&str],
+    differences: &[Difference<'_>],
+    format: ReportFormat,
+) {
+    print_failures(runs);
+    if format == ReportFormat::Json {
+        let environments: Vec<Value> = runs
+            .iter()
+            .map(|run| {
+                let (status, changes, error) = match &run.result {
+                    RunResult::Done(changes) => (
+                        "compared",
+                        json!(changes.iter().map(json::change).collect::<Vec<_>>()),
+                        json!(null),
+                    ),
+                    RunResult::Failed(failure) => {
+                        (status(&run.result), json!(null), json!(failure.parts().1))
+                    }
+                    RunResult::Skipped => (status(&run.result), json!(null), json!(null)),
+                };
+                json!({
+                    "environment": run.environment,
+                    "account": run.account,
+                    "region": run.region,
+                    "stack": run.stack,
+                    "status": status,
+                    "changes": changes,
+                    "error": error,
+                    "seconds": run.seconds,
+                })
+            })
+            .collect();
+        let differences: Vec<Value> = differences
+            .iter()
+            .map(|difference| {
+                let by_environment: Map<String, Value> = compared
+                    .iter()
+                    .zip(&difference.changes)
+                    .map(|(name, change)| {
+                        ((*name).to_owned(), change.map_or(json!(null), json::change))
+                    })
+                    .collect();
+                json!({
+                    "logical_id": difference.logical_id,
+                    "type": difference.resource_type,
+                    "changes": by_environment,
+                })
+            })
+            .collect();
+        print_json(&json!({ "environments": environments, "differences": differences }));
+        return;
+    }
+    for run in runs {
+        let place = format!(
+            "{} ({} {}) {}",
+            run.environment, run.account, run.region, run.stack
+        );
+        match &run.result {
+            RunResult::Done(changes) if changes.is_empty() => println!("{place}: no changes"),
+            RunResult::Done(changes) => {
+                println!("{place}:");
+                print!("{}", render_text(changes));
+            }
+            other => println!("{place}: {}", status(other)),
+        }
+    }
+    if compared.len() < 2 {
+        return;
+    }
+    println!();
+    if differences.is_empty() {
+        println!("The changes are alike in {}.", compared.join(", "));
+        return;
+    }
+    println!("Where they differ ({}):", compared.join(", "));
+    for difference in differences {
+        let each: Vec<String> = compared
+            .iter()
+            .zip(&difference.changes)
+            .map(|(name, change)| match change {
+                None => format!("{name}: unchanged"),
+                Some(change) if change.properties.is_empty() => {
+                    format!("{name}: {}", mark_and_verb(change).1)
+                }
+                Some(change) => format!(
+                    "{name}: {} {}",
+                    mark_and_verb(change).1,
+                    change.properties.join(", ")
+                ),
+            })
+            .collect();
+        println!(
+            "  {}  {}  {}",
+            difference.logical_id,
+            difference.resource_type,
+            each.join("; ")
+        );
     }
 }

@@ -18,7 +18,7 @@ pub fn action(outcome: &ApplyOutcome) -> &'static str {
     }
 }
 
-fn change(change: &ResourceChange) -> Value {
+pub fn change(change: &ResourceChange) -> Value {
     let action = match change.action {
         Action::Add => "add",
         Action::Modify => "modify",
@@ -47,6 +47,14 @@ fn cause(cause: &FailureCause) -> Value {
         "type": cause.resource_type,
         "status": cause.status.as_str(),
         "reason": cause.reason,
+    })
+}
+
+/// `diff --output json` for one stack: what its change set would change (empty: nothing).
+pub fn diff(stack: &str, changes: &[ResourceChange]) -> Value {
+    json!({
+        "stack": stack,
+        "changes": changes.iter().map(change).collect::<Vec<_>>(),
     })
 }
 

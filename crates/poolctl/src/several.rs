@@ -1,0 +1,131 @@
+//! The runner for a command over several spec environments (`--env all|dev,stage|eu-*`):
+//! each environment's job runs as `--env NAME` would (its role, its account guard, its default
+//! stack), up to `--max-parallel` at once; once more than `--failure-tolerance` have failed,
+//! the ones not yet started are skipped. `deploy` and `diff` both run through it.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::anyhow;
+use spec::Selected;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use crate::cli::SeveralArgs;
+use crate::exit::Failure;
+
+/// How one environment's job ended.
+#[derive(Debug)]
+pub enum RunResult<T> {
+    Done(T),
+    Failed(Failure),
+    /// Not started: more environments had failed than `--failure-tolerance` allows.
+    Skipped,
+}
+
+impl<T> RunResult<T> {
+    /// The exit code of a failure; `None` for the rest.
+    pub fn code(&self) -> Option<u8> {
+        match self {
+            RunResult::Failed(failure) => Some(failure.parts().0),
+            _ => None,
+        }
+    }
+}
+
+/// One environment of a command over several.
+#[derive(Debug)]
+pub struct EnvironmentRun<T> {
+    pub environment: String,
+    pub account: String,
+    pub region: String,
+    pub stack: String,
+    pub result: RunResult<T>,
+    pub seconds: f64,
+}
+
+/// The worst exit code of `runs`: a failed stack (4) over a refusal (3) over an error (1).
+pub fn worst_code<T>(runs: &[EnvironmentRun<T>]) -> Option<u8> {
+    runs.iter().filter_map(|run| run.result.code()).max()
+}
+
+/// Runs `job` for each of `targets` within `limits`, and returns one run per target, in the
+/// order given.
+pub async fn for_each_environment<T, F, Fut>(
+    targets: Vec<Selected>,
+    limits: &SeveralArgs,
+    job: F,
+) -> Result<Vec<EnvironmentRun<T>>, Failure>
+where
+    T: Send + 'static,
+    F: Fn(Selected) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<T, Failure>> + Send + 'static,
+{
+    let job = Arc::new(job);
+    let permits = Arc::new(Semaphore::new(usize::from(limits.max_parallel)));
+    let failures = Arc::new(AtomicUsize::new(0));
+    let tolerance = usize::from(limits.failure_tolerance);
+    let mut tasks = JoinSet::new();
+    for (position, selected) in targets.into_iter().enumerate() {
+        let (permits, failures, job) = (
+            Arc::clone(&permits),
+            Arc::clone(&failures),
+            Arc::clone(&job),
+        );
+        tasks.spawn(async move {
+            let run = environment_run(&selected);
+            // The semaphore is never closed, so a permit always comes.
+            let _permit = permits.acquire_owned().await.ok();
+            if failures.load(Ordering::SeqCst) > tolerance {
+                return (position, run(RunResult::Skipped, 0.0));
+            }
+            let started = Instant::now();
+            let result = match job(selected).await {
+                Ok(done) => RunResult::Done(done),
+                Err(failure) => {
+                    failures.fetch_add(1, Ordering::SeqCst);
+                    RunResult::Failed(failure)
+                }
+            };
+            (position, run(result, started.elapsed().as_secs_f64()))
+        });
+    }
+    let mut runs = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        runs.push(
+            joined.map_err(|e| Failure::error(anyhow!("an environment's task stopped: {e}")))?,
+        );
+    }
+    runs.sort_by_key(|(position, _)| *position);
+    Ok(runs.into_iter().map(|(_, run)| run).collect())
+}
+
+/// The run of `selected`, once its result is known.
+fn environment_run<T>(selected: &Selected) -> impl FnOnce(RunResult<T>, f64) -> EnvironmentRun<T> {
+    let environment = selected.environment.clone();
+    let stack = deploy::default_stack_name(
+        &selected.spec,
+        environment.as_ref().map(|named| named.name.as_str()),
+    );
+    move |result, seconds| {
+        let (name, account, region) = environment
+            .map(|named| {
+                (
+                    named.name,
+                    named.environment.account,
+                    named.environment.region,
+                )
+            })
+            .unwrap_or_default();
+        EnvironmentRun {
+            stack,
+            environment: name,
+            account,
+            region,
+            result,
+            seconds,
+        }
+    }
+}
