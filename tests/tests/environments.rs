@@ -3,11 +3,15 @@
 //! environment lands in its own account and region (the emulator keeps accounts apart by
 //! access key, and its STS AssumeRole acts in the role's account).
 
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
 
 use aws_sdk_cognitoidentityprovider as cognito;
-use e2e::cli::{expect_code, poolctl, run_on, spec_command, Run};
+use e2e::cli::{expect_code, finished_on, interrupt, poolctl, run_on, spec_command, Run};
 use e2e::emulator::Emulator;
+use e2e::faultproxy::{Fault, FaultPlan, Rule};
 use e2e::{spec_variant, unique_name};
 
 /// A copy of the demo pool named `pool`, with a domain prefix of its own and `environments`.
@@ -395,4 +399,144 @@ async fn several_environments_deploy_in_turn_and_stop_after_the_tolerated_failur
     let run = run_as(emulator, "666666666666", &args);
     expect_code(&run, 1, "deploy --env all without --yes");
     assert!(run.stderr.contains("--yes"), "{}", run.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_lets_the_running_environment_finish_then_outputs_and_destroy_go_over_all() {
+    // An emulator of this test's own behind the fault proxy, which holds the first
+    // ExecuteChangeSet: the first environment has started and is held there when Ctrl-C comes.
+    let hold = FaultPlan::none().rule(
+        Rule::new(
+            "cloudformation",
+            "ExecuteChangeSet",
+            Fault::Hold(Duration::from_secs(120)),
+        )
+        .nth(1),
+    );
+    let emulator = Emulator::start_with(hold);
+    let pool = unique_name("envint");
+    let spec = spec_with_environments(
+        &pool,
+        &format!(
+            "  one: {{ account: \"121212121212\", region: us-east-1 }}\n  two:\n    account: \"121212121212\"\n    region: us-east-1\n    overrides: {{ domain: {{ prefix: {pool}-two }} }}\n  three:\n    account: \"121212121212\"\n    region: us-east-1\n    overrides: {{ domain: {{ prefix: {pool}-three }} }}\n"
+        ),
+    );
+    let mut args = spec_command("deploy", &spec, "unused");
+    args.drain(2..4);
+    args.extend(["--env", "all", "--max-parallel", "1", "--yes"].map(str::to_owned));
+    let mut child = poolctl(&emulator)
+        .env("AWS_ACCESS_KEY_ID", "121212121212")
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start poolctl");
+    let proxy = emulator.faults();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while proxy.stats().op("cloudformation", "ExecuteChangeSet").calls < 1 {
+        assert!(
+            Instant::now() < deadline,
+            "no ExecuteChangeSet reached the proxy"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    interrupt(&child);
+    // Released only once poolctl says it took the Ctrl-C, so the first cannot finish before.
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut said = String::new();
+    while !said.contains("Interrupted") {
+        let mut line = String::new();
+        let read = stderr.read_line(&mut line).expect("read stderr");
+        assert!(read > 0, "poolctl ended without taking the Ctrl-C: {said}");
+        said.push_str(&line);
+    }
+    proxy.set_plan(FaultPlan::none());
+    stderr.read_to_string(&mut said).expect("read stderr");
+    let mut run = finished_on(&emulator, child);
+    run.stderr = said;
+    expect_code(&run, 130, "deploy --env all interrupted");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", run.stdout);
+    assert!(
+        lines[1].starts_with("one") && lines[1].contains("created"),
+        "{}",
+        run.stdout
+    );
+    // `all` takes the environments in name order.
+    for (line, name) in lines[2..].iter().zip(["three", "two"]) {
+        assert!(
+            line.starts_with(name) && line.ends_with("not started"),
+            "{}",
+            run.stdout
+        );
+    }
+    let account = "121212121212";
+    assert!(
+        stack_exists(
+            &emulator,
+            account,
+            "us-east-1",
+            &format!("poolctl-{pool}-one")
+        )
+        .await
+    );
+    for name in ["two", "three"] {
+        let stack = format!("poolctl-{pool}-{name}");
+        assert!(
+            !stack_exists(&emulator, account, "us-east-1", &stack).await,
+            "{stack}"
+        );
+    }
+
+    // Then each deployed, outputs and destroy go over all three through the same runner.
+    let mut args = spec_command("deploy", &spec, "unused");
+    args.drain(2..4);
+    args.extend(["--env", "all", "--yes"].map(str::to_owned));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    expect_code(&run_as(&emulator, account, &args), 0, "deploy --env all");
+    let spec_arg = spec.to_string_lossy();
+    let args = [
+        "outputs", "--spec", &spec_arg, "--env", "all", "--output", "json",
+    ];
+    let shown = run_as(&emulator, account, &args);
+    expect_code(&shown, 0, "outputs --env all");
+    let rows = shown.json();
+    let pools: Vec<(&str, &str)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["environment"].as_str().unwrap(),
+                row["outputs"]["UserPoolId"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(pools.len(), 3, "{rows}");
+    for (name, pool_id) in &pools {
+        assert!(pool_id.starts_with("us-east-1_"), "{name}: {rows}");
+    }
+
+    let args = ["destroy", "--spec", &spec_arg, "--env", "all"];
+    let refused = run_as(&emulator, account, &args);
+    expect_code(&refused, 1, "destroy --env all without --yes");
+    assert!(refused.stderr.contains("--yes"), "{}", refused.stderr);
+    let args = ["destroy", "--spec", &spec_arg, "--env", "all", "--yes"];
+    let destroyed = run_as(&emulator, account, &args);
+    expect_code(&destroyed, 0, "destroy --env all --yes");
+    assert_eq!(
+        destroyed.stdout.matches("deleted").count(),
+        3,
+        "{}",
+        destroyed.stdout
+    );
+    for name in ["one", "two", "three"] {
+        let stack = format!("poolctl-{pool}-{name}");
+        assert!(
+            !stack_exists(&emulator, account, "us-east-1", &stack).await,
+            "{stack}"
+        );
+    }
 }

@@ -283,9 +283,14 @@ pub struct DiffArgs {
 pub struct DestroyArgs {
     #[command(flatten)]
     pub target: StackTarget,
-    /// Do not ask for confirmation (for CI).
+    /// Do not ask for confirmation (for CI; required with several environments).
     #[arg(long, short = 'y')]
     pub yes: bool,
+    /// Result format (with several environments).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub output: ReportFormat,
+    #[command(flatten)]
+    pub several: SeveralArgs,
 }
 
 #[derive(Debug, Args)]
@@ -295,6 +300,8 @@ pub struct OutputsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
+    #[command(flatten)]
+    pub several: SeveralArgs,
 }
 
 /// A deployed stack: named, or the default stack of a spec (in an environment).
@@ -307,7 +314,7 @@ pub struct StackTarget {
     /// that declares environments needs --env, and the account guard applies.
     #[arg(long)]
     pub spec: Option<PathBuf>,
-    /// The spec environment (with --spec).
+    /// The spec environment (with --spec), or several: `all`, `dev,stage`, `eu-*`.
     #[arg(long, value_name = "NAME", requires = "spec")]
     pub env: Option<String>,
 }

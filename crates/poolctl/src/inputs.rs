@@ -83,8 +83,18 @@ pub async fn stack_target(
         return Ok((load_aws(global, None).await?, stack));
     };
     let selected = load_spec(path, target.env.as_deref(), SpecUse::WithAws)?;
+    selected_stack(global, selected, target.stack.clone()).await
+}
+
+/// The AWS context of `selected`'s environment (its role, past the account guard) and the
+/// stack: `stack`, else the spec's default stack in that environment.
+pub async fn selected_stack(
+    global: &GlobalArgs,
+    selected: Selected,
+    stack: Option<String>,
+) -> Result<(Aws, String), Failure> {
     let deployment = SpecDeployment {
-        stack_name: target.stack.clone(),
+        stack_name: stack,
         spec_environment: selected
             .environment
             .as_ref()

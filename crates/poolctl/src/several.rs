@@ -1,10 +1,13 @@
 //! The runner for a command over several spec environments (`--env all|dev,stage|eu-*`):
 //! each environment's job runs as `--env NAME` would (its role, its account guard, its default
 //! stack), up to `--max-parallel` at once; once more than `--failure-tolerance` have failed,
-//! the ones not yet started are skipped. `deploy` and `diff` both run through it.
+//! the ones not yet started are skipped. After Ctrl-C no more start: the running ones finish
+//! (their stack operations run on in CloudFormation either way, so their outcome is worth
+//! reporting) and the rest are reported as not started, with exit 130. `deploy`, `diff`,
+//! `outputs` and `destroy` run through it.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -23,13 +26,16 @@ pub enum RunResult<T> {
     Failed(Failure),
     /// Not started: more environments had failed than `--failure-tolerance` allows.
     Skipped,
+    /// Not started: Ctrl-C came first.
+    NotStarted,
 }
 
 impl<T> RunResult<T> {
-    /// The exit code of a failure; `None` for the rest.
+    /// The exit code of a failure or an interruption; `None` for the rest.
     pub fn code(&self) -> Option<u8> {
         match self {
             RunResult::Failed(failure) => Some(failure.parts().0),
+            RunResult::NotStarted => Some(Failure::interrupted().parts().0),
             _ => None,
         }
     }
@@ -46,7 +52,8 @@ pub struct EnvironmentRun<T> {
     pub seconds: f64,
 }
 
-/// The worst exit code of `runs`: a failed stack (4) over a refusal (3) over an error (1).
+/// The worst exit code of `runs`: an interruption (130) over a failed stack (4) over a
+/// refusal (3) over an error (1).
 pub fn worst_code<T>(runs: &[EnvironmentRun<T>]) -> Option<u8> {
     runs.iter().filter_map(|run| run.result.code()).max()
 }
@@ -67,17 +74,32 @@ where
     let permits = Arc::new(Semaphore::new(usize::from(limits.max_parallel)));
     let failures = Arc::new(AtomicUsize::new(0));
     let tolerance = usize::from(limits.failure_tolerance);
+    let interrupted = Arc::new(AtomicBool::new(false));
+    // Listening replaces Ctrl-C's default (ending the process): the running jobs finish.
+    let listener = tokio::spawn({
+        let interrupted = Arc::clone(&interrupted);
+        async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                interrupted.store(true, Ordering::SeqCst);
+                crate::ui::environments::print_interrupted();
+            }
+        }
+    });
     let mut tasks = JoinSet::new();
     for (position, selected) in targets.into_iter().enumerate() {
-        let (permits, failures, job) = (
+        let (permits, failures, interrupted, job) = (
             Arc::clone(&permits),
             Arc::clone(&failures),
+            Arc::clone(&interrupted),
             Arc::clone(&job),
         );
         tasks.spawn(async move {
             let run = environment_run(&selected);
             // The semaphore is never closed, so a permit always comes.
             let _permit = permits.acquire_owned().await.ok();
+            if interrupted.load(Ordering::SeqCst) {
+                return (position, run(RunResult::NotStarted, 0.0));
+            }
             if failures.load(Ordering::SeqCst) > tolerance {
                 return (position, run(RunResult::Skipped, 0.0));
             }
@@ -98,6 +120,7 @@ where
             joined.map_err(|e| Failure::error(anyhow!("an environment's task stopped: {e}")))?,
         );
     }
+    listener.abort();
     runs.sort_by_key(|(position, _)| *position);
     Ok(runs.into_iter().map(|(_, run)| run).collect())
 }

@@ -10,7 +10,7 @@ use crate::cli::{DeployArgs, GlobalArgs, ReportFormat};
 use crate::exit::Failure;
 use crate::inputs::{deployment, load_aws, load_spec_file, trigger_zip};
 use crate::several::{for_each_environment, worst_code};
-use crate::ui::environments::{print_several, Deployed};
+use crate::ui::environments::{print_several, Settled};
 use crate::ui::json::action;
 
 pub async fn run(global: &GlobalArgs, args: &DeployArgs, selector: &str) -> Result<(), Failure> {
@@ -52,7 +52,7 @@ async fn deploy_one(
     global: &GlobalArgs,
     args: &DeployArgs,
     selected: Selected,
-) -> Result<Deployed, Failure> {
+) -> Result<Settled, Failure> {
     let environment = selected.environment.clone();
     let mut deployment = deployment(selected, &args.stack)?;
     deployment.trigger_zip = trigger_zip(&deployment.spec, &args.stack.artifact)?;
@@ -67,16 +67,16 @@ async fn deploy_one(
         .apply(&request, &mut progress, &mut confirm)
         .await?
     {
-        Applying::Done(outcome) => Ok(Deployed {
+        Applying::Done(outcome) => Ok(Settled {
             action: action(&outcome),
-            changes: 0,
+            changes: Some(0),
         }),
         Applying::Declined { reason, .. } => Err(Failure::error(anyhow!(reason))),
         Applying::Executing { changes, watch } => {
             let outcome = watch.finish().await?;
-            Ok(Deployed {
+            Ok(Settled {
                 action: action(&outcome),
-                changes: changes.len(),
+                changes: Some(changes.len()),
             })
         }
     }

@@ -1,6 +1,7 @@
 //! `poolctl destroy --stack NAME`: confirm (unless --yes), delete, watch. Refuses while
 //! termination protection or a pool's deletion protection is on, saying how to turn it off;
-//! never turns either off itself.
+//! never turns either off itself. With several environments (`--spec SPEC --env all`),
+//! `destroy_several`.
 
 use std::time::Instant;
 
@@ -15,6 +16,12 @@ use crate::ui::progress::{follow, EventPrinter};
 use crate::ui::prompt::ask;
 
 pub async fn run(global: &GlobalArgs, args: &DestroyArgs) -> Result<(), Failure> {
+    if let (Some(spec), Some(selector)) = (
+        &args.target.spec,
+        args.target.env.as_deref().filter(|s| spec::is_several(s)),
+    ) {
+        return crate::cmd::destroy_several::run(global, args, spec, selector).await;
+    }
     let started = Instant::now();
     let (aws, stack) = stack_target(global, &args.target).await?;
     let deployer = Deployer::new(aws);

@@ -1,21 +1,24 @@
-//! Several environments deployed or compared at once: for a deploy one line per environment,
-//! for a diff each environment's changes and where they differ; as text for people or JSON
-//! for scripts, and each failure's message on stderr.
+//! Several environments deployed, destroyed, read or compared at once: for a deploy or a
+//! destroy one line per environment, for outputs each environment's outputs, for a diff each
+//! environment's changes and where they differ; as text for people or JSON for scripts, and
+//! each failure's message on stderr.
+
+use std::collections::BTreeMap;
 
 use deploy::changes::{Difference, ResourceChange};
 use serde_json::{json, Map, Value};
 
-use crate::cli::ReportFormat;
+use crate::cli::{OutputFormat, ReportFormat};
 use crate::several::{EnvironmentRun, RunResult};
 use crate::ui::changes::{mark_and_verb, render_text};
 use crate::ui::{json, print_json};
 
-/// An environment deployed: `created`, `updated` or `unchanged`, and how many resources
-/// changed.
+/// An environment's stack operation done: `created`, `updated` or `unchanged` and how many
+/// resources changed (a deploy), or `deleted` or `absent` (a destroy).
 #[derive(Debug)]
-pub struct Deployed {
+pub struct Settled {
     pub action: &'static str,
-    pub changes: usize,
+    pub changes: Option<usize>,
 }
 
 /// The status word of a run that did not finish its job.
@@ -26,7 +29,13 @@ fn status<T>(result: &RunResult<T>) -> &'static str {
         RunResult::Failed(failure) if failure.parts().0 == 3 => "refused",
         RunResult::Failed(_) => "failed",
         RunResult::Skipped => "skipped",
+        RunResult::NotStarted => "not started",
     }
+}
+
+/// Said at Ctrl-C during a run over several environments.
+pub fn print_interrupted() {
+    eprintln!("Interrupted: the running environments finish; the rest are not started.");
 }
 
 /// Each failure's message on stderr, named by its environment.
@@ -40,16 +49,16 @@ fn print_failures<T>(runs: &[EnvironmentRun<T>]) {
 }
 
 /// The table (or JSON array) on stdout; each failure's message on stderr.
-pub fn print_several(runs: &[EnvironmentRun<Deployed>], format: ReportFormat) {
+pub fn print_several(runs: &[EnvironmentRun<Settled>], format: ReportFormat) {
     print_failures(runs);
     if format == ReportFormat::Json {
         let rows: Vec<_> = runs
             .iter()
             .map(|run| {
                 let (changes, error) = match &run.result {
-                    RunResult::Done(deployed) => (json!(deployed.changes), json!(null)),
+                    RunResult::Done(settled) => (json!(settled.changes), json!(null)),
                     RunResult::Failed(failure) => (json!(null), json!(failure.parts().1)),
-                    RunResult::Skipped => (json!(null), json!(null)),
+                    RunResult::Skipped | RunResult::NotStarted => (json!(null), json!(null)),
                 };
                 json!({
                     "environment": run.environment,
@@ -57,7 +66,7 @@ pub fn print_several(runs: &[EnvironmentRun<Deployed>], format: ReportFormat) {
                     "region": run.region,
                     "stack": run.stack,
                     "status": match &run.result {
-                        RunResult::Done(deployed) => deployed.action,
+                        RunResult::Done(settled) => settled.action,
                         other => status(other),
                     },
                     "changes": changes,
@@ -74,8 +83,12 @@ pub fn print_several(runs: &[EnvironmentRun<Deployed>], format: ReportFormat) {
         .iter()
         .map(|run| {
             let result = match &run.result {
-                RunResult::Done(Deployed { action, changes }) => {
-                    format!("{action} ({changes} changes, {:.1} s)", run.seconds)
+                RunResult::Done(Settled {
+                    action,
+                    changes: Some(changes),
+                }) => format!("{action} ({changes} changes, {:.1} s)", run.seconds),
+                RunResult::Done(Settled { action, .. }) => {
+                    format!("{action} ({:.1} s)", run.seconds)
                 }
                 other => status(other).to_owned(),
             };
@@ -116,6 +129,55 @@ pub fn print_several(runs: &[EnvironmentRun<Deployed>], format: ReportFormat) {
     }
 }
 
+/// `outputs --env` over several: each environment's outputs, or why there are none.
+pub fn print_several_outputs(
+    runs: &[EnvironmentRun<BTreeMap<String, String>>],
+    format: OutputFormat,
+) {
+    print_failures(runs);
+    if format == OutputFormat::Json {
+        let rows: Vec<Value> = runs
+            .iter()
+            .map(|run| {
+                let (status, outputs, error) = match &run.result {
+                    RunResult::Done(outputs) => ("found", json!(outputs), json!(null)),
+                    RunResult::Failed(failure) => {
+                        (status(&run.result), json!(null), json!(failure.parts().1))
+                    }
+                    other => (status(other), json!(null), json!(null)),
+                };
+                json!({
+                    "environment": run.environment,
+                    "account": run.account,
+                    "region": run.region,
+                    "stack": run.stack,
+                    "status": status,
+                    "outputs": outputs,
+                    "error": error,
+                })
+            })
+            .collect();
+        print_json(&json!(rows));
+        return;
+    }
+    for run in runs {
+        let place = format!(
+            "{} ({} {}) {}",
+            run.environment, run.account, run.region, run.stack
+        );
+        match &run.result {
+            RunResult::Done(outputs) => {
+                println!("{place}:");
+                let width = outputs.keys().map(String::len).max().unwrap_or(0);
+                for (key, value) in outputs {
+                    println!("  {key:<width$}  {value}");
+                }
+            }
+            other => println!("{place}: {}", status(other)),
+        }
+    }
+}
+
 /// `diff --env` over several: each environment's change set, then the resources whose change
 /// differs between the environments compared (`compared` names them, in `differences`' order).
 pub fn print_diffs(
@@ -138,7 +200,9 @@ pub fn print_diffs(
                     RunResult::Failed(failure) => {
                         (status(&run.result), json!(null), json!(failure.parts().1))
                     }
-                    RunResult::Skipped => (status(&run.result), json!(null), json!(null)),
+                    RunResult::Skipped | RunResult::NotStarted => {
+                        (status(&run.result), json!(null), json!(null))
+                    }
                 };
                 json!({
                     "environment": run.environment,

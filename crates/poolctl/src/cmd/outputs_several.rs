@@ -1,0 +1,47 @@
+//! `poolctl outputs --spec SPEC --env all|dev,stage|eu-*`: each environment's default stack's
+//! outputs, read as `outputs --spec SPEC --env NAME` reads them, through the
+//! several-environment runner (`crate::several`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::anyhow;
+use deploy::Deployer;
+
+use crate::cli::{GlobalArgs, OutputsArgs};
+use crate::exit::Failure;
+use crate::inputs::{load_spec_file, selected_stack};
+use crate::several::{for_each_environment, worst_code};
+use crate::ui::environments::print_several_outputs;
+
+pub async fn run(
+    global: &GlobalArgs,
+    args: &OutputsArgs,
+    spec: &Path,
+    selector: &str,
+) -> Result<(), Failure> {
+    if args.target.stack.is_some() {
+        return Err(Failure::error(anyhow!(
+            "--stack names one stack; with several environments each is read from its own \
+             default stack (poolctl-<pool>-<env>)"
+        )));
+    }
+    let targets = load_spec_file(spec)?
+        .select_several(selector)
+        .map_err(Failure::error)?;
+    let global = global.clone();
+    let runs = for_each_environment(targets, &args.several, move |selected| {
+        let global = global.clone();
+        async move {
+            let (aws, stack) = selected_stack(&global, selected, None).await?;
+            let info = Deployer::new(aws).outputs(&stack).await?;
+            Ok::<BTreeMap<String, String>, Failure>(info.outputs)
+        }
+    })
+    .await?;
+    print_several_outputs(&runs, args.output);
+    match worst_code(&runs) {
+        Some(code) => Err(Failure::silent(code)),
+        None => Ok(()),
+    }
+}
