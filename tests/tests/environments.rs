@@ -402,7 +402,7 @@ async fn several_environments_deploy_in_turn_and_stop_after_the_tolerated_failur
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn ctrl_c_lets_the_running_environment_finish_then_outputs_and_destroy_go_over_all() {
+async fn ctrl_c_lets_the_running_finish_then_outputs_destroy_and_one_upload_per_place() {
     // An emulator of this test's own behind the fault proxy, which holds the first
     // ExecuteChangeSet: the first environment has started and is held there when Ctrl-C comes.
     let hold = FaultPlan::none().rule(
@@ -493,9 +493,36 @@ async fn ctrl_c_lets_the_running_environment_finish_then_outputs_and_destroy_go_
     // Then each deployed, outputs and destroy go over all three through the same runner.
     let mut args = spec_command("deploy", &spec, "unused");
     args.drain(2..4);
-    args.extend(["--env", "all", "--yes"].map(str::to_owned));
+    args.extend(["--env", "all", "--max-parallel", "2", "--yes"].map(str::to_owned));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     expect_code(&run_as(&emulator, account, &args), 0, "deploy --env all");
+    // The three share an account and a region, so one artifact bucket and key: the zip went
+    // up once, and HeadObject found it for the others.
+    let puts = |key: &str| {
+        proxy
+            .decisions()
+            .iter()
+            .filter(|d| d.operation == "PutObject" && d.access_key == key)
+            .count()
+    };
+    assert_eq!(puts(account), 1, "PutObject calls of {account}");
+    // Three started at once in a fresh account still upload once: the runner lets one
+    // environment per account and region upload at a time.
+    let racing = "131313131313";
+    let raced = spec_with_environments(
+        &unique_name("envrace"),
+        &format!(
+            "  one: {{ account: \"{racing}\", region: us-east-1 }}\n  two: {{ account: \"{racing}\", region: us-east-1, overrides: {{ domain: {{ prefix: {pool}-r2 }} }} }}\n  three: {{ account: \"{racing}\", region: us-east-1, overrides: {{ domain: {{ prefix: {pool}-r3 }} }} }}\n"
+        ),
+    );
+    let mut args = spec_command("deploy", &raced, "unused");
+    args.drain(2..4);
+    args.extend(["--env", "all", "--max-parallel", "3", "--yes"].map(str::to_owned));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = run_as(&emulator, racing, &args);
+    expect_code(&run, 0, "deploy --env all, three at once");
+    assert_eq!(run.stdout.matches("created").count(), 3, "{}", run.stdout);
+    assert_eq!(puts(racing), 1, "PutObject calls of {racing}");
     let spec_arg = spec.to_string_lossy();
     let args = [
         "outputs", "--spec", &spec_arg, "--env", "all", "--output", "json",

@@ -2,9 +2,13 @@
 //! would, through the several-environment runner (`crate::several`), without prompts (the pool
 //! guard still refuses). Ends with one line per environment.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use anyhow::anyhow;
 use deploy::{Applying, ArtifactUpload, ChangeSetSummary, Confirmation, Deployer, Progress};
 use spec::Selected;
+use tokio::sync::Mutex;
 
 use crate::cli::{DeployArgs, GlobalArgs, ReportFormat};
 use crate::exit::Failure;
@@ -34,10 +38,20 @@ pub async fn run(global: &GlobalArgs, args: &DeployArgs, selector: &str) -> Resu
     let targets = load_spec_file(&args.spec)?
         .select_several(selector)
         .map_err(Failure::error)?;
+    // Environments of one account and region share the artifact bucket and key: each holds
+    // its place's lock while it uploads, so the first puts the zip and the rest find it with
+    // HeadObject instead of all putting it at once.
+    let uploads: Arc<HashMap<Place, Arc<Mutex<()>>>> = Arc::new(
+        targets
+            .iter()
+            .map(|target| (place(target), Arc::new(Mutex::new(()))))
+            .collect(),
+    );
     let (global, shared_args) = (global.clone(), args.clone());
     let runs = for_each_environment(targets, &args.several, move |selected| {
         let (global, args) = (global.clone(), shared_args.clone());
-        async move { deploy_one(&global, &args, selected).await }
+        let upload = uploads.get(&place(&selected)).map(Arc::clone);
+        async move { deploy_one(&global, &args, selected, upload).await }
     })
     .await?;
     print_several(&runs, args.output);
@@ -47,11 +61,29 @@ pub async fn run(global: &GlobalArgs, args: &DeployArgs, selector: &str) -> Resu
     }
 }
 
-/// One environment's deploy, as `deploy --env NAME --yes` makes it, without progress lines.
+/// An environment's account and region.
+type Place = (String, String);
+
+fn place(selected: &Selected) -> Place {
+    selected
+        .environment
+        .as_ref()
+        .map(|named| {
+            (
+                named.environment.account.clone(),
+                named.environment.region.clone(),
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// One environment's deploy, as `deploy --env NAME --yes` makes it, without progress lines;
+/// `upload` is held while the request (with the artifact's upload) is made.
 async fn deploy_one(
     global: &GlobalArgs,
     args: &DeployArgs,
     selected: Selected,
+    upload: Option<Arc<Mutex<()>>>,
 ) -> Result<Settled, Failure> {
     let environment = selected.environment.clone();
     let mut deployment = deployment(selected, &args.stack)?;
@@ -59,9 +91,14 @@ async fn deploy_one(
     deployment.allow_pool_replacement = args.allow_pool_replacement;
     let deployer = Deployer::new(load_aws(global, environment.as_ref()).await?);
     let mut progress = |_: Progress| {};
+    let uploading = match &upload {
+        Some(lock) => Some(lock.lock().await),
+        None => None,
+    };
     let request = deployer
         .request(deployment, ArtifactUpload::Upload, &mut progress)
         .await?;
+    drop(uploading);
     let mut confirm = |_: ChangeSetSummary<'_>| Confirmation::Proceed;
     match deployer
         .apply(&request, &mut progress, &mut confirm)
