@@ -340,6 +340,17 @@ async fn several_environments_deploy_in_turn_and_stop_after_the_tolerated_failur
     assert!(stack_exists(emulator, "666666666666", "us-east-1", &alpha).await);
     assert!(stack_exists(emulator, "777777777777", "eu-west-1", &beta).await);
     assert!(!stack_exists(emulator, "666666666666", "eu-west-1", &beta).await);
+    // Progress lines of environments running at once, each named by its environment.
+    for environment in ["alpha", "beta"] {
+        assert!(
+            run.stderr
+                .lines()
+                .any(|line| line.starts_with(&format!("[{environment}] "))
+                    && line.contains("CREATE_COMPLETE")),
+            "no progress line of {environment}:\n{}",
+            run.stderr
+        );
+    }
 
     // diff over several: beta's web client gets a callback of its own, alpha is as deployed.
     // Each change set is made in its environment's account, and where they differ names the

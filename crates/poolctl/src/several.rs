@@ -86,23 +86,23 @@ where
         }
     });
     let mut tasks = JoinSet::new();
+    let mut runs = Vec::new();
     for (position, selected) in targets.into_iter().enumerate() {
-        let (permits, failures, interrupted, job) = (
-            Arc::clone(&permits),
-            Arc::clone(&failures),
-            Arc::clone(&interrupted),
-            Arc::clone(&job),
-        );
+        let run = environment_run(&selected);
+        // Taken here, one target after another, so targets start in the order written (tasks
+        // racing for permits would start in any order). The semaphore is never closed.
+        let permit = Arc::clone(&permits).acquire_owned().await.ok();
+        if interrupted.load(Ordering::SeqCst) {
+            runs.push((position, run(RunResult::NotStarted, 0.0)));
+            continue;
+        }
+        if failures.load(Ordering::SeqCst) > tolerance {
+            runs.push((position, run(RunResult::Skipped, 0.0)));
+            continue;
+        }
+        let (failures, job) = (Arc::clone(&failures), Arc::clone(&job));
         tasks.spawn(async move {
-            let run = environment_run(&selected);
-            // The semaphore is never closed, so a permit always comes.
-            let _permit = permits.acquire_owned().await.ok();
-            if interrupted.load(Ordering::SeqCst) {
-                return (position, run(RunResult::NotStarted, 0.0));
-            }
-            if failures.load(Ordering::SeqCst) > tolerance {
-                return (position, run(RunResult::Skipped, 0.0));
-            }
+            let _permit = permit;
             let started = Instant::now();
             let result = match job(selected).await {
                 Ok(done) => RunResult::Done(done),
@@ -114,7 +114,6 @@ where
             (position, run(result, started.elapsed().as_secs_f64()))
         });
     }
-    let mut runs = Vec::new();
     while let Some(joined) = tasks.join_next().await {
         runs.push(
             joined.map_err(|e| Failure::error(anyhow!("an environment's task stopped: {e}")))?,

@@ -16,6 +16,7 @@ use crate::inputs::{deployment, load_aws, load_spec_file, trigger_zip};
 use crate::several::{for_each_environment, worst_code};
 use crate::ui::environments::{print_several, Settled};
 use crate::ui::json::action;
+use crate::ui::progress::environment_progress;
 
 pub async fn run(global: &GlobalArgs, args: &DeployArgs, selector: &str) -> Result<(), Failure> {
     if !args.yes {
@@ -77,8 +78,8 @@ fn place(selected: &Selected) -> Place {
         .unwrap_or_default()
 }
 
-/// One environment's deploy, as `deploy --env NAME --yes` makes it, without progress lines;
-/// `upload` is held while the request (with the artifact's upload) is made.
+/// One environment's deploy, as `deploy --env NAME --yes` makes it, its progress lines named
+/// by the environment; `upload` is held while the request (with the artifact's upload) is made.
 async fn deploy_one(
     global: &GlobalArgs,
     args: &DeployArgs,
@@ -86,11 +87,15 @@ async fn deploy_one(
     upload: Option<Arc<Mutex<()>>>,
 ) -> Result<Settled, Failure> {
     let environment = selected.environment.clone();
+    let name = environment
+        .as_ref()
+        .map(|named| named.name.clone())
+        .unwrap_or_default();
     let mut deployment = deployment(selected, &args.stack)?;
     deployment.trigger_zip = trigger_zip(&deployment.spec, &args.stack.artifact)?;
     deployment.allow_pool_replacement = args.allow_pool_replacement;
     let deployer = Deployer::new(load_aws(global, environment.as_ref()).await?);
-    let mut progress = |_: Progress| {};
+    let mut progress = |progress: Progress| environment_progress(&name, progress);
     let uploading = match &upload {
         Some(lock) => Some(lock.lock().await),
         None => None,
@@ -109,7 +114,10 @@ async fn deploy_one(
             changes: Some(0),
         }),
         Applying::Declined { reason, .. } => Err(Failure::error(anyhow!(reason))),
-        Applying::Executing { changes, watch } => {
+        Applying::Executing { changes, mut watch } => {
+            while let Some(event) = watch.next_event().await {
+                environment_progress(&name, Progress::Event(event));
+            }
             let outcome = watch.finish().await?;
             Ok(Settled {
                 action: action(&outcome),

@@ -32,35 +32,16 @@ impl EventPrinter {
 
     pub fn progress(&self, progress: Progress) {
         match progress {
-            Progress::Notice(text) => self.line(format!("note: {text}")),
-            Progress::Uploaded(location) => self.line(format!(
-                "Uploaded the trigger to s3://{}/{}",
-                location.bucket, location.key
-            )),
             Progress::Event(event) => self.event(&event),
+            other => self.line(notice_line(other)),
         }
     }
 
     pub fn event(&self, event: &StackEvent) {
-        let timestamp = event
-            .timestamp
-            .as_ref()
-            .map(rfc3339_millis)
-            .unwrap_or_default();
-        let mut line = format!(
-            "{timestamp}  {:<30} {:<36} {}",
-            event.status.as_str(),
-            event.resource_type,
-            event.logical_id
-        );
-        if let Some(reason) = &event.reason {
-            line.push_str("  ");
-            line.push_str(reason);
-        }
         if let Some(bar) = &self.bar {
             bar.set_message(format!("{} {}", event.logical_id, event.status.as_str()));
         }
-        self.line(line);
+        self.line(event_line(event));
     }
 
     fn line(&self, line: String) {
@@ -83,6 +64,48 @@ impl EventPrinter {
             bar.finish_and_clear();
         }
     }
+}
+
+/// One environment's progress while several run at once: plain lines named by the
+/// environment (one spinner cannot show several operations).
+pub fn environment_progress(environment: &str, progress: Progress) {
+    let line = match progress {
+        Progress::Event(event) => event_line(&event),
+        other => notice_line(other),
+    };
+    eprintln!("[{environment}] {line}");
+}
+
+/// A notice or an upload, as one line.
+fn notice_line(progress: Progress) -> String {
+    match progress {
+        Progress::Notice(text) => format!("note: {text}"),
+        Progress::Uploaded(location) => format!(
+            "Uploaded the trigger to s3://{}/{}",
+            location.bucket, location.key
+        ),
+        Progress::Event(event) => event_line(&event),
+    }
+}
+
+/// A stack event as one line: time, status, type, logical id and the reason, if any.
+fn event_line(event: &StackEvent) -> String {
+    let timestamp = event
+        .timestamp
+        .as_ref()
+        .map(rfc3339_millis)
+        .unwrap_or_default();
+    let mut line = format!(
+        "{timestamp}  {:<30} {:<36} {}",
+        event.status.as_str(),
+        event.resource_type,
+        event.logical_id
+    );
+    if let Some(reason) = &event.reason {
+        line.push_str("  ");
+        line.push_str(reason);
+    }
+    line
 }
 
 /// Streams a watch's events until it ends; Ctrl-C stops watching (exit 130), never the
