@@ -2,7 +2,11 @@
 for an update, a verification subject) of their own, and its template as poolctl renders it.
 """
 
+import json
+import os
 import subprocess
+import sys
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,3 +36,37 @@ def render_json(poolctl, spec_path):
                          check=True, capture_output=True, text=True).stdout
     template.write_text(out)
     return template
+
+
+TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
+PROXY = Path(os.environ.get("FAULTPROXY") or TARGET / "debug" / "faultproxy")
+
+
+class Proxy:
+    """A faultproxy process (tests/src/bin/faultproxy.rs) in front of the emulator at
+    `upstream`, on a free loopback port, with `args` as its faults; its log goes to
+    `work`/proxy-`name`.log."""
+
+    def __init__(self, name, upstream, *args, work):
+        self.name = name
+        self.log = open(Path(work) / f"proxy-{name}.log", "w")
+        self.process = subprocess.Popen(
+            [PROXY, "--upstream", upstream, "--listen", "127.0.0.1:0", *args],
+            stdout=subprocess.PIPE, stderr=self.log, text=True)
+        self.endpoint = None
+        for line in self.process.stdout:
+            if line.startswith("AWS_ENDPOINT_URL="):
+                self.endpoint = line.strip().split("=", 1)[1]
+                break
+        if not self.endpoint:
+            sys.exit(f"faultproxy {name} did not start; see {self.log.name}")
+
+    def stats(self):
+        """The proxy's counters (GET /_faultproxy/stats)."""
+        with urllib.request.urlopen(f"{self.endpoint}/_faultproxy/stats", timeout=10) as answer:
+            return json.load(answer)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.log.close()

@@ -18,53 +18,23 @@ environment alone of the same round (target: at most 1.5x), median over the roun
 Prints a markdown table and writes it to target/bench-envs.md (CARGO_TARGET_DIR if set).
 """
 
-import json
 import os
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-from bench_common import DEMO, DOMAIN, ROOT
+from bench_common import DEMO, DOMAIN, ROOT, Proxy
 
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
 POOLCTL = Path(os.environ.get("POOLCTL_BIN") or TARGET / "debug" / "poolctl")
-PROXY = Path(os.environ.get("FAULTPROXY") or TARGET / "debug" / "faultproxy")
 ZIP = Path(os.environ.get("POOLCTL_TRIGGER_ZIP") or ROOT / "dist" / "pre-sign-up-x86_64.zip")
 WORK = TARGET / "bench-envs"
 LATENCY_MS = "50"
 # The credentials' own account; each environment's role is in another.
 CALLER = "100000000000"
 ENVIRONMENTS = {"dev": "100000000001", "stage": "100000000002", "prod": "100000000003"}
-
-
-class Proxy:
-    """A faultproxy process adding latency in front of the emulator, on a free port."""
-
-    def __init__(self, upstream):
-        self.log = open(WORK / "proxy.log", "w")
-        self.process = subprocess.Popen(
-            [PROXY, "--upstream", upstream, "--listen", "127.0.0.1:0", "--latency", LATENCY_MS],
-            stdout=subprocess.PIPE, stderr=self.log, text=True)
-        self.endpoint = None
-        for line in self.process.stdout:
-            if line.startswith("AWS_ENDPOINT_URL="):
-                self.endpoint = line.strip().split("=", 1)[1]
-                break
-        if not self.endpoint:
-            sys.exit(f"faultproxy did not start; see {self.log.name}")
-
-    def requests(self):
-        """How many calls the proxy has passed so far."""
-        with urllib.request.urlopen(f"{self.endpoint}/_faultproxy/stats", timeout=10) as answer:
-            return json.load(answer)["requests"]
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        self.log.close()
 
 
 def spec(pool):
@@ -113,19 +83,19 @@ def destroy_all(endpoint, path):
 def measure_alone(proxy, path):
     """Each environment's deploy alone: {name: seconds}, and the calls they made in all."""
     times = {}
-    before = proxy.requests()
+    before = proxy.stats()["requests"]
     for name in ENVIRONMENTS:
         times[name] = deploy(proxy.endpoint, path, name)
-    calls = proxy.requests() - before
+    calls = proxy.stats()["requests"] - before
     destroy_all(proxy.endpoint, path)
     return times, calls
 
 
 def measure_parallel(proxy, path):
     """All environments at once: seconds, and the calls made."""
-    before = proxy.requests()
+    before = proxy.stats()["requests"]
     elapsed = deploy(proxy.endpoint, path, "all", "--max-parallel", str(len(ENVIRONMENTS)))
-    calls = proxy.requests() - before
+    calls = proxy.stats()["requests"] - before
     destroy_all(proxy.endpoint, path)
     return elapsed, calls
 
@@ -133,7 +103,7 @@ def measure_parallel(proxy, path):
 def main():
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     WORK.mkdir(parents=True, exist_ok=True)
-    proxy = Proxy(os.environ["AWS_ENDPOINT_URL"])
+    proxy = Proxy("latency", os.environ["AWS_ENDPOINT_URL"], "--latency", LATENCY_MS, work=WORK)
     pid = os.getpid()
     rounds = []
     try:

@@ -40,14 +40,12 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
-from bench_common import AWS, ROOT, TAGS, demo_spec, render_json
+from bench_common import AWS, ROOT, TAGS, Proxy, demo_spec, render_json
 
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
 POOLCTL = Path(os.environ.get("POOLCTL_BIN") or TARGET / "release" / "poolctl")
-PROXY = Path(os.environ.get("FAULTPROXY") or TARGET / "debug" / "faultproxy")
 ZIP = Path(os.environ.get("POOLCTL_TRIGGER_ZIP") or ROOT / "dist" / "pre-sign-up-x86_64.zip")
 REVIEW = ROOT / "infra" / "pools" / "review.yaml"
 WORK = TARGET / "bench-faults"
@@ -58,33 +56,6 @@ CLI_OPS = ("create", "update", "no-op")
 # The proxy's CloudFormation stand-in quotas (tests/src/faultproxy/quota.rs).
 CFN_READ_RATE, CFN_WRITE_RATE = 10.0, 5.0
 CFN_READ_PREFIXES = ("Describe", "List", "Get", "Validate", "Estimate", "Detect")
-
-
-class Proxy:
-    """A faultproxy process in front of the emulator, on a free loopback port."""
-
-    def __init__(self, name, upstream, *args):
-        self.name = name
-        self.log = open(WORK / f"proxy-{name}.log", "w")
-        self.process = subprocess.Popen(
-            [PROXY, "--upstream", upstream, "--listen", "127.0.0.1:0", *args],
-            stdout=subprocess.PIPE, stderr=self.log, text=True)
-        self.endpoint = None
-        for line in self.process.stdout:
-            if line.startswith("AWS_ENDPOINT_URL="):
-                self.endpoint = line.strip().split("=", 1)[1]
-                break
-        if not self.endpoint:
-            sys.exit(f"faultproxy {name} did not start; see {self.log.name}")
-
-    def stats(self):
-        with urllib.request.urlopen(f"{self.endpoint}/_faultproxy/stats", timeout=10) as answer:
-            return json.load(answer)
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        self.log.close()
 
 
 def throttles(stats):
@@ -349,9 +320,9 @@ def main():
     emulator = os.environ["AWS_ENDPOINT_URL"]
     pid = os.getpid()
     bench = Bench(emulator)
-    clean = Proxy("clean", emulator, "--seed", SEED)
-    throttled = Proxy("throttled", emulator, "--throttle", THROTTLE, "--seed", SEED)
-    quota = Proxy("quota", emulator, "--quota", "--seed", SEED)
+    clean = Proxy("clean", emulator, "--seed", SEED, work=WORK)
+    throttled = Proxy("throttled", emulator, "--throttle", THROTTLE, "--seed", SEED, work=WORK)
+    quota = Proxy("quota", emulator, "--quota", "--seed", SEED, work=WORK)
     try:
         # Warm-up: CloudFormation's lazy import, the artifact bucket and upload, both tools.
         warm = demo_spec(WORK, "warm", f"bf-warm-{pid}")

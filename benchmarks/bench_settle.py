@@ -15,8 +15,8 @@ import statistics
 import sys
 import time
 
-from bench_common import AWS, demo_spec, render_json
-from bench_faults import POOLCTL, TARGET, ZIP, Proxy, Bench
+from bench_common import AWS, Proxy, demo_spec, render_json
+from bench_faults import POOLCTL, TARGET, ZIP, Bench
 
 WORK = TARGET / "bench-settle"
 
@@ -27,10 +27,9 @@ def main():
     stack_ms = int(sys.argv[3]) if len(sys.argv) > 3 else 6000
     modelled = (change_set_ms + stack_ms) / 1000
     WORK.mkdir(parents=True, exist_ok=True)
-    import bench_faults
-    bench_faults.WORK = WORK
     emulator = os.environ["AWS_ENDPOINT_URL"]
-    proxy = Proxy("settle", emulator, "--settle", f"change-set={change_set_ms},stack={stack_ms}")
+    proxy = Proxy("settle", emulator, "--settle", f"change-set={change_set_ms},stack={stack_ms}",
+                  work=WORK)
     bench = Bench(emulator)
     pid = os.getpid()
     times = {}

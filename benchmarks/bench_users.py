@@ -42,11 +42,9 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-AWS = ROOT / ".venv" / "bin" / "aws"
-TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
+from bench_common import AWS, ROOT, TARGET, Proxy
+
 POOLCTL = Path(os.environ.get("POOLCTL_BIN") or TARGET / "release" / "poolctl")
-PROXY = Path(os.environ.get("FAULTPROXY") or TARGET / "debug" / "faultproxy")
 WORK = TARGET / "bench-users"
 QUOTA = 30.0  # Cognito's UserList quota, requests a second (tests/src/faultproxy/quota.rs)
 PAGE = 60  # the largest ListUsers page
@@ -86,41 +84,18 @@ def fail(message):
     sys.exit(f"bench-users: {message}")
 
 
+def user_list(proxy):
+    """(passed, throttled) ListUsers calls so far: the proxy's UserList category."""
+    category = proxy.stats()["categories"].get("UserList", {"passed": 0, "throttled": 0})
+    return category["passed"], category["throttled"]
+
+
 def run(argv, env=None, check=True):
     done = subprocess.run(argv, capture_output=True, text=True, env=env)
     if check and done.returncode != 0:
         fail(f"{' '.join(map(str, argv[:4]))}: exit {done.returncode}: "
              f"{(done.stderr or done.stdout).strip()[-2000:]}")
     return done
-
-
-class Proxy:
-    """A faultproxy process in front of the emulator, on a free loopback port."""
-
-    def __init__(self, upstream, *args, name="quota"):
-        self.log = open(WORK / f"proxy-{name}.log", "w")
-        self.process = subprocess.Popen(
-            [PROXY, "--upstream", upstream, "--listen", "127.0.0.1:0", *args],
-            stdout=subprocess.PIPE, stderr=self.log, text=True)
-        self.endpoint = None
-        for line in self.process.stdout:
-            if line.startswith("AWS_ENDPOINT_URL="):
-                self.endpoint = line.strip().split("=", 1)[1]
-                break
-        if not self.endpoint:
-            fail(f"faultproxy did not start; see {self.log.name}")
-
-    def user_list(self):
-        """(passed, throttled) ListUsers calls so far: the proxy's UserList category."""
-        with urllib.request.urlopen(f"{self.endpoint}/_faultproxy/stats", timeout=10) as answer:
-            stats = json.load(answer)
-        category = stats["categories"].get("UserList", {"passed": 0, "throttled": 0})
-        return category["passed"], category["throttled"]
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        self.log.close()
 
 
 def cognito(endpoint, action, body):
@@ -228,9 +203,9 @@ def bench_size(size, runs, emulator, proxies, jq_program):
             quota = dict(os.environ, AWS_ENDPOINT_URL=proxy.endpoint)
             # The proxy's UserList bucket full again (it holds one second's worth).
             time.sleep(1.5)
-            before = proxy.user_list()
+            before = user_list(proxy)
             elapsed, done = timed(audit, quota)
-            after = proxy.user_list()
+            after = user_list(proxy)
             report = check_poolctl(done, size, expected,
                                    f"poolctl via quota +{latency_ms} ms, round {round_}")
             passed, throttled = after[0] - before[0], after[1] - before[1]
@@ -305,8 +280,8 @@ def main():
     WORK.mkdir(parents=True, exist_ok=True)
     jq_program = WORK / "classify.jq"
     jq_program.write_text(USERS_JQ)
-    proxies = {ms: Proxy(emulator, "--quota", *(["--latency", str(ms)] if ms else []),
-                         name=f"quota-{ms}ms") for ms in LATENCIES}
+    proxies = {ms: Proxy(f"quota-{ms}ms", emulator, "--quota",
+                         *(["--latency", str(ms)] if ms else []), work=WORK) for ms in LATENCIES}
     try:
         results = {size: bench_size(size, runs, emulator, proxies, jq_program) for size in sizes}
     finally:
