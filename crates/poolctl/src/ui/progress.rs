@@ -33,7 +33,7 @@ impl EventPrinter {
     pub fn progress(&self, progress: Progress) {
         match progress {
             Progress::Event(event) => self.event(&event),
-            other => self.line(notice_line(other)),
+            other => self.line(progress_line(other)),
         }
     }
 
@@ -69,15 +69,11 @@ impl EventPrinter {
 /// One environment's progress while several run at once: plain lines named by the
 /// environment (one spinner cannot show several operations).
 pub fn environment_progress(environment: &str, progress: Progress) {
-    let line = match progress {
-        Progress::Event(event) => event_line(&event),
-        other => notice_line(other),
-    };
-    eprintln!("[{environment}] {line}");
+    eprintln!("[{environment}] {}", progress_line(progress));
 }
 
-/// A notice or an upload, as one line.
-fn notice_line(progress: Progress) -> String {
+/// A notice, an upload or a stack event, as one line.
+fn progress_line(progress: Progress) -> String {
     match progress {
         Progress::Notice(text) => format!("note: {text}"),
         Progress::Uploaded(location) => format!(
