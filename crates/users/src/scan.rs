@@ -130,14 +130,7 @@ impl Cognito {
         };
         let one_scan = |first: Listing| async move {
             self.count(first.users.len());
-            let users = match first.next {
-                None => first.users,
-                Some(token) => {
-                    self.list_from(pool_id, None, Some(token), first.users, Counted::Yes)
-                        .await?
-                }
-            };
-            Ok::<_, UsersError>(merge(vec![users]))
+            Ok::<_, UsersError>(merge(vec![self.finish(pool_id, None, first).await?]))
         };
         let Some(token) = first
             .next
@@ -209,15 +202,7 @@ impl Cognito {
                 let filter = partition_filter(prefix);
                 match first {
                     None => cognito.list_users(&pool_id, filter, Counted::Yes).await,
-                    Some(Listing { users, next: None }) => Ok(users),
-                    Some(Listing {
-                        users,
-                        next: Some(token),
-                    }) => {
-                        cognito
-                            .list_from(&pool_id, filter, Some(token), users, Counted::Yes)
-                            .await
-                    }
+                    Some(first) => cognito.finish(&pool_id, filter, first).await,
                 }
             });
         }
@@ -226,6 +211,22 @@ impl Cognito {
             listings.push(joined.map_err(|e| task_stopped(&e))??);
         }
         Ok(listings)
+    }
+
+    /// The users `listing` holds and those of its remaining pages with `filter`.
+    async fn finish(
+        &self,
+        pool_id: &str,
+        filter: Option<String>,
+        listing: Listing,
+    ) -> Result<Vec<UserRecord>, UsersError> {
+        match listing.next {
+            None => Ok(listing.users),
+            Some(token) => {
+                self.list_from(pool_id, filter, Some(token), listing.users, Counted::Yes)
+                    .await
+            }
+        }
     }
 
     /// The users whose email is `address` (the filter is exact; Cognito stores addresses as
