@@ -295,27 +295,25 @@ impl StackReads for Aws {
             // polls cost one call. The status is read only then (and every few polls, in case
             // a stack event is late or missing), and events once more after it: every event up
             // to the settled status is read.
-            let fresh = self.events_since(stack_id, marker.as_deref()).await?;
+            let mut fresh = self.events_since(stack_id, marker.as_deref()).await?;
             let stack_settled = fresh.iter().any(|event| {
                 event.is_stack() && !is_busy(&StackStatus::from(event.status.as_str()))
             });
             polls_since_describe += 1;
-            let state = if stack_settled || polls_since_describe >= DESCRIBE_EVERY_POLLS {
+            let described = if stack_settled || polls_since_describe >= DESCRIBE_EVERY_POLLS {
                 polls_since_describe = 0;
-                Some(self.describe_stack(stack_id).await?)
+                let state = self.describe_stack(stack_id).await?;
+                let read = fresh
+                    .last()
+                    .map(|e| e.event_id.clone())
+                    .or_else(|| marker.clone());
+                fresh.extend(self.events_since(stack_id, read.as_deref()).await?);
+                Some(state)
             } else {
                 None
             };
-            let mut fresh = fresh;
             if let Some(last) = fresh.last() {
                 marker = Some(last.event_id.clone());
-            }
-            if state.is_some() {
-                let after = self.events_since(stack_id, marker.as_deref()).await?;
-                if let Some(last) = after.last() {
-                    marker = Some(last.event_id.clone());
-                }
-                fresh.extend(after);
             }
             let fresh = match token {
                 Some(token) => events::of_operation(fresh, token),
@@ -325,7 +323,7 @@ impl StackReads for Aws {
                 sink(event.clone());
                 seen.push(event);
             }
-            let Some(state) = state else {
+            let Some(state) = described else {
                 continue;
             };
             let Some(state) = state else {
