@@ -12,6 +12,8 @@ cfn_lint_version := "1.58.0"
 # Validates the example specs against the committed JSON Schema, as editors do.
 jsonschema_version := "4.26.0"
 awscli_version := "1.46.2"
+# boto3 for the deploy benchmark's in-process floor; the same botocore as the AWS CLI's.
+boto3_version := "1.43.106"
 rust_just_version := "1.59.0"
 # checkov, in a venv of its own (.venv-checkov): it pins boto3 1.35, whose botocore cannot
 # coexist with the one ministack pins, so pip finds no set that holds both.
@@ -62,7 +64,7 @@ setup-python:
     #!/usr/bin/env bash
     set -euo pipefail
     # The stamp records the pinned set; a change of pins reinstalls, nothing else does.
-    want="ministack=={{ministack_version}} cfn-lint=={{cfn_lint_version}} awscli=={{awscli_version}} rust-just=={{rust_just_version}} jsonschema=={{jsonschema_version}}"
+    want="ministack=={{ministack_version}} cfn-lint=={{cfn_lint_version}} awscli=={{awscli_version}} boto3=={{boto3_version}} rust-just=={{rust_just_version}} jsonschema=={{jsonschema_version}}"
     stamp="{{venv}}/.poolctl-pins"
     if [[ -x "{{venv}}/bin/ministack" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
         echo "python tools: up to date ($want)"
@@ -424,7 +426,7 @@ bench-cdk pool="production" runs="10": setup-node
         $sudo_cmd apt-get update -qq
         DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
     fi
-    cargo build --quiet --release -p poolctl
+    POOLCTL_TRIGGER_ZIPS_DIR="{{embed_dir}}" cargo build --quiet --release -p poolctl
     poolctl="{{target}}/release/poolctl"
     spec="{{root}}/infra/pools/{{pool}}.yaml"
     cd "{{root}}/infra/cdk"
@@ -467,7 +469,7 @@ bench-render runs="50":
         $sudo_cmd apt-get update -qq
         DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends hyperfine
     fi
-    cargo build --quiet --release -p poolctl
+    POOLCTL_TRIGGER_ZIPS_DIR="{{embed_dir}}" cargo build --quiet --release -p poolctl
     out=$(mktemp -d)
     trap 'rm -rf "$out"' EXIT
     report="{{target}}/bench-render.json"
@@ -642,7 +644,8 @@ bench-review runs="3": setup-python (trigger "x86_64")
         print("%-11s %9.2fs %9.2fs %9.2fs   totals: %s s" % (mode, med[0], med[1], med[2], each))
     PY
 
-# Benchmark: `poolctl deploy` against `aws cloudformation deploy` (AWS CLI from PyPI) on one
+# Benchmark: `poolctl deploy` (release, the x86_64 trigger embedded) against the floor (boto3
+# in process, 5 ms polls) and `aws cloudformation deploy` (AWS CLI from PyPI), in one run on one
 # private emulator and the same template: create, update and no-op wall times, medians, ratios.
 bench-deploy runs="5": setup-python (trigger "x86_64")
     #!/usr/bin/env bash
@@ -656,8 +659,10 @@ bench-deploy runs="5": setup-python (trigger "x86_64")
     unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE
     export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench \
         AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
-    cargo build --quiet --release -p poolctl
-    python3 benchmarks/bench_deploy.py {{runs}}
+    POOLCTL_TRIGGER_ZIPS_DIR="{{embed_dir}}" cargo build --quiet --release -p poolctl
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    "{{venv}}/bin/python" benchmarks/bench_deploy.py {{runs}}
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Benchmark: poolctl under faults, on a private emulator with fault proxies in front of it
 # (tests/src/bin/faultproxy.rs); POOLCTL_TRIGGER_ZIP names a prebuilt x86_64 trigger zip,
@@ -678,7 +683,7 @@ bench-faults runs="5": setup-python
     # The proxy with the whole workspace selected, as `just test` builds it (another selection
     # would compile the AWS SDK again); poolctl in release, as `just bench-deploy` times it.
     cargo build --quiet --workspace --bins
-    cargo build --quiet --release -p poolctl
+    POOLCTL_TRIGGER_ZIPS_DIR="{{embed_dir}}" cargo build --quiet --release -p poolctl
     target="{{target}}"
     [[ "$target" = /* ]] || target="{{root}}/$target"
     export FAULTPROXY="$target/debug/faultproxy" POOLCTL_BIN="$target/release/poolctl"
@@ -733,7 +738,7 @@ bench-settle runs="3" change_set_ms="2000" stack_ms="6000": setup-python
     [[ "$target" = /* ]] || target="{{root}}/$target"
     # POOLCTL_BIN: another build to time (the release build by default, as bench-deploy).
     if [[ -z "${POOLCTL_BIN:-}" ]]; then
-        cargo build --quiet --release -p poolctl
+        POOLCTL_TRIGGER_ZIPS_DIR="{{embed_dir}}" cargo build --quiet --release -p poolctl
         export POOLCTL_BIN="$target/release/poolctl"
     fi
     export FAULTPROXY="$target/debug/faultproxy"
@@ -764,7 +769,7 @@ bench-users runs="3" sizes="5000 20000" partitions="auto" latencies="0 50 200": 
     [[ "$target" = /* ]] || target="{{root}}/$target"
     # POOLCTL_BIN: another build to time (the release build by default).
     if [[ -z "${POOLCTL_BIN:-}" ]]; then
-        cargo build --quiet --release -p poolctl
+        POOLCTL_TRIGGER_ZIPS_DIR="{{embed_dir}}" cargo build --quiet --release -p poolctl
         POOLCTL_BIN="$target/release/poolctl"
     fi
     # Copies of the binaries: a build elsewhere in the checkout cannot swap them mid-run.

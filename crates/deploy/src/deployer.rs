@@ -13,7 +13,7 @@ use crate::import::ImportRequest;
 use crate::plan::{Applying, ChangeSetSummary, Confirmation, Plan};
 use crate::request::{
     is_unchanged, resolve_parameters, sdk_parameters, sdk_tags, unique_name, DeployRequest,
-    NAME_PREFIX,
+    FirstReads, NAME_PREFIX,
 };
 use crate::stack::{self, StackInfo, StackReads, StackState, Standing};
 use crate::store::{ArtifactLocation, ArtifactStore};
@@ -179,18 +179,31 @@ impl Deployer {
         self.prepare_once(request, progress).await
     }
 
+    /// The stack's status and its template: independent reads, so both go out at once.
+    pub(crate) async fn first_reads(&self, stack_name: &str) -> FirstReads {
+        tokio::join!(
+            self.aws.describe_stack(stack_name),
+            self.aws.deployed_template(stack_name)
+        )
+    }
+
     async fn prepare_once(
         &self,
         request: &DeployRequest,
         progress: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<Prepared, DeployError> {
         let stack_name = request.stack_name.as_str();
-        // The stack's status and its template are independent reads: both go out at once.
-        // The template read fails for a stack that does not exist; that answer goes unused.
-        let (first_state, first_template) = tokio::join!(
-            self.aws.describe_stack(stack_name),
-            self.aws.deployed_template(stack_name)
-        );
+        let started = request
+            .first_reads
+            .lock()
+            .ok()
+            .and_then(|mut reads| reads.take());
+        let (first_state, first_template) = match started {
+            Some(reads) => reads.await.map_err(|e| {
+                DeployError::Unexpected(format!("reading stack {stack_name} stopped: {e}"))
+            })?,
+            None => self.first_reads(stack_name).await,
+        };
         let first_state = first_state?;
         let healthy_at_once = first_state
             .as_ref()

@@ -110,6 +110,11 @@ impl Deployer {
         progress: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<DeployRequest, DeployError> {
         let stack_name = deployment.stack_name()?;
+        let first_reads = tokio::spawn({
+            let deployer = self.clone();
+            let stack_name = stack_name.clone();
+            async move { deployer.first_reads(&stack_name).await }
+        });
         let tags = deployment.stack_tags();
         let mut auto_parameters = BTreeMap::new();
         auto_parameters.insert(
@@ -159,6 +164,7 @@ impl Deployer {
             parameters: deployment.parameters,
             tags,
             allow_pool_replacement: deployment.allow_pool_replacement,
+            first_reads: std::sync::Mutex::new(Some(first_reads)),
         })
     }
 }

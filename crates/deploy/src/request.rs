@@ -48,7 +48,18 @@ pub struct DeployRequest {
     /// artifact bucket) and the key prefix.
     pub template_bucket: Option<String>,
     pub template_prefix: String,
+    /// The stack's first reads, started when the request was made so that they overlap the
+    /// artifact's placement; the first [`Deployer::prepare`](crate::Deployer::prepare) round
+    /// takes them (a request is applied as soon as it is made).
+    pub(crate) first_reads: std::sync::Mutex<Option<tokio::task::JoinHandle<FirstReads>>>,
 }
+
+/// The stack's status and its deployed template, read at once (the template read fails for a
+/// stack that does not exist; that answer goes unused).
+pub(crate) type FirstReads = (
+    Result<Option<StackState>, DeployError>,
+    Result<Option<Value>, DeployError>,
+);
 
 /// How every change set and request token poolctl makes is named.
 pub(crate) const NAME_PREFIX: &str = "poolctl-";
