@@ -659,7 +659,10 @@ bench-deploy runs="5": setup-python (trigger "x86_64")
     unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE
     export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench \
         AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
-    POOLCTL_TRIGGER_ZIPS_DIR="{{embed_dir}}" cargo build --quiet --release -p poolctl
+    # POOLCTL_BIN: another build to time (the release build by default).
+    if [[ -z "${POOLCTL_BIN:-}" ]]; then
+        POOLCTL_TRIGGER_ZIPS_DIR="{{embed_dir}}" cargo build --quiet --release -p poolctl
+    fi
     echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     "{{venv}}/bin/python" benchmarks/bench_deploy.py {{runs}}
     echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
