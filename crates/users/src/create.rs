@@ -321,6 +321,8 @@ pub struct CreateReport {
     pub not_created: Vec<(u64, String, CreateOutcome)>,
     /// Rows the run never reached: it was stopped first (also in `counts`).
     pub not_started: u64,
+    /// The most rows handled at once (grown with the measured latency to reach the quota).
+    pub workers: usize,
 }
 
 impl CreateOutcome {
@@ -335,8 +337,6 @@ impl CreateOutcome {
     }
 }
 
-const WORKERS: usize = 16;
-
 /// Creates `rows` in `pool`, journaled. Cancelling `stop` ends the run early: rows already
 /// started finish and are journaled, the rest are counted in [`CreateReport::not_started`].
 pub async fn create(
@@ -348,7 +348,7 @@ pub async fn create(
     stop: &CancellationToken,
 ) -> Result<CreateReport, UsersError> {
     let total = rows.len() as u64;
-    let worked = run_all(rows, WORKERS, stop, {
+    let worked = run_all(rows, cognito.create.ceiling(), stop, {
         let cognito = Arc::clone(cognito);
         let pool = pool.clone();
         let journal = Arc::clone(&journal);
@@ -378,6 +378,7 @@ pub async fn create(
         rows: total,
         counts,
         not_started: worked.not_started,
+        workers: worked.peak_workers,
         not_created: results
             .into_iter()
             .filter(|(_, _, o)| matches!(o, CreateOutcome::Exists | CreateOutcome::AliasTaken))

@@ -83,6 +83,11 @@ impl RateLimiter {
         state.rate = (state.rate + ceiling * INCREASE).min(ceiling);
     }
 
+    /// The configured rate, which the current one never exceeds (`None`: no limit).
+    pub fn ceiling(&self) -> Option<f64> {
+        self.ceiling
+    }
+
     /// The current rate (requests a second), `None` when unlimited.
     pub fn rate(&self) -> Option<f64> {
         self.ceiling?;

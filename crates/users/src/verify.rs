@@ -228,10 +228,12 @@ pub struct VerifyReport {
     pub users: Vec<UserOutcome>,
     /// Selected users the run never reached: it was stopped first (also in `counts`).
     pub not_started: u64,
+    /// The most users handled at once (grown with the measured latency to reach the quota).
+    pub workers: usize,
 }
 
 impl VerifyReport {
-    fn new(mut users: Vec<UserOutcome>, not_started: u64) -> VerifyReport {
+    fn new(mut users: Vec<UserOutcome>, not_started: u64, workers: usize) -> VerifyReport {
         users.sort_by(|a, b| a.username.cmp(&b.username));
         let mut counts = BTreeMap::new();
         for user in &users {
@@ -248,6 +250,7 @@ impl VerifyReport {
             counts,
             users,
             not_started,
+            workers,
         }
     }
 
@@ -259,9 +262,6 @@ impl VerifyReport {
         })
     }
 }
-
-/// How many users are checked and changed at once; the limiters set the pace.
-const WORKERS: usize = 16;
 
 /// Verifies `targets` (already selected) in `pool`, journaling each change unless dry.
 /// Cancelling `stop` ends the run early: users already started finish and are journaled, the
@@ -281,7 +281,8 @@ pub async fn verify(
         options,
         claimed: Mutex::new(HashMap::new()),
     });
-    let worked = run_all(targets, WORKERS, stop, {
+    // Each user ends with one AdminUpdateUserAttributes: its quota sets the pace.
+    let worked = run_all(targets, cognito.update.ceiling(), stop, {
         let run = Arc::clone(&run);
         move |finding| {
             let run = Arc::clone(&run);
@@ -293,7 +294,11 @@ pub async fn verify(
         journal.sync()?;
     }
     let worked = worked?;
-    Ok(VerifyReport::new(worked.done, worked.not_started))
+    Ok(VerifyReport::new(
+        worked.done,
+        worked.not_started,
+        worked.peak_workers,
+    ))
 }
 
 struct Run {
@@ -612,7 +617,7 @@ mod tests {
                 },
             ]
         };
-        let report = VerifyReport::new(users(), 0);
+        let report = VerifyReport::new(users(), 0, 16);
         assert_eq!((report.before, report.after), (3, 1));
         assert_eq!(report.refused().collect::<Vec<_>>(), vec![("a", "h")]);
         assert_eq!(report.users[0].username, "a");
@@ -620,7 +625,7 @@ mod tests {
         assert!(!report.counts.contains_key(NOT_STARTED));
 
         // A stopped run: the users it never reached are still unverified.
-        let stopped = VerifyReport::new(users(), 4);
+        let stopped = VerifyReport::new(users(), 4, 16);
         assert_eq!((stopped.before, stopped.after), (7, 5));
         assert_eq!(stopped.counts[NOT_STARTED], 4);
     }

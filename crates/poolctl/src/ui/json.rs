@@ -190,6 +190,7 @@ pub fn users_verify(report: &users::VerifyReport, pool: &str) -> Value {
         "after": report.after,
         "counts": report.counts,
         "users": users,
+        "workers": report.workers,
     })
 }
 
@@ -207,6 +208,7 @@ pub fn users_create(report: &users::CreateReport, pool: &str) -> Value {
         "rows": report.rows,
         "counts": report.counts,
         "not_created": not_created,
+        "workers": report.workers,
     })
 }
 
