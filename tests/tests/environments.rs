@@ -335,6 +335,11 @@ async fn several_environments_are_audited(
         ],
         "{records}"
     );
+    // A progress line as each environment's audit ends, named by the environment.
+    for (environment, users) in [("dev", 1), ("stage", 0)] {
+        let line = format!("[{environment}] Audited {users} users of ");
+        assert!(audited.stderr.contains(&line), "{}", audited.stderr);
+    }
     // One findings file per environment, each of its own pool.
     let dev_findings = std::fs::read_to_string(out.with_file_name("audit-dev.jsonl")).unwrap();
     assert!(
@@ -463,6 +468,11 @@ async fn several_environments_are_proved_each_on_its_own_stack() {
         ],
         "{records}"
     );
+
+    for (environment, pool_id) in [("dev", &pools[0]), ("stage", &pools[1])] {
+        let line = format!("[{environment}] Proved pool {pool_id}: ");
+        assert!(proved.stderr.contains(&line), "{}", proved.stderr);
+    }
 
     // The text report: each environment headed, then one line per environment.
     let args = ["explain", &spec_arg, "--prove", "--env", "stage,dev"];

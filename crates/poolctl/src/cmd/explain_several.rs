@@ -12,7 +12,7 @@ use crate::cli::{ExplainArgs, GlobalArgs, ReportFormat};
 use crate::exit::Failure;
 use crate::inputs::{load_spec_file, selected_stack};
 use crate::several::{for_each_environment, markdown_for_one, one_stack_flag, worst};
-use crate::ui::environments::{print_proofs, Proved};
+use crate::ui::environments::{print_proofs, print_proved, Proved};
 
 pub async fn run(
     global: &GlobalArgs,
@@ -58,11 +58,18 @@ pub async fn run(
 
 /// One environment's proof, as `explain SPEC --prove --env NAME` makes it.
 async fn prove_one(global: &GlobalArgs, selected: Selected) -> Result<Proved, Failure> {
+    let name = selected
+        .environment
+        .as_ref()
+        .map(|named| named.name.clone())
+        .unwrap_or_default();
     let explanation = explain::explain(&selected.spec).map_err(Failure::error)?;
     let spec = selected.spec.clone();
     let (aws, stack) = selected_stack(global, selected, None).await?;
     let proof = explain::prove(&aws, &spec, &explanation, &stack)
         .await
         .map_err(Failure::error)?;
-    Ok(Proved { explanation, proof })
+    let proved = Proved { explanation, proof };
+    print_proved(&name, &proved);
+    Ok(proved)
 }

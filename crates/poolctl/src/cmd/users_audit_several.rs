@@ -14,7 +14,7 @@ use crate::cmd::users::{audit_options, audit_rates, open_pool};
 use crate::exit::Failure;
 use crate::inputs::{load_spec_file, selected_stack};
 use crate::several::{for_each_environment, worst};
-use crate::ui::environments::{print_audits, Audited};
+use crate::ui::environments::{print_audited, print_audits, Audited};
 
 pub async fn run(
     global: &GlobalArgs,
@@ -37,7 +37,7 @@ pub async fn run(
                 .unwrap_or_default();
             let (aws, stack) = selected_stack(&global, selected, None).await?;
             let (cognito, counters, pool) = open_pool(&aws, &PoolRef::Stack(stack), rates).await?;
-            // No progress bar: one cannot show several scans at once.
+            // No progress bar (one cannot show several scans at once): a line once audited.
             let started = Instant::now();
             let report = users::audit(&cognito, &pool, options).await?;
             let elapsed = started.elapsed();
@@ -45,12 +45,14 @@ pub async fn run(
             if let Some(path) = &findings_file {
                 users::findings::write(path, &report).map_err(Failure::error)?;
             }
-            Ok::<Audited, Failure>(Audited {
+            let audited = Audited {
                 report,
                 elapsed,
                 throttled: Counters::get(&counters.throttled),
                 findings_file,
-            })
+            };
+            print_audited(&name, &audited);
+            Ok::<Audited, Failure>(audited)
         }
     })
     .await?;

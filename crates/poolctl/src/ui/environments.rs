@@ -17,8 +17,9 @@ use crate::cli::{OutputFormat, ReportFormat};
 use crate::several::{EnvironmentRun, RunResult};
 use crate::ui::changes::{mark_and_verb, render_text};
 use crate::ui::explain::{print_explanation, print_leftovers, Heading};
+use crate::ui::progress::environment_line;
 use crate::ui::users::print_audit_result;
-use crate::ui::{columns, json, print_json};
+use crate::ui::{columns, json, print_json, seconds};
 
 /// An environment's stack operation done: `created`, `updated` or `unchanged` and how many
 /// resources changed (a deploy), or `deleted` or `absent` (a destroy).
@@ -42,6 +43,35 @@ pub struct Audited {
     pub elapsed: Duration,
     pub throttled: u64,
     pub findings_file: Option<PathBuf>,
+}
+
+/// An environment's proof done, as a progress line while the others run.
+pub fn print_proved(environment: &str, proved: &Proved) {
+    let proof = &proved.proof;
+    environment_line(
+        environment,
+        &format!(
+            "Proved pool {}: {} performed, {} mismatches",
+            proof.pool_id,
+            proof.performed(),
+            proof.mismatches().count()
+        ),
+    );
+}
+
+/// An environment's audit done, as a progress line while the others run.
+pub fn print_audited(environment: &str, audited: &Audited) {
+    let report = &audited.report;
+    environment_line(
+        environment,
+        &format!(
+            "Audited {} users of {} in {}: {} stranded",
+            report.scanned,
+            report.pool_id,
+            seconds(audited.elapsed),
+            report.stranded()
+        ),
+    );
 }
 
 /// The status word of a run that did not finish its job.
