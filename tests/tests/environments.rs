@@ -261,6 +261,7 @@ async fn each_environment_lands_in_its_account_and_region_with_its_overrides() {
         "{}",
         refused.stderr
     );
+    several_environments_are_audited(emulator, &spec, &dev, &pool_id).await;
     let args = ["destroy", "--spec", &spec_arg, "--env", "stage", "--yes"];
     expect_code(
         &run_as(emulator, "111111111111", &args),
@@ -269,6 +270,241 @@ async fn each_environment_lands_in_its_account_and_region_with_its_overrides() {
     );
     assert!(!stack_exists(emulator, "222222222222", "eu-west-1", &stage).await);
     assert!(stack_exists(emulator, "111111111111", "us-east-1", &dev).await);
+}
+
+/// `users audit` over dev and stage, deployed by the caller (`stage_pool` is stage's pool):
+/// each environment's record is its own pool's.
+async fn several_environments_are_audited(
+    emulator: &Emulator,
+    spec: &Path,
+    dev: &str,
+    stage_pool: &str,
+) {
+    // A stuck user (confirmed, its address unverified) in dev's pool alone.
+    let config = config_as(emulator, "111111111111", "us-east-1").await;
+    let cfn = aws_sdk_cloudformation::Client::new(&config);
+    let dev_pool = e2e::aws::stack_outputs(&cfn, dev).await.unwrap()["UserPoolId"].clone();
+    let idp = cognito::Client::new(&config);
+    let stuck = "stuck.user@example.com";
+    idp.admin_create_user()
+        .user_pool_id(&dev_pool)
+        .username(stuck)
+        .user_attributes(attribute("email", stuck))
+        .user_attributes(attribute("email_verified", "false"))
+        .message_action(cognito::types::MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    idp.admin_set_user_password()
+        .user_pool_id(&dev_pool)
+        .username(stuck)
+        .password(e2e::aws::PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+
+    let spec_arg = spec.to_string_lossy();
+    let out = e2e::scratch_dir("envaudit").join("audit.jsonl");
+    let out_arg = out.to_string_lossy();
+    let args = [
+        "users", "audit", "--spec", &spec_arg, "--env", "all", "--rate", "0", "--out", &out_arg,
+        "--output", "json",
+    ];
+    let audited = run_as(emulator, "111111111111", &args);
+    expect_code(&audited, 5, "users audit --env all, dev's user stranded");
+    let records = audited.json();
+    let by_environment: Vec<(&str, &str, &str, u64)> = records
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|record| {
+            (
+                record["environment"].as_str().unwrap(),
+                record["pool"].as_str().unwrap_or_default(),
+                record["status"].as_str().unwrap(),
+                record["counts"]["stuck"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_environment,
+        [
+            ("dev", dev_pool.as_str(), "stranded", 1),
+            ("stage", stage_pool, "audited", 0)
+        ],
+        "{records}"
+    );
+    // A progress line as each environment's audit ends, named by the environment.
+    for (environment, users) in [("dev", 1), ("stage", 0)] {
+        let line = format!("[{environment}] Audited {users} users of ");
+        assert!(audited.stderr.contains(&line), "{}", audited.stderr);
+    }
+    // One findings file per environment, each of its own pool.
+    let dev_findings = std::fs::read_to_string(out.with_file_name("audit-dev.jsonl")).unwrap();
+    assert!(
+        dev_findings.lines().count() == 1 && dev_findings.contains(stuck),
+        "{dev_findings}"
+    );
+    let stage_findings = std::fs::read_to_string(out.with_file_name("audit-stage.jsonl")).unwrap();
+    assert_eq!(stage_findings, "");
+    // In text, the table of users by class ends the report.
+    let args = [
+        "users",
+        "audit",
+        "--spec",
+        &spec_arg,
+        "--env",
+        "dev,stage",
+        "--rate",
+        "0",
+    ];
+    let table = run_as(emulator, "111111111111", &args);
+    expect_code(&table, 5, "users audit --env dev,stage");
+    let lines: Vec<Vec<&str>> = table
+        .stdout
+        .lines()
+        .rev()
+        .take(3)
+        .map(|line| line.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        (
+            lines[2][..3].to_vec(),
+            lines[1][..3].to_vec(),
+            lines[0][..3].to_vec()
+        ),
+        (
+            vec!["ENVIRONMENT", "USERS", "STUCK"],
+            vec!["dev", "1", "1"],
+            vec!["stage", "0", "0"]
+        ),
+        "{}",
+        table.stdout
+    );
+    // Users are changed one environment at a time.
+    let args = [
+        "users",
+        "verify",
+        "--spec",
+        &spec_arg,
+        "--env",
+        "dev,stage",
+        "--class",
+        "stuck",
+    ];
+    let refused = run_as(emulator, "111111111111", &args);
+    expect_code(&refused, 1, "users verify --env dev,stage");
+    assert!(
+        refused.stderr.contains("users verify") && refused.stderr.contains("--env"),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[tokio::test]
+async fn several_environments_are_proved_each_on_its_own_stack() {
+    let emulator = Emulator::shared();
+    let pool = unique_name("envprove");
+    // The emulator answers SignUp (which the SDK sends unsigned) as its default account only,
+    // so both environments live there; stage still goes through its role and its region.
+    let account = "000000000000";
+    let environments = format!(
+        "  dev: {{ account: \"{account}\", region: us-east-1 }}\n  stage:\n    account: \"{account}\"\n    region: eu-west-1\n    role_arn: \"arn:aws:iam::{account}:role/poolctl-deploy\"\n    overrides: {{ domain: {{ prefix: {pool}-stage }} }}\n"
+    );
+    let spec = spec_with_environments(&pool, &environments);
+    let spec_arg = spec.to_string_lossy();
+
+    // Without --prove there is nothing to run per environment: refused before any call.
+    let refused = run_as(emulator, account, &["explain", &spec_arg, "--env", "all"]);
+    expect_code(&refused, 1, "explain --env all without --prove");
+    assert!(refused.stderr.contains("--prove"), "{}", refused.stderr);
+
+    let run = deploy_as(emulator, account, &spec, &["--env", "all"]);
+    expect_code(&run, 0, "deploy --env all");
+    let mut pools = Vec::new();
+    for (name, region) in [("dev", "us-east-1"), ("stage", "eu-west-1")] {
+        let cfn = aws_sdk_cloudformation::Client::new(&config_as(emulator, account, region).await);
+        let stack = format!("poolctl-{pool}-{name}");
+        let outputs = e2e::aws::stack_outputs(&cfn, &stack).await.unwrap();
+        pools.push(outputs["UserPoolId"].clone());
+    }
+
+    // Each environment proved on its own stack, through its own role and guard.
+    let args = [
+        "explain",
+        &spec_arg,
+        "--prove",
+        "--env",
+        "dev,stage",
+        "--output",
+        "json",
+    ];
+    let proved = run_as(emulator, account, &args);
+    expect_code(&proved, 0, "explain --prove --env dev,stage");
+    let records = proved.json();
+    let by_environment: Vec<(&str, &str, &str, u64)> = records
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|record| {
+            assert!(
+                record["proof"]["performed"].as_u64().unwrap_or(0) > 0,
+                "{record}"
+            );
+            (
+                record["environment"].as_str().unwrap(),
+                record["proof"]["pool_id"].as_str().unwrap_or_default(),
+                record["status"].as_str().unwrap(),
+                record["proof"]["mismatches"].as_u64().unwrap_or(u64::MAX),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_environment,
+        [
+            ("dev", pools[0].as_str(), "proved", 0),
+            ("stage", pools[1].as_str(), "proved", 0)
+        ],
+        "{records}"
+    );
+
+    for (environment, pool_id) in [("dev", &pools[0]), ("stage", &pools[1])] {
+        let line = format!("[{environment}] Proved pool {pool_id}: ");
+        assert!(proved.stderr.contains(&line), "{}", proved.stderr);
+    }
+
+    // The text report: each environment headed, then one line per environment.
+    let args = ["explain", &spec_arg, "--prove", "--env", "stage,dev"];
+    let text = run_as(emulator, account, &args);
+    expect_code(&text, 0, "explain --prove --env stage,dev");
+    let results: Vec<&str> = text.stdout.lines().rev().take(2).collect();
+    assert!(
+        results[1].starts_with("stage")
+            && results[1].contains(" proved (")
+            && results[0].starts_with("dev")
+            && results[0].contains(" proved ("),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains(&format!(
+            "== stage ({account} eu-west-1) poolctl-{pool}-stage"
+        )),
+        "{}",
+        text.stdout
+    );
+
+    let args = ["destroy", "--spec", &spec_arg, "--env", "all", "--yes"];
+    expect_code(&run_as(emulator, account, &args), 0, "destroy --env all");
+}
+
+fn attribute(name: &str, value: &str) -> cognito::types::AttributeType {
+    cognito::types::AttributeType::builder()
+        .name(name)
+        .value(value)
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]

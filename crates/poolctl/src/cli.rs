@@ -325,7 +325,7 @@ pub struct ExplainArgs {
     /// and, from the stack's template, poolctl's PreSignUp policy.
     pub spec: Option<PathBuf>,
     /// The spec environment (required with --stack or --prove when the spec declares
-    /// environments).
+    /// environments). With --prove also several: `all`, `dev,stage` or a glob such as `eu-*`.
     #[arg(long, value_name = "NAME", requires = "spec")]
     pub env: Option<String>,
     /// The stack the pool is deployed as (default with SPEC and --prove: poolctl-<pool name>).
@@ -343,6 +343,8 @@ pub struct ExplainArgs {
     /// Result format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub output: ReportFormat,
+    #[command(flatten)]
+    pub several: SeveralArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -432,7 +434,8 @@ pub enum UsersCommand {
 pub struct PoolArgs {
     #[command(flatten)]
     pub source: PoolSource,
-    /// The spec environment (with --spec).
+    /// The spec environment (with --spec). `users audit` also takes several: `all`,
+    /// `dev,stage` or a glob such as `eu-*`.
     #[arg(long, value_name = "NAME", requires = "spec")]
     pub env: Option<String>,
 }
@@ -481,12 +484,15 @@ pub struct UsersAuditArgs {
     #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["1", "16"]).map(|v| v.parse::<u8>().unwrap_or(16)))]
     pub partitions: Option<u8>,
     /// Write every user that is not ok as JSON Lines to this file (the input of `users
-    /// verify --from`).
+    /// verify --from`); with several environments one file each, the environment's name
+    /// inserted before the extension (audit.jsonl: audit-dev.jsonl).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Result format on stdout.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
+    #[command(flatten)]
+    pub several: SeveralArgs,
 }
 
 #[derive(Debug, Args)]

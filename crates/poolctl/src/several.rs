@@ -4,7 +4,8 @@
 //! the ones not yet started are skipped. After Ctrl-C no more start: the running ones finish
 //! (their stack operations run on in CloudFormation either way, so their outcome is worth
 //! reporting) and the rest are reported as not started, with exit 130. `deploy`, `diff`,
-//! `outputs` and `destroy` run through it.
+//! `outputs`, `destroy`, `explain --prove` and `users audit` run through it. The refusals of
+//! flags that cannot go with several environments are worded here, once.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -52,10 +53,47 @@ pub struct EnvironmentRun<T> {
     pub seconds: f64,
 }
 
-/// The worst exit code of `runs`: an interruption (130) over a failed stack (4) over a
-/// refusal (3) over an error (1).
-pub fn worst_code<T>(runs: &[EnvironmentRun<T>]) -> Option<u8> {
-    runs.iter().filter_map(|run| run.result.code()).max()
+/// The command's end: the worst exit code of `runs`, where a finished job counts by `done` (a
+/// proof's mismatch, stranded users): an interruption (130) over a mismatch (6) over stranded
+/// users (5) over a failed stack (4) over a refusal (3) over an error (1).
+pub fn worst<T>(
+    runs: &[EnvironmentRun<T>],
+    done: impl Fn(&T) -> Option<Failure>,
+) -> Result<(), Failure> {
+    let code = runs
+        .iter()
+        .filter_map(|run| match &run.result {
+            RunResult::Done(value) => done(value).map(|failure| failure.parts().0),
+            other => other.code(),
+        })
+        .max();
+    match code {
+        Some(code) => Err(Failure::silent(code)),
+        None => Ok(()),
+    }
+}
+
+/// The refusal of `flag` (`--stack`, `--outputs-file`), which names one stack.
+pub fn one_stack_flag(flag: &str) -> Failure {
+    Failure::error(anyhow!(
+        "{flag} names one stack; with several environments each uses its own default stack \
+         (poolctl-<pool>-<env>); nothing was done"
+    ))
+}
+
+/// The refusal of `--output markdown`, a summary of one environment.
+pub fn markdown_for_one() -> Failure {
+    Failure::error(anyhow!(
+        "--output markdown is for one environment; use text or json with several"
+    ))
+}
+
+/// The refusal of several environments by `command`, which acts on one environment only.
+pub fn one_environment_only(command: &str, selector: &str) -> Failure {
+    Failure::error(anyhow!(
+        "{command} acts on one environment: --env takes one name here, not {selector:?}; run \
+         it once per environment; nothing was done"
+    ))
 }
 
 /// Runs `job` for each of `targets` within `limits`, and returns one run per target, in the

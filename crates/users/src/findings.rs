@@ -81,6 +81,17 @@ pub fn write(path: &Path, report: &AuditReport) -> Result<(), FindingsError> {
     file.flush().map_err(failed)
 }
 
+/// The findings file of `environment` when one audit covers several (one pool per file): its
+/// name inserted before the extension, so `audit.jsonl` becomes `audit-dev.jsonl`.
+pub fn environment_path(path: &Path, environment: &str) -> PathBuf {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let name = match path.extension() {
+        Some(extension) => format!("{stem}-{environment}.{}", extension.to_string_lossy()),
+        None => format!("{stem}-{environment}"),
+    };
+    path.with_file_name(name)
+}
+
 /// Reads the findings in `path`, refusing the file if any line is from a pool other than
 /// `pool_id`.
 pub fn read(path: &Path, pool_id: &str) -> Result<Vec<Finding>, FindingsError> {
@@ -124,6 +135,18 @@ mod tests {
     use super::*;
     use crate::classify::Class;
     use crate::record::UserRecord;
+
+    #[test]
+    fn each_environment_gets_a_file_of_its_own_beside_the_one_named() {
+        assert_eq!(
+            environment_path(Path::new("out/audit.jsonl"), "dev"),
+            Path::new("out/audit-dev.jsonl")
+        );
+        assert_eq!(
+            environment_path(Path::new("findings"), "eu-1"),
+            Path::new("findings-eu-1")
+        );
+    }
 
     fn finding(username: &str, class: Class, holder: Option<&str>) -> Finding {
         Finding {

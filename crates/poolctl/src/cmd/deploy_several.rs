@@ -13,7 +13,7 @@ use tokio::sync::Mutex;
 use crate::cli::{DeployArgs, GlobalArgs, ReportFormat};
 use crate::exit::Failure;
 use crate::inputs::{deployment, load_aws, load_spec_file, trigger_zip};
-use crate::several::{for_each_environment, worst_code};
+use crate::several::{for_each_environment, markdown_for_one, one_stack_flag, worst};
 use crate::ui::environments::{print_several, Settled};
 use crate::ui::json::action;
 use crate::ui::progress::environment_progress;
@@ -25,16 +25,14 @@ pub async fn run(global: &GlobalArgs, args: &DeployArgs, selector: &str) -> Resu
              without a prompt (the pool guard still refuses); nothing was deployed"
         )));
     }
-    if args.stack.stack.is_some() || args.outputs_file.is_some() {
-        return Err(Failure::error(anyhow!(
-            "--stack and --outputs-file name one stack; with several environments each deploys \
-             to its own default stack (poolctl-<pool>-<env>); nothing was deployed"
-        )));
+    if args.stack.stack.is_some() {
+        return Err(one_stack_flag("--stack"));
+    }
+    if args.outputs_file.is_some() {
+        return Err(one_stack_flag("--outputs-file"));
     }
     if args.output == ReportFormat::Markdown {
-        return Err(Failure::error(anyhow!(
-            "--output markdown is for one environment; use text or json with several"
-        )));
+        return Err(markdown_for_one());
     }
     let targets = load_spec_file(&args.spec)?
         .select_several(selector)
@@ -56,10 +54,7 @@ pub async fn run(global: &GlobalArgs, args: &DeployArgs, selector: &str) -> Resu
     })
     .await?;
     print_several(&runs, args.output);
-    match worst_code(&runs) {
-        Some(code) => Err(Failure::silent(code)),
-        None => Ok(()),
-    }
+    worst(&runs, |_| None)
 }
 
 /// An environment's account and region.

@@ -11,7 +11,7 @@ use deploy::{DeleteOutcome, Deployer};
 use crate::cli::{DestroyArgs, GlobalArgs, ReportFormat};
 use crate::exit::Failure;
 use crate::inputs::{load_spec_file, selected_stack};
-use crate::several::{for_each_environment, worst_code};
+use crate::several::{for_each_environment, one_stack_flag, worst};
 use crate::ui::environments::{print_several, Settled};
 
 pub async fn run(
@@ -27,10 +27,7 @@ pub async fn run(
         )));
     }
     if args.target.stack.is_some() {
-        return Err(Failure::error(anyhow!(
-            "--stack names one stack; with several environments each deletes its own default \
-             stack (poolctl-<pool>-<env>); nothing was deleted"
-        )));
+        return Err(one_stack_flag("--stack"));
     }
     if args.output == ReportFormat::Markdown {
         return Err(Failure::error(anyhow!(
@@ -57,8 +54,5 @@ pub async fn run(
     })
     .await?;
     print_several(&runs, args.output);
-    match worst_code(&runs) {
-        Some(code) => Err(Failure::silent(code)),
-        None => Ok(()),
-    }
+    worst(&runs, |_| None)
 }

@@ -3,28 +3,22 @@
 //! through the several-environment runner (`crate::several`); then the resources whose change
 //! differs between the environments.
 
-use anyhow::anyhow;
 use deploy::{ArtifactUpload, Deployer, Prepared, Progress, ResourceChange};
 use spec::Selected;
 
 use crate::cli::{DiffArgs, GlobalArgs, ReportFormat};
 use crate::exit::Failure;
 use crate::inputs::{deployment, load_aws, load_spec_file, preview_trigger_zip};
-use crate::several::{for_each_environment, worst_code, RunResult};
+use crate::several::{for_each_environment, markdown_for_one, one_stack_flag, worst, RunResult};
 use crate::ui::deploy::{print_note, trigger_not_compared_note};
 use crate::ui::environments::print_diffs;
 
 pub async fn run(global: &GlobalArgs, args: &DiffArgs, selector: &str) -> Result<(), Failure> {
     if args.stack.stack.is_some() {
-        return Err(Failure::error(anyhow!(
-            "--stack names one stack; with several environments each is compared with its \
-             own default stack (poolctl-<pool>-<env>)"
-        )));
+        return Err(one_stack_flag("--stack"));
     }
     if args.output == ReportFormat::Markdown {
-        return Err(Failure::error(anyhow!(
-            "--output markdown is for one environment; use text or json with several"
-        )));
+        return Err(markdown_for_one());
     }
     let targets = load_spec_file(&args.spec)?
         .select_several(selector)
@@ -54,9 +48,7 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs, selector: &str) -> Result
         .unzip();
     let differences = deploy::changes::differences(&change_sets);
     print_diffs(&runs, &compared, &differences, args.output);
-    if let Some(code) = worst_code(&runs) {
-        return Err(Failure::silent(code));
-    }
+    worst(&runs, |_| None)?;
     if args.fail && change_sets.iter().any(|changes| !changes.is_empty()) {
         return Err(Failure::silent(1));
     }

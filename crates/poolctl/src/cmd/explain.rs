@@ -2,7 +2,8 @@
 //! the pool does to `email_verified`, and, with `--prove`, the same scenarios performed on the
 //! deployed stack.
 //! Without SPEC, a stack's pool is explained as deployed (`import::stack_spec`), or a live
-//! pool as it is (`--user-pool-id`, `import::pool_spec`).
+//! pool as it is (`--user-pool-id`, `import::pool_spec`). With several environments
+//! (`SPEC --prove --env all`), `explain_several`.
 
 use anyhow::anyhow;
 use deploy::SpecDeployment;
@@ -15,6 +16,12 @@ use crate::ui::github::{publish_summary, wants_summary, Markdown};
 use crate::ui::{json, markdown, print_json};
 
 pub async fn run(global: &GlobalArgs, args: &ExplainArgs) -> Result<(), Failure> {
+    if let (Some(spec), Some(selector)) = (
+        &args.spec,
+        args.env.as_deref().filter(|s| spec::is_several(s)),
+    ) {
+        return crate::cmd::explain_several::run(global, args, spec, selector).await;
+    }
     let mut aws = None;
     let mut environment = None;
     let (spec, source) = if let Some(path) = &args.spec {

@@ -5,13 +5,12 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::anyhow;
 use deploy::Deployer;
 
 use crate::cli::{GlobalArgs, OutputsArgs};
 use crate::exit::Failure;
 use crate::inputs::{load_spec_file, selected_stack};
-use crate::several::{for_each_environment, worst_code};
+use crate::several::{for_each_environment, one_stack_flag, worst};
 use crate::ui::environments::print_several_outputs;
 
 pub async fn run(
@@ -21,10 +20,7 @@ pub async fn run(
     selector: &str,
 ) -> Result<(), Failure> {
     if args.target.stack.is_some() {
-        return Err(Failure::error(anyhow!(
-            "--stack names one stack; with several environments each is read from its own \
-             default stack (poolctl-<pool>-<env>)"
-        )));
+        return Err(one_stack_flag("--stack"));
     }
     let targets = load_spec_file(spec)?
         .select_several(selector)
@@ -40,8 +36,5 @@ pub async fn run(
     })
     .await?;
     print_several_outputs(&runs, args.output);
-    match worst_code(&runs) {
-        Some(code) => Err(Failure::silent(code)),
-        None => Ok(()),
-    }
+    worst(&runs, |_| None)
 }

@@ -1,4 +1,6 @@
-//! `poolctl users audit|verify|create`: stuck users, found and fixed at Cognito's quotas.
+//! `poolctl users audit|verify|create`: stuck users, found and fixed at Cognito's quotas. With
+//! several environments (`audit --spec SPEC --env all`), `users_audit_several`; `verify` and
+//! `create` change users, one environment at a time.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -16,6 +18,7 @@ use crate::cli::{
 };
 use crate::exit::Failure;
 use crate::inputs::{load_aws, stack_target};
+use crate::several::one_environment_only;
 use crate::ui::users::{
     ask_to_verify, print_audit_result, print_create_result, print_interrupted, print_resuming,
     print_selected, print_stopping, print_verify_result, Ticker,
@@ -50,10 +53,28 @@ async fn connect(
         // clap's group makes one of them required.
         (None, None, None) => (load_aws(global, None).await?, PoolRef::Id(String::new())),
     };
+    open_pool(&aws, &pool_ref, rates).await
+}
+
+/// The client at `rates`, its counters, and the pool `pool_ref` names.
+pub(crate) async fn open_pool(
+    aws: &aws::Aws,
+    pool_ref: &PoolRef,
+    rates: Rates,
+) -> Result<(Arc<Cognito>, Arc<Counters>, Pool), Failure> {
     let counters = Arc::new(Counters::default());
-    let cognito = Arc::new(Cognito::new(&aws, rates, Arc::clone(&counters)));
-    let pool = cognito.pool(&aws, &pool_ref).await?;
+    let cognito = Arc::new(Cognito::new(aws, rates, Arc::clone(&counters)));
+    let pool = cognito.pool(aws, pool_ref).await?;
     Ok((cognito, counters, pool))
+}
+
+/// `users verify` and `create` change users: several environments are refused before
+/// anything is read.
+fn one_environment(pool: &PoolArgs, command: &str) -> Result<(), Failure> {
+    match pool.env.as_deref().filter(|s| spec::is_several(s)) {
+        Some(selector) => Err(one_environment_only(command, selector)),
+        None => Ok(()),
+    }
 }
 
 /// Ctrl-C stops a run between users: none is left half-done, and the journal lets the same
@@ -80,28 +101,37 @@ fn interrupted(not_started: u64, what: &str, journal: Option<&std::path::Path>) 
     Failure::interrupted()
 }
 
-pub async fn audit(global: &GlobalArgs, args: &UsersAuditArgs) -> Result<(), Failure> {
-    let rates = Rates {
+/// The rates of `users audit`.
+pub(crate) fn audit_rates(args: &UsersAuditArgs) -> Rates {
+    Rates {
         list: args.rate,
         ..Rates::default()
-    };
-    let (cognito, counters, pool) = connect(global, &args.pool, rates).await?;
-    let started = Instant::now();
-    let report = audit_with_progress(
-        &cognito,
-        &counters,
-        &pool,
-        AuditOptions {
-            now: now(),
-            unconfirmed_days: args.unconfirmed_days,
-            partitioning: match args.partitions {
-                Some(1) => Partitioning::One,
-                Some(_) => Partitioning::Sixteen,
-                None => Partitioning::Auto,
-            },
+    }
+}
+
+/// The thresholds and scan plan of `users audit`.
+pub(crate) fn audit_options(args: &UsersAuditArgs) -> AuditOptions {
+    AuditOptions {
+        now: now(),
+        unconfirmed_days: args.unconfirmed_days,
+        partitioning: match args.partitions {
+            Some(1) => Partitioning::One,
+            Some(_) => Partitioning::Sixteen,
+            None => Partitioning::Auto,
         },
-    )
-    .await?;
+    }
+}
+
+pub async fn audit(global: &GlobalArgs, args: &UsersAuditArgs) -> Result<(), Failure> {
+    if let (Some(spec), Some(selector)) = (
+        &args.pool.source.spec,
+        args.pool.env.as_deref().filter(|s| spec::is_several(s)),
+    ) {
+        return crate::cmd::users_audit_several::run(global, args, spec, selector).await;
+    }
+    let (cognito, counters, pool) = connect(global, &args.pool, audit_rates(args)).await?;
+    let started = Instant::now();
+    let report = audit_with_progress(&cognito, &counters, &pool, audit_options(args)).await?;
     let elapsed = started.elapsed();
     let throttled = Counters::get(&counters.throttled);
     if let Some(out) = &args.out {
@@ -134,6 +164,7 @@ async fn audit_with_progress(
 }
 
 pub async fn verify(global: &GlobalArgs, args: &UsersVerifyArgs) -> Result<(), Failure> {
+    one_environment(&args.pool, "users verify")?;
     let selection = Selection::new(args.class, &args.domains, args.created_before.as_deref())
         .map_err(Failure::error)?;
     let rates = Rates {
@@ -218,6 +249,7 @@ pub async fn verify(global: &GlobalArgs, args: &UsersVerifyArgs) -> Result<(), F
 }
 
 pub async fn create(global: &GlobalArgs, args: &UsersCreateArgs) -> Result<(), Failure> {
+    one_environment(&args.pool, "users create")?;
     // Every row is checked before any call, credentials included.
     let mut rows = users::create::read_rows(&args.from)?;
     let rates = Rates {

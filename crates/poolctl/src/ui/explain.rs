@@ -4,6 +4,8 @@
 use explain::{Check, Explanation, Observed, Proof, Row};
 use import::Gap;
 
+use super::columns;
+
 /// What the tables are of, printed above them.
 pub struct Heading<'a> {
     /// Where the pool's settings were read from.
@@ -48,28 +50,6 @@ pub fn print_leftovers(proof: &Proof) {
     for (user, error) in &proof.leftovers {
         eprintln!("warning: could not delete test user {user}: {error}");
     }
-}
-
-/// Left-aligned columns, two spaces apart; the last column is not padded.
-fn columns(lines: &[Vec<String>]) -> Vec<String> {
-    let count = lines.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0; count];
-    for line in lines {
-        for (width, cell) in widths.iter_mut().zip(line) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    lines
-        .iter()
-        .map(|line| {
-            let cells: Vec<String> = line
-                .iter()
-                .zip(&widths)
-                .map(|(cell, width)| format!("{cell:<width$}"))
-                .collect();
-            cells.join("  ").trim_end().to_owned()
-        })
-        .collect()
 }
 
 fn yes_no(value: Option<bool>) -> &'static str {

@@ -34,6 +34,28 @@ pub fn seconds(elapsed: Duration) -> String {
     format!("{:.2} s", elapsed.as_secs_f64())
 }
 
+/// Left-aligned columns, two spaces apart; the last column is not padded.
+pub fn columns(lines: &[Vec<String>]) -> Vec<String> {
+    let count = lines.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0; count];
+    for line in lines {
+        for (width, cell) in widths.iter_mut().zip(line) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    lines
+        .iter()
+        .map(|line| {
+            let cells: Vec<String> = line
+                .iter()
+                .zip(&widths)
+                .map(|(cell, width)| format!("{cell:<width$}"))
+                .collect();
+            cells.join("  ").trim_end().to_owned()
+        })
+        .collect()
+}
+
 /// Writes `text` to stdout as is (a schema, templates): no line is added.
 pub fn write_stdout(text: &str) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();

@@ -69,7 +69,12 @@ impl EventPrinter {
 /// One environment's progress while several run at once: plain lines named by the
 /// environment (one spinner cannot show several operations).
 pub fn environment_progress(environment: &str, progress: Progress) {
-    eprintln!("[{environment}] {}", progress_line(progress));
+    environment_line(environment, &progress_line(progress));
+}
+
+/// A line of one environment's progress, named by the environment.
+pub fn environment_line(environment: &str, line: &str) {
+    eprintln!("[{environment}] {line}");
 }
 
 /// A notice, an upload or a stack event, as one line.
