@@ -643,3 +643,25 @@ async fn a_deploy_waits_out_cloudformations_settle_times_and_ends_on_the_settled
         "the model's window is over: the stack reads as the emulator left it"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_update_reads_the_events_once_before_and_once_after_executing() {
+    // The emulator ends a stack operation inside ExecuteChangeSet, so the first poll after it
+    // reads the stack's own settled event: one DescribeStackEvents for the marker (read while
+    // the change set is made), one poll, then the status. A watch that read the events again
+    // after the status, or a marker read after the change set, would make more calls.
+    let emulator = &Emulator::start_with(FaultPlan::none());
+    let stack = unique_name("deploy-calls");
+    let prefix = domain(&unique_name("calls"));
+    let created = deploy(emulator, &demo_variant(&[(DEMO_DOMAIN, &prefix)]), &stack, &[]);
+    expect_code(&created, 0, "create");
+    let proxy = emulator.faults();
+    proxy.reset_stats();
+    let changed = demo_variant(&[(DEMO_DOMAIN, &prefix), (DEMO_SUBJECT, "subject: Changed")]);
+    let updated = deploy(emulator, &changed, &stack, &[]);
+    expect_code(&updated, 0, "update");
+    assert_eq!(updated.json()["action"], "updated");
+    let calls = |op: &str| proxy.stats().op("cloudformation", op).calls;
+    assert_eq!(calls("DescribeStackEvents"), 2, "{:?}", proxy.stats());
+    assert_eq!(calls("ExecuteChangeSet"), 1);
+}

@@ -357,6 +357,7 @@ impl Deployer {
             change_set_type,
             changes: Vec::new(),
             template,
+            marker: None,
         };
         plan.complete(request.allow_pool_replacement).await
     }

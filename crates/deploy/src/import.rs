@@ -92,6 +92,7 @@ impl Deployer {
             change_set_type: ChangeSetType::Import,
             changes: Vec::new(),
             template: request.template.clone(),
+            marker: None,
         };
         match plan.complete(false).await? {
             Prepared::Plan(plan) => Ok(*plan),

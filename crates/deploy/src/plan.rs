@@ -27,6 +27,10 @@ pub struct Plan {
     pub changes: Vec<ResourceChange>,
     /// The template that will be deployed (after logical-ID decisions).
     pub template: Value,
+    /// The stack's newest event once the change set was made: the watch reads what comes
+    /// after it. Read while the change set is being made (events of other operations that
+    /// come before the execution are told apart by its request token).
+    pub(crate) marker: Option<String>,
 }
 
 /// What a change set will do, as whoever decides whether to execute it sees it.
@@ -76,6 +80,10 @@ impl Plan {
         mut self,
         allow_pool_replacement: bool,
     ) -> Result<Prepared, DeployError> {
+        let marker = tokio::spawn({
+            let (aws, stack_id) = (self.aws.clone(), self.stack_id.clone());
+            async move { aws.newest_event_id(&stack_id).await }
+        });
         let mut backoff = Backoff::stack();
         let sdk_changes = loop {
             backoff.wait().await;
@@ -134,6 +142,12 @@ impl Plan {
                 _ => {}
             }
         };
+        self.marker = marker.await.map_err(|e| {
+            DeployError::Unexpected(format!(
+                "reading the events of {} stopped: {e}",
+                self.stack_name
+            ))
+        })??;
         self.changes = changes::summarise(&sdk_changes);
         if !allow_pool_replacement {
             if let Err(refusal) = guard::check_change_set(&self.changes) {
@@ -235,7 +249,7 @@ impl Plan {
     /// Executes the change set and watches the operation.
     pub async fn execute(self) -> Result<Watch<ApplyOutcome>, DeployError> {
         let token = unique_name();
-        let marker = self.aws.newest_event_id(&self.stack_id).await?;
+        let marker = self.marker.clone();
         let executed = self
             .aws
             .cloudformation

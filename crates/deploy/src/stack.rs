@@ -293,8 +293,9 @@ impl StackReads for Aws {
             backoff.wait().await;
             // The events stream says when the stack itself reaches a settled status, so most
             // polls cost one call. The status is read only then (and every few polls, in case
-            // a stack event is late or missing), and events once more after it: every event up
-            // to the settled status is read.
+            // a stack event is late or missing). The stack's own settled event is the last of
+            // its operation; a status read without it is followed by the events once more, so
+            // every event up to the settled status is read.
             let mut fresh = self.events_since(stack_id, marker.as_deref()).await?;
             let stack_settled = fresh.iter().any(|event| {
                 event.is_stack() && !is_busy(&StackStatus::from(event.status.as_str()))
@@ -303,11 +304,13 @@ impl StackReads for Aws {
             let described = if stack_settled || polls_since_describe >= DESCRIBE_EVERY_POLLS {
                 polls_since_describe = 0;
                 let state = self.describe_stack(stack_id).await?;
-                let read = fresh
-                    .last()
-                    .map(|e| e.event_id.clone())
-                    .or_else(|| marker.clone());
-                fresh.extend(self.events_since(stack_id, read.as_deref()).await?);
+                if !stack_settled {
+                    let read = fresh
+                        .last()
+                        .map(|e| e.event_id.clone())
+                        .or_else(|| marker.clone());
+                    fresh.extend(self.events_since(stack_id, read.as_deref()).await?);
+                }
                 Some(state)
             } else {
                 None
