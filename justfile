@@ -249,6 +249,8 @@ bench:
     {{just_executable()}} bench-deploy 1
     {{just_executable()}} bench-settle 1 1000 3000
     {{just_executable()}} bench-users 1 2000
+    {{just_executable()}} bench-envs 1
+    {{just_executable()}} bench-create 100 "0 200"
 
 # Start the local AWS emulator in the background (GATEWAY_PORT overrides the port).
 emulator port=emulator_port:
@@ -788,6 +790,34 @@ bench-users runs="3" sizes="5000 20000" partitions="auto" latencies="0 50 200": 
     echo "commit $(git rev-parse --short HEAD); poolctl sha256 $(sha256sum "$POOLCTL_BIN" | cut -c1-12)"
     echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     python3 benchmarks/bench_users.py {{runs}} {{sizes}}
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# Benchmark: `poolctl users create` behind the fault proxy's quotas (UserCreation 50/s) with
+# each of `latencies` ms added to every call: the rate reached and the most users in flight
+# (the run grows its workers with the latency it measures). Table in target/bench-create.md.
+bench-create users="500" latencies="0 200 500": setup-python
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cd "{{root}}"
+    just="{{just_executable()}}"
+    dir="{{emulator_dir}}/bench-create"
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    cargo build --quiet --workspace --bins
+    target="{{target}}"
+    [[ "$target" = /* ]] || target="{{root}}/$target"
+    # POOLCTL_BIN: another build to time (the release build by default).
+    if [[ -z "${POOLCTL_BIN:-}" ]]; then
+        POOLCTL_TRIGGER_ZIPS_DIR="{{embed_dir}}" cargo build --quiet --release -p poolctl
+        POOLCTL_BIN="$target/release/poolctl"
+    fi
+    export FAULTPROXY="$target/debug/faultproxy" POOLCTL_BIN
+    trap '"$just" emulator_dir="$dir" emulator-stop >/dev/null' EXIT
+    "$just" emulator_dir="$dir" emulator "$port" >/dev/null
+    unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE
+    export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench \
+        AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true CI=true POOLCTL_LOG=error
+    echo "commit $(git rev-parse --short HEAD); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    python3 benchmarks/bench_create.py {{users}} {{latencies}}
     echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # The stuck-users end-to-end test at full size: 5,000 seeded users (the test's unit is 20 users;

@@ -71,11 +71,19 @@ pub struct Counters {
     pub pages: AtomicU64,
     /// Throttled answers (each was retried).
     pub throttled: AtomicU64,
+    /// Microseconds spent waiting for answers, summed over every call (not the waits for a
+    /// limiter or between retries): how long the service takes, whatever the pace.
+    pub round_trip_micros: AtomicU64,
 }
 
 impl Counters {
     pub fn get(counter: &AtomicU64) -> u64 {
         counter.load(Ordering::Relaxed)
+    }
+
+    /// The summed time calls waited for answers.
+    pub fn round_trips(&self) -> Duration {
+        Duration::from_micros(Self::get(&self.round_trip_micros))
     }
 }
 
@@ -119,7 +127,13 @@ impl Cognito {
         let mut failed = 0;
         loop {
             limiter.acquire().await;
-            let error = match send().await {
+            let sent = tokio::time::Instant::now();
+            let answer = send().await;
+            let waited = u64::try_from(sent.elapsed().as_micros()).unwrap_or(u64::MAX);
+            self.counters
+                .round_trip_micros
+                .fetch_add(waited, Ordering::Relaxed);
+            let error = match answer {
                 Ok(output) => {
                     limiter.succeeded();
                     return Ok(output);

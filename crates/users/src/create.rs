@@ -348,7 +348,7 @@ pub async fn create(
     stop: &CancellationToken,
 ) -> Result<CreateReport, UsersError> {
     let total = rows.len() as u64;
-    let worked = run_all(rows, cognito.create.ceiling(), stop, {
+    let worked = run_all(rows, cognito.create.ceiling(), &cognito.counters, stop, {
         let cognito = Arc::clone(cognito);
         let pool = pool.clone();
         let journal = Arc::clone(&journal);

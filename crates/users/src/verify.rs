@@ -282,13 +282,19 @@ pub async fn verify(
         claimed: Mutex::new(HashMap::new()),
     });
     // Each user ends with one AdminUpdateUserAttributes: its quota sets the pace.
-    let worked = run_all(targets, cognito.update.ceiling(), stop, {
-        let run = Arc::clone(&run);
-        move |finding| {
+    let worked = run_all(
+        targets,
+        cognito.update.ceiling(),
+        &cognito.counters,
+        stop,
+        {
             let run = Arc::clone(&run);
-            async move { run.work(finding).await }
-        }
-    })
+            move |finding| {
+                let run = Arc::clone(&run);
+                async move { run.work(finding).await }
+            }
+        },
+    )
     .await;
     if let Some(journal) = &run.journal {
         journal.sync()?;

@@ -1,7 +1,8 @@
 //! Workers sharing one queue: the limiters set the pace, the workers only keep enough calls in
 //! flight to use it. How many that takes depends on the service's latency (Little's law: items
-//! in flight = items a second x seconds an item takes), so a run measures the time an item takes
-//! as it goes and adds workers until the quota, not the round trips, is the limit.
+//! in flight = items a second x seconds the service spends on an item), so a run measures, as it
+//! goes, the time its calls wait for answers (not for the limiters: that wait grows with the
+//! workers, and would feed on itself) and adds workers until the quota is the limit.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -9,9 +10,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
-use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use crate::cognito::Counters;
 use crate::UsersError;
 
 /// The `counts` key for the items a stopped run never reached.
@@ -23,11 +24,8 @@ pub(crate) const START: usize = 16;
 pub(crate) const MOST: usize = 256;
 /// Workers over the measured need, so that a slower stretch does not starve the quota.
 const SPARE: f64 = 1.25;
-/// Weight of the newest item's time in the running mean.
-const NEWEST_WEIGHT: f64 = 0.2;
-
 /// Workers wanted for `items_per_second` (the quota of the call each item ends with; `None`:
-/// no limit) when an item takes `item_seconds` on average.
+/// no limit) when the service spends `item_seconds` on an item on average.
 fn wanted(items_per_second: Option<f64>, item_seconds: f64) -> usize {
     let Some(rate) = items_per_second else {
         return START;
@@ -48,12 +46,14 @@ pub(crate) struct Worked<T> {
 }
 
 /// Runs `work` on every item, with enough workers for `items_per_second` (starting at
-/// [`START`], grown with the measured time an item takes, at most [`MOST`]). After the first error, or once `stop` is
+/// [`START`], grown with the round trips `counters` has summed per item done, at most
+/// [`MOST`]). After the first error, or once `stop` is
 /// cancelled, no new item is started; the others finish what they started (an item is never
 /// abandoned half-way), and the first error is returned.
 pub(crate) async fn run_all<I, T, F, Fut>(
     items: Vec<I>,
     items_per_second: Option<f64>,
+    counters: &Counters,
     stop: &CancellationToken,
     work: F,
 ) -> Result<Worked<T>, UsersError>
@@ -65,7 +65,7 @@ where
 {
     let shared = Arc::new(Shared {
         queue: Mutex::new(items.into_iter().collect::<VecDeque<I>>()),
-        item_seconds: Mutex::new(None),
+        items_done: std::sync::atomic::AtomicU64::new(0),
         item_done: Notify::new(),
         work,
     });
@@ -97,7 +97,10 @@ where
             },
             () = shared.item_done.notified() => {
                 if first_error.is_none() && !stop.is_cancelled() {
-                    if let Some(seconds) = shared.mean_item_seconds() {
+                    let done = shared.items_done.load(std::sync::atomic::Ordering::Relaxed);
+                    if done > 0 {
+                        #[allow(clippy::cast_precision_loss)]
+                        let seconds = counters.round_trips().as_secs_f64() / done as f64;
                         add(&mut running, &mut peak_workers, wanted(items_per_second, seconds));
                     }
                 }
@@ -117,8 +120,7 @@ where
 
 struct Shared<I, F> {
     queue: Mutex<VecDeque<I>>,
-    /// The running mean of the time an item takes, in seconds.
-    item_seconds: Mutex<Option<f64>>,
+    items_done: std::sync::atomic::AtomicU64,
     /// Told after each item, so the run can grow.
     item_done: Notify,
     work: F,
@@ -150,21 +152,10 @@ impl<I, F> Shared<I, F> {
             .clear();
     }
 
-    fn took(&self, seconds: f64) {
-        let mut mean = self
-            .item_seconds
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        *mean = Some(mean.map_or(seconds, |mean| mean + NEWEST_WEIGHT * (seconds - mean)));
-        drop(mean);
+    fn took_one(&self) {
+        self.items_done
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.item_done.notify_one();
-    }
-
-    fn mean_item_seconds(&self) -> Option<f64> {
-        *self
-            .item_seconds
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -184,14 +175,16 @@ where
         let Some(item) = shared.next() else {
             return Ok(done);
         };
-        let started = Instant::now();
         done.push((shared.work)(item).await?);
-        shared.took(started.elapsed().as_secs_f64());
+        shared.took_one();
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
     use super::*;
 
     #[tokio::test]
@@ -200,6 +193,7 @@ mod tests {
         let mut done = run_all(
             (0..100).collect(),
             None,
+            &Counters::default(),
             &go,
             |n: u32| async move { Ok(n * 2) },
         )
@@ -209,13 +203,19 @@ mod tests {
         done.sort_unstable();
         assert_eq!(done, (0..100).map(|n| n * 2).collect::<Vec<_>>());
 
-        let failed = run_all((0..100).collect(), None, &go, |n: u32| async move {
-            if n == 3 {
-                Err(UsersError::Task("boom".into()))
-            } else {
-                Ok(n)
-            }
-        })
+        let failed = run_all(
+            (0..100).collect(),
+            None,
+            &Counters::default(),
+            &go,
+            |n: u32| async move {
+                if n == 3 {
+                    Err(UsersError::Task("boom".into()))
+                } else {
+                    Ok(n)
+                }
+            },
+        )
         .await;
         assert!(failed.unwrap_err().to_string().contains("boom"));
     }
@@ -224,7 +224,7 @@ mod tests {
     async fn a_stop_lets_started_items_finish_and_starts_no_more() {
         let stop = CancellationToken::new();
         let started = Arc::new(std::sync::atomic::AtomicU32::new(0));
-        let worked = run_all((0..100).collect(), None, &stop, {
+        let worked = run_all((0..100).collect(), None, &Counters::default(), &stop, {
             let (stop, started) = (stop.clone(), Arc::clone(&started));
             move |n: u32| {
                 let (stop, started) = (stop.clone(), Arc::clone(&started));
@@ -247,26 +247,48 @@ mod tests {
         assert_eq!(worked.not_started, 100 - started);
     }
 
-    /// Items that each take half a second (paused time: no real waiting) at a quota of 100
-    /// items a second need 50 at once (Little's law), 63 with the spare: the run grows from
-    /// START to that, and no further.
-    #[tokio::test(start_paused = true)]
-    async fn slow_items_grow_the_workers_to_what_the_rate_needs() {
-        let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let most = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    /// An item as the run sees it: `waiting` for a limiter, then a call whose answer takes
+    /// `answer` (paused time: no real waiting), counted as the Cognito client counts it.
+    async fn item(
+        counters: Arc<Counters>,
+        in_flight: Arc<AtomicUsize>,
+        most: Arc<AtomicUsize>,
+        waiting: Duration,
+        answer: Duration,
+    ) {
+        let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        most.fetch_max(now, Ordering::SeqCst);
+        tokio::time::sleep(waiting).await;
+        tokio::time::sleep(answer).await;
+        let micros = u64::try_from(answer.as_micros()).unwrap();
+        counters
+            .round_trip_micros
+            .fetch_add(micros, Ordering::Relaxed);
+        in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    /// Runs 2,000 items at `rate` items a second, each as [`item`]; the most workers at once.
+    async fn peak(rate: Option<f64>, waiting: Duration, answer: Duration) -> usize {
+        let counters = Arc::new(Counters::default());
+        let (in_flight, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
         let worked = run_all(
             (0..2000).collect(),
-            Some(100.0),
+            rate,
+            &counters,
             &CancellationToken::new(),
             {
-                let (in_flight, most) = (Arc::clone(&in_flight), Arc::clone(&most));
+                let (counters, in_flight, most) =
+                    (counters.clone(), in_flight.clone(), most.clone());
                 move |n: u32| {
-                    let (in_flight, most) = (Arc::clone(&in_flight), Arc::clone(&most));
+                    let run = item(
+                        counters.clone(),
+                        in_flight.clone(),
+                        most.clone(),
+                        waiting,
+                        answer,
+                    );
                     async move {
-                        let now = in_flight.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-                        most.fetch_max(now, std::sync::atomic::Ordering::SeqCst);
-                        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-                        in_flight.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                        run.await;
                         Ok(n)
                     }
                 }
@@ -275,27 +297,29 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(worked.done.len(), 2000);
-        assert_eq!(worked.peak_workers, 63);
-        assert_eq!(most.load(std::sync::atomic::Ordering::SeqCst), 63);
+        assert_eq!(worked.peak_workers, most.load(Ordering::SeqCst));
+        worked.peak_workers
     }
 
-    /// Quick items never need more than the start; without a quota the start is kept.
+    /// Answers that take half a second at a quota of 100 items a second need 50 at once
+    /// (Little's law), 63 with the spare: the run grows from START to that, and no further.
     #[tokio::test(start_paused = true)]
-    async fn quick_items_and_no_quota_keep_the_start() {
-        for items_per_second in [Some(25.0), None] {
-            let worked = run_all(
-                (0..500).collect(),
-                items_per_second,
-                &CancellationToken::new(),
-                |n: u32| async move {
-                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-                    Ok(n)
-                },
-            )
-            .await
-            .unwrap();
-            assert_eq!(worked.peak_workers, START, "{items_per_second:?}");
-        }
+    async fn slow_answers_grow_the_workers_to_what_the_rate_needs() {
+        let half_a_second = Duration::from_millis(500);
+        assert_eq!(peak(Some(100.0), Duration::ZERO, half_a_second).await, 63);
+    }
+
+    /// Quick answers never need more than the start, however long the items wait for their
+    /// limiter (counting that wait would add workers, who would wait longer, and so on);
+    /// without a quota the start is kept.
+    #[tokio::test(start_paused = true)]
+    async fn quick_answers_and_no_quota_keep_the_start() {
+        let (long_wait, quick) = (Duration::from_millis(400), Duration::from_millis(2));
+        assert_eq!(peak(Some(50.0), long_wait, quick).await, START);
+        assert_eq!(
+            peak(None, Duration::ZERO, Duration::from_secs(1)).await,
+            START
+        );
         assert_eq!(wanted(Some(1e9), 10.0), MOST);
     }
 }
