@@ -26,7 +26,8 @@ Timed, whole processes, on the same emulator, `runs` rounds in the order below:
   its ListUsers calls and throttling errors from the proxy's stats, the rate achieved against
   30/s and users/s against the 1,800 users/s the quota allows (30 pages of 60).
 
-Each poolctl run's peak RSS is its own (`os.wait4`); the tables give the largest of the runs.
+Each poolctl run's peak RSS is its own (`os.wait4` in a small launcher, MEASURED); the tables
+give the largest of the runs.
 
 Fails loudly when a run scans another number of users than was seeded, when its counts
 differ from the expected ones, or when jq's stuck count differs from poolctl's.
@@ -166,19 +167,35 @@ def check_poolctl(done, size, expected, what):
 
 
 def timed(argv, env):
-    """Seconds, the finished process and its peak RSS in MiB (wait4's usage is this child's
-    alone; RUSAGE_CHILDREN would be the largest of every child so far)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        child = subprocess.Popen(argv, stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(child.pid, 0)
-        elapsed = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        done = subprocess.CompletedProcess(argv, child.returncode, out.read().decode(),
-                                           err.read().decode())
-    return elapsed, done, usage.ru_maxrss / 1024  # Linux gives KiB
+    start = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, env=env)
+    return time.perf_counter() - start, done
+
+
+# Runs argv[2:] and writes its wall time and peak RSS (KiB) to the file argv[1]. Linux carries
+# a process's peak RSS over exec, so a child forked by this benchmark would report the
+# benchmark's own memory, which grows with the JSON it reads; forked from this small
+# interpreter, the figure is poolctl's own (floored at this interpreter's, about 5 MiB).
+MEASURED = r"""
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{time.perf_counter() - start} {usage.ru_maxrss}")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def measured(argv, env):
+    """As `timed` (from fork to exit), with the process's peak RSS in MiB."""
+    with tempfile.NamedTemporaryFile("r") as figures:
+        done = subprocess.run([sys.executable, "-S", "-c", MEASURED, figures.name, *argv],
+                              capture_output=True, text=True, env=env)
+        elapsed, rss = figures.read().split()
+    return float(elapsed), done, int(rss) / 1024
 
 
 def bench_size(size, runs, emulator, proxies, jq_program):
@@ -192,12 +209,12 @@ def bench_size(size, runs, emulator, proxies, jq_program):
            '--output json | jq -c -f "$2"', AWS, pool, jq_program]
     rows = {"poolctl": [], "cli": [], **{("quota", ms): [] for ms in proxies}}
     for round_ in range(1, runs + 1):
-        elapsed, done, rss = timed([*audit, "--rate", "0"], bare)
+        elapsed, done, rss = measured([*audit, "--rate", "0"], bare)
         report = check_poolctl(done, size, expected, f"poolctl --rate 0, round {round_}")
         rows["poolctl"].append((elapsed, report["elapsed_ms"] / 1000, report["scan"]["partitions"],
                                 rss))
 
-        elapsed, done, _ = timed(cli, bare)
+        elapsed, done = timed(cli, bare)
         if done.returncode != 0:
             fail(f"aws list-users | jq, round {round_}: exit {done.returncode}: "
                  f"{done.stderr.strip()[-2000:]}")
@@ -218,7 +235,7 @@ def bench_size(size, runs, emulator, proxies, jq_program):
             # The proxy's UserList bucket full again (it holds one second's worth).
             time.sleep(1.5)
             before = user_list(proxy)
-            elapsed, done, rss = timed(audit, quota)
+            elapsed, done, rss = measured(audit, quota)
             after = user_list(proxy)
             report = check_poolctl(done, size, expected,
                                    f"poolctl via quota +{latency_ms} ms, round {round_}")
