@@ -433,6 +433,35 @@ mod tests {
     }
 
     #[test]
+    fn a_finding_read_twice_is_kept_once_in_username_order() {
+        let stuck = user("b-stuck", "CONFIRMED", Some("b@x.io"), None);
+        let mut classifier = Classifier::new(rules(true));
+        for user in [stuck.clone(), user("a-off", "CONFIRMED", None, None), stuck] {
+            classifier.add(user);
+        }
+        let mut disabled = user("a-disabled", "CONFIRMED", Some("a@x.io"), None);
+        disabled.enabled = false;
+        classifier.add(disabled);
+        let classified = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(
+                classifier
+                    .finish(|_: String| async { Ok::<_, std::convert::Infallible>(Vec::new()) }),
+            )
+            .unwrap();
+        let names: Vec<_> = classified
+            .findings
+            .iter()
+            .map(|f| f.user.username.as_str())
+            .collect();
+        assert_eq!(names, ["a-disabled", "b-stuck"]);
+        assert_eq!(classified.counts[&Class::Stuck], 1);
+        assert_eq!(classified.counts[&Class::Ok], 1);
+        assert_eq!(classified.scanned, 3);
+    }
+
+    #[test]
     fn counts_cover_every_class_and_names_round_trip() {
         let counts = count_by_class(&classify(
             &[user("a", "CONFIRMED", Some("a@x.io"), None)],
