@@ -230,7 +230,12 @@ impl Classifier {
             .findings
             .into_values()
             .map(|mut finding| {
-                if let Some(holder) = holders.remove(&finding.user.username) {
+                // Only a user still `stuck`: a later read of the same user may have put it
+                // in another class.
+                if let Some(holder) = holders
+                    .remove(&finding.user.username)
+                    .filter(|_| finding.class == Class::Stuck)
+                {
                     finding.class = Class::DuplicateEmail;
                     finding.holder = Some(holder);
                 }
@@ -247,7 +252,8 @@ impl Classifier {
     }
 }
 
-/// One user's class, `stuck` standing for "stuck or `duplicate_email`": that takes the others.
+/// One user's class, judged alone: a `stuck` user may yet be `duplicate_email`, which takes
+/// the other users.
 fn classify_one(user: &UserRecord, rules: &AuditRules) -> Class {
     // `>=`: with a threshold of 0 days every such user counts, whatever its age.
     let older_than = |time: i64, days: u32| rules.now - time >= i64::from(days) * DAY;
