@@ -26,6 +26,9 @@ Timed, whole processes, on the same emulator, `runs` rounds in the order below:
   its ListUsers calls and throttling errors from the proxy's stats, the rate achieved against
   30/s and users/s against the 1,800 users/s the quota allows (30 pages of 60).
 
+Each poolctl run's peak RSS is its own (`os.wait4` in a small launcher, MEASURED); the tables
+give the largest of the runs.
+
 Fails loudly when a run scans another number of users than was seeded, when its counts
 differ from the expected ones, or when jq's stuck count differs from poolctl's.
 
@@ -37,6 +40,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -168,6 +172,32 @@ def timed(argv, env):
     return time.perf_counter() - start, done
 
 
+# Runs argv[2:] and writes its wall time and peak RSS (KiB) to the file argv[1]. Linux carries
+# a process's peak RSS over exec, so a child forked by this benchmark would report the
+# benchmark's own memory, which grows with the JSON it reads; forked from this small
+# interpreter, the figure is poolctl's own (floored at this interpreter's, about 5 MiB).
+MEASURED = r"""
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{time.perf_counter() - start} {usage.ru_maxrss}")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def measured(argv, env):
+    """As `timed` (from fork to exit), with the process's peak RSS in MiB."""
+    with tempfile.NamedTemporaryFile("r") as figures:
+        done = subprocess.run([sys.executable, "-S", "-c", MEASURED, figures.name, *argv],
+                              capture_output=True, text=True, env=env)
+        elapsed, rss = figures.read().split()
+    return float(elapsed), done, int(rss) / 1024
+
+
 def bench_size(size, runs, emulator, proxies, jq_program):
     print(f"== {size} users", flush=True)
     pool, expected = seed(size, emulator)
@@ -179,9 +209,10 @@ def bench_size(size, runs, emulator, proxies, jq_program):
            '--output json | jq -c -f "$2"', AWS, pool, jq_program]
     rows = {"poolctl": [], "cli": [], **{("quota", ms): [] for ms in proxies}}
     for round_ in range(1, runs + 1):
-        elapsed, done = timed([*audit, "--rate", "0"], bare)
+        elapsed, done, rss = measured([*audit, "--rate", "0"], bare)
         report = check_poolctl(done, size, expected, f"poolctl --rate 0, round {round_}")
-        rows["poolctl"].append((elapsed, report["elapsed_ms"] / 1000, report["scan"]["partitions"]))
+        rows["poolctl"].append((elapsed, report["elapsed_ms"] / 1000, report["scan"]["partitions"],
+                                rss))
 
         elapsed, done = timed(cli, bare)
         if done.returncode != 0:
@@ -204,7 +235,7 @@ def bench_size(size, runs, emulator, proxies, jq_program):
             # The proxy's UserList bucket full again (it holds one second's worth).
             time.sleep(1.5)
             before = user_list(proxy)
-            elapsed, done = timed(audit, quota)
+            elapsed, done, rss = measured(audit, quota)
             after = user_list(proxy)
             report = check_poolctl(done, size, expected,
                                    f"poolctl via quota +{latency_ms} ms, round {round_}")
@@ -213,12 +244,12 @@ def bench_size(size, runs, emulator, proxies, jq_program):
                 print(f"  note: proxy throttled {throttled}, poolctl counted {report['throttled']}")
             rows[("quota", latency_ms)].append(
                 (elapsed, report["elapsed_ms"] / 1000, passed, throttled,
-                 report["scan"]["partitions"]))
+                 report["scan"]["partitions"], rss))
             print(f"  round {round_}/{runs}: quota +{latency_ms} ms {elapsed:.2f} s ({passed} "
-                  f"calls, {throttled} throttled, {report['scan']['partitions']} scans)",
-                  flush=True)
-        print(f"  round {round_}/{runs}: poolctl {rows['poolctl'][-1][0]:.2f} s, cli+jq "
-              f"{rows['cli'][-1][0]:.2f} s", flush=True)
+                  f"calls, {throttled} throttled, {report['scan']['partitions']} scans, "
+                  f"peak RSS {rss:.1f} MiB)", flush=True)
+        print(f"  round {round_}/{runs}: poolctl {rows['poolctl'][-1][0]:.2f} s (peak RSS "
+              f"{rows['poolctl'][-1][3]:.1f} MiB), cli+jq {rows['cli'][-1][0]:.2f} s", flush=True)
     return rows
 
 
@@ -237,8 +268,9 @@ def report(results, runs):
         f"`--partitions {PARTITIONS}`. Bare emulator, whole processes, median of {runs}:",
         "",
         "| users | `poolctl users audit --rate 0` | its scan (elapsed_ms) | scans chosen | "
-        "`aws cognito-idp list-users \\| jq` | CLI+jq / poolctl | runs, poolctl; CLI+jq |",
-        "|---|---|---|---|---|---|---|",
+        "poolctl peak RSS | `aws cognito-idp list-users \\| jq` | CLI+jq / poolctl | "
+        "runs, poolctl; CLI+jq |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for size, rows in results.items():
         ours = med(r[0] for r in rows["poolctl"])
@@ -247,7 +279,9 @@ def report(results, runs):
         theirs = med(r[0] for r in rows["cli"])
         each = ", ".join(f"{r[0]:.2f}" for r in rows["poolctl"])
         each_cli = ", ".join(f"{r[0]:.2f}" for r in rows["cli"])
-        lines.append(f"| {size:,} | {ours:.2f} s | {scan:.2f} s | {chosen} | {theirs:.2f} s | "
+        rss = max(r[3] for r in rows["poolctl"])
+        lines.append(f"| {size:,} | {ours:.2f} s | {scan:.2f} s | {chosen} | {rss:.1f} MiB | "
+                     f"{theirs:.2f} s | "
                      f"{theirs / ours:.2f}x | {each}; {each_cli} s |")
     lines += [
         "",
@@ -255,8 +289,9 @@ def report(results, runs):
         f"median of {runs}:",
         "",
         "| users | added latency | scans chosen | wall | its scan (elapsed_ms) | ListUsers calls | "
-        "full pages needed | throttled | rate over the scan | of 30/s | users/s (of 1,800) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "full pages needed | throttled | rate over the scan | of 30/s | users/s (of 1,800) | "
+        "peak RSS |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for size, rows in results.items():
         for key, q in rows.items():
@@ -269,7 +304,8 @@ def report(results, runs):
             chosen = "/".join(sorted({str(r[4]) for r in q}))
             lines.append(f"| {size:,} | {key[1]} ms | {chosen} | {wall:.2f} s | {scan:.2f} s | "
                          f"{calls:.0f} | {-(-size // PAGE)} | {thrown:.0f} | {scan_rate:.1f}/s | "
-                         f"{scan_rate / QUOTA:.1%} | {users:,.0f} ({users / (QUOTA * PAGE):.1%}) |")
+                         f"{scan_rate / QUOTA:.1%} | {users:,.0f} ({users / (QUOTA * PAGE):.1%}) | "
+                         f"{max(r[5] for r in q):.1f} MiB |")
     return "\n".join(lines)
 
 

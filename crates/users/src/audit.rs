@@ -1,9 +1,11 @@
-//! `users audit`: scan every user, classify, count.
+//! `users audit`: scan every user, classifying each as its page arrives, and count.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::classify::{classify, count_by_class, AuditRules, Class, Finding};
+use tokio::sync::mpsc;
+
+use crate::classify::{AuditRules, Class, Classifier, Finding};
 use crate::cognito::Cognito;
 use crate::pool::Pool;
 use crate::scan::{Partitioning, ScanPlan};
@@ -42,29 +44,42 @@ impl AuditReport {
     }
 }
 
-/// Scans `pool` and classifies every user.
+/// Pages the scans may have sent ahead of classification: a little slack for sixteen scans.
+const PAGES_AHEAD: usize = 32;
+
+/// Scans `pool` and classifies every user, holding the findings and counts but never the
+/// whole pool.
 pub async fn audit(
     cognito: &Arc<Cognito>,
     pool: &Pool,
     options: AuditOptions,
 ) -> Result<AuditReport, UsersError> {
-    let (users, scan) = cognito.scan(&pool.id, options.partitioning).await?;
-    let rules = AuditRules {
+    let mut classifier = Classifier::new(AuditRules {
         now: options.now,
         unconfirmed_days: options.unconfirmed_days,
         temp_password_days: pool.temp_password_days,
         email_is_sign_in: pool.email_is_sign_in,
+    });
+    let (pages, mut arriving) = mpsc::channel(PAGES_AHEAD);
+    let scan = cognito.scan(&pool.id, options.partitioning, pages);
+    let classify = async {
+        while let Some(page) = arriving.recv().await {
+            for user in page {
+                classifier.add(user);
+            }
+        }
     };
-    let findings = classify(&users, &rules);
-    let counts = count_by_class(&findings);
+    let (scan, ()) = tokio::join!(scan, classify);
+    let scan = scan?;
+    let pool_id = pool.id.as_str();
+    let classified = classifier
+        .finish(|email: String| async move { cognito.users_with_email(pool_id, &email).await })
+        .await?;
     Ok(AuditReport {
         pool_id: pool.id.clone(),
-        scanned: users.len() as u64,
-        counts,
-        findings: findings
-            .into_iter()
-            .filter(|f| f.class != Class::Ok)
-            .collect(),
+        scanned: classified.scanned,
+        counts: classified.counts,
+        findings: classified.findings,
         scan,
     })
 }

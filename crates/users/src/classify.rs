@@ -1,11 +1,12 @@
 //! Classification: what state each user is in, why, and what fixes it. Pure: the audit feeds
-//! it scanned users, tests feed it constructed ones.
+//! it scanned users page by page, tests feed it constructed ones.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 
 use serde::{Deserialize, Serialize};
 
-use crate::alias::AliasIndex;
+use crate::alias::HolderWatch;
 use crate::record::{UserRecord, STATUS_EXTERNAL, STATUS_FORCE_CHANGE, STATUS_UNCONFIRMED};
 
 const DAY: i64 = 86_400;
@@ -154,37 +155,111 @@ pub struct Finding {
     pub holder: Option<String>,
 }
 
-/// Classifies every user. Duplicates are found across the whole set, so this takes all users
-/// at once.
-pub fn classify(users: &[UserRecord], rules: &AuditRules) -> Vec<Finding> {
-    let aliases = if rules.email_is_sign_in {
-        AliasIndex::build(users)
-    } else {
-        AliasIndex::default()
-    };
-    users
-        .iter()
-        .map(|user| {
-            let (class, holder) = classify_one(user, rules, &aliases);
-            Finding {
-                class,
-                user: user.clone(),
-                holder,
-            }
-        })
-        .collect()
+/// Classifies users as they arrive, keeping the findings (every user not `ok`, each once by
+/// username) and a count of the `ok` ones, but no list of every user.
+///
+/// A user that a concurrent write moves across a page boundary can be read twice or not at
+/// all (ListUsers pages are offsets, not a snapshot). The scan drops a repeat within one
+/// listing's consecutive pages; beyond that, a finding read twice is kept once, and an `ok`
+/// user read twice is counted twice, so `ok` and `scanned` are off by at most the number of
+/// users written during the scan.
+pub struct Classifier {
+    rules: AuditRules,
+    ok: u64,
+    findings: BTreeMap<String, Finding>,
+    /// Only when email signs users in: the alias trap applies.
+    holders: Option<HolderWatch>,
 }
 
-fn classify_one(
-    user: &UserRecord,
-    rules: &AuditRules,
-    aliases: &AliasIndex,
-) -> (Class, Option<String>) {
+/// What a [`Classifier`] found.
+#[derive(Clone, Debug)]
+pub struct Classified {
+    /// Users classified.
+    pub scanned: u64,
+    /// Every class, zeros included.
+    pub counts: BTreeMap<Class, u64>,
+    /// Every user not `ok`, by username.
+    pub findings: Vec<Finding>,
+}
+
+impl Classifier {
+    pub fn new(rules: AuditRules) -> Classifier {
+        Classifier {
+            rules,
+            ok: 0,
+            findings: BTreeMap::new(),
+            holders: rules.email_is_sign_in.then(HolderWatch::default),
+        }
+    }
+
+    /// Classifies one user. A `stuck` user may turn out `duplicate_email` in
+    /// [`finish`](Classifier::finish), when the whole pool has been seen.
+    pub fn add(&mut self, user: UserRecord) {
+        let class = classify_one(&user, &self.rules);
+        if let Some(holders) = &mut self.holders {
+            holders.see(&user);
+            if class == Class::Stuck {
+                holders.candidate(&user);
+            }
+        }
+        if class == Class::Ok {
+            self.ok += 1;
+            return;
+        }
+        let finding = Finding {
+            class,
+            user,
+            holder: None,
+        };
+        self.findings.insert(finding.user.username.clone(), finding);
+    }
+
+    /// The counts and findings, once every user has been added. `look_up` gives the users
+    /// whose email is an address as stored (ListUsers filtered by email in the audit): it
+    /// confirms a holder that may have come before its duplicate (see [`HolderWatch`]).
+    pub async fn finish<L, F, E>(self, look_up: L) -> Result<Classified, E>
+    where
+        L: FnMut(String) -> F,
+        F: Future<Output = Result<Vec<UserRecord>, E>>,
+    {
+        let mut holders = match self.holders {
+            Some(watch) => watch.holders(look_up).await?,
+            None => Default::default(),
+        };
+        let findings: Vec<Finding> = self
+            .findings
+            .into_values()
+            .map(|mut finding| {
+                // Only a user still `stuck`: a later read of the same user may have put it
+                // in another class.
+                if let Some(holder) = holders
+                    .remove(&finding.user.username)
+                    .filter(|_| finding.class == Class::Stuck)
+                {
+                    finding.class = Class::DuplicateEmail;
+                    finding.holder = Some(holder);
+                }
+                finding
+            })
+            .collect();
+        let mut counts = count_by_class(&findings);
+        *counts.entry(Class::Ok).or_default() += self.ok;
+        Ok(Classified {
+            scanned: self.ok + findings.len() as u64,
+            counts,
+            findings,
+        })
+    }
+}
+
+/// One user's class, judged alone: a `stuck` user may yet be `duplicate_email`, which takes
+/// the other users.
+fn classify_one(user: &UserRecord, rules: &AuditRules) -> Class {
     // `>=`: with a threshold of 0 days every such user counts, whatever its age.
     let older_than = |time: i64, days: u32| rules.now - time >= i64::from(days) * DAY;
     let unverified_email = user.email.is_some() && !user.is_verified();
     if !user.enabled {
-        return (Class::Disabled, None);
+        return Class::Disabled;
     }
     if user.status == STATUS_EXTERNAL {
         let class = if unverified_email {
@@ -192,7 +267,7 @@ fn classify_one(
         } else {
             Class::Ok
         };
-        return (class, None);
+        return class;
     }
     if user.status == STATUS_UNCONFIRMED {
         let class = if older_than(user.created, rules.unconfirmed_days) {
@@ -200,7 +275,7 @@ fn classify_one(
         } else {
             Class::Ok
         };
-        return (class, None);
+        return class;
     }
     if user.status == STATUS_FORCE_CHANGE {
         // The temporary password was set when the user was created or last re-invited.
@@ -209,15 +284,12 @@ fn classify_one(
         } else {
             Class::Ok
         };
-        return (class, None);
+        return class;
     }
     if user.is_confirmed() && unverified_email {
-        return match aliases.holder_other_than(user) {
-            Some(holder) => (Class::DuplicateEmail, Some(holder.to_owned())),
-            None => (Class::Stuck, None),
-        };
+        return Class::Stuck;
     }
-    (Class::Ok, None)
+    Class::Ok
 }
 
 /// How many users are in each class (every class present, zeros included).
@@ -256,6 +328,44 @@ mod tests {
             modified: NOW - 3600,
             provider: None,
         }
+    }
+
+    /// Every user's finding, `ok` ones included, through the streaming [`Classifier`] with
+    /// `users` themselves as the lookup by address (in any case, as ListUsers's filter).
+    fn classify(users: &[UserRecord], rules: &AuditRules) -> Vec<Finding> {
+        let mut classifier = Classifier::new(*rules);
+        for user in users {
+            classifier.add(user.clone());
+        }
+        let look_up = |email: String| {
+            let same: Vec<UserRecord> = users
+                .iter()
+                .filter(|u| u.address() == Some(email.to_lowercase()))
+                .cloned()
+                .collect();
+            async move { Ok::<_, std::convert::Infallible>(same) }
+        };
+        let classified = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(classifier.finish(look_up))
+            .unwrap();
+        assert_eq!(classified.scanned, users.len() as u64);
+        users
+            .iter()
+            .map(|user| {
+                classified
+                    .findings
+                    .iter()
+                    .find(|f| f.user.username == user.username)
+                    .cloned()
+                    .unwrap_or_else(|| Finding {
+                        class: Class::Ok,
+                        user: user.clone(),
+                        holder: None,
+                    })
+            })
+            .collect()
     }
 
     fn class_of(users: &[UserRecord], name: &str, email_is_sign_in: bool) -> Class {
@@ -326,6 +436,35 @@ mod tests {
         assert_eq!(class_of(&users, "Corp_1", true), Class::FederatedUnverified);
         assert_eq!(class_of(&users, "Corp_2", true), Class::Ok);
         assert_eq!(class_of(&users, "off", true), Class::Disabled);
+    }
+
+    #[test]
+    fn a_finding_read_twice_is_kept_once_in_username_order() {
+        let stuck = user("b-stuck", "CONFIRMED", Some("b@x.io"), None);
+        let mut classifier = Classifier::new(rules(true));
+        for user in [stuck.clone(), user("a-off", "CONFIRMED", None, None), stuck] {
+            classifier.add(user);
+        }
+        let mut disabled = user("a-disabled", "CONFIRMED", Some("a@x.io"), None);
+        disabled.enabled = false;
+        classifier.add(disabled);
+        let classified = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(
+                classifier
+                    .finish(|_: String| async { Ok::<_, std::convert::Infallible>(Vec::new()) }),
+            )
+            .unwrap();
+        let names: Vec<_> = classified
+            .findings
+            .iter()
+            .map(|f| f.user.username.as_str())
+            .collect();
+        assert_eq!(names, ["a-disabled", "b-stuck"]);
+        assert_eq!(classified.counts[&Class::Stuck], 1);
+        assert_eq!(classified.counts[&Class::Ok], 1);
+        assert_eq!(classified.scanned, 3);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Stuck users: find every user a pool has left with `email_verified = false`, and fix the
 //! ones the operator chooses, at Cognito's request quotas.
 //!
-//! [`audit`] scans the whole pool (sixteen partitioned ListUsers scans under one UserList
-//! limiter) and [`classify`](classify::classify)es each user. [`verify`] re-reads each chosen
+//! [`audit`] scans the whole pool (one ListUsers scan or sixteen partitioned ones, under one
+//! UserList limiter) and classifies each user as its page arrives
+//! ([`Classifier`](classify::Classifier)), holding the findings but never the whole pool. [`verify`] re-reads each chosen
 //! user just before acting, refuses the alias trap ([`alias`]), and journals every change
 //! ([`journal`]) so that a killed run resumes without doing anything twice. [`create`] is the
 //! AdminCreateUser path, validated before any call. [`findings`] is the audit's file, which

@@ -8,13 +8,15 @@
 //! first pages. The plan not taken costs its probe pages; no other page is read twice.
 //!
 //! Pages are fetched by hand rather than through the SDK's paginator: a throttled page must be
-//! retried with the same token (the paginator ends its stream at the first error).
+//! retried with the same token (the paginator ends its stream at the first error). Each page
+//! is sent on as it comes ([`Pages`]), so nothing here holds more than a page per scan.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 use crate::cognito::Cognito;
@@ -81,7 +83,7 @@ fn one_scan_reaches(one_scan_rate: f64, quota: Option<f64>) -> bool {
     quota.is_some_and(|quota| one_scan_rate >= quota * ONE_SCAN_REACHES)
 }
 
-/// Where a listing stands: the users read so far and the next page's token.
+/// Where a listing stands: the users read and not yet sent on, and the next page's token.
 struct Listing {
     users: Vec<UserRecord>,
     next: Option<String>,
@@ -90,34 +92,43 @@ struct Listing {
 /// The largest page ListUsers gives.
 pub const PAGE_SIZE: i32 = 60;
 
+/// Where a scan sends its pages, each as it comes (from several scans, interleaved). Bounded,
+/// so a reader that falls behind slows the scans rather than piling pages up.
+pub type Pages = mpsc::Sender<Vec<UserRecord>>;
+
 impl Cognito {
-    /// Every user of the pool, each once, and the plan the scan ran with.
+    /// Sends every user of the pool to `pages`, page by page, and returns the plan the scan ran
+    /// with. A user is sent once unless a concurrent write moves it across a page boundary
+    /// other than the one just read (see [`Classifier`](crate::classify::Classifier)).
     pub async fn scan(
         self: &Arc<Self>,
         pool_id: &str,
         partitioning: Partitioning,
-    ) -> Result<(Vec<UserRecord>, ScanPlan), UsersError> {
+        pages: Pages,
+    ) -> Result<ScanPlan, UsersError> {
         let fixed = |partitioning| ScanPlan {
             partitioning,
             page_latency: None,
             partitioned_rate: None,
         };
-        let listings = match partitioning {
-            Partitioning::One => vec![self.list_users(pool_id, None, Counted::Yes).await?],
+        match partitioning {
+            Partitioning::One => self.finish(pool_id, None, None, &pages).await?,
             Partitioning::Sixteen => {
                 let starts = PARTITIONS.into_iter().map(|prefix| (Some(prefix), None));
-                self.continue_scans(pool_id, starts.collect()).await?
+                self.continue_scans(pool_id, starts.collect(), &pages)
+                    .await?;
             }
-            Partitioning::Auto => return self.scan_measured(pool_id).await,
-        };
-        Ok((merge(listings), fixed(partitioning)))
+            Partitioning::Auto => return self.scan_measured(pool_id, &pages).await,
+        }
+        Ok(fixed(partitioning))
     }
 
     /// [`Partitioning::Auto`]: measures, chooses, and carries on from the pages read.
     async fn scan_measured(
         self: &Arc<Self>,
         pool_id: &str,
-    ) -> Result<(Vec<UserRecord>, ScanPlan), UsersError> {
+        pages: &Pages,
+    ) -> Result<ScanPlan, UsersError> {
         let quota = self.list.rate();
         let rate_of = |latency: Duration| 1.0 / latency.as_secs_f64().max(1e-6);
         let started = Instant::now();
@@ -128,15 +139,12 @@ impl Cognito {
             page_latency: Some(page_latency),
             partitioned_rate: None,
         };
-        let one_scan = |first: Listing| async move {
-            self.count(first.users.len());
-            Ok::<_, UsersError>(merge(vec![self.finish(pool_id, None, first).await?]))
-        };
         let Some(token) = first
             .next
             .take_if(|_| !one_scan_reaches(rate_of(page_latency), quota))
         else {
-            return Ok((one_scan(first).await?, plan));
+            self.finish(pool_id, None, Some(first), pages).await?;
+            return Ok(plan);
         };
 
         // One scan may not reach the quota. At once: the one scan's second page (the quicker
@@ -175,17 +183,15 @@ impl Cognito {
         plan.partitioned_rate = Some(partitioned_rate);
         plan.partitioning = choose(rate_of(page_latency), Some(partitioned_rate), quota);
         if plan.partitioning == Partitioning::One {
-            return Ok((one_scan(first).await?, plan));
+            self.finish(pool_id, None, Some(first), pages).await?;
+            return Ok(plan);
         }
         let starts = firsts
             .into_iter()
-            .map(|(prefix, page)| {
-                self.count(page.users.len());
-                (Some(prefix), Some(page))
-            })
+            .map(|(prefix, page)| (Some(prefix), Some(page)))
             .collect();
-        let listings = self.continue_scans(pool_id, starts).await?;
-        Ok((merge(listings), plan))
+        self.continue_scans(pool_id, starts, pages).await?;
+        Ok(plan)
     }
 
     /// Runs the scans of `starts` at once, each from its first page when it has one.
@@ -193,39 +199,54 @@ impl Cognito {
         self: &Arc<Self>,
         pool_id: &str,
         starts: Vec<(Option<char>, Option<Listing>)>,
-    ) -> Result<Vec<Vec<UserRecord>>, UsersError> {
+        pages: &Pages,
+    ) -> Result<(), UsersError> {
         let mut scans = JoinSet::new();
         for (prefix, first) in starts {
             let cognito = Arc::clone(self);
             let pool_id = pool_id.to_owned();
+            let pages = pages.clone();
             scans.spawn(async move {
-                let filter = partition_filter(prefix);
-                match first {
-                    None => cognito.list_users(&pool_id, filter, Counted::Yes).await,
-                    Some(first) => cognito.finish(&pool_id, filter, first).await,
-                }
+                cognito
+                    .finish(&pool_id, partition_filter(prefix), first, &pages)
+                    .await
             });
         }
-        let mut listings = Vec::new();
         while let Some(joined) = scans.join_next().await {
-            listings.push(joined.map_err(|e| task_stopped(&e))??);
+            joined.map_err(|e| task_stopped(&e))??;
         }
-        Ok(listings)
+        Ok(())
     }
 
-    /// The users `listing` holds and those of its remaining pages with `filter`.
+    /// Sends `first` (else the first page with `filter`) and every page after it to `pages`.
     async fn finish(
         &self,
         pool_id: &str,
         filter: Option<String>,
-        listing: Listing,
-    ) -> Result<Vec<UserRecord>, UsersError> {
-        match listing.next {
-            None => Ok(listing.users),
-            Some(token) => {
-                self.list_from(pool_id, filter, Some(token), listing.users, Counted::Yes)
-                    .await
-            }
+        first: Option<Listing>,
+        pages: &Pages,
+    ) -> Result<(), UsersError> {
+        let mut listing = match first {
+            Some(listing) => listing,
+            None => self.list_page(pool_id, filter.clone(), None).await?,
+        };
+        // The usernames of the page sent last: a user created before them moves them on, and
+        // the last of them come again at the top of the next page.
+        let mut previous = HashSet::new();
+        loop {
+            listing
+                .users
+                .retain(|user| !previous.contains(&user.username));
+            previous = listing.users.iter().map(|u| u.username.clone()).collect();
+            self.count(listing.users.len());
+            pages
+                .send(listing.users)
+                .await
+                .map_err(|_| UsersError::Task("the audit stopped reading the scan".into()))?;
+            let Some(token) = listing.next else {
+                return Ok(());
+            };
+            listing = self.list_page(pool_id, filter.clone(), Some(token)).await?;
         }
     }
 
@@ -240,34 +261,10 @@ impl Cognito {
             "email = \"{}\"",
             address.replace('\\', "\\\\").replace('"', "\\\"")
         );
-        self.list_users(pool_id, Some(filter), Counted::No).await
-    }
-
-    /// Every page of ListUsers with `filter`, in order.
-    async fn list_users(
-        &self,
-        pool_id: &str,
-        filter: Option<String>,
-        counted: Counted,
-    ) -> Result<Vec<UserRecord>, UsersError> {
-        self.list_from(pool_id, filter, None, Vec::new(), counted)
-            .await
-    }
-
-    /// The pages of ListUsers with `filter` from `token` on, after `users`.
-    async fn list_from(
-        &self,
-        pool_id: &str,
-        filter: Option<String>,
-        mut token: Option<String>,
-        mut users: Vec<UserRecord>,
-        counted: Counted,
-    ) -> Result<Vec<UserRecord>, UsersError> {
+        let mut users = Vec::new();
+        let mut token = None;
         loop {
-            let page = self.list_page(pool_id, filter.clone(), token).await?;
-            if counted == Counted::Yes {
-                self.count(page.users.len());
-            }
+            let page = self.list_page(pool_id, Some(filter.clone()), token).await?;
             users.extend(page.users);
             match page.next {
                 Some(next) => token = Some(next),
@@ -318,25 +315,6 @@ fn partition_filter(prefix: Option<char>) -> Option<String> {
 
 fn task_stopped(error: &tokio::task::JoinError) -> UsersError {
     UsersError::Task(format!("a ListUsers scan task stopped: {error}"))
-}
-
-/// The scans' users, each once (keyed by username: a page boundary may move under a scan),
-/// in username order.
-fn merge(listings: Vec<Vec<UserRecord>>) -> Vec<UserRecord> {
-    let mut users = HashMap::new();
-    for user in listings.into_iter().flatten() {
-        users.insert(user.username.clone(), user);
-    }
-    let mut users: Vec<UserRecord> = users.into_values().collect();
-    users.sort_by(|a, b| a.username.cmp(&b.username));
-    users
-}
-
-/// Whether a listing's users count as progress (the scan) or not (a lookup by address).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Counted {
-    Yes,
-    No,
 }
 
 #[cfg(test)]
