@@ -653,7 +653,12 @@ async fn an_update_reads_the_events_once_before_and_once_after_executing() {
     let emulator = &Emulator::start_with(FaultPlan::none());
     let stack = unique_name("deploy-calls");
     let prefix = domain(&unique_name("calls"));
-    let created = deploy(emulator, &demo_variant(&[(DEMO_DOMAIN, &prefix)]), &stack, &[]);
+    let created = deploy(
+        emulator,
+        &demo_variant(&[(DEMO_DOMAIN, &prefix)]),
+        &stack,
+        &[],
+    );
     expect_code(&created, 0, "create");
     let proxy = emulator.faults();
     proxy.reset_stats();
