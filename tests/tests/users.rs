@@ -828,6 +828,26 @@ async fn the_audit_picks_its_scan_plan_from_the_page_latency_it_measures() {
         distant["scan"]["page_latency_ms"].as_f64() >= Some(200.0),
         "{distant}"
     );
+    assert!(
+        distant["scan"]["partitioned_pages_per_second"].is_null(),
+        "so slow a first page is not probed against sixteen: they start while it is out: {distant}"
+    );
+
+    // Between the two: one scan gets 12.5 pages/s, under the quota but not far, so the
+    // sixteen are probed before they are chosen.
+    emulator.faults().set_plan(FaultPlan::none().rule(Rule::new(
+        "cognito-idp",
+        "ListUsers",
+        Fault::Latency(Duration::from_millis(80)),
+    )));
+    let nearer = audit();
+    expect_code(&nearer, 0, "no one is stranded");
+    let nearer = nearer.json();
+    assert_eq!(nearer["scanned"], 150, "every user once: {nearer}");
+    assert!(
+        nearer["scan"]["partitioned_pages_per_second"].as_f64() > Some(0.0),
+        "probed: {nearer}"
+    );
 }
 
 #[test]

@@ -5,7 +5,9 @@
 //! cheap but a filtered one walks the whole pool. [`Partitioning::Auto`] measures instead of
 //! assuming (see [`choose`]): the first unfiltered page's round trip, and only when one scan
 //! may not reach the quota, the second unfiltered page together with the sixteen filtered
-//! first pages. The plan not taken costs its probe pages; no other page is read twice.
+//! first pages. A first page so slow that one scan is far below the quota is not waited for:
+//! the sixteen scans start while it is out. The plan not taken costs its probe pages; no
+//! other page is read twice.
 //!
 //! Pages are fetched by hand rather than through the SDK's paginator: a throttled page must be
 //! retried with the same token (the paginator ends its stream at the first error). Each page
@@ -52,6 +54,9 @@ pub struct ScanPlan {
 
 /// One scan is kept when it reaches this share of the quota on its own.
 const ONE_SCAN_REACHES: f64 = 0.95;
+/// One scan is not even probed against sixteen when its first page is slower than one at this
+/// share of the quota (at Cognito's 30 a second, 133 ms): sixteen start while it is still out.
+const ONE_SCAN_FAR_BELOW: f64 = 0.25;
 /// Sixteen scans are chosen only when they are this much faster than one: the probes cost
 /// sixteen pages, and a close call is not worth the filtered pages' extra work.
 const PARTITIONS_WIN_BY: f64 = 1.2;
@@ -132,8 +137,35 @@ impl Cognito {
         let quota = self.list.rate();
         let rate_of = |latency: Duration| 1.0 / latency.as_secs_f64().max(1e-6);
         let started = Instant::now();
-        let mut first = self.list_page(pool_id, None, None).await?;
-        let mut page_latency = started.elapsed();
+        let first_page = async {
+            let page = self.list_page(pool_id, None, None).await?;
+            Ok::<_, UsersError>((page, started.elapsed()))
+        };
+        tokio::pin!(first_page);
+        // A first page not back by then means one scan gets under a share of the quota that
+        // probing could not change: the sixteen scans start at once, the page still out.
+        let answered = match quota {
+            Some(quota) => tokio::select! {
+                answered = &mut first_page => Some(answered?),
+                () = tokio::time::sleep(Duration::from_secs_f64(1.0 / (quota * ONE_SCAN_FAR_BELOW))) => None,
+            },
+            None => Some((&mut first_page).await?),
+        };
+        let Some((mut first, mut page_latency)) = answered else {
+            let starts = PARTITIONS.into_iter().map(|prefix| (Some(prefix), None));
+            let (first, scans) = tokio::join!(
+                first_page,
+                self.continue_scans(pool_id, starts.collect(), pages)
+            );
+            scans?;
+            // Its users are the partitions' users too: only its round trip is kept.
+            let (_, page_latency) = first?;
+            return Ok(ScanPlan {
+                partitioning: Partitioning::Sixteen,
+                page_latency: Some(page_latency),
+                partitioned_rate: None,
+            });
+        };
         let mut plan = ScanPlan {
             partitioning: Partitioning::One,
             page_latency: Some(page_latency),
