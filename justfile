@@ -674,7 +674,7 @@ bench-deploy runs="5": setup-python (trigger "x86_64")
 # otherwise `just trigger x86_64` builds it. Ten `poolctl review up`/`down` at once under the
 # proxy's rate quotas, and, with medians, ratios and the throttling errors each run was given:
 # deploy create/update/no-op, destroy, fault-free and with 30% of calls throttled, vs the AWS CLI.
-bench-faults runs="5": setup-python
+bench-faults runs="5": setup-python (trigger "x86_64")
     #!/usr/bin/env bash
     set -euo pipefail
     cd "{{root}}"
@@ -687,7 +687,7 @@ bench-faults runs="5": setup-python
     fi
     # The proxy with the whole workspace selected, as `just test` builds it (another selection
     # would compile the AWS SDK again); poolctl in release, as `just bench-deploy` times it.
-    cargo build --quiet --workspace --bins
+    POOLCTL_TRIGGER_ZIPS_DIR="{{embed_dir}}" cargo build --quiet --workspace --bins --tests --examples
     POOLCTL_TRIGGER_ZIPS_DIR="{{embed_dir}}" cargo build --quiet --release -p poolctl
     target="{{target}}"
     [[ "$target" = /* ]] || target="{{root}}/$target"
@@ -727,7 +727,7 @@ bench-envs runs="3": setup-python e2e-artifacts
 # Benchmark: how soon a deploy notices CloudFormation finished, behind the fault proxy's settle
 # model (a change set ready after `change_set_ms`, a stack operation ending `stack_ms` after it is
 # executed), poolctl against `aws cloudformation deploy`'s waiters. Table in target/bench-settle.md.
-bench-settle runs="3" change_set_ms="2000" stack_ms="6000": setup-python
+bench-settle runs="3" change_set_ms="2000" stack_ms="6000": setup-python (trigger "x86_64")
     #!/usr/bin/env bash
     set -euo pipefail
     cd "{{root}}"
@@ -738,7 +738,7 @@ bench-settle runs="3" change_set_ms="2000" stack_ms="6000": setup-python
         "$just" trigger x86_64
         export POOLCTL_TRIGGER_ZIP="{{root}}/dist/pre-sign-up-x86_64.zip"
     fi
-    cargo build --quiet --workspace --bins
+    POOLCTL_TRIGGER_ZIPS_DIR="{{embed_dir}}" cargo build --quiet --workspace --bins --tests --examples
     target="{{target}}"
     [[ "$target" = /* ]] || target="{{root}}/$target"
     # POOLCTL_BIN: another build to time (the release build by default, as bench-deploy).
@@ -760,7 +760,7 @@ bench-settle runs="3" change_set_ms="2000" stack_ms="6000": setup-python
 # --rate 30 behind the fault proxy's quotas (tests/src/bin/faultproxy.rs: UserList 30/s) with
 # each of `latencies` ms added to every call, with the scan plan chosen, the ListUsers calls,
 # throttling errors and rate achieved. Tables in target/bench-users.md.
-bench-users runs="3" sizes="5000 20000" partitions="auto" latencies="0 50 200": setup-apt setup-python
+bench-users runs="3" sizes="5000 20000" partitions="auto" latencies="0 50 200": setup-apt setup-python (trigger "x86_64")
     #!/usr/bin/env bash
     set -euo pipefail
     cd "{{root}}"
@@ -769,7 +769,7 @@ bench-users runs="3" sizes="5000 20000" partitions="auto" latencies="0 50 200": 
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     # The proxy with the whole workspace selected, as `just test` builds it (another selection
     # would compile the AWS SDK again); poolctl in release, as the other benchmarks time it.
-    cargo build --quiet --workspace --bins
+    POOLCTL_TRIGGER_ZIPS_DIR="{{embed_dir}}" cargo build --quiet --workspace --bins --tests --examples
     target="{{target}}"
     [[ "$target" = /* ]] || target="{{root}}/$target"
     # POOLCTL_BIN: another build to time (the release build by default).
@@ -795,14 +795,14 @@ bench-users runs="3" sizes="5000 20000" partitions="auto" latencies="0 50 200": 
 # Benchmark: `poolctl users create` behind the fault proxy's quotas (UserCreation 50/s) with
 # each of `latencies` ms added to every call: the rate reached and the most users in flight
 # (the run grows its workers with the latency it measures). Table in target/bench-create.md.
-bench-create users="500" latencies="0 200 500": setup-python
+bench-create users="500" latencies="0 200 500": setup-python (trigger "x86_64")
     #!/usr/bin/env bash
     set -euo pipefail
     cd "{{root}}"
     just="{{just_executable()}}"
     dir="{{emulator_dir}}/bench-create"
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    cargo build --quiet --workspace --bins
+    POOLCTL_TRIGGER_ZIPS_DIR="{{embed_dir}}" cargo build --quiet --workspace --bins --tests --examples
     target="{{target}}"
     [[ "$target" = /* ]] || target="{{root}}/$target"
     # POOLCTL_BIN: another build to time (the release build by default).
