@@ -200,7 +200,7 @@ impl Deployer {
             .and_then(|mut reads| reads.take());
         let (first_state, first_template) = match started {
             Some(reads) => reads.await.map_err(|e| {
-                DeployError::Unexpected(format!("reading stack {stack_name} stopped: {e}"))
+                DeployError::task_stopped(&format!("reading stack {stack_name}"), &e)
             })?,
             None => self.first_reads(stack_name).await,
         };

@@ -66,6 +66,12 @@ pub enum DeployError {
 }
 
 impl DeployError {
+    /// A task of the driver's that ended without an answer (it panicked or was cancelled):
+    /// `what` says what it was doing.
+    pub(crate) fn task_stopped(what: &str, error: &tokio::task::JoinError) -> DeployError {
+        DeployError::Unexpected(format!("{what} stopped: {error}"))
+    }
+
     /// An API error as every crate reports it ([`AwsError::from_sdk`]).
     // Takes the error as a conversion does, so callers can write `map_err(|e| aws(op, e))`.
     #[allow(clippy::needless_pass_by_value)]

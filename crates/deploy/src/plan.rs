@@ -143,10 +143,7 @@ impl Plan {
             }
         };
         self.marker = marker.await.map_err(|e| {
-            DeployError::Unexpected(format!(
-                "reading the events of {} stopped: {e}",
-                self.stack_name
-            ))
+            DeployError::task_stopped(&format!("reading the events of {}", self.stack_name), &e)
         })??;
         self.changes = changes::summarise(&sdk_changes);
         if !allow_pool_replacement {

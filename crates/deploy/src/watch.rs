@@ -74,9 +74,7 @@ impl<T> Watch<T> {
     pub async fn finish(self) -> Result<T, DeployError> {
         match self.task.await {
             Ok(result) => result,
-            Err(e) => Err(DeployError::Unexpected(format!(
-                "the watch task stopped: {e}"
-            ))),
+            Err(e) => Err(DeployError::task_stopped("the watch task", &e)),
         }
     }
 }
