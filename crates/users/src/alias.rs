@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::future::Future;
 
 use bloomfilter::Bloom;
+use futures_util::stream::{self, StreamExt, TryStreamExt};
 
 use crate::record::UserRecord;
 
@@ -53,6 +54,8 @@ impl AliasIndex {
 const VERIFIED_ADDRESSES: usize = 1_000_000;
 /// The share of addresses never seen verified that the filter calls maybe-seen at that size.
 const FALSE_POSITIVE_RATE: f64 = 0.01;
+/// Lookups in flight at once at the end of an audit (the UserList limiter sets their pace).
+const LOOKUPS_AT_ONCE: usize = 16;
 /// A fixed seed: the filter lives for one audit, and a collision costs only a lookup.
 const SEED: [u8; 32] = *b"poolctl users audit verified adr";
 
@@ -127,21 +130,36 @@ impl HolderWatch {
     /// username, as [`AliasIndex::holder_other_than`] gives it), by candidate username.
     /// `look_up` gives the users whose email is the address as stored (ListUsers filtered by
     /// email); it is asked once per address the filter may have seen before its candidate.
-    pub async fn holders<L, F, E>(self, mut look_up: L) -> Result<HashMap<String, String>, E>
+    pub async fn holders<L, F, E>(mut self, mut look_up: L) -> Result<HashMap<String, String>, E>
     where
         L: FnMut(String) -> F,
         F: Future<Output = Result<Vec<UserRecord>, E>>,
     {
-        let mut found = HashMap::new();
-        for (address, mut candidates) in self.candidates {
-            if let Some(email) = candidates.look_up {
-                let same = look_up(email).await?;
+        // Several at once: far from the region, one at a time would not use the quota.
+        let asks: Vec<(String, String)> = self
+            .candidates
+            .iter_mut()
+            .filter_map(|(address, candidates)| Some((address.clone(), candidates.look_up.take()?)))
+            .collect();
+        let answers: Vec<(String, Vec<UserRecord>)> = stream::iter(asks)
+            .map(|(address, email)| {
+                let same = look_up(email);
+                async move { Ok((address, same.await?)) }
+            })
+            .buffer_unordered(LOOKUPS_AT_ONCE)
+            .try_collect()
+            .await?;
+        for (address, same) in answers {
+            if let Some(candidates) = self.candidates.get_mut(&address) {
                 candidates.holders.extend(
                     same.iter()
                         .filter(|user| held_address(user).as_ref() == Some(&address))
                         .map(|user| user.username.clone()),
                 );
             }
+        }
+        let mut found = HashMap::new();
+        for mut candidates in self.candidates.into_values() {
             candidates.holders.sort();
             for username in candidates.usernames {
                 if let Some(holder) = candidates.holders.iter().find(|h| **h != username) {
@@ -248,6 +266,26 @@ mod tests {
         assert_eq!(holders.get("newer").map(String::as_str), Some("old"));
         assert_eq!(holders.get("alone"), None);
         assert_eq!(asked, ["pat@example.com"]);
+    }
+
+    #[test]
+    fn each_address_a_holder_came_before_is_looked_up_once() {
+        let users = [
+            user("pat-old", "pat@example.com", Some(true)),
+            user("sam-old", "sam@example.com", Some(true)),
+            user("pat-new", "pat@example.com", None),
+            user("sam-new", "SAM@example.com", None),
+            user("sam-newer", "sam@example.com", None),
+        ];
+        let (holders, mut asked) = stream(HolderWatch::default(), &users, &users);
+        asked.sort();
+        assert_eq!(asked, ["SAM@example.com", "pat@example.com"]);
+        assert_eq!(holders.get("pat-new").map(String::as_str), Some("pat-old"));
+        assert_eq!(holders.get("sam-new").map(String::as_str), Some("sam-old"));
+        assert_eq!(
+            holders.get("sam-newer").map(String::as_str),
+            Some("sam-old")
+        );
     }
 
     #[test]
