@@ -270,6 +270,7 @@ pub fn arn(resource: &Resource, region: &str, account: &str) -> String {
         Resource::Object { bucket, key } => format!("arn:aws:s3:::{bucket}/{key}"),
         Resource::Function(name) if name.starts_with("arn:") => name.clone(),
         Resource::Function(name) => format!("arn:aws:lambda:{region}:{account}:function:{name}"),
+        Resource::Role(arn) => arn.clone(),
     }
 }
 

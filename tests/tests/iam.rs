@@ -569,6 +569,43 @@ fn strings(value: &Value) -> Vec<String> {
     }
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn the_environment_ci_role_is_granted_exactly_the_call_it_makes() {
+    // The CI identity (account 111111111111) works in an environment only as that account's
+    // deploy role: every call it signs itself must fit the CI policy, which grants nothing
+    // else.
+    let emulator = &Emulator::start_with(FaultPlan::none());
+    let dir = scratch_dir("iam-environment-ci");
+    let spec = write_file(
+        &dir,
+        "pool.yaml",
+        &format!(
+            "name: {}\nsign_in:\n  username: email\nenvironments:\n  stage:\n    account: \"222222222222\"\n    region: {REGION}\n    role_arn: \"arn:aws:iam::222222222222:role/poolctl-deploy\"\n",
+            unique_name("iam-envs")
+        ),
+    );
+    let ci = "111111111111";
+    let run = run_as(
+        emulator,
+        ci,
+        &["outputs", "--spec", path(&spec), "--env", "stage"],
+    );
+    assert!(
+        run.stderr.contains("does not exist"),
+        "past the guard as the role, to a stack that is not there: {run:?}"
+    );
+    let calls = seen(emulator, ci);
+    assert_eq!(
+        calls.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["sts:AssumeRole on arn:aws:iam::222222222222:role/poolctl-deploy"]
+    );
+    assert_fits(
+        &Policy::load("environment-ci-policy.json", &[]),
+        &calls,
+        &[],
+    );
+}
+
 #[test]
 fn every_policy_in_infra_iam_is_checked_here() {
     let checked = [
@@ -579,13 +616,9 @@ fn every_policy_in_infra_iam_is_checked_here() {
         "users-audit-policy.json",
         "users-verify-policy.json",
         "review-ci-policy.json",
-    ];
-    let trust = [
-        "review-ci-trust.json",
-        "environment-deploy-trust.json",
-        // Checked by `the_environment_roles_admit_the_ci_role_only` below.
         "environment-ci-policy.json",
     ];
+    let trust = ["review-ci-trust.json", "environment-deploy-trust.json"];
     for entry in std::fs::read_dir(repo_root().join("infra/iam")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         if name.ends_with(".json") {

@@ -59,6 +59,8 @@ pub enum Resource {
     },
     /// A Lambda function's name (or ARN) from its REST path.
     Function(String),
+    /// The role STS `AssumeRole` names (`RoleArn`).
+    Role(String),
 }
 
 /// Case-insensitive header lookup.
@@ -151,9 +153,13 @@ fn json_resources(body: &[u8]) -> Vec<Resource> {
         .unwrap_or_default()
 }
 
-/// CloudFormation's query requests name a stack and sometimes a change set.
+/// CloudFormation's query requests name a stack and sometimes a change set; STS's
+/// `AssumeRole` names a role.
 fn query_resources(form: &str) -> Vec<Resource> {
     let mut resources = Vec::new();
+    if let Some(role) = query_value(form, "RoleArn").filter(|s| !s.is_empty()) {
+        resources.push(Resource::Role(role));
+    }
     if let Some(stack) = query_value(form, "StackName").filter(|s| !s.is_empty()) {
         resources.push(Resource::Stack(stack));
     }
