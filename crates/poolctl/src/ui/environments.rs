@@ -109,6 +109,26 @@ fn place<T>(run: &EnvironmentRun<T>) -> String {
     )
 }
 
+/// Every environment's JSON record: what [`record`] holds, then what `fill` adds for the run
+/// from its result (`None` for a run that did not finish).
+fn records<T>(
+    runs: &[EnvironmentRun<T>],
+    done: impl Fn(&T) -> &'static str,
+    fill: impl Fn(&EnvironmentRun<T>, Option<&T>, &mut Map<String, Value>),
+) -> Vec<Value> {
+    runs.iter()
+        .map(|run| {
+            let mut record = record(run, &done);
+            let value = match &run.result {
+                RunResult::Done(value) => Some(value),
+                _ => None,
+            };
+            fill(run, value, &mut record);
+            Value::Object(record)
+        })
+        .collect()
+}
+
 /// What every environment's JSON record holds; a finished run's status is `done`'s word for
 /// its result.
 fn record<T>(run: &EnvironmentRun<T>, done: impl Fn(&T) -> &'static str) -> Map<String, Value> {
@@ -156,18 +176,13 @@ fn print_results<T>(runs: &[EnvironmentRun<T>], done: impl Fn(&T, f64) -> String
 pub fn print_several(runs: &[EnvironmentRun<Settled>], format: ReportFormat) {
     print_failures(runs);
     if format == ReportFormat::Json {
-        let rows: Vec<Value> = runs
-            .iter()
-            .map(|run| {
-                let mut record = record(run, |settled| settled.action);
-                let changes = match &run.result {
-                    RunResult::Done(settled) => json!(settled.changes),
-                    _ => Value::Null,
-                };
-                record.insert("changes".into(), changes);
-                Value::Object(record)
-            })
-            .collect();
+        let rows = records(
+            runs,
+            |settled| settled.action,
+            |_, settled, record| {
+                record.insert("changes".into(), json!(settled.map(|s| s.changes)));
+            },
+        );
         print_json(&json!(rows));
         return;
     }
@@ -184,18 +199,13 @@ pub fn print_several_outputs(
 ) {
     print_failures(runs);
     if format == OutputFormat::Json {
-        let rows: Vec<Value> = runs
-            .iter()
-            .map(|run| {
-                let mut record = record(run, |_| "found");
-                let outputs = match &run.result {
-                    RunResult::Done(outputs) => json!(outputs),
-                    _ => Value::Null,
-                };
-                record.insert("outputs".into(), outputs);
-                Value::Object(record)
-            })
-            .collect();
+        let rows = records(
+            runs,
+            |_| "found",
+            |_, outputs, record| {
+                record.insert("outputs".into(), json!(outputs));
+            },
+        );
         print_json(&json!(rows));
         return;
     }
@@ -224,20 +234,14 @@ pub fn print_diffs(
 ) {
     print_failures(runs);
     if format == ReportFormat::Json {
-        let environments: Vec<Value> = runs
-            .iter()
-            .map(|run| {
-                let mut record = record(run, |_| "compared");
-                let changes = match &run.result {
-                    RunResult::Done(changes) => {
-                        json!(changes.iter().map(json::change).collect::<Vec<_>>())
-                    }
-                    _ => Value::Null,
-                };
-                record.insert("changes".into(), changes);
-                Value::Object(record)
-            })
-            .collect();
+        let environments = records(
+            runs,
+            |_| "compared",
+            |_, changes, record| {
+                let changes = changes.map(|c| c.iter().map(json::change).collect::<Vec<_>>());
+                record.insert("changes".into(), json!(changes));
+            },
+        );
         let differences: Vec<Value> = differences
             .iter()
             .map(|difference| {
@@ -321,20 +325,14 @@ pub fn print_proofs(runs: &[EnvironmentRun<Proved>], source: &str, format: Repor
         }
     };
     if format == ReportFormat::Json {
-        let rows: Vec<Value> = runs
-            .iter()
-            .map(|run| {
-                let mut record = record(run, verdict);
-                if let RunResult::Done(proved) = &run.result {
-                    let explained =
-                        json::explain(&proved.explanation, Some(&run.stack), Some(&proved.proof));
-                    if let Value::Object(fields) = explained {
-                        record.extend(fields);
-                    }
-                }
-                Value::Object(record)
-            })
-            .collect();
+        let rows = records(runs, verdict, |run, proved, record| {
+            let Some(proved) = proved else { return };
+            let explained =
+                json::explain(&proved.explanation, Some(&run.stack), Some(&proved.proof));
+            if let Value::Object(fields) = explained {
+                record.extend(fields);
+            }
+        });
         print_json(&json!(rows));
         return;
     }
@@ -377,21 +375,14 @@ pub fn print_audits(runs: &[EnvironmentRun<Audited>], format: OutputFormat) {
         }
     };
     if format == OutputFormat::Json {
-        let rows: Vec<Value> = runs
-            .iter()
-            .map(|run| {
-                let mut record = record(run, verdict);
-                if let RunResult::Done(audited) = &run.result {
-                    let report =
-                        json::users_audit(&audited.report, audited.elapsed, audited.throttled);
-                    if let Value::Object(fields) = report {
-                        record.extend(fields);
-                    }
-                    record.insert("findings_file".into(), json!(audited.findings_file));
-                }
-                Value::Object(record)
-            })
-            .collect();
+        let rows = records(runs, verdict, |_, audited, record| {
+            let Some(audited) = audited else { return };
+            let report = json::users_audit(&audited.report, audited.elapsed, audited.throttled);
+            if let Value::Object(fields) = report {
+                record.extend(fields);
+            }
+            record.insert("findings_file".into(), json!(audited.findings_file));
+        });
         print_json(&json!(rows));
         return;
     }
