@@ -51,6 +51,14 @@ pub fn load_spec_file(path: &Path) -> Result<Loaded, Failure> {
     }
 }
 
+/// The environments `selector` names in the spec at `path` (`all`, `dev,stage`, a glob), each
+/// with its merged spec, in the order the spec writes them.
+pub fn load_several(path: &Path, selector: &str) -> Result<Vec<spec::Selected>, Failure> {
+    load_spec_file(path)?
+        .select_several(selector)
+        .map_err(Failure::error)
+}
+
 /// Credentials and region, resolved once, up front; in a spec environment, as its role and
 /// checked against its account and region before anything else.
 pub async fn load_aws(

@@ -12,7 +12,7 @@ use tokio::sync::Mutex;
 
 use crate::cli::{DeployArgs, GlobalArgs, ReportFormat};
 use crate::exit::Failure;
-use crate::inputs::{deployment, load_aws, load_spec_file, trigger_zip};
+use crate::inputs::{deployment, load_aws, load_several, trigger_zip};
 use crate::several::{for_each_environment, markdown_for_one, one_stack_flag, worst};
 use crate::ui::environments::{print_several, Settled};
 use crate::ui::json::action;
@@ -34,9 +34,7 @@ pub async fn run(global: &GlobalArgs, args: &DeployArgs, selector: &str) -> Resu
     if args.output == ReportFormat::Markdown {
         return Err(markdown_for_one());
     }
-    let targets = load_spec_file(&args.spec)?
-        .select_several(selector)
-        .map_err(Failure::error)?;
+    let targets = load_several(&args.spec, selector)?;
     // Environments of one account and region share the artifact bucket and key: each holds
     // its place's lock while it uploads, so the first puts the zip and the rest find it with
     // HeadObject instead of all putting it at once.

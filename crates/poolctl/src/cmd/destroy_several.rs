@@ -10,7 +10,7 @@ use deploy::{DeleteOutcome, Deployer};
 
 use crate::cli::{DestroyArgs, GlobalArgs, ReportFormat};
 use crate::exit::Failure;
-use crate::inputs::{load_spec_file, selected_stack};
+use crate::inputs::{load_several, selected_stack};
 use crate::several::{for_each_environment, one_stack_flag, worst};
 use crate::ui::environments::{print_several, Settled};
 
@@ -34,9 +34,7 @@ pub async fn run(
             "--output markdown is not offered for destroy; use text or json"
         )));
     }
-    let targets = load_spec_file(spec)?
-        .select_several(selector)
-        .map_err(Failure::error)?;
+    let targets = load_several(spec, selector)?;
     let global = global.clone();
     let runs = for_each_environment(targets, &args.several, move |selected| {
         let global = global.clone();

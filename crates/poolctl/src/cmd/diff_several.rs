@@ -8,7 +8,7 @@ use spec::Selected;
 
 use crate::cli::{DiffArgs, GlobalArgs, ReportFormat};
 use crate::exit::Failure;
-use crate::inputs::{deployment, load_aws, load_spec_file, preview_trigger_zip};
+use crate::inputs::{deployment, load_aws, load_several, preview_trigger_zip};
 use crate::several::{for_each_environment, markdown_for_one, one_stack_flag, worst, RunResult};
 use crate::ui::deploy::{print_note, trigger_not_compared_note};
 use crate::ui::environments::print_diffs;
@@ -20,9 +20,7 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs, selector: &str) -> Result
     if args.output == ReportFormat::Markdown {
         return Err(markdown_for_one());
     }
-    let targets = load_spec_file(&args.spec)?
-        .select_several(selector)
-        .map_err(Failure::error)?;
+    let targets = load_several(&args.spec, selector)?;
     if let Some(with_trigger) = targets
         .iter()
         .find(|target| target.spec.has_pre_sign_up_trigger())

@@ -10,7 +10,7 @@ use spec::Selected;
 
 use crate::cli::{ExplainArgs, GlobalArgs, ReportFormat};
 use crate::exit::Failure;
-use crate::inputs::{load_spec_file, selected_stack};
+use crate::inputs::{load_several, selected_stack};
 use crate::several::{for_each_environment, markdown_for_one, one_stack_flag, worst};
 use crate::ui::environments::{print_proofs, print_proved, Proved};
 
@@ -32,9 +32,7 @@ pub async fn run(
     if args.output == ReportFormat::Markdown {
         return Err(markdown_for_one());
     }
-    let targets = load_spec_file(spec)?
-        .select_several(selector)
-        .map_err(Failure::error)?;
+    let targets = load_several(spec, selector)?;
     let global = global.clone();
     let runs = for_each_environment(targets, &args.several, move |selected| {
         let global = global.clone();

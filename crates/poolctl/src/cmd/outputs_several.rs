@@ -9,7 +9,7 @@ use deploy::Deployer;
 
 use crate::cli::{GlobalArgs, OutputsArgs};
 use crate::exit::Failure;
-use crate::inputs::{load_spec_file, selected_stack};
+use crate::inputs::{load_several, selected_stack};
 use crate::several::{for_each_environment, one_stack_flag, worst};
 use crate::ui::environments::print_several_outputs;
 
@@ -22,9 +22,7 @@ pub async fn run(
     if args.target.stack.is_some() {
         return Err(one_stack_flag("--stack"));
     }
-    let targets = load_spec_file(spec)?
-        .select_several(selector)
-        .map_err(Failure::error)?;
+    let targets = load_several(spec, selector)?;
     let global = global.clone();
     let runs = for_each_environment(targets, &args.several, move |selected| {
         let global = global.clone();

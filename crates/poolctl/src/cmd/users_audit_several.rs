@@ -12,7 +12,7 @@ use users::{Counters, PoolRef};
 use crate::cli::{GlobalArgs, UsersAuditArgs};
 use crate::cmd::users::{audit_options, audit_rates, open_pool};
 use crate::exit::Failure;
-use crate::inputs::{load_spec_file, selected_stack};
+use crate::inputs::{load_several, selected_stack};
 use crate::several::{for_each_environment, worst};
 use crate::ui::environments::{print_audited, print_audits, Audited};
 
@@ -22,9 +22,7 @@ pub async fn run(
     spec: &Path,
     selector: &str,
 ) -> Result<(), Failure> {
-    let targets = load_spec_file(spec)?
-        .select_several(selector)
-        .map_err(Failure::error)?;
+    let targets = load_several(spec, selector)?;
     let (global, rates, options) = (global.clone(), audit_rates(args), audit_options(args));
     let out = args.out.clone();
     let runs = for_each_environment(targets, &args.several, move |selected| {
