@@ -29,6 +29,16 @@ def demo_spec(work, name, prefix, subject=None):
     return path
 
 
+def run(argv, name, env=None):
+    """`argv` run to its end, output captured; a failure ends the benchmark `name` with the
+    command and the end of what it said."""
+    done = subprocess.run(argv, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        sys.exit(f"{name}: {' '.join(map(str, argv[:4]))}: exit {done.returncode}: "
+                 f"{(done.stderr or done.stdout).strip()[-2000:]}")
+    return done
+
+
 def render_json(poolctl, spec_path):
     """`poolctl render SPEC` as JSON, written beside the spec; returns its path."""
     template = spec_path.with_suffix(".json")

@@ -12,25 +12,16 @@ Prints a markdown table and writes it to target/bench-create.md.
 
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from bench_common import AWS, ROOT, Proxy
+from bench_common import AWS, ROOT, Proxy, run
 
 QUOTA = 50.0  # Cognito's UserCreation quota, requests a second (tests/src/faultproxy/quota.rs)
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
 WORK = (TARGET if TARGET.is_absolute() else ROOT / TARGET) / "bench-create"
 POOLCTL = os.environ["POOLCTL_BIN"]
-
-
-def run(argv, env=None):
-    done = subprocess.run(argv, capture_output=True, text=True, env=env)
-    if done.returncode != 0:
-        sys.exit(f"bench-create: {' '.join(map(str, argv[:4]))}: exit {done.returncode}: "
-                 f"{(done.stderr or done.stdout).strip()[-2000:]}")
-    return done
 
 
 def main():
@@ -46,7 +37,7 @@ def main():
     for latency in latencies:
         pool = run([AWS, "cognito-idp", "create-user-pool", "--pool-name",
                     f"bench-create-{latency}", "--query", "UserPool.Id", "--output",
-                    "text"]).stdout.strip()
+                    "text"], "bench-create").stdout.strip()
         rows = WORK / f"users-{latency}.jsonl"
         rows.write_text("".join(
             json.dumps({"username": f"c{latency}-{i:06d}", "email": f"c{latency}-{i}@bench.example"})
@@ -59,7 +50,7 @@ def main():
             env = dict(os.environ, AWS_ENDPOINT_URL=proxy.endpoint)
             start = time.perf_counter()
             done = run([POOLCTL, "users", "create", "--user-pool-id", pool, "--from", rows,
-                        "--journal", journal, "--suppress", "--output", "json"], env)
+                        "--journal", journal, "--suppress", "--output", "json"], "bench-create", env)
             wall = time.perf_counter() - start
             category = proxy.stats()["categories"].get("UserCreation", {"throttled": 0})
         finally:

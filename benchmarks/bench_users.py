@@ -46,7 +46,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench_common import AWS, ROOT, TARGET, Proxy
+from bench_common import AWS, ROOT, TARGET, Proxy, run
 
 POOLCTL = Path(os.environ.get("POOLCTL_BIN") or TARGET / "release" / "poolctl")
 WORK = TARGET / "bench-users"
@@ -94,14 +94,6 @@ def user_list(proxy):
     return category["passed"], category["throttled"]
 
 
-def run(argv, env=None, check=True):
-    done = subprocess.run(argv, capture_output=True, text=True, env=env)
-    if check and done.returncode != 0:
-        fail(f"{' '.join(map(str, argv[:4]))}: exit {done.returncode}: "
-             f"{(done.stderr or done.stdout).strip()[-2000:]}")
-    return done
-
-
 def cognito(endpoint, action, body):
     """One cognito-idp call straight to the emulator (which checks no signature)."""
     request = urllib.request.Request(endpoint, data=json.dumps(body).encode(), headers={
@@ -117,7 +109,7 @@ def cognito(endpoint, action, body):
 def seed(size, endpoint):
     """A fresh pool of `size` users; returns its id and the counts an audit must find."""
     pool = run([AWS, "cognito-idp", "create-user-pool", "--pool-name", f"bench-users-{size}",
-                "--query", "UserPool.Id", "--output", "text"]).stdout.strip()
+                "--query", "UserPool.Id", "--output", "text"], "bench-users").stdout.strip()
     names = [f"u{size}-{i:06d}" for i in range(size)]
     # 60% verified (i % 5 in 0, 1, 2), 40% not; every fourth user confirmed.
     verified = {name for i, name in enumerate(names) if i % 5 < 3}
@@ -132,7 +124,7 @@ def seed(size, endpoint):
         journal.unlink(missing_ok=True)
         start = time.perf_counter()
         run([POOLCTL, "users", "create", "--user-pool-id", pool, "--from", rows, "--journal",
-             journal, "--suppress", "--rate", "0", *flags])
+             journal, "--suppress", "--rate", "0", *flags], "bench-users")
         took = time.perf_counter() - start
         print(f"  seeded {len(chosen)} {label} users in {took:.1f} s "
               f"({len(chosen) / took:.0f}/s)", flush=True)
