@@ -10,8 +10,10 @@ use aws_sdk_cloudformation::config::retry::{RetryPartition, TokenBucket};
 pub enum RetryPolicy {
     /// The deploy driver's, and every client's unless it says otherwise. Standard mode:
     /// throttling ("Rate exceeded") and transient errors are retried with exponential backoff
-    /// and full jitter, from 25 ms up to 2 s, 20 attempts in all (about 30 s of backing off at
-    /// worst, enough to ride out a throttling storm). The 2 s cap keeps a client that lost
+    /// and full jitter, from 25 ms up to 2 s, 30 attempts in all: about 24 s of backing off on
+    /// average and 50 s at worst. With full jitter the sum is random; at 20 attempts it fell
+    /// short of a ten-second throttling storm in 4% of draws, and every call a deploy starts
+    /// at once (its first reads go out together) is a draw. The 2 s cap keeps a client that lost
     /// several races for a shared quota from sleeping while the quota goes unused. Not adaptive
     /// mode: its client-side rate limiter cuts the sending rate of a client that sends few
     /// requests so far that one throttled call cost a deploy tens of seconds (BENCHMARKS.md,
@@ -28,7 +30,7 @@ impl RetryPolicy {
     pub(crate) fn config(self) -> RetryConfig {
         match self {
             RetryPolicy::Standard => RetryConfig::standard()
-                .with_max_attempts(20)
+                .with_max_attempts(30)
                 .with_initial_backoff(Duration::from_millis(25))
                 .with_max_backoff(Duration::from_secs(2)),
             RetryPolicy::CallerRetries => RetryConfig::disabled(),
